@@ -1,0 +1,1049 @@
+/* codec: the wire format, JSON on cJSON, with strict validation in. */
+#include "codec.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "utf8.h"
+#include "xalloc.h"
+
+static const char *const event_type_names[EVENT_TYPE_COUNT] = {
+	"order.created", "order.updated", "menu.updated",
+};
+
+const char *
+event_type_name(enum event_type t)
+{
+	return (int)t >= 0 && t < EVENT_TYPE_COUNT ? event_type_names[t] : "?";
+}
+
+int
+event_type_parse(const char *name)
+{
+	for (int i = 0; i < EVENT_TYPE_COUNT; i++) {
+		if (name != NULL && strcmp(name, event_type_names[i]) == 0)
+			return i;
+	}
+	return -1;
+}
+
+void
+codec_error_set(struct codec_error *err, int status, const char *code,
+    const char *field, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL)
+		return;
+	err->status = status;
+	xstrlcpy(err->code, code, sizeof err->code);
+	xstrlcpy(err->field, field != NULL ? field : "", sizeof err->field);
+	va_start(ap, fmt);
+	vsnprintf(err->message, sizeof err->message, fmt, ap);
+	va_end(ap);
+}
+
+cJSON *
+codec_parse_object(const char *body, size_t len, struct codec_error *err)
+{
+	const char *end = NULL;
+	cJSON *j;
+
+	if (body == NULL || len == 0) {
+		codec_error_set(err, 400, "invalid_json", NULL, "request body is empty");
+		return NULL;
+	}
+	j = cJSON_ParseWithLengthOpts(body, len, &end, false);
+	if (j == NULL) {
+		codec_error_set(err, 400, "invalid_json", NULL,
+		    "malformed JSON near byte %td", end != NULL ? end - body : (ptrdiff_t)0);
+		return NULL;
+	}
+	/* cJSON stops at the end of the first value: anything but whitespace
+	 * after it is garbage. */
+	for (; end != NULL && end < body + len; end++) {
+		if (*end != ' ' && *end != '\t' && *end != '\r' && *end != '\n' &&
+		    *end != '\0') {
+			cJSON_Delete(j);
+			codec_error_set(err, 400, "invalid_json", NULL,
+			    "unexpected data after the JSON document");
+			return NULL;
+		}
+	}
+	if (!cJSON_IsObject(j)) {
+		cJSON_Delete(j);
+		codec_error_set(err, 400, "invalid_json", NULL,
+		    "the body must be a JSON object");
+		return NULL;
+	}
+	return j;
+}
+
+static void
+join_path(char *out, size_t size, const char *path, const char *key)
+{
+	if (path == NULL || *path == '\0')
+		snprintf(out, size, "%s", key);
+	else
+		snprintf(out, size, "%s.%s", path, key);
+}
+
+int
+codec_only_keys(const cJSON *obj, const char *path, const char *const *keys,
+    struct codec_error *err)
+{
+	char field[64];
+
+	for (const cJSON *c = obj->child; c != NULL; c = c->next) {
+		bool known = false;
+
+		for (const char *const *k = keys; *k != NULL; k++) {
+			if (strcmp(c->string, *k) == 0) {
+				known = true;
+				break;
+			}
+		}
+		join_path(field, sizeof field, path, c->string);
+		if (!known || !utf8_valid(c->string, strlen(c->string), true)) {
+			codec_error_set(err, 422, "unknown_field", field,
+			    "%s: unknown field", field);
+			return -1;
+		}
+		for (const cJSON *d = c->next; d != NULL; d = d->next) {
+			if (strcmp(c->string, d->string) == 0) {
+				codec_error_set(err, 422, "duplicate_field", field,
+				    "%s: given more than once", field);
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
+/* Look up key; absent and null both count as absent. */
+static const cJSON *
+field_get(const cJSON *obj, const char *key, const char *path, bool required,
+    char *field, size_t fsize, struct codec_error *err, int *rc)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+	join_path(field, fsize, path, key);
+	*rc = 0;
+	if (v == NULL || cJSON_IsNull(v)) {
+		if (required) {
+			codec_error_set(err, 422, "missing_field", field,
+			    "%s: required", field);
+			*rc = -1;
+		}
+		return NULL;
+	}
+	return v;
+}
+
+/* Check one string value against spec and copy it out. */
+static int
+check_str(const cJSON *v, const char *field, const struct codec_str_spec *spec,
+    char *out, size_t size, struct codec_error *err)
+{
+	size_t len;
+
+	if (!cJSON_IsString(v) || v->valuestring == NULL) {
+		codec_error_set(err, 422, "invalid_field", field,
+		    "%s: must be a string", field);
+		return -1;
+	}
+	len = strlen(v->valuestring);
+	if (!utf8_valid(v->valuestring, len, true)) {
+		codec_error_set(err, 422, "invalid_field", field,
+		    "%s: must be valid UTF-8 text without control characters", field);
+		return -1;
+	}
+	if (len < spec->min || len > spec->max || len >= size) {
+		codec_error_set(err, 422, "invalid_field", field,
+		    "%s: length must be %zu to %zu bytes", field, spec->min, spec->max);
+		return -1;
+	}
+	for (const char *p = v->valuestring; *p != '\0'; p++) {
+		char c = *p;
+		bool digit = c >= '0' && c <= '9';
+		bool id = digit || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    c == '_' || c == '-';
+
+		if ((spec->digits && !digit) || (spec->charset_id && !id)) {
+			codec_error_set(err, 422, "invalid_field", field,
+			    spec->digits ? "%s: only digits are allowed" :
+			    "%s: only letters, digits, '_' and '-' are allowed", field);
+			return -1;
+		}
+	}
+	memcpy(out, v->valuestring, len + 1);
+	return 0;
+}
+
+int
+codec_get_str(const cJSON *obj, const char *key, const char *path,
+    const struct codec_str_spec *spec, bool required, char *out, size_t size,
+    bool *present, struct codec_error *err)
+{
+	char field[64];
+	int rc;
+	const cJSON *v = field_get(obj, key, path, required, field, sizeof field,
+	    err, &rc);
+
+	if (present != NULL)
+		*present = v != NULL;
+	if (v == NULL)
+		return rc;
+	return check_str(v, field, spec, out, size, err);
+}
+
+bool
+codec_is_int(const cJSON *j, int64_t min, int64_t max)
+{
+	double d;
+
+	if (!cJSON_IsNumber(j))
+		return false;
+	d = j->valuedouble;
+	if (!isfinite(d) || d != floor(d) || d < -9007199254740992.0 ||
+	    d > 9007199254740992.0)
+		return false;
+	return (int64_t)d >= min && (int64_t)d <= max;
+}
+
+int
+codec_get_int(const cJSON *obj, const char *key, const char *path,
+    int64_t min, int64_t max, bool required, int64_t *out, bool *present,
+    struct codec_error *err)
+{
+	char field[64];
+	int rc;
+	const cJSON *v = field_get(obj, key, path, required, field, sizeof field,
+	    err, &rc);
+
+	if (present != NULL)
+		*present = v != NULL;
+	if (v == NULL)
+		return rc;
+	if (!codec_is_int(v, min, max)) {
+		codec_error_set(err, 422, "invalid_field", field,
+		    "%s: must be an integer from %lld to %lld", field,
+		    (long long)min, (long long)max);
+		return -1;
+	}
+	*out = (int64_t)v->valuedouble;
+	return 0;
+}
+
+int
+codec_get_bool(const cJSON *obj, const char *key, const char *path,
+    bool required, bool *out, bool *present, struct codec_error *err)
+{
+	char field[64];
+	int rc;
+	const cJSON *v = field_get(obj, key, path, required, field, sizeof field,
+	    err, &rc);
+
+	if (present != NULL)
+		*present = v != NULL;
+	if (v == NULL)
+		return rc;
+	if (!cJSON_IsBool(v)) {
+		codec_error_set(err, 422, "invalid_field", field,
+		    "%s: must be true or false", field);
+		return -1;
+	}
+	*out = cJSON_IsTrue(v);
+	return 0;
+}
+
+int
+codec_get_enum(const cJSON *obj, const char *key, const char *path,
+    int (*parse)(const char *), bool required, int *out, bool *present,
+    struct codec_error *err)
+{
+	static const struct codec_str_spec spec = { 1, 32, false, false };
+	char buf[33];
+	bool have = false;
+	int v;
+
+	if (codec_get_str(obj, key, path, &spec, required, buf, sizeof buf, &have,
+	    err) < 0)
+		return -1;
+	if (present != NULL)
+		*present = have;
+	if (!have)
+		return 0;
+	v = parse(buf);
+	if (v < 0) {
+		char field[64];
+
+		join_path(field, sizeof field, path, key);
+		codec_error_set(err, 422, "invalid_field", field,
+		    "%s: unknown value \"%s\"", field, buf);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+cJSON *
+codec_add_int(cJSON *obj, const char *key, int64_t v)
+{
+	return cJSON_AddNumberToObject(obj, key, (double)v);
+}
+
+static void
+add_str_or_null(cJSON *obj, const char *key, const char *s)
+{
+	if (s[0] == '\0')
+		cJSON_AddNullToObject(obj, key);
+	else
+		cJSON_AddStringToObject(obj, key, s);
+}
+
+static const struct codec_str_spec spec_sku = { 1, SKU_MAX, true, false };
+static const struct codec_str_spec spec_code = { 1, CODE_MAX, true, false };
+static const struct codec_str_spec spec_name = { 1, NAME_MAX_, false, false };
+static const struct codec_str_spec spec_opt_name = { 0, NAME_MAX_, false, false };
+static const struct codec_str_spec spec_note = { 0, NOTE_MAX, false, false };
+static const struct codec_str_spec spec_table = { 1, TABLE_MAX, false, false };
+static const struct codec_str_spec spec_phone = { 0, PHONE_MAX, false, false };
+static const struct codec_str_spec spec_address = { 0, ADDRESS_MAX, false, false };
+static const struct codec_str_spec spec_brand = { 1, BRAND_MAX, false, false };
+static const struct codec_str_spec spec_last4 = { 4, 4, false, true };
+static const struct codec_str_spec spec_station = { 1, STATION_MAX, true, false };
+static const struct codec_str_spec spec_category = { 1, CATEGORY_MAX, false, false };
+static const struct codec_str_spec spec_staff = { 0, STAFF_MAX, false, false };
+static const struct codec_str_spec spec_terminal = { 0, TERMINAL_MAX, false, false };
+static const struct codec_str_spec spec_reason = { 0, REASON_MAX, false, false };
+static const struct codec_str_spec spec_day = { 0, DAY_MAX, false, false };
+
+/* ---- orders ---------------------------------------------------------- */
+
+static cJSON *
+modifier_to_json(const struct modifier *m)
+{
+	cJSON *j = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(j, "code", m->code);
+	cJSON_AddStringToObject(j, "name", m->name);
+	codec_add_int(j, "price", m->price);
+	return j;
+}
+
+static cJSON *
+customer_to_json(const struct customer *c)
+{
+	cJSON *j = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(j, "name", c->name);
+	cJSON_AddStringToObject(j, "phone", c->phone);
+	cJSON_AddStringToObject(j, "address", c->address);
+	return j;
+}
+
+static cJSON *
+payment_to_json(const struct payment *p)
+{
+	cJSON *j = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(j, "tender", tender_name(p->tender));
+	codec_add_int(j, "amount", p->amount);
+	if (p->tender == TENDER_CARD && p->card.last4[0] != '\0') {
+		cJSON *c = cJSON_AddObjectToObject(j, "card");
+
+		cJSON_AddStringToObject(c, "brand", p->card.brand);
+		cJSON_AddStringToObject(c, "last4", p->card.last4);
+	}
+	return j;
+}
+
+cJSON *
+order_to_json(const struct order *o)
+{
+	cJSON *j = cJSON_CreateObject();
+	cJSON *arr, *sa;
+
+	codec_add_int(j, "id", o->id);
+	codec_add_int(j, "number", o->number);
+	cJSON_AddStringToObject(j, "business_day", o->business_day);
+	cJSON_AddStringToObject(j, "status", status_name(o->status));
+	codec_add_int(j, "version", o->version);
+	cJSON_AddStringToObject(j, "source", source_name(o->source));
+	cJSON_AddStringToObject(j, "service", service_name(o->service));
+	add_str_or_null(j, "table", o->table);
+	cJSON_AddItemToObject(j, "customer", customer_to_json(&o->customer));
+	if (o->linked_to > 0)
+		codec_add_int(j, "linked_to", o->linked_to);
+	else
+		cJSON_AddNullToObject(j, "linked_to");
+
+	arr = cJSON_AddArrayToObject(j, "items");
+	for (int i = 0; i < o->nitems; i++) {
+		const struct order_item *it = &o->items[i];
+		cJSON *ji = cJSON_CreateObject();
+		cJSON *mods;
+
+		cJSON_AddStringToObject(ji, "sku", it->sku);
+		cJSON_AddStringToObject(ji, "name", it->name);
+		codec_add_int(ji, "qty", it->qty);
+		codec_add_int(ji, "unit_price", it->unit_price);
+		codec_add_int(ji, "line_total", it->line_total);
+		mods = cJSON_AddArrayToObject(ji, "modifiers");
+		for (int m = 0; m < it->nmods; m++)
+			cJSON_AddItemToArray(mods, modifier_to_json(&it->mods[m]));
+		cJSON_AddStringToObject(ji, "note", it->note);
+		cJSON_AddStringToObject(ji, "station", it->station);
+		cJSON_AddBoolToObject(ji, "done", it->done);
+		cJSON_AddItemToArray(arr, ji);
+	}
+	codec_add_int(j, "subtotal", o->subtotal);
+	codec_add_int(j, "tax", o->tax);
+	codec_add_int(j, "total", o->total);
+	arr = cJSON_AddArrayToObject(j, "payments");
+	for (int i = 0; i < o->npayments; i++)
+		cJSON_AddItemToArray(arr, payment_to_json(&o->payments[i]));
+	codec_add_int(j, "paid", o->paid);
+	codec_add_int(j, "change", o->change);
+	cJSON_AddStringToObject(j, "staff", o->staff);
+	cJSON_AddStringToObject(j, "terminal", o->terminal);
+	add_str_or_null(j, "cancel_reason", o->cancel_reason);
+	codec_add_int(j, "created_at", o->created_at);
+	codec_add_int(j, "updated_at", o->updated_at);
+
+	/* status_at is derived from the history: when it last entered each
+	 * status. Both are rendered; only history is read back. */
+	sa = cJSON_AddObjectToObject(j, "status_at");
+	for (int s = 0; s < STATUS_COUNT; s++) {
+		int64_t at = order_status_at(o, (enum order_status)s);
+
+		if (at != 0)
+			codec_add_int(sa, status_name((enum order_status)s), at);
+	}
+	arr = cJSON_AddArrayToObject(j, "history");
+	for (int i = 0; i < o->nhistory; i++) {
+		const struct order_change *c = &o->history[i];
+		cJSON *jc = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(jc, "status", status_name(c->status));
+		cJSON_AddStringToObject(jc, "action", c->action < 0 ? "create" :
+		    action_name((enum order_action)c->action));
+		codec_add_int(jc, "at", c->at);
+		cJSON_AddStringToObject(jc, "by", c->by);
+		cJSON_AddItemToArray(arr, jc);
+	}
+	return j;
+}
+
+static int
+action_or_create_parse(const char *name)
+{
+	if (strcmp(name, "create") == 0)
+		return ACTION_COUNT;
+	return action_parse(name);
+}
+
+static int
+modifier_from_json(const cJSON *j, const char *path, struct modifier *m,
+    struct codec_error *err)
+{
+	int64_t price = 0;
+
+	if (!cJSON_IsObject(j)) {
+		codec_error_set(err, 422, "invalid_field", path, "%s: must be an object", path);
+		return -1;
+	}
+	if (codec_get_str(j, "code", path, &spec_code, true, m->code, sizeof m->code, NULL, err) < 0 ||
+	    codec_get_str(j, "name", path, &spec_name, true, m->name, sizeof m->name, NULL, err) < 0 ||
+	    codec_get_int(j, "price", path, -MONEY_MAX, MONEY_MAX, true, &price, NULL, err) < 0)
+		return -1;
+	m->price = price;
+	return 0;
+}
+
+static int
+array_get(const cJSON *obj, const char *key, const char *path, int max,
+    bool required, const cJSON **out, struct codec_error *err)
+{
+	char field[64];
+	int rc;
+	const cJSON *v = field_get(obj, key, path, required, field, sizeof field,
+	    err, &rc);
+
+	*out = NULL;
+	if (v == NULL)
+		return rc;
+	if (!cJSON_IsArray(v)) {
+		codec_error_set(err, 422, "invalid_field", field,
+		    "%s: must be an array", field);
+		return -1;
+	}
+	if (cJSON_GetArraySize(v) > max) {
+		codec_error_set(err, 422, "invalid_field", field,
+		    "%s: at most %d entries", field, max);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static int
+object_get(const cJSON *obj, const char *key, const char *path, bool required,
+    const cJSON **out, struct codec_error *err)
+{
+	char field[64];
+	int rc;
+	const cJSON *v = field_get(obj, key, path, required, field, sizeof field,
+	    err, &rc);
+
+	*out = NULL;
+	if (v == NULL)
+		return rc;
+	if (!cJSON_IsObject(v)) {
+		codec_error_set(err, 422, "invalid_field", field,
+		    "%s: must be an object", field);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static int
+customer_from_json(const cJSON *j, const char *path, bool strict,
+    struct customer *c, struct codec_error *err)
+{
+	static const char *const keys[] = { "name", "phone", "address", NULL };
+
+	if (strict && codec_only_keys(j, path, keys, err) < 0)
+		return -1;
+	if (codec_get_str(j, "name", path, &spec_opt_name, false, c->name, sizeof c->name, NULL, err) < 0 ||
+	    codec_get_str(j, "phone", path, &spec_phone, false, c->phone, sizeof c->phone, NULL, err) < 0 ||
+	    codec_get_str(j, "address", path, &spec_address, false, c->address, sizeof c->address, NULL, err) < 0)
+		return -1;
+	return 0;
+}
+
+static int
+payment_from_json(const cJSON *j, const char *path, bool strict,
+    struct payment *p, struct codec_error *err)
+{
+	static const char *const keys[] = { "tender", "amount", "card", NULL };
+	static const char *const card_keys[] = { "brand", "last4", NULL };
+	char cpath[64];
+	const cJSON *card;
+	int64_t amount = 0;
+	int tender = 0;
+
+	if (!cJSON_IsObject(j)) {
+		codec_error_set(err, 422, "invalid_field", path, "%s: must be an object", path);
+		return -1;
+	}
+	if (strict && codec_only_keys(j, path, keys, err) < 0)
+		return -1;
+	if (codec_get_enum(j, "tender", path, tender_parse, true, &tender, NULL, err) < 0 ||
+	    codec_get_int(j, "amount", path, strict ? 1 : 0, MONEY_MAX, true, &amount, NULL, err) < 0 ||
+	    object_get(j, "card", path, false, &card, err) < 0)
+		return -1;
+	p->tender = (enum tender_type)tender;
+	p->amount = amount;
+	if (card != NULL) {
+		snprintf(cpath, sizeof cpath, "%s.card", path);
+		if (p->tender != TENDER_CARD) {
+			codec_error_set(err, 422, "invalid_field", cpath,
+			    "%s: only a CARD payment carries card details", cpath);
+			return -1;
+		}
+		if ((strict && codec_only_keys(card, cpath, card_keys, err) < 0) ||
+		    codec_get_str(card, "brand", cpath, &spec_brand, true, p->card.brand,
+		    sizeof p->card.brand, NULL, err) < 0 ||
+		    codec_get_str(card, "last4", cpath, &spec_last4, true, p->card.last4,
+		    sizeof p->card.last4, NULL, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Item fields shared by requests (codes only) and full orders. */
+static int
+item_from_json(const cJSON *j, const char *path, bool request,
+    struct order_item *it, struct codec_error *err)
+{
+	static const char *const req_keys[] = { "sku", "qty", "modifiers", "note", NULL };
+	const cJSON *mods;
+	char mpath[64];
+	int64_t qty = 0, v = 0;
+	int k = 0;
+
+	if (!cJSON_IsObject(j)) {
+		codec_error_set(err, 422, "invalid_field", path, "%s: must be an object", path);
+		return -1;
+	}
+	if (request && codec_only_keys(j, path, req_keys, err) < 0)
+		return -1;
+	if (codec_get_str(j, "sku", path, &spec_sku, true, it->sku, sizeof it->sku, NULL, err) < 0 ||
+	    codec_get_int(j, "qty", path, 1, QTY_MAX, true, &qty, NULL, err) < 0 ||
+	    codec_get_str(j, "note", path, &spec_note, false, it->note, sizeof it->note, NULL, err) < 0 ||
+	    array_get(j, "modifiers", path, MODS_MAX, false, &mods, err) < 0)
+		return -1;
+	it->qty = (int)qty;
+	if (mods != NULL) {
+		const cJSON *m;
+
+		cJSON_ArrayForEach(m, mods) {
+			snprintf(mpath, sizeof mpath, "%s.modifiers[%d]", path, k);
+			if (request) {
+				if (check_str(m, mpath, &spec_code, it->mods[k].code,
+				    sizeof it->mods[k].code, err) < 0)
+					return -1;
+				for (int d = 0; d < k; d++) {
+					if (strcmp(it->mods[d].code, it->mods[k].code) == 0) {
+						codec_error_set(err, 422, "invalid_field", mpath,
+						    "%s: modifier %s given twice", mpath,
+						    it->mods[k].code);
+						return -1;
+					}
+				}
+			} else if (modifier_from_json(m, mpath, &it->mods[k], err) < 0) {
+				return -1;
+			}
+			k++;
+		}
+	}
+	it->nmods = k;
+	if (request)
+		return 0;
+	if (codec_get_str(j, "name", path, &spec_name, true, it->name, sizeof it->name, NULL, err) < 0 ||
+	    codec_get_str(j, "station", path, &spec_station, false, it->station, sizeof it->station, NULL, err) < 0 ||
+	    codec_get_int(j, "unit_price", path, -MONEY_MAX, MONEY_MAX, true, &v, NULL, err) < 0)
+		return -1;
+	it->unit_price = v;
+	if (codec_get_int(j, "line_total", path, -MONEY_MAX, MONEY_MAX, true, &v, NULL, err) < 0 ||
+	    codec_get_bool(j, "done", path, false, &it->done, NULL, err) < 0)
+		return -1;
+	it->line_total = v;
+	return 0;
+}
+
+static int
+items_from_json(const cJSON *j, bool request, struct order *o,
+    struct codec_error *err)
+{
+	const cJSON *items, *e;
+	char path[64];
+	int i = 0;
+
+	if (array_get(j, "items", NULL, ITEMS_MAX, true, &items, err) < 0)
+		return -1;
+	if (request && cJSON_GetArraySize(items) == 0) {
+		codec_error_set(err, 422, "invalid_field", "items",
+		    "items: an order needs at least one item");
+		return -1;
+	}
+	cJSON_ArrayForEach(e, items) {
+		snprintf(path, sizeof path, "items[%d]", i++);
+		if (item_from_json(e, path, request, order_add_item(o), err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+payments_from_json(const cJSON *j, bool strict, struct order *o,
+    struct codec_error *err)
+{
+	const cJSON *pays, *e;
+	char path[64];
+
+	if (array_get(j, "payments", NULL, PAYMENTS_MAX, false, &pays, err) < 0)
+		return -1;
+	if (pays == NULL)
+		return 0;
+	cJSON_ArrayForEach(e, pays) {
+		snprintf(path, sizeof path, "payments[%d]", o->npayments);
+		if (payment_from_json(e, path, strict, &o->payments[o->npayments], err) < 0)
+			return -1;
+		o->npayments++;
+	}
+	return 0;
+}
+
+static int
+link_from_json(const cJSON *j, struct order *o, bool *present,
+    struct codec_error *err)
+{
+	int64_t link = 0;
+
+	if (codec_get_int(j, "linked_to", NULL, 1, INT64_C(9007199254740991), false,
+	    &link, present, err) < 0)
+		return -1;
+	o->linked_to = link;
+	return 0;
+}
+
+int
+order_request_from_json(const cJSON *j, struct order *o, struct codec_error *err)
+{
+	static const char *const keys[] = { "source", "service", "table",
+	    "customer", "items", "payments", "linked_to", NULL };
+	const cJSON *cust;
+	int source = 0, service = 0;
+
+	order_init(o);
+	if (codec_only_keys(j, NULL, keys, err) < 0 ||
+	    codec_get_enum(j, "source", NULL, source_parse, true, &source, NULL, err) < 0 ||
+	    codec_get_enum(j, "service", NULL, service_parse, true, &service, NULL, err) < 0 ||
+	    codec_get_str(j, "table", NULL, &spec_table, false, o->table, sizeof o->table, NULL, err) < 0 ||
+	    object_get(j, "customer", NULL, false, &cust, err) < 0 ||
+	    (cust != NULL && customer_from_json(cust, "customer", true, &o->customer, err) < 0) ||
+	    items_from_json(j, true, o, err) < 0 ||
+	    payments_from_json(j, true, o, err) < 0 ||
+	    link_from_json(j, o, NULL, err) < 0)
+		goto fail;
+	o->source = (enum order_source)source;
+	o->service = (enum service_type)service;
+	if (o->service == SERVICE_DELIVERY &&
+	    (o->customer.address[0] == '\0' || o->customer.phone[0] == '\0')) {
+		codec_error_set(err, 422, "missing_field", "customer",
+		    "customer: a delivery needs a phone and an address");
+		goto fail;
+	}
+	return 0;
+fail:
+	order_free(o);
+	return -1;
+}
+
+cJSON *
+order_request_to_json(const struct order *o)
+{
+	cJSON *j = cJSON_CreateObject();
+	cJSON *arr;
+
+	cJSON_AddStringToObject(j, "source", source_name(o->source));
+	cJSON_AddStringToObject(j, "service", service_name(o->service));
+	if (o->table[0] != '\0')
+		cJSON_AddStringToObject(j, "table", o->table);
+	if (o->customer.name[0] || o->customer.phone[0] || o->customer.address[0])
+		cJSON_AddItemToObject(j, "customer", customer_to_json(&o->customer));
+	arr = cJSON_AddArrayToObject(j, "items");
+	for (int i = 0; i < o->nitems; i++) {
+		const struct order_item *it = &o->items[i];
+		cJSON *ji = cJSON_CreateObject();
+		cJSON *mods = cJSON_AddArrayToObject(ji, "modifiers");
+
+		cJSON_AddStringToObject(ji, "sku", it->sku);
+		codec_add_int(ji, "qty", it->qty);
+		for (int m = 0; m < it->nmods; m++)
+			cJSON_AddItemToArray(mods, cJSON_CreateString(it->mods[m].code));
+		if (it->note[0] != '\0')
+			cJSON_AddStringToObject(ji, "note", it->note);
+		cJSON_AddItemToArray(arr, ji);
+	}
+	if (o->npayments > 0) {
+		arr = cJSON_AddArrayToObject(j, "payments");
+		for (int i = 0; i < o->npayments; i++)
+			cJSON_AddItemToArray(arr, payment_to_json(&o->payments[i]));
+	}
+	if (o->linked_to > 0)
+		codec_add_int(j, "linked_to", o->linked_to);
+	return j;
+}
+
+int
+order_patch_from_json(const cJSON *j, struct order *o, unsigned *mask,
+    struct codec_error *err)
+{
+	static const char *const keys[] = { "service", "table", "customer",
+	    "linked_to", NULL };
+	const cJSON *cust, *table, *link;
+	bool have = false;
+	int service = 0;
+
+	*mask = 0;
+	if (codec_only_keys(j, NULL, keys, err) < 0 ||
+	    codec_get_enum(j, "service", NULL, service_parse, false, &service, &have, err) < 0)
+		return -1;
+	if (have) {
+		o->service = (enum service_type)service;
+		*mask |= ORDER_PATCH_SERVICE;
+	}
+	/* table and linked_to may be set to null to clear them */
+	table = cJSON_GetObjectItemCaseSensitive(j, "table");
+	if (table != NULL) {
+		o->table[0] = '\0';
+		if (codec_get_str(j, "table", NULL, &spec_table, false, o->table,
+		    sizeof o->table, NULL, err) < 0)
+			return -1;
+		*mask |= ORDER_PATCH_TABLE;
+	}
+	if (object_get(j, "customer", NULL, false, &cust, err) < 0)
+		return -1;
+	if (cust != NULL) {
+		memset(&o->customer, 0, sizeof o->customer);
+		if (customer_from_json(cust, "customer", true, &o->customer, err) < 0)
+			return -1;
+		*mask |= ORDER_PATCH_CUSTOMER;
+	}
+	link = cJSON_GetObjectItemCaseSensitive(j, "linked_to");
+	if (link != NULL) {
+		o->linked_to = 0;
+		if (link_from_json(j, o, NULL, err) < 0)
+			return -1;
+		*mask |= ORDER_PATCH_LINK;
+	}
+	if (*mask == 0) {
+		codec_error_set(err, 422, "missing_field", NULL,
+		    "nothing to change: give service, table, customer or linked_to");
+		return -1;
+	}
+	return 0;
+}
+
+int
+order_from_json(const cJSON *j, struct order *o, struct codec_error *err)
+{
+	const cJSON *cust, *hist, *e;
+	int64_t v = 0;
+	int source = 0, service = 0, status = 0;
+	char path[64];
+
+	order_init(o);
+	if (!cJSON_IsObject(j)) {
+		codec_error_set(err, 422, "invalid_field", "order", "order: must be an object");
+		return -1;
+	}
+	if (codec_get_int(j, "id", NULL, 0, INT64_C(9007199254740991), true, &o->id, NULL, err) < 0 ||
+	    codec_get_int(j, "number", NULL, 0, INT32_MAX, true, &v, NULL, err) < 0)
+		goto fail;
+	o->number = (int)v;
+	if (codec_get_enum(j, "status", NULL, status_parse, true, &status, NULL, err) < 0 ||
+	    codec_get_int(j, "version", NULL, 0, INT32_MAX, true, &v, NULL, err) < 0)
+		goto fail;
+	o->version = (int)v;
+	if (codec_get_enum(j, "source", NULL, source_parse, true, &source, NULL, err) < 0 ||
+	    codec_get_enum(j, "service", NULL, service_parse, true, &service, NULL, err) < 0 ||
+	    codec_get_str(j, "business_day", NULL, &spec_day, false, o->business_day, sizeof o->business_day, NULL, err) < 0 ||
+	    codec_get_str(j, "table", NULL, &spec_table, false, o->table, sizeof o->table, NULL, err) < 0 ||
+	    object_get(j, "customer", NULL, false, &cust, err) < 0 ||
+	    (cust != NULL && customer_from_json(cust, "customer", false, &o->customer, err) < 0) ||
+	    link_from_json(j, o, NULL, err) < 0 ||
+	    items_from_json(j, false, o, err) < 0 ||
+	    payments_from_json(j, false, o, err) < 0)
+		goto fail;
+	o->status = (enum order_status)status;
+	o->source = (enum order_source)source;
+	o->service = (enum service_type)service;
+	if (codec_get_int(j, "subtotal", NULL, -MONEY_MAX, MONEY_MAX, true, &o->subtotal, NULL, err) < 0 ||
+	    codec_get_int(j, "tax", NULL, -MONEY_MAX, MONEY_MAX, true, &o->tax, NULL, err) < 0 ||
+	    codec_get_int(j, "total", NULL, -MONEY_MAX, MONEY_MAX, true, &o->total, NULL, err) < 0 ||
+	    codec_get_int(j, "paid", NULL, -MONEY_MAX, MONEY_MAX, false, &o->paid, NULL, err) < 0 ||
+	    codec_get_int(j, "change", NULL, -MONEY_MAX, MONEY_MAX, false, &o->change, NULL, err) < 0 ||
+	    codec_get_str(j, "staff", NULL, &spec_staff, false, o->staff, sizeof o->staff, NULL, err) < 0 ||
+	    codec_get_str(j, "terminal", NULL, &spec_terminal, false, o->terminal, sizeof o->terminal, NULL, err) < 0 ||
+	    codec_get_str(j, "cancel_reason", NULL, &spec_reason, false, o->cancel_reason, sizeof o->cancel_reason, NULL, err) < 0 ||
+	    codec_get_int(j, "created_at", NULL, 0, INT64_MAX, false, &o->created_at, NULL, err) < 0 ||
+	    codec_get_int(j, "updated_at", NULL, 0, INT64_MAX, false, &o->updated_at, NULL, err) < 0 ||
+	    array_get(j, "history", NULL, HISTORY_MAX, false, &hist, err) < 0)
+		goto fail;
+	if (hist != NULL) {
+		cJSON_ArrayForEach(e, hist) {
+			struct order_change *c = &o->history[o->nhistory];
+			int st = 0, act = 0;
+
+			snprintf(path, sizeof path, "history[%d]", o->nhistory);
+			if (!cJSON_IsObject(e) ||
+			    codec_get_enum(e, "status", path, status_parse, true, &st, NULL, err) < 0 ||
+			    codec_get_enum(e, "action", path, action_or_create_parse, true, &act, NULL, err) < 0 ||
+			    codec_get_int(e, "at", path, 0, INT64_MAX, true, &c->at, NULL, err) < 0 ||
+			    codec_get_str(e, "by", path, &spec_staff, false, c->by, sizeof c->by, NULL, err) < 0) {
+				if (!cJSON_IsObject(e))
+					codec_error_set(err, 422, "invalid_field", path,
+					    "%s: must be an object", path);
+				goto fail;
+			}
+			c->status = (enum order_status)st;
+			c->action = act == ACTION_COUNT ? -1 : act;
+			o->nhistory++;
+		}
+	}
+	return 0;
+fail:
+	order_free(o);
+	return -1;
+}
+
+/* ---- menu ------------------------------------------------------------ */
+
+cJSON *
+menu_item_to_json(const struct menu_item *it)
+{
+	cJSON *j = cJSON_CreateObject();
+	cJSON *mods;
+
+	cJSON_AddStringToObject(j, "sku", it->sku);
+	cJSON_AddStringToObject(j, "name", it->name);
+	codec_add_int(j, "price", it->price);
+	cJSON_AddStringToObject(j, "category", it->category);
+	cJSON_AddStringToObject(j, "station", it->station);
+	cJSON_AddBoolToObject(j, "available", it->available);
+	mods = cJSON_AddArrayToObject(j, "modifiers");
+	for (int m = 0; m < it->nmods; m++)
+		cJSON_AddItemToArray(mods, modifier_to_json(&it->mods[m]));
+	return j;
+}
+
+cJSON *
+menu_to_json(const struct menu *m)
+{
+	cJSON *j = cJSON_CreateObject();
+	cJSON *cats = cJSON_AddArrayToObject(j, "categories");
+	cJSON *items = cJSON_AddArrayToObject(j, "items");
+
+	for (int i = 0; i < m->ncategories; i++)
+		cJSON_AddItemToArray(cats, cJSON_CreateString(m->categories[i]));
+	for (int i = 0; i < m->nitems; i++)
+		cJSON_AddItemToArray(items, menu_item_to_json(&m->items[i]));
+	return j;
+}
+
+int
+menu_item_from_json(const cJSON *j, struct menu_item *it, struct codec_error *err)
+{
+	const cJSON *mods, *e;
+	char path[64];
+	int64_t price = 0;
+
+	memset(it, 0, sizeof *it);
+	if (!cJSON_IsObject(j)) {
+		codec_error_set(err, 422, "invalid_field", "item", "item: must be an object");
+		return -1;
+	}
+	if (codec_get_str(j, "sku", NULL, &spec_sku, true, it->sku, sizeof it->sku, NULL, err) < 0 ||
+	    codec_get_str(j, "name", NULL, &spec_name, true, it->name, sizeof it->name, NULL, err) < 0 ||
+	    codec_get_int(j, "price", NULL, 0, MONEY_MAX, true, &price, NULL, err) < 0 ||
+	    codec_get_str(j, "category", NULL, &spec_category, true, it->category, sizeof it->category, NULL, err) < 0 ||
+	    codec_get_str(j, "station", NULL, &spec_station, true, it->station, sizeof it->station, NULL, err) < 0 ||
+	    codec_get_bool(j, "available", NULL, true, &it->available, NULL, err) < 0 ||
+	    array_get(j, "modifiers", NULL, MODS_MAX, false, &mods, err) < 0)
+		return -1;
+	it->price = price;
+	if (mods != NULL) {
+		cJSON_ArrayForEach(e, mods) {
+			snprintf(path, sizeof path, "modifiers[%d]", it->nmods);
+			if (modifier_from_json(e, path, &it->mods[it->nmods], err) < 0)
+				return -1;
+			it->nmods++;
+		}
+	}
+	return 0;
+}
+
+int
+menu_from_json(const cJSON *j, struct menu *m, struct codec_error *err)
+{
+	const cJSON *cats, *items, *e;
+	char path[64];
+	int i = 0;
+
+	menu_init(m);
+	if (array_get(j, "categories", NULL, 1000, true, &cats, err) < 0 ||
+	    array_get(j, "items", NULL, 100000, true, &items, err) < 0)
+		return -1;
+	cJSON_ArrayForEach(e, cats) {
+		if (!cJSON_IsString(e) || strlen(e->valuestring) > CATEGORY_MAX ||
+		    !utf8_valid(e->valuestring, strlen(e->valuestring), true)) {
+			snprintf(path, sizeof path, "categories[%d]", i);
+			codec_error_set(err, 422, "invalid_field", path,
+			    "%s: must be a name of at most %d bytes", path, CATEGORY_MAX);
+			goto fail;
+		}
+		menu_add_category(m, e->valuestring);
+		i++;
+	}
+	i = 0;
+	cJSON_ArrayForEach(e, items) {
+		struct menu_item *it = menu_add_item(m);
+
+		if (menu_item_from_json(e, it, err) < 0) {
+			snprintf(path, sizeof path, "items[%d].%s", i, err->field);
+			xstrlcpy(err->field, path, sizeof err->field);
+			goto fail;
+		}
+		i++;
+	}
+	return 0;
+fail:
+	menu_free(m);
+	return -1;
+}
+
+/* ---- events ---------------------------------------------------------- */
+
+char *
+event_render(int64_t seq, enum event_type type, int64_t at, const cJSON *payload)
+{
+	cJSON *j = cJSON_CreateObject();
+	char *s;
+
+	codec_add_int(j, "seq", seq);
+	cJSON_AddStringToObject(j, "type", event_type_name(type));
+	codec_add_int(j, "at", at);
+	cJSON_AddItemReferenceToObject(j, type == EVENT_MENU_UPDATED ? "item" : "order",
+	    (cJSON *)payload);
+	s = cJSON_PrintUnformatted(j);
+	cJSON_Delete(j);
+	if (s == NULL)
+		abort();
+	return s;
+}
+
+int
+event_from_json(const cJSON *j, struct event *ev, struct codec_error *err)
+{
+	const cJSON *p;
+	int type = 0;
+
+	memset(ev, 0, sizeof *ev);
+	order_init(&ev->order);
+	if (codec_get_int(j, "seq", NULL, 1, INT64_MAX, true, &ev->seq, NULL, err) < 0 ||
+	    codec_get_enum(j, "type", NULL, event_type_parse, true, &type, NULL, err) < 0 ||
+	    codec_get_int(j, "at", NULL, 0, INT64_MAX, true, &ev->at, NULL, err) < 0)
+		return -1;
+	ev->type = (enum event_type)type;
+	if (ev->type == EVENT_MENU_UPDATED) {
+		if (object_get(j, "item", NULL, true, &p, err) < 0)
+			return -1;
+		return menu_item_from_json(p, &ev->item, err);
+	}
+	if (object_get(j, "order", NULL, true, &p, err) < 0)
+		return -1;
+	return order_from_json(p, &ev->order, err);
+}
+
+void
+event_free(struct event *ev)
+{
+	order_free(&ev->order);
+}
+
+char *
+codec_error_body(const char *code, const char *field, const char *message)
+{
+	cJSON *j = cJSON_CreateObject();
+	cJSON *e = cJSON_AddObjectToObject(j, "error");
+	char *s;
+
+	cJSON_AddStringToObject(e, "code", code);
+	cJSON_AddStringToObject(e, "message", message);
+	if (field != NULL && field[0] != '\0')
+		cJSON_AddStringToObject(e, "field", field);
+	s = cJSON_PrintUnformatted(j);
+	cJSON_Delete(j);
+	if (s == NULL)
+		abort();
+	return s;
+}

@@ -1,0 +1,116 @@
+/* codec: the wire format. JSON for orders, order requests, menus, staff and
+ * events on cJSON, with strict validation of what comes in: types, ranges,
+ * lengths, valid UTF-8, no unknown or duplicate fields in requests. */
+#ifndef BRIGADE_CODEC_H
+#define BRIGADE_CODEC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cjson/cJSON.h>
+
+#include "order.h"
+
+/* Why a document was refused: an HTTP status (400 for unparseable JSON, 422
+ * for a valid document with a bad field), a machine code, the field's path
+ * ("items[2].qty") and a sentence for people. */
+struct codec_error {
+	int status;
+	char code[32];
+	char field[64];
+	char message[192];
+};
+
+void codec_error_set(struct codec_error *err, int status, const char *code,
+    const char *field, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* Parse a request body. Fails (400 invalid_json) on syntax errors, trailing
+ * garbage, or a top level that is not an object. */
+cJSON *codec_parse_object(const char *body, size_t len, struct codec_error *err);
+
+/* Request validation helpers, shared by every decoder (and the server's
+ * small bodies such as login and actions). Each returns 0, or -1 after
+ * filling err. "required" false lets the field be absent (or null); the
+ * output is left untouched then and *present (if given) says which. */
+struct codec_str_spec {
+	size_t min, max;        /* length in bytes */
+	bool charset_id;        /* only [A-Za-z0-9_-] (codes, skus, staff) */
+	bool digits;            /* only [0-9] */
+};
+int codec_only_keys(const cJSON *obj, const char *path, const char *const *keys,
+    struct codec_error *err);
+int codec_get_str(const cJSON *obj, const char *key, const char *path,
+    const struct codec_str_spec *spec, bool required, char *out, size_t size,
+    bool *present, struct codec_error *err);
+int codec_get_int(const cJSON *obj, const char *key, const char *path,
+    int64_t min, int64_t max, bool required, int64_t *out, bool *present,
+    struct codec_error *err);
+int codec_get_bool(const cJSON *obj, const char *key, const char *path,
+    bool required, bool *out, bool *present, struct codec_error *err);
+/* An enumerated name ("PICKUP") parsed by parse(); -1 from parse is 422. */
+int codec_get_enum(const cJSON *obj, const char *key, const char *path,
+    int (*parse)(const char *), bool required, int *out, bool *present,
+    struct codec_error *err);
+
+/* Orders. order_to_json renders the server's full order; order_from_json
+ * reads it back (clients), tolerating unknown fields for forward
+ * compatibility but not wrong types. */
+cJSON *order_to_json(const struct order *o);
+int order_from_json(const cJSON *j, struct order *o, struct codec_error *err);
+
+/* A create request (POST /api/v1/orders): source, service, table, customer,
+ * items as sku/qty/modifier codes/note, payments, linked_to. Decoded into a
+ * struct order with only those fields set; the server prices it. */
+int order_request_from_json(const cJSON *j, struct order *o,
+    struct codec_error *err);
+cJSON *order_request_to_json(const struct order *o);
+
+/* A change request (PATCH /api/v1/orders/{id}): any of service, table,
+ * customer, linked_to. mask receives ORDER_PATCH_* bits of what was given. */
+#define ORDER_PATCH_SERVICE 1u
+#define ORDER_PATCH_TABLE 2u
+#define ORDER_PATCH_CUSTOMER 4u
+#define ORDER_PATCH_LINK 8u
+int order_patch_from_json(const cJSON *j, struct order *o, unsigned *mask,
+    struct codec_error *err);
+
+/* Menus: GET /api/v1/menu and menu.updated events. */
+cJSON *menu_to_json(const struct menu *m);
+cJSON *menu_item_to_json(const struct menu_item *it);
+int menu_from_json(const cJSON *j, struct menu *m, struct codec_error *err);
+int menu_item_from_json(const cJSON *j, struct menu_item *it,
+    struct codec_error *err);
+
+/* Events on the stream and GET /api/v1/events. */
+enum event_type {
+	EVENT_ORDER_CREATED,
+	EVENT_ORDER_UPDATED,
+	EVENT_MENU_UPDATED,
+	EVENT_TYPE_COUNT
+};
+const char *event_type_name(enum event_type t);
+int event_type_parse(const char *name);
+
+struct event {
+	int64_t seq;
+	enum event_type type;
+	int64_t at;
+	struct order order;          /* order.* events */
+	struct menu_item item;       /* menu.updated */
+};
+
+/* Render an event as one JSON text (malloc'd). */
+char *event_render(int64_t seq, enum event_type type, int64_t at,
+    const cJSON *payload);
+int event_from_json(const cJSON *j, struct event *ev, struct codec_error *err);
+void event_free(struct event *ev);
+
+/* Render {"error":{"code","message"[,"field"]}} (malloc'd). */
+char *codec_error_body(const char *code, const char *field, const char *message);
+
+/* Helpers for numbers that must be integers in cJSON's double. */
+bool codec_is_int(const cJSON *j, int64_t min, int64_t max);
+cJSON *codec_add_int(cJSON *obj, const char *key, int64_t v);
+
+#endif

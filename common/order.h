@@ -1,0 +1,144 @@
+/* order: the order and menu models shared by the server, the screens and
+ * the printers. Plain data with fixed limits; no I/O. */
+#ifndef BRIGADE_ORDER_H
+#define BRIGADE_ORDER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "domain.h"
+#include "money.h"
+
+/* Limits, in bytes of UTF-8 (excluding the NUL) unless said otherwise. They
+ * are part of the API contract (docs/api.md). */
+#define SKU_MAX 16
+#define CODE_MAX 16           /* modifier code */
+#define NAME_MAX_ 64          /* item, modifier and customer names */
+#define CATEGORY_MAX 32
+#define STATION_MAX 24
+#define NOTE_MAX 140
+#define TABLE_MAX 16
+#define PHONE_MAX 32
+#define ADDRESS_MAX 200
+#define STAFF_MAX 16
+#define TERMINAL_MAX 32
+#define BRAND_MAX 16
+#define REASON_MAX 140
+#define DAY_MAX 10            /* YYYY-MM-DD */
+#define QTY_MAX 99            /* per line */
+#define ITEMS_MAX 100         /* lines per order */
+#define MODS_MAX 8            /* modifiers per line */
+#define PAYMENTS_MAX 4        /* tenders per order */
+#define HISTORY_MAX 64        /* status changes remembered per order */
+
+struct modifier {
+	char code[CODE_MAX + 1];
+	char name[NAME_MAX_ + 1];
+	money_t price;
+};
+
+struct order_item {
+	char sku[SKU_MAX + 1];
+	char name[NAME_MAX_ + 1];
+	char station[STATION_MAX + 1];
+	int qty;
+	money_t unit_price;          /* item price plus its modifiers */
+	money_t line_total;          /* unit_price * qty */
+	int nmods;
+	struct modifier mods[MODS_MAX];
+	char note[NOTE_MAX + 1];
+	bool done;                   /* its station has bumped it */
+};
+
+struct card_info {
+	char brand[BRAND_MAX + 1];
+	char last4[5];
+};
+
+struct payment {
+	enum tender_type tender;
+	money_t amount;
+	struct card_info card;       /* CARD only: brand and last 4, never more */
+};
+
+struct customer {
+	char name[NAME_MAX_ + 1];
+	char phone[PHONE_MAX + 1];
+	char address[ADDRESS_MAX + 1];
+};
+
+/* One status change: the history shown on screens and in the audit. */
+struct order_change {
+	enum order_status status;
+	int action;                  /* enum order_action, or -1 for creation */
+	int64_t at;                  /* ms since the epoch, server clock */
+	char by[STAFF_MAX + 1];
+};
+
+struct order {
+	int64_t id;                  /* 0 until the server assigns one */
+	int number;                  /* short daily number for screens */
+	char business_day[DAY_MAX + 1];
+	enum order_status status;
+	int version;                 /* rises with every change */
+	enum order_source source;
+	enum service_type service;
+	char table[TABLE_MAX + 1];   /* DINE_IN */
+	struct customer customer;
+	int64_t linked_to;           /* id of a related open order, 0 = none */
+	int nitems;
+	struct order_item *items;
+	int npayments;
+	struct payment payments[PAYMENTS_MAX];
+	money_t subtotal;
+	money_t tax;
+	money_t total;
+	money_t paid;                /* sum of payments */
+	money_t change;              /* cash handed back: paid - total */
+	char staff[STAFF_MAX + 1];   /* who created it */
+	char terminal[TERMINAL_MAX + 1];
+	char cancel_reason[REASON_MAX + 1];
+	int64_t created_at;
+	int64_t updated_at;
+	int nhistory;
+	struct order_change history[HISTORY_MAX];
+};
+
+struct menu_item {
+	char sku[SKU_MAX + 1];
+	char name[NAME_MAX_ + 1];
+	char category[CATEGORY_MAX + 1];
+	char station[STATION_MAX + 1];
+	money_t price;
+	bool available;
+	int nmods;
+	struct modifier mods[MODS_MAX];
+};
+
+struct menu {
+	int ncategories;
+	char (*categories)[CATEGORY_MAX + 1];
+	int nitems;
+	struct menu_item *items;
+};
+
+void order_init(struct order *o);
+void order_free(struct order *o);
+void order_copy(struct order *dst, const struct order *src);
+struct order_item *order_add_item(struct order *o);
+/* Append a history entry (the oldest is dropped when full). */
+void order_record(struct order *o, enum order_status s, int action,
+    int64_t at, const char *by);
+/* When the order last entered status s, 0 if never. */
+int64_t order_status_at(const struct order *o, enum order_status s);
+
+void menu_init(struct menu *m);
+void menu_free(struct menu *m);
+void menu_copy(struct menu *dst, const struct menu *src);
+struct menu_item *menu_find(const struct menu *m, const char *sku);
+const struct modifier *menu_item_modifier(const struct menu_item *it,
+    const char *code);
+int menu_add_category(struct menu *m, const char *name);
+struct menu_item *menu_add_item(struct menu *m);
+
+#endif

@@ -1,0 +1,30 @@
+/* util: clocks, random identifiers and small helpers used everywhere. */
+#ifndef BRIGADE_UTIL_H
+#define BRIGADE_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Wall clock in ms since the epoch (for timestamps that cross machines). */
+int64_t util_now_ms(void);
+/* Monotonic clock in ms, and in µs (for timers and measuring). */
+int64_t util_mono_ms(void);
+int64_t util_mono_us(void);
+
+/* Fill buf with n cryptographically random bytes; aborts if the kernel's
+ * generator is unavailable (nothing safe can be done without it). */
+void util_random(void *buf, size_t n);
+/* A random (version 4) UUID, 36 characters plus NUL. */
+void util_uuid(char out[37]);
+/* Lower-case hex of n bytes into out (2n+1 bytes). */
+void util_hex(const void *in, size_t n, char *out);
+
+/* The business day (YYYY-MM-DD, local time) that a moment belongs to: a day
+ * starts at day_start_hour, so 01:30 after a late service counts as the day
+ * before when day_start_hour is 4. */
+void util_business_day(int64_t ms, int day_start_hour, char out[11]);
+
+/* Constant-time comparison of n bytes (secrets, hashes). */
+int util_ct_equal(const void *a, const void *b, size_t n);
+
+#endif
