@@ -1,0 +1,79 @@
+/* escpos: an encoder that builds the ESC/POS byte stream for one printer
+ * profile: text in UTF-8 (sent in the right code page), styles, sizes,
+ * alignment, barcodes, QR codes, raster images, cuts, drawer and beep. */
+#ifndef BRIGADE_ESCPOS_H
+#define BRIGADE_ESCPOS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "image.h"
+#include "profile.h"
+
+/* Style bits for escpos_style. */
+#define ESCPOS_BOLD 1u
+#define ESCPOS_UNDERLINE 2u
+#define ESCPOS_INVERSE 4u
+
+enum escpos_align { ESCPOS_LEFT, ESCPOS_CENTER, ESCPOS_RIGHT };
+enum escpos_barcode { ESCPOS_CODE128, ESCPOS_EAN13 };
+
+/* The command bytes, named, for the encoder and the virtual printer's
+ * decoder alike. */
+#define ESC 0x1b
+#define GS 0x1d
+#define DLE 0x10
+#define EOT 0x04
+#define LF 0x0a
+
+struct escpos {
+	unsigned char *data;
+	size_t len, cap;
+	const struct profile *profile;
+	int page;                   /* index in profile->pages now selected on
+	                               the printer, -1 when not known */
+	unsigned style;
+	int width, height;          /* character size multipliers, 1..8 */
+	enum escpos_align align;
+	int replaced;               /* characters no code page had */
+};
+
+/* Start a document for profile p (which must outlive e) with ESC @. */
+void escpos_begin(struct escpos *e, const struct profile *p);
+void escpos_free(struct escpos *e);
+
+/* ESC @: reset the printer's modes (and our idea of them). */
+void escpos_init(struct escpos *e);
+void escpos_style(struct escpos *e, unsigned style);
+void escpos_size(struct escpos *e, int width, int height);
+void escpos_align(struct escpos *e, enum escpos_align a);
+/* UTF-8 text; '\n' feeds a line. Characters that no code page of the
+ * profile has are replaced by a look-alike ("EUR" for the euro sign) or
+ * '?', never sent as raw UTF-8; control characters become '?' so text can
+ * never turn into commands. */
+void escpos_text(struct escpos *e, const char *utf8);
+void escpos_textn(struct escpos *e, const char *utf8, size_t len);
+/* Text then a line feed. */
+void escpos_line(struct escpos *e, const char *utf8);
+void escpos_feed(struct escpos *e, int lines);
+/* Returns -1 (emitting nothing) for data the symbology cannot carry or a
+ * profile without barcodes. */
+int escpos_barcode(struct escpos *e, enum escpos_barcode type, const char *data);
+/* Native GS ( k where the profile allows, else a raster image. -1 when
+ * neither is possible or the data is too long. */
+int escpos_qr(struct escpos *e, const char *data);
+/* GS v 0 in bands; -1 if the profile has no images or it is too wide. */
+int escpos_image(struct escpos *e, const struct raster *r);
+/* Feed past the blade then cut; partial falls back to full when the
+ * profile has only full cuts, and to a feed when it has no cutter. */
+void escpos_cut(struct escpos *e, bool partial);
+/* ESC p on pin 2 or 5; -1 when the profile has no drawer port. */
+int escpos_drawer(struct escpos *e, int pin);
+/* ESC B; -1 when the profile has no buzzer. */
+int escpos_beep(struct escpos *e, int times);
+void escpos_raw(struct escpos *e, const void *bytes, size_t len);
+
+/* Columns a UTF-8 string takes on paper at size 1 (one per code point). */
+int escpos_columns(const char *utf8);
+
+#endif

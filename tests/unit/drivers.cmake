@@ -1,0 +1,7 @@
+# Unit tests of libbrigade-drivers: encoder, code pages, profiles,
+# documents (golden bytes), swipe parser and keyboard-wedge detector.
+if(TARGET brigade-drivers)
+  pkg_check_modules(DRV_PNG REQUIRED IMPORTED_TARGET libpng)
+  brigade_unit_test(test_escpos SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_escpos.c
+    LIBS brigade-drivers PkgConfig::DRV_PNG)
+endif()
