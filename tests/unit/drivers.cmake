@@ -5,3 +5,6 @@ if(TARGET brigade-drivers)
   brigade_unit_test(test_escpos SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_escpos.c
     LIBS brigade-drivers PkgConfig::DRV_PNG)
 endif()
+if(TARGET brigade-drivers)
+  brigade_unit_test(test_swipe SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_swipe.c LIBS brigade-drivers)
+endif()
