@@ -358,14 +358,50 @@ escpos_raw(struct escpos *e, const void *bytes, size_t len)
 	escpos_put(e, bytes, len);
 }
 
-int
-escpos_columns(const char *utf8)
+/* Columns one code point takes on paper with this profile: what
+ * escpos_codepoint would send, without sending it. */
+static int
+escpos_cp_columns(const struct profile *p, int32_t cp)
 {
+	if (cp == '\n')
+		return 0;
+	if (cp < 0xa0)
+		return 1;
+	for (int i = 0; i < p->npages; i++) {
+		if (codepage_encode(p->pages[i].page, cp) >= 0)
+			return 1;
+	}
+	for (size_t i = 0; i < sizeof escpos_lookalikes / sizeof escpos_lookalikes[0]; i++) {
+		if (escpos_lookalikes[i].cp == cp)
+			return (int)strlen(escpos_lookalikes[i].ascii);
+	}
+	return 1;
+}
+
+int
+escpos_columns(const struct profile *p, const char *utf8)
+{
+	const char *s = utf8, *end = utf8 + strlen(utf8);
 	int n = 0;
 
-	for (const unsigned char *s = (const unsigned char *)utf8; *s; s++) {
-		if ((*s & 0xc0) != 0x80)
-			n++;
-	}
+	while (s < end)
+		n += escpos_cp_columns(p, utf8_decode(&s, end));
 	return n;
+}
+
+size_t
+escpos_fit(const struct profile *p, const char *utf8, int cols)
+{
+	const char *s = utf8, *end = utf8 + strlen(utf8);
+	int n = 0;
+
+	while (s < end) {
+		const char *at = s;
+		int w = escpos_cp_columns(p, utf8_decode(&s, end));
+
+		if (n + w > cols)
+			return (size_t)(at - utf8);
+		n += w;
+	}
+	return (size_t)(end - utf8);
 }

@@ -73,7 +73,10 @@ int escpos_drawer(struct escpos *e, int pin);
 int escpos_beep(struct escpos *e, int times);
 void escpos_raw(struct escpos *e, const void *bytes, size_t len);
 
-/* Columns a UTF-8 string takes on paper at size 1 (one per code point). */
-int escpos_columns(const char *utf8);
+/* Columns UTF-8 text takes on paper at size 1 with profile p, counting
+ * stand-ins ("EUR") at their printed width. */
+int escpos_columns(const struct profile *p, const char *utf8);
+/* Bytes of the longest prefix of utf8 that fits in cols columns. */
+size_t escpos_fit(const struct profile *p, const char *utf8, int cols);
 
 #endif

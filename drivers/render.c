@@ -140,7 +140,7 @@ render_newline(struct render *r)
 
 	render_end_image(r);
 	render_close_markers(r);
-	if (r->cols < r->columns) {
+	if (r->cols > 0 && r->cols < r->columns) {
 		if (r->align == ESCPOS_CENTER)
 			pad = (r->columns - r->cols) / 2;
 		else if (r->align == ESCPOS_RIGHT)

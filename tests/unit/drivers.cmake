@@ -8,3 +8,9 @@ endif()
 if(TARGET brigade-drivers)
   brigade_unit_test(test_swipe SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_swipe.c LIBS brigade-drivers)
 endif()
+if(TARGET brigade-drivers)
+  brigade_unit_test(test_documents SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_documents.c
+    LIBS brigade-drivers)
+  target_compile_definitions(test_documents PRIVATE
+    GOLDEN_DIR="${CMAKE_CURRENT_LIST_DIR}/golden")
+endif()
