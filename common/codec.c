@@ -671,6 +671,13 @@ payments_from_json(const cJSON *j, bool strict, struct order *o,
 	return 0;
 }
 
+int
+order_payments_from_json(const cJSON *j, struct order *o, struct codec_error *err)
+{
+	o->npayments = 0;
+	return payments_from_json(j, true, o, err);
+}
+
 static int
 link_from_json(const cJSON *j, struct order *o, bool *present,
     struct codec_error *err)
@@ -882,7 +889,6 @@ cJSON *
 menu_item_to_json(const struct menu_item *it)
 {
 	cJSON *j = cJSON_CreateObject();
-	cJSON *mods;
 
 	cJSON_AddStringToObject(j, "sku", it->sku);
 	cJSON_AddStringToObject(j, "name", it->name);
@@ -890,9 +896,7 @@ menu_item_to_json(const struct menu_item *it)
 	cJSON_AddStringToObject(j, "category", it->category);
 	cJSON_AddStringToObject(j, "station", it->station);
 	cJSON_AddBoolToObject(j, "available", it->available);
-	mods = cJSON_AddArrayToObject(j, "modifiers");
-	for (int m = 0; m < it->nmods; m++)
-		cJSON_AddItemToArray(mods, modifier_to_json(&it->mods[m]));
+	cJSON_AddItemToObject(j, "modifiers", codec_modifiers_to_json(it->mods, it->nmods));
 	return j;
 }
 
@@ -903,6 +907,8 @@ menu_to_json(const struct menu *m)
 	cJSON *cats = cJSON_AddArrayToObject(j, "categories");
 	cJSON *items = cJSON_AddArrayToObject(j, "items");
 
+	codec_add_int(j, "tax_rate_bp", m->tax_bp);
+	cJSON_AddStringToObject(j, "currency", m->currency);
 	for (int i = 0; i < m->ncategories; i++)
 		cJSON_AddItemToArray(cats, cJSON_CreateString(m->categories[i]));
 	for (int i = 0; i < m->nitems; i++)
@@ -910,11 +916,42 @@ menu_to_json(const struct menu *m)
 	return j;
 }
 
+cJSON *
+codec_modifiers_to_json(const struct modifier *mods, int n)
+{
+	cJSON *arr = cJSON_CreateArray();
+
+	for (int m = 0; m < n; m++)
+		cJSON_AddItemToArray(arr, modifier_to_json(&mods[m]));
+	return arr;
+}
+
+int
+codec_modifiers_from_json(const cJSON *arr, const char *path,
+    struct modifier mods[MODS_MAX], int *n, struct codec_error *err)
+{
+	const cJSON *e;
+	char field[64];
+
+	*n = 0;
+	if (!cJSON_IsArray(arr) || cJSON_GetArraySize(arr) > MODS_MAX) {
+		codec_error_set(err, 422, "invalid_field", path,
+		    "%s: must be an array of at most %d modifiers", path, MODS_MAX);
+		return -1;
+	}
+	cJSON_ArrayForEach(e, arr) {
+		snprintf(field, sizeof field, "%s[%d]", path, *n);
+		if (modifier_from_json(e, field, &mods[*n], err) < 0)
+			return -1;
+		(*n)++;
+	}
+	return 0;
+}
+
 int
 menu_item_from_json(const cJSON *j, struct menu_item *it, struct codec_error *err)
 {
-	const cJSON *mods, *e;
-	char path[64];
+	const cJSON *mods;
 	int64_t price = 0;
 
 	memset(it, 0, sizeof *it);
@@ -931,14 +968,9 @@ menu_item_from_json(const cJSON *j, struct menu_item *it, struct codec_error *er
 	    array_get(j, "modifiers", NULL, MODS_MAX, false, &mods, err) < 0)
 		return -1;
 	it->price = price;
-	if (mods != NULL) {
-		cJSON_ArrayForEach(e, mods) {
-			snprintf(path, sizeof path, "modifiers[%d]", it->nmods);
-			if (modifier_from_json(e, path, &it->mods[it->nmods], err) < 0)
-				return -1;
-			it->nmods++;
-		}
-	}
+	if (mods != NULL &&
+	    codec_modifiers_from_json(mods, "modifiers", it->mods, &it->nmods, err) < 0)
+		return -1;
 	return 0;
 }
 
@@ -949,7 +981,15 @@ menu_from_json(const cJSON *j, struct menu *m, struct codec_error *err)
 	char path[64];
 	int i = 0;
 
+	static const struct codec_str_spec spec_currency = { 0, 3, false, false };
+	int64_t tax = 0;
+
 	menu_init(m);
+	if (codec_get_int(j, "tax_rate_bp", NULL, 0, 10000, false, &tax, NULL, err) < 0 ||
+	    codec_get_str(j, "currency", NULL, &spec_currency, false, m->currency,
+	    sizeof m->currency, NULL, err) < 0)
+		return -1;
+	m->tax_bp = (int)tax;
 	if (array_get(j, "categories", NULL, 1000, true, &cats, err) < 0 ||
 	    array_get(j, "items", NULL, 100000, true, &items, err) < 0)
 		return -1;

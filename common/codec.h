@@ -66,6 +66,10 @@ int order_request_from_json(const cJSON *j, struct order *o,
     struct codec_error *err);
 cJSON *order_request_to_json(const struct order *o);
 
+/* The optional "payments" array of a request object (the pay action). */
+int order_payments_from_json(const cJSON *j, struct order *o,
+    struct codec_error *err);
+
 /* A change request (PATCH /api/v1/orders/{id}): any of service, table,
  * customer, linked_to. mask receives ORDER_PATCH_* bits of what was given. */
 #define ORDER_PATCH_SERVICE 1u
@@ -81,6 +85,11 @@ cJSON *menu_item_to_json(const struct menu_item *it);
 int menu_from_json(const cJSON *j, struct menu *m, struct codec_error *err);
 int menu_item_from_json(const cJSON *j, struct menu_item *it,
     struct codec_error *err);
+
+/* A JSON array of {code,name,price} modifiers, as menus and orders carry. */
+cJSON *codec_modifiers_to_json(const struct modifier *mods, int n);
+int codec_modifiers_from_json(const cJSON *arr, const char *path,
+    struct modifier mods[MODS_MAX], int *n, struct codec_error *err);
 
 /* Events on the stream and GET /api/v1/events. */
 enum event_type {

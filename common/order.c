@@ -92,6 +92,8 @@ void
 menu_copy(struct menu *dst, const struct menu *src)
 {
 	menu_init(dst);
+	dst->tax_bp = src->tax_bp;
+	memcpy(dst->currency, src->currency, sizeof dst->currency);
 	dst->ncategories = src->ncategories;
 	dst->nitems = src->nitems;
 	if (src->ncategories > 0) {

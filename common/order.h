@@ -116,6 +116,8 @@ struct menu_item {
 };
 
 struct menu {
+	int tax_bp;                  /* tax rate in basis points (825 = 8.25%) */
+	char currency[4];            /* ISO 4217 code, "" when not said */
 	int ncategories;
 	char (*categories)[CATEGORY_MAX + 1];
 	int nitems;

@@ -1,0 +1,124 @@
+/* authw: the auth worker thread (slow PIN hashing off the service thread). */
+#include "authw.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "util.h"
+#include "xalloc.h"
+
+struct authw {
+	struct store *st;
+	struct writer *writer;
+	int iterations;
+	struct job_queue queue;
+	pthread_t thread;
+	writer_done_fn done;
+	void *done_ctx;
+};
+
+static void
+finish(struct authw *a, struct job *j)
+{
+	j->next = NULL;
+	a->done(a->done_ctx, j);
+}
+
+/* Verify a login's PIN. Unknown or disabled accounts cost the same time as
+ * real ones; a locked account is refused before any hashing. */
+static void
+login(struct authw *a, struct job *j)
+{
+	char code[STAFF_MAX + 1];
+	int rc;
+
+	xstrlcpy(code, j->staff.code, sizeof code);
+	rc = store_staff_by_code(a->st, code, &j->staff);
+	if (rc != 0 || !j->staff.active) {
+		auth_pin_burn(a->iterations);
+		explicit_bzero(j->pin, sizeof j->pin);
+		if (rc < 0)
+			job_fail(j, 503, "storage_error", NULL, "the staff database could not be read");
+		else
+			job_fail(j, 401, "invalid_credentials", NULL, "unknown staff code or wrong PIN");
+		finish(a, j);
+		return;
+	}
+	if (j->staff.locked_until > util_now_ms()) {
+		char msg[128];
+
+		snprintf(msg, sizeof msg,
+		    "too many wrong PINs: the account is locked for %lld more seconds",
+		    (long long)((j->staff.locked_until - util_now_ms() + 999) / 1000));
+		explicit_bzero(j->pin, sizeof j->pin);
+		job_fail(j, 429, "account_locked", NULL, msg);
+		finish(a, j);
+		return;
+	}
+	j->pin_ok = auth_pin_verify(j->pin, j->staff.pin_hash);
+	explicit_bzero(j->pin, sizeof j->pin);
+	explicit_bzero(j->staff.pin_hash, sizeof j->staff.pin_hash);
+	writer_submit(a->writer, j);
+}
+
+static void *
+authw_main(void *arg)
+{
+	struct authw *a = arg;
+	struct job *list;
+
+	while ((list = job_queue_take_all(&a->queue)) != NULL) {
+		while (list != NULL) {
+			struct job *j = list;
+
+			list = j->next;
+			if (j->kind == JOB_LOGIN) {
+				login(a, j);
+			} else {
+				/* staff create / PIN change: hash, then record */
+				auth_pin_hash(j->pin, a->iterations, j->staff.pin_hash);
+				explicit_bzero(j->pin, sizeof j->pin);
+				writer_submit(a->writer, j);
+			}
+		}
+	}
+	return NULL;
+}
+
+struct authw *
+authw_start(struct store *st, struct writer *w, int iterations,
+    writer_done_fn done, void *ctx)
+{
+	struct authw *a = xcalloc(1, sizeof *a);
+
+	a->st = st;
+	a->writer = w;
+	a->iterations = iterations;
+	a->done = done;
+	a->done_ctx = ctx;
+	job_queue_init(&a->queue);
+	if (pthread_create(&a->thread, NULL, authw_main, a) != 0)
+		abort();
+	return a;
+}
+
+void
+authw_submit(struct authw *a, struct job *j)
+{
+	job_queue_push(&a->queue, j);
+}
+
+void
+authw_stop(struct authw *a)
+{
+	if (a == NULL)
+		return;
+	job_queue_close(&a->queue);
+	pthread_join(a->thread, NULL);
+	job_queue_destroy(&a->queue);
+	store_close(a->st);
+	free(a);
+}

@@ -1,0 +1,482 @@
+/* main: brigade-server's start-up: settings (flags over the config file),
+ * the database, the worker threads and the libwebsockets loop. */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "codec.h"
+#include "config.h"
+#include "demo.h"
+#include "http.h"
+#include "log.h"
+#include "server.h"
+#include "util.h"
+#include "xalloc.h"
+
+#define VERSION "0.1.0"
+#define HOUSEKEEPING_US (3600 * LWS_US_PER_SEC)
+
+static volatile sig_atomic_t got_signal;
+static struct lws_context *signal_ctx;
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp,
+	    "usage: brigade-server [--listen HOST:PORT] [--db PATH] [--demo]\n"
+	    "                      [--config FILE] [--tls-cert PEM --tls-key PEM]\n"
+	    "                      [--tax-rate PERCENT] [--port-file PATH]\n"
+	    "       brigade-server --db PATH --add-staff CODE:ROLE[:NAME]  (PIN on stdin)\n"
+	    "\n"
+	    "  --listen HOST:PORT   where to listen (default 127.0.0.1:8080; port 0 picks one)\n"
+	    "  --db PATH            the SQLite database (default brigade.db)\n"
+	    "  --demo               fill a new database with the demo restaurant\n"
+	    "  --config FILE        settings file (key = value; see docs/operations.md)\n"
+	    "  --tls-cert, --tls-key  serve HTTPS and WSS with this certificate\n"
+	    "  --tax-rate PERCENT   sales tax added to orders, e.g. 8.25\n"
+	    "  --port-file PATH     write the port actually listened on to PATH\n"
+	    "  --add-staff C:R[:N]  create an account (role CASHIER, WAITER, CHEF,\n"
+	    "                       MANAGER, ADMIN or CUSTOMER) and exit\n");
+}
+
+static void
+config_defaults(struct server_config *c)
+{
+	memset(c, 0, sizeof *c);
+	xstrlcpy(c->listen_host, "127.0.0.1", sizeof c->listen_host);
+	c->listen_port = 8080;
+	xstrlcpy(c->db_path, "brigade.db", sizeof c->db_path);
+	c->tax_bp = 800;
+	c->day_start_hour = 4;
+	c->token_ttl_min = 12 * 60;
+	c->lockout_attempts = 5;
+	c->lockout_min = 5;
+	c->pin_iterations = 100000;
+	c->idem_retention_days = 7;
+	c->sync_full = true;
+	xstrlcpy(c->currency, "USD", sizeof c->currency);
+}
+
+static int
+parse_listen(struct server_config *c, const char *v)
+{
+	const char *colon = strrchr(v, ':');
+	int64_t port;
+
+	if (colon == NULL || colon == v || (size_t)(colon - v) >= sizeof c->listen_host ||
+	    config_int(colon + 1, 0, 65535, &port) < 0)
+		return -1;
+	memcpy(c->listen_host, v, (size_t)(colon - v));
+	c->listen_host[colon - v] = '\0';
+	c->listen_port = (int)port;
+	return 0;
+}
+
+/* "8.25" -> 825 basis points */
+static int
+parse_percent(const char *v, int *bp)
+{
+	money_t m;
+
+	if (money_parse(v, &m) < 0 || m > 10000)
+		return -1;
+	*bp = (int)m;
+	return 0;
+}
+
+/* One setting, from the config file or a flag. */
+static int
+config_set(void *ctx, const char *key, const char *v, char *err, size_t errsize)
+{
+	struct server_config *c = ctx;
+	int64_t n;
+
+	if (strcmp(key, "listen") == 0) {
+		if (parse_listen(c, v) < 0)
+			goto bad;
+	} else if (strcmp(key, "db") == 0) {
+		xstrlcpy(c->db_path, v, sizeof c->db_path);
+	} else if (strcmp(key, "demo") == 0) {
+		if (config_bool(v, &c->demo) < 0)
+			goto bad;
+	} else if (strcmp(key, "tax_rate") == 0) {
+		if (parse_percent(v, &c->tax_bp) < 0)
+			goto bad;
+	} else if (strcmp(key, "currency") == 0) {
+		if (strlen(v) != 3)
+			goto bad;
+		xstrlcpy(c->currency, v, sizeof c->currency);
+	} else if (strcmp(key, "day_start_hour") == 0) {
+		if (config_int(v, 0, 23, &n) < 0)
+			goto bad;
+		c->day_start_hour = (int)n;
+	} else if (strcmp(key, "token_ttl_minutes") == 0) {
+		if (config_int(v, 1, 7 * 24 * 60, &n) < 0)
+			goto bad;
+		c->token_ttl_min = (int)n;
+	} else if (strcmp(key, "lockout_attempts") == 0) {
+		if (config_int(v, 1, 100, &n) < 0)
+			goto bad;
+		c->lockout_attempts = (int)n;
+	} else if (strcmp(key, "lockout_minutes") == 0) {
+		if (config_int(v, 1, 24 * 60, &n) < 0)
+			goto bad;
+		c->lockout_min = (int)n;
+	} else if (strcmp(key, "pin_hash_iterations") == 0) {
+		if (config_int(v, 10000, 10000000, &n) < 0)
+			goto bad;
+		c->pin_iterations = (int)n;
+	} else if (strcmp(key, "idempotency_retention_days") == 0) {
+		if (config_int(v, 1, 365, &n) < 0)
+			goto bad;
+		c->idem_retention_days = (int)n;
+	} else if (strcmp(key, "sync") == 0) {
+		if (strcmp(v, "full") == 0)
+			c->sync_full = true;
+		else if (strcmp(v, "normal") == 0)
+			c->sync_full = false;
+		else
+			goto bad;
+	} else if (strcmp(key, "tls_cert") == 0) {
+		xstrlcpy(c->tls_cert, v, sizeof c->tls_cert);
+	} else if (strcmp(key, "tls_key") == 0) {
+		xstrlcpy(c->tls_key, v, sizeof c->tls_key);
+	} else if (strcmp(key, "log_level") == 0) {
+		static const char *const levels[] = { "debug", "info", "warn", "error", "off" };
+		size_t i;
+
+		for (i = 0; i < 5 && strcmp(v, levels[i]) != 0; i++)
+			;
+		if (i == 5)
+			goto bad;
+		log_set_level((enum log_level)i);
+	} else {
+		snprintf(err, errsize, "unknown setting \"%s\"", key);
+		return -1;
+	}
+	return 0;
+bad:
+	snprintf(err, errsize, "bad value \"%s\" for %s", v, key);
+	return -1;
+}
+
+static void
+on_signal(int sig)
+{
+	got_signal = sig;
+	if (signal_ctx != NULL)
+		lws_cancel_service(signal_ctx);
+}
+
+/* Worker threads hand finished jobs here; the loop picks them up. */
+static void
+jobs_done(void *ctx, struct job *list)
+{
+	struct server *s = ctx;
+
+	while (list != NULL) {
+		struct job *next = list->next;
+
+		job_queue_push(&s->done, list);
+		list = next;
+	}
+	if (s->ctx != NULL)
+		lws_cancel_service(s->ctx);
+}
+
+static void
+session_cached(void *ctx, const struct session_row *row, const struct staff_row *staff)
+{
+	struct server *s = ctx;
+	struct session se;
+
+	memset(&se, 0, sizeof se);
+	memcpy(se.token_hash, row->token_hash, sizeof se.token_hash);
+	se.staff_id = row->staff_id;
+	xstrlcpy(se.staff, staff->code, sizeof se.staff);
+	se.role = staff->role;
+	xstrlcpy(se.terminal, row->terminal, sizeof se.terminal);
+	se.expires_at = row->expires_at;
+	sessions_add(&s->sessions, &se);
+}
+
+static void
+housekeeping(lws_sorted_usec_list_t *sul)
+{
+	struct server *s = lws_container_of(sul, struct server, sul_housekeeping);
+	struct job *j = job_new(JOB_HOUSEKEEPING, 0);
+
+	/* req_id 0 has no waiting request: the result is just dropped */
+	writer_submit(s->writer, j);
+	lws_sul_schedule(s->ctx, 0, &s->sul_housekeeping, housekeeping, HOUSEKEEPING_US);
+}
+
+static char *
+render_menu(const struct menu *m)
+{
+	cJSON *j = menu_to_json(m);
+	char *txt = cJSON_PrintUnformatted(j);
+
+	cJSON_Delete(j);
+	if (txt == NULL)
+		abort();
+	return txt;
+}
+
+/* --add-staff CODE:ROLE[:NAME], the PIN read from stdin. */
+static int
+add_staff(struct server_config *c, const char *spec)
+{
+	char buf[160], pin[32], err[256];
+	char *code, *role, *name;
+	struct staff_row row;
+	struct store *st;
+	int r;
+
+	xstrlcpy(buf, spec, sizeof buf);
+	code = strtok(buf, ":");
+	role = strtok(NULL, ":");
+	name = strtok(NULL, "");
+	if (code == NULL || role == NULL || (r = role_parse(role)) < 0 ||
+	    strlen(code) > STAFF_MAX) {
+		fprintf(stderr, "brigade-server: --add-staff CODE:ROLE[:NAME], ROLE one of "
+		    "CASHIER WAITER CHEF MANAGER ADMIN CUSTOMER\n");
+		return 2;
+	}
+	if (isatty(STDIN_FILENO))
+		fprintf(stderr, "PIN for %s (4 to 12 digits): ", code);
+	if (fgets(pin, sizeof pin, stdin) == NULL) {
+		fprintf(stderr, "brigade-server: no PIN given\n");
+		return 2;
+	}
+	pin[strcspn(pin, "\r\n")] = '\0';
+	if (!auth_pin_valid(pin)) {
+		explicit_bzero(pin, sizeof pin);
+		fprintf(stderr, "brigade-server: a PIN is 4 to 12 digits\n");
+		return 2;
+	}
+	st = store_open(c->db_path, false, STORE_SYNC_FULL, err, sizeof err);
+	if (st == NULL) {
+		fprintf(stderr, "brigade-server: %s\n", err);
+		return 1;
+	}
+	memset(&row, 0, sizeof row);
+	xstrlcpy(row.code, code, sizeof row.code);
+	xstrlcpy(row.name, name != NULL ? name : code, sizeof row.name);
+	row.role = (enum staff_role)r;
+	row.active = true;
+	row.created_at = row.updated_at = util_now_ms();
+	auth_pin_hash(pin, c->pin_iterations, row.pin_hash);
+	explicit_bzero(pin, sizeof pin);
+	if (store_staff_by_code(st, code, &(struct staff_row){ 0 }) == 0) {
+		fprintf(stderr, "brigade-server: staff code %s is taken\n", code);
+		store_close(st);
+		return 1;
+	}
+	if (store_staff_insert(st, &row) < 0) {
+		fprintf(stderr, "brigade-server: %s\n", store_errmsg(st));
+		store_close(st);
+		return 1;
+	}
+	store_close(st);
+	printf("added %s (%s)\n", row.code, role_name(row.role));
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "listen", required_argument, NULL, 'l' },
+		{ "db", required_argument, NULL, 'd' },
+		{ "demo", no_argument, NULL, 'D' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "tls-cert", required_argument, NULL, 'C' },
+		{ "tls-key", required_argument, NULL, 'K' },
+		{ "tax-rate", required_argument, NULL, 't' },
+		{ "port-file", required_argument, NULL, 'p' },
+		{ "add-staff", required_argument, NULL, 'a' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static struct server srv;
+	struct server *s = &srv;
+	struct lws_context_creation_info info;
+	static const lws_retry_bo_t retry = {
+		.secs_since_valid_ping = 20,
+		.secs_since_valid_hangup = 45,
+	};
+	char err[512], *port_file = NULL, *staff_spec = NULL;
+	struct store *wst, *ast;
+	struct menu menu;
+	int opt;
+
+	log_init("brigade-server");
+	config_defaults(&s->cfg);
+	/* the config file first, so that flags win */
+	for (int i = 1; i < argc - 1; i++) {
+		if (strcmp(argv[i], "--config") == 0 &&
+		    config_load(argv[i + 1], false, config_set, &s->cfg, err, sizeof err) < 0) {
+			fprintf(stderr, "brigade-server: %s\n", err);
+			return 2;
+		}
+	}
+	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		const char *key = NULL;
+
+		switch (opt) {
+		case 'l': key = "listen"; break;
+		case 'd': key = "db"; break;
+		case 'D': s->cfg.demo = true; break;
+		case 'c': break;
+		case 'C': key = "tls_cert"; break;
+		case 'K': key = "tls_key"; break;
+		case 't': key = "tax_rate"; break;
+		case 'p': port_file = optarg; break;
+		case 'a': staff_spec = optarg; break;
+		case 'h': usage(stdout); return 0;
+		case 'V': printf("brigade-server %s\n", VERSION); return 0;
+		default: usage(stderr); return 2;
+		}
+		if (key != NULL && config_set(&s->cfg, key, optarg, err, sizeof err) < 0) {
+			fprintf(stderr, "brigade-server: %s\n", err);
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		usage(stderr);
+		return 2;
+	}
+	if ((s->cfg.tls_cert[0] != '\0') != (s->cfg.tls_key[0] != '\0')) {
+		fprintf(stderr, "brigade-server: TLS needs both --tls-cert and --tls-key\n");
+		return 2;
+	}
+	if (staff_spec != NULL)
+		return add_staff(&s->cfg, staff_spec);
+
+	/* the database: the writer's connection creates and migrates it */
+	wst = store_open(s->cfg.db_path, false,
+	    s->cfg.sync_full ? STORE_SYNC_FULL : STORE_SYNC_NORMAL, err, sizeof err);
+	if (wst == NULL) {
+		fprintf(stderr, "brigade-server: %s\n", err);
+		return 1;
+	}
+	if (s->cfg.demo && store_is_empty(wst) &&
+	    demo_fill(wst, s->cfg.pin_iterations) < 0) {
+		fprintf(stderr, "brigade-server: cannot fill the demo data: %s\n",
+		    store_errmsg(wst));
+		store_close(wst);
+		return 1;
+	}
+	if (store_menu_load(wst, &menu) < 0) {
+		fprintf(stderr, "brigade-server: cannot read the menu: %s\n", store_errmsg(wst));
+		store_close(wst);
+		return 1;
+	}
+	menu.tax_bp = s->cfg.tax_bp;
+	xstrlcpy(menu.currency, s->cfg.currency, sizeof menu.currency);
+	s->reader = store_open(s->cfg.db_path, true, STORE_SYNC_NORMAL, err, sizeof err);
+	ast = store_open(s->cfg.db_path, true, STORE_SYNC_NORMAL, err, sizeof err);
+	if (s->reader == NULL || ast == NULL) {
+		fprintf(stderr, "brigade-server: %s\n", err);
+		return 1;
+	}
+	s->menu_json = render_menu(&menu);
+	sessions_init(&s->sessions);
+	store_sessions_each(s->reader, util_now_ms(), session_cached, s);
+	stream_init(&s->stream, store_max_seq(s->reader), 4096);
+	metrics_init(&s->metrics);
+	job_queue_init(&s->done);
+
+	struct writer_config wc = {
+		.tax_bp = s->cfg.tax_bp,
+		.day_start_hour = s->cfg.day_start_hour,
+		.max_failures = s->cfg.lockout_attempts,
+		.lock_ms = (int64_t)s->cfg.lockout_min * 60000,
+		.token_ttl_ms = (int64_t)s->cfg.token_ttl_min * 60000,
+		.idem_retention_ms = (int64_t)s->cfg.idem_retention_days * 86400000,
+		.max_batch = 256,
+	};
+
+	memset(&info, 0, sizeof info);
+	info.port = s->cfg.listen_port == 0 ? 0 : s->cfg.listen_port;
+	info.iface = s->cfg.listen_host;
+	info.protocols = server_protocols;
+	info.user = s;
+	info.retry_and_idle_policy = &retry;
+	info.options = LWS_SERVER_OPTION_VALIDATE_UTF8;
+	info.max_http_header_pool = 1024;
+	info.keepalive_timeout = 60;
+	info.timeout_secs = 20;
+	if (s->cfg.tls_cert[0] != '\0') {
+		info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+		info.ssl_cert_filepath = s->cfg.tls_cert;
+		info.ssl_private_key_filepath = s->cfg.tls_key;
+	}
+	lws_set_log_level(LLL_ERR, NULL);
+
+	s->ctx = lws_create_context(&info);
+	if (s->ctx == NULL) {
+		fprintf(stderr, "brigade-server: cannot listen on %s:%d\n",
+		    s->cfg.listen_host, s->cfg.listen_port);
+		return 1;
+	}
+	s->vhost = lws_get_vhost_by_name(s->ctx, "default");
+	int port = s->vhost != NULL ? lws_get_vhost_listen_port(s->vhost) : s->cfg.listen_port;
+
+	s->writer = writer_start(wst, &menu, &wc, jobs_done, s);
+	s->authw = authw_start(ast, s->writer, s->cfg.pin_iterations, jobs_done, s);
+	menu_free(&menu);
+
+	signal_ctx = s->ctx;
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGPIPE, SIG_IGN);
+	lws_sul_schedule(s->ctx, 0, &s->sul_housekeeping, housekeeping, 5 * LWS_US_PER_SEC);
+
+	if (port_file != NULL) {
+		FILE *fp = fopen(port_file, "w");
+
+		if (fp == NULL || fprintf(fp, "%d\n", port) < 0 || fclose(fp) != 0) {
+			fprintf(stderr, "brigade-server: %s: %s\n", port_file, strerror(errno));
+			return 1;
+		}
+	}
+	printf("brigade-server %s listening on %s://%s:%d (database %s)\n", VERSION,
+	    s->cfg.tls_cert[0] ? "https" : "http", s->cfg.listen_host, port,
+	    s->cfg.db_path);
+	fflush(stdout);
+
+	while (!got_signal) {
+		if (lws_service(s->ctx, 0) < 0)
+			break;
+	}
+	log_info("stopping (signal %d)", (int)got_signal);
+	s->stopping = true;
+	/* finish what the workers hold, then close everything */
+	authw_stop(s->authw);
+	writer_stop(s->writer);
+	lws_sul_cancel(&s->sul_housekeeping);
+	lws_context_destroy(s->ctx);
+	signal_ctx = NULL;
+	s->ctx = NULL;
+	struct job *left = job_queue_poll(&s->done);
+	while (left != NULL) {
+		struct job *next = left->next;
+
+		job_free(left);
+		left = next;
+	}
+	job_queue_destroy(&s->done);
+	stream_free(&s->stream);
+	sessions_free(&s->sessions);
+	free(s->menu_json);
+	free(s->pending);
+	store_close(s->reader);
+	return 0;
+}

@@ -1,0 +1,618 @@
+/* routes: the API's routes table and its handlers. Handlers validate what
+ * they can without the database, then either answer from the read
+ * connection or hand a job to a worker. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "codec.h"
+#include "http.h"
+#include "log.h"
+#include "util.h"
+#include "xalloc.h"
+
+#define STAFF_ROLES (ROLE_BIT(ROLE_CASHIER) | ROLE_BIT(ROLE_WAITER) | \
+    ROLE_BIT(ROLE_CHEF) | ROLE_BIT(ROLE_MANAGER) | ROLE_BIT(ROLE_ADMIN))
+#define ANY_ROLE (STAFF_ROLES | ROLE_BIT(ROLE_CUSTOMER))
+#define KITCHEN_ROLES (ROLE_BIT(ROLE_CHEF) | ROLE_BIT(ROLE_MANAGER) | ROLE_BIT(ROLE_ADMIN))
+#define BOSS_ROLES (ROLE_BIT(ROLE_MANAGER) | ROLE_BIT(ROLE_ADMIN))
+
+#define LIST_LIMIT_DEFAULT 500
+#define LIST_LIMIT_MAX 2000
+
+/* Parse the body as a JSON object or answer 400. */
+static cJSON *
+body_json(struct server *s, struct lws *wsi, struct pss *p)
+{
+	struct codec_error err;
+	cJSON *j = codec_parse_object(p->body.data, p->body.len, &err);
+
+	if (j == NULL)
+		http_error(s, wsi, p, err.status, err.code, err.field, err.message);
+	return j;
+}
+
+static void
+codec_fail(struct server *s, struct lws *wsi, struct pss *p,
+    const struct codec_error *err)
+{
+	http_error(s, wsi, p, err->status, err->code, err->field, err->message);
+}
+
+/* Order ids in paths are positive integers. */
+static bool
+path_id(const char *arg, int64_t *id)
+{
+	int64_t v = 0;
+
+	if (*arg == '\0' || strlen(arg) > 15)
+		return false;
+	for (const char *c = arg; *c != '\0'; c++) {
+		if (*c < '0' || *c > '9')
+			return false;
+		v = v * 10 + (*c - '0');
+	}
+	*id = v;
+	return v > 0;
+}
+
+static struct job *
+new_job(struct pss *p, enum job_kind kind)
+{
+	struct job *j = job_new(kind, 0);
+
+	j->caller = p->caller;
+	xstrlcpy(j->idem_key, p->idem_key, sizeof j->idem_key);
+	if (p->idem_key[0] != '\0') {
+		/* what a replay must match: method, path and body */
+		struct strbuf sb;
+
+		strbuf_init(&sb);
+		strbuf_printf(&sb, "%d %s\n", (int)p->method, p->path);
+		if (p->body.len > 0)
+			strbuf_append(&sb, p->body.data, p->body.len);
+		auth_sha256_hex(sb.data, sb.len, j->req_hash);
+		strbuf_free(&sb);
+	}
+	return j;
+}
+
+/* ---- health, metrics, auth ------------------------------------------- */
+
+static void
+h_healthz(struct server *s, struct lws *wsi, struct pss *p)
+{
+	char body[160];
+
+	snprintf(body, sizeof body,
+	    "{\"status\":\"ok\",\"server_time\":%lld,\"head\":%lld}",
+	    (long long)util_now_ms(), (long long)s->stream.head);
+	http_respond_json(s, wsi, p, 200, body);
+}
+
+static void
+h_metrics(struct server *s, struct lws *wsi, struct pss *p)
+{
+	int64_t counts[STATUS_COUNT];
+	struct writer_stats ws;
+	struct strbuf sb;
+
+	strbuf_init(&sb);
+	metrics_render(&s->metrics, &sb);
+	if (store_count_by_status(s->reader, counts) == 0) {
+		strbuf_puts(&sb, "# HELP brigade_orders Orders by status.\n"
+		    "# TYPE brigade_orders gauge\n");
+		for (int i = 0; i < STATUS_COUNT; i++)
+			strbuf_printf(&sb, "brigade_orders{status=\"%s\"} %lld\n",
+			    status_name((enum order_status)i), (long long)counts[i]);
+	}
+	writer_stats(s->writer, &ws);
+	strbuf_printf(&sb,
+	    "# HELP brigade_stream_clients Connected stream subscribers.\n"
+	    "# TYPE brigade_stream_clients gauge\nbrigade_stream_clients %d\n"
+	    "# HELP brigade_events_head Highest event seq committed.\n"
+	    "# TYPE brigade_events_head gauge\nbrigade_events_head %lld\n"
+	    "# HELP brigade_sessions Live login sessions.\n"
+	    "# TYPE brigade_sessions gauge\nbrigade_sessions %d\n"
+	    "# HELP brigade_commit_batches_total Transactions committed by the writer.\n"
+	    "# TYPE brigade_commit_batches_total counter\nbrigade_commit_batches_total %llu\n"
+	    "# HELP brigade_commit_jobs_total Jobs run by the writer.\n"
+	    "# TYPE brigade_commit_jobs_total counter\nbrigade_commit_jobs_total %llu\n"
+	    "# HELP brigade_commit_failures_total Transactions that failed to commit.\n"
+	    "# TYPE brigade_commit_failures_total counter\nbrigade_commit_failures_total %llu\n",
+	    s->stream.nsubs, (long long)s->stream.head, s->sessions.count,
+	    (unsigned long long)ws.batches, (unsigned long long)ws.jobs,
+	    (unsigned long long)ws.commit_failures);
+	http_respond(s, wsi, p, 200, "text/plain; version=0.0.4", sb.data, sb.len);
+	strbuf_free(&sb);
+}
+
+static const struct codec_str_spec spec_staff_code = { 1, STAFF_MAX, true, false };
+static const struct codec_str_spec spec_pin = { 4, 12, false, true };
+static const struct codec_str_spec spec_terminal = { 1, TERMINAL_MAX, false, false };
+static const struct codec_str_spec spec_person = { 1, NAME_MAX_, false, false };
+
+static void
+h_login(struct server *s, struct lws *wsi, struct pss *p)
+{
+	static const char *const keys[] = { "staff", "pin", "terminal", NULL };
+	struct codec_error err;
+	struct job *j;
+	cJSON *body = body_json(s, wsi, p);
+
+	if (body == NULL)
+		return;
+	j = new_job(p, JOB_LOGIN);
+	xstrlcpy(j->terminal, "unknown", sizeof j->terminal);
+	if (codec_only_keys(body, NULL, keys, &err) < 0 ||
+	    codec_get_str(body, "staff", NULL, &spec_staff_code, true, j->staff.code,
+	    sizeof j->staff.code, NULL, &err) < 0 ||
+	    codec_get_str(body, "pin", NULL, &spec_pin, true, j->pin, sizeof j->pin,
+	    NULL, &err) < 0 ||
+	    codec_get_str(body, "terminal", NULL, &spec_terminal, false, j->terminal,
+	    sizeof j->terminal, NULL, &err) < 0) {
+		/* never echo a PIN back, not even a malformed one */
+		cJSON *pin = cJSON_GetObjectItemCaseSensitive(body, "pin");
+
+		if (pin != NULL && cJSON_IsString(pin))
+			explicit_bzero(pin->valuestring, strlen(pin->valuestring));
+		explicit_bzero(p->body.data, p->body.len);
+		cJSON_Delete(body);
+		job_free(j);
+		codec_fail(s, wsi, p, &err);
+		return;
+	}
+	cJSON *pin = cJSON_GetObjectItemCaseSensitive(body, "pin");
+	explicit_bzero(pin->valuestring, strlen(pin->valuestring));
+	explicit_bzero(p->body.data, p->body.len);
+	cJSON_Delete(body);
+	http_submit(s, wsi, p, j, true);
+}
+
+static void
+h_logout(struct server *s, struct lws *wsi, struct pss *p)
+{
+	struct job *j = new_job(p, JOB_LOGOUT);
+
+	/* the token stops working now, not when the delete commits */
+	sessions_remove(&s->sessions, p->token_hash);
+	http_close_streams(s, p->token_hash, 0);
+	memcpy(j->token_hash, p->token_hash, sizeof j->token_hash);
+	http_submit(s, wsi, p, j, false);
+}
+
+static void
+h_me(struct server *s, struct lws *wsi, struct pss *p)
+{
+	const struct session *se = sessions_find(&s->sessions, p->token_hash,
+	    util_now_ms());
+	cJSON *j = cJSON_CreateObject();
+	char *txt;
+
+	cJSON_AddStringToObject(j, "staff", p->caller.staff);
+	cJSON_AddStringToObject(j, "role", role_name(p->caller.role));
+	cJSON_AddStringToObject(j, "terminal", p->caller.terminal);
+	codec_add_int(j, "expires_at", se != NULL ? se->expires_at : 0);
+	codec_add_int(j, "server_time", util_now_ms());
+	txt = cJSON_PrintUnformatted(j);
+	http_respond_json(s, wsi, p, 200, txt);
+	free(txt);
+	cJSON_Delete(j);
+}
+
+/* ---- menu ------------------------------------------------------------ */
+
+static void
+h_menu(struct server *s, struct lws *wsi, struct pss *p)
+{
+	http_respond_json(s, wsi, p, 200, s->menu_json);
+}
+
+static void
+h_menu_patch(struct server *s, struct lws *wsi, struct pss *p)
+{
+	static const char *const keys[] = { "available", NULL };
+	static const struct codec_str_spec spec_sku = { 1, SKU_MAX, true, false };
+	struct codec_error err;
+	struct job *j;
+	cJSON *body, *wrap;
+
+	/* the sku comes from the path: check it like any other field */
+	wrap = cJSON_CreateObject();
+	cJSON_AddStringToObject(wrap, "sku", p->arg[0]);
+	j = new_job(p, JOB_MENU_PATCH);
+	int rc = codec_get_str(wrap, "sku", NULL, &spec_sku, true, j->sku, sizeof j->sku,
+	    NULL, &err);
+	cJSON_Delete(wrap);
+	if (rc < 0) {
+		job_free(j);
+		http_error(s, wsi, p, 404, "unknown_item", "sku", "no item with that sku on the menu");
+		return;
+	}
+	if ((body = body_json(s, wsi, p)) == NULL) {
+		job_free(j);
+		return;
+	}
+	if (codec_only_keys(body, NULL, keys, &err) < 0 ||
+	    codec_get_bool(body, "available", NULL, true, &j->available, NULL, &err) < 0) {
+		cJSON_Delete(body);
+		job_free(j);
+		codec_fail(s, wsi, p, &err);
+		return;
+	}
+	cJSON_Delete(body);
+	http_submit(s, wsi, p, j, false);
+}
+
+/* ---- orders ---------------------------------------------------------- */
+
+static void
+h_orders_create(struct server *s, struct lws *wsi, struct pss *p)
+{
+	struct codec_error err;
+	struct job *j;
+	cJSON *body;
+
+	if (p->idem_key[0] == '\0') {
+		http_error(s, wsi, p, 400, "idempotency_key_required", "Idempotency-Key",
+		    "creating an order needs an Idempotency-Key header (a UUID made when the order was taken)");
+		return;
+	}
+	if ((body = body_json(s, wsi, p)) == NULL)
+		return;
+	j = new_job(p, JOB_ORDER_CREATE);
+	order_free(&j->order);
+	if (order_request_from_json(body, &j->order, &err) < 0) {
+		cJSON_Delete(body);
+		job_free(j);
+		codec_fail(s, wsi, p, &err);
+		return;
+	}
+	cJSON_Delete(body);
+	http_submit(s, wsi, p, j, false);
+}
+
+static void
+h_orders_list(struct server *s, struct lws *wsi, struct pss *p)
+{
+	char status[128], day[16], limit_s[16], after_s[24];
+	unsigned bits = 0;
+	int64_t limit = LIST_LIMIT_DEFAULT, after = 0;
+	struct strbuf sb;
+
+	if (!http_query(wsi, "status", status, sizeof status) ||
+	    !http_query(wsi, "day", day, sizeof day) ||
+	    !http_query(wsi, "limit", limit_s, sizeof limit_s) ||
+	    !http_query(wsi, "after_id", after_s, sizeof after_s)) {
+		http_error(s, wsi, p, 422, "invalid_field", NULL, "a query argument is too long");
+		return;
+	}
+	for (char *save = NULL, *t = strtok_r(status, ",", &save); t != NULL;
+	    t = strtok_r(NULL, ",", &save)) {
+		int st = status_parse(t);
+
+		if (st < 0) {
+			http_error(s, wsi, p, 422, "invalid_field", "status",
+			    "status: expected a comma-separated list of PENDING, PAID, PREPARING, READY, OUT_FOR_DELIVERY, COMPLETED, CANCELLED");
+			return;
+		}
+		bits |= STATUS_BIT(st);
+	}
+	if (strcmp(day, "today") == 0) {
+		util_business_day(util_now_ms(), s->cfg.day_start_hour, day);
+	} else if (day[0] != '\0' && (strlen(day) != 10 || day[4] != '-' || day[7] != '-')) {
+		http_error(s, wsi, p, 422, "invalid_field", "day", "day: expected YYYY-MM-DD or today");
+		return;
+	}
+	if ((limit_s[0] != '\0' && (sscanf(limit_s, "%ld", &limit) != 1 || limit < 1 ||
+	    limit > LIST_LIMIT_MAX)) ||
+	    (after_s[0] != '\0' && (sscanf(after_s, "%ld", &after) != 1 || after < 0))) {
+		http_error(s, wsi, p, 422, "invalid_field", limit_s[0] ? "limit" : "after_id",
+		    "limit must be 1 to 2000 and after_id a non-negative integer");
+		return;
+	}
+	/* no filter at all: the open orders */
+	if (bits == 0 && day[0] == '\0')
+		bits = STATUS_BIT(STATUS_PENDING) | STATUS_BIT(STATUS_PAID) |
+		    STATUS_BIT(STATUS_PREPARING) | STATUS_BIT(STATUS_READY) |
+		    STATUS_BIT(STATUS_OUT_FOR_DELIVERY);
+	strbuf_init(&sb);
+	strbuf_puts(&sb, "{\"orders\":[");
+	if (store_orders_list(s->reader, bits, day,
+	    p->caller.role == ROLE_CUSTOMER ? p->caller.staff : "", (int)limit, after,
+	    &sb) < 0) {
+		strbuf_free(&sb);
+		http_error(s, wsi, p, 503, "storage_error", NULL, "the order database could not be read");
+		return;
+	}
+	strbuf_printf(&sb, "],\"head\":%lld}", (long long)s->stream.head);
+	http_respond(s, wsi, p, 200, "application/json", sb.data, sb.len);
+	strbuf_free(&sb);
+}
+
+static void
+h_order_get(struct server *s, struct lws *wsi, struct pss *p)
+{
+	int64_t id;
+	char *doc;
+
+	if (!path_id(p->arg[0], &id) || (doc = store_order_doc(s->reader, id)) == NULL) {
+		http_error(s, wsi, p, 404, "not_found", NULL, "no such order");
+		return;
+	}
+	if (p->caller.role == ROLE_CUSTOMER) {
+		struct codec_error err;
+		struct order o;
+		cJSON *j = cJSON_Parse(doc);
+		bool mine = false;
+
+		if (j != NULL && order_from_json(j, &o, &err) == 0) {
+			mine = strcmp(o.staff, p->caller.staff) == 0;
+			order_free(&o);
+		}
+		cJSON_Delete(j);
+		if (!mine) {
+			free(doc);
+			http_error(s, wsi, p, 404, "not_found", NULL, "no such order");
+			return;
+		}
+	}
+	http_respond_json(s, wsi, p, 200, doc);
+	free(doc);
+}
+
+static void
+h_order_patch(struct server *s, struct lws *wsi, struct pss *p)
+{
+	struct codec_error err;
+	struct job *j;
+	cJSON *body;
+	int64_t id;
+
+	if (!path_id(p->arg[0], &id)) {
+		http_error(s, wsi, p, 404, "not_found", NULL, "no such order");
+		return;
+	}
+	if ((body = body_json(s, wsi, p)) == NULL)
+		return;
+	j = new_job(p, JOB_ORDER_PATCH);
+	j->order_id = id;
+	if (order_patch_from_json(body, &j->order, &j->mask, &err) < 0) {
+		cJSON_Delete(body);
+		job_free(j);
+		codec_fail(s, wsi, p, &err);
+		return;
+	}
+	cJSON_Delete(body);
+	http_submit(s, wsi, p, j, false);
+}
+
+static void
+h_order_action(struct server *s, struct lws *wsi, struct pss *p)
+{
+	static const char *const keys[] = { "action", "expected_version", "reason",
+	    "payments", NULL };
+	static const struct codec_str_spec spec_reason = { 0, REASON_MAX, false, false };
+	struct codec_error err;
+	struct job *j;
+	cJSON *body;
+	int64_t id, version = -1;
+	int action = 0;
+
+	if (!path_id(p->arg[0], &id)) {
+		http_error(s, wsi, p, 404, "not_found", NULL, "no such order");
+		return;
+	}
+	if ((body = body_json(s, wsi, p)) == NULL)
+		return;
+	j = new_job(p, JOB_ORDER_ACTION);
+	j->order_id = id;
+	if (codec_only_keys(body, NULL, keys, &err) < 0 ||
+	    codec_get_enum(body, "action", NULL, action_parse, true, &action, NULL, &err) < 0 ||
+	    codec_get_int(body, "expected_version", NULL, 1, INT32_MAX, false, &version,
+	    NULL, &err) < 0 ||
+	    codec_get_str(body, "reason", NULL, &spec_reason, false, j->reason,
+	    sizeof j->reason, NULL, &err) < 0 ||
+	    order_payments_from_json(body, &j->order, &err) < 0) {
+		cJSON_Delete(body);
+		job_free(j);
+		codec_fail(s, wsi, p, &err);
+		return;
+	}
+	cJSON_Delete(body);
+	j->action = action;
+	j->expected_version = (int)version;
+	j->npay = j->order.npayments;
+	memcpy(j->pay, j->order.payments, sizeof j->pay);
+	http_submit(s, wsi, p, j, false);
+}
+
+static void
+h_items_done(struct server *s, struct lws *wsi, struct pss *p)
+{
+	static const char *const keys[] = { "station", "expected_version", NULL };
+	static const struct codec_str_spec spec_station = { 1, STATION_MAX, true, false };
+	struct codec_error err;
+	struct job *j;
+	cJSON *body;
+	int64_t id, version = -1;
+
+	if (!path_id(p->arg[0], &id)) {
+		http_error(s, wsi, p, 404, "not_found", NULL, "no such order");
+		return;
+	}
+	if ((body = body_json(s, wsi, p)) == NULL)
+		return;
+	j = new_job(p, JOB_ITEMS_DONE);
+	j->order_id = id;
+	if (codec_only_keys(body, NULL, keys, &err) < 0 ||
+	    codec_get_str(body, "station", NULL, &spec_station, true, j->station,
+	    sizeof j->station, NULL, &err) < 0 ||
+	    codec_get_int(body, "expected_version", NULL, 1, INT32_MAX, false, &version,
+	    NULL, &err) < 0) {
+		cJSON_Delete(body);
+		job_free(j);
+		codec_fail(s, wsi, p, &err);
+		return;
+	}
+	cJSON_Delete(body);
+	j->expected_version = (int)version;
+	http_submit(s, wsi, p, j, false);
+}
+
+static void
+h_events(struct server *s, struct lws *wsi, struct pss *p)
+{
+	char after_s[24], limit_s[16];
+	long after = 0, limit = 100;
+	struct strbuf sb;
+
+	if (!http_query(wsi, "after", after_s, sizeof after_s) ||
+	    !http_query(wsi, "limit", limit_s, sizeof limit_s) ||
+	    (after_s[0] && (sscanf(after_s, "%ld", &after) != 1 || after < 0)) ||
+	    (limit_s[0] && (sscanf(limit_s, "%ld", &limit) != 1 || limit < 1 || limit > 1000))) {
+		http_error(s, wsi, p, 422, "invalid_field", "after",
+		    "after must be a non-negative seq and limit 1 to 1000");
+		return;
+	}
+	strbuf_init(&sb);
+	strbuf_puts(&sb, "{\"events\":[");
+	if (store_events_list(s->reader, after, (int)limit, &sb) < 0) {
+		strbuf_free(&sb);
+		http_error(s, wsi, p, 503, "storage_error", NULL, "the event log could not be read");
+		return;
+	}
+	strbuf_printf(&sb, "],\"head\":%lld}", (long long)s->stream.head);
+	http_respond(s, wsi, p, 200, "application/json", sb.data, sb.len);
+	strbuf_free(&sb);
+}
+
+/* ---- staff ----------------------------------------------------------- */
+
+static void
+staff_row_json(void *ctx, const struct staff_row *row)
+{
+	cJSON *arr = ctx;
+
+	cJSON_AddItemToArray(arr, writer_staff_json(row));
+}
+
+static void
+h_staff_list(struct server *s, struct lws *wsi, struct pss *p)
+{
+	cJSON *j = cJSON_CreateObject();
+	cJSON *arr = cJSON_AddArrayToObject(j, "staff");
+	char *txt;
+
+	if (store_staff_each(s->reader, staff_row_json, arr) < 0) {
+		cJSON_Delete(j);
+		http_error(s, wsi, p, 503, "storage_error", NULL, "the staff list could not be read");
+		return;
+	}
+	txt = cJSON_PrintUnformatted(j);
+	http_respond_json(s, wsi, p, 200, txt);
+	free(txt);
+	cJSON_Delete(j);
+}
+
+/* Fields shared by staff create and patch. */
+static int
+staff_fields(cJSON *body, struct job *j, bool create, struct codec_error *err)
+{
+	static const char *const keys[] = { "staff", "name", "role", "pin", "active", NULL };
+	static const char *const patch_keys[] = { "name", "role", "pin", "active", NULL };
+	bool have = false;
+	int role = 0;
+
+	if (codec_only_keys(body, NULL, create ? keys : patch_keys, err) < 0)
+		return -1;
+	if (create && codec_get_str(body, "staff", NULL, &spec_staff_code, true,
+	    j->staff.code, sizeof j->staff.code, NULL, err) < 0)
+		return -1;
+	if (codec_get_str(body, "name", NULL, &spec_person, create, j->staff.name,
+	    sizeof j->staff.name, &have, err) < 0)
+		return -1;
+	if (have)
+		j->mask |= STAFF_PATCH_NAME;
+	if (codec_get_enum(body, "role", NULL, role_parse, create, &role, &have, err) < 0)
+		return -1;
+	if (have) {
+		j->staff.role = (enum staff_role)role;
+		j->mask |= STAFF_PATCH_ROLE;
+	}
+	if (codec_get_str(body, "pin", NULL, &spec_pin, create, j->pin, sizeof j->pin,
+	    &have, err) < 0)
+		return -1;
+	if (have)
+		j->mask |= STAFF_PATCH_PIN;
+	j->staff.active = true;
+	if (codec_get_bool(body, "active", NULL, false, &j->staff.active, &have, err) < 0)
+		return -1;
+	if (have)
+		j->mask |= STAFF_PATCH_ACTIVE;
+	if (!create && j->mask == 0) {
+		codec_error_set(err, 422, "missing_field", NULL,
+		    "nothing to change: give name, role, pin or active");
+		return -1;
+	}
+	return 0;
+}
+
+static void
+staff_request(struct server *s, struct lws *wsi, struct pss *p, bool create)
+{
+	struct codec_error err;
+	struct job *j;
+	cJSON *body;
+
+	if ((body = body_json(s, wsi, p)) == NULL)
+		return;
+	j = new_job(p, create ? JOB_STAFF_CREATE : JOB_STAFF_PATCH);
+	if (!create)
+		xstrlcpy(j->staff.code, p->arg[0], sizeof j->staff.code);
+	int rc = staff_fields(body, j, create, &err);
+	cJSON *pin = cJSON_GetObjectItemCaseSensitive(body, "pin");
+	if (pin != NULL && cJSON_IsString(pin))
+		explicit_bzero(pin->valuestring, strlen(pin->valuestring));
+	explicit_bzero(p->body.data, p->body.len);
+	cJSON_Delete(body);
+	if (rc < 0) {
+		job_free(j);
+		codec_fail(s, wsi, p, &err);
+		return;
+	}
+	http_submit(s, wsi, p, j, (j->mask & STAFF_PATCH_PIN) != 0);
+}
+
+static void
+h_staff_create(struct server *s, struct lws *wsi, struct pss *p)
+{
+	staff_request(s, wsi, p, true);
+}
+
+static void
+h_staff_patch(struct server *s, struct lws *wsi, struct pss *p)
+{
+	staff_request(s, wsi, p, false);
+}
+
+const struct route routes[] = {
+	{ M_GET, "/healthz", h_healthz, 0, false, "GET /healthz" },
+	{ M_GET, "/metrics", h_metrics, BOSS_ROLES, false, "GET /metrics" },
+	{ M_POST, "/api/v1/auth/login", h_login, 0, true, "POST /auth/login" },
+	{ M_POST, "/api/v1/auth/logout", h_logout, ANY_ROLE, false, "POST /auth/logout" },
+	{ M_GET, "/api/v1/auth/me", h_me, ANY_ROLE, false, "GET /auth/me" },
+	{ M_GET, "/api/v1/menu", h_menu, ANY_ROLE, false, "GET /menu" },
+	{ M_PATCH, "/api/v1/menu/items/{sku}", h_menu_patch, KITCHEN_ROLES, true, "PATCH /menu/items" },
+	{ M_POST, "/api/v1/orders", h_orders_create, ANY_ROLE, true, "POST /orders" },
+	{ M_GET, "/api/v1/orders", h_orders_list, ANY_ROLE, false, "GET /orders" },
+	{ M_GET, "/api/v1/orders/{id}", h_order_get, ANY_ROLE, false, "GET /orders/{id}" },
+	{ M_PATCH, "/api/v1/orders/{id}", h_order_patch, ANY_ROLE, true, "PATCH /orders/{id}" },
+	{ M_POST, "/api/v1/orders/{id}/actions", h_order_action, ANY_ROLE, true, "POST /orders/{id}/actions" },
+	{ M_POST, "/api/v1/orders/{id}/items/done", h_items_done, KITCHEN_ROLES, true, "POST /orders/{id}/items/done" },
+	{ M_GET, "/api/v1/events", h_events, STAFF_ROLES, false, "GET /events" },
+	{ M_GET, "/api/v1/staff", h_staff_list, BOSS_ROLES, false, "GET /staff" },
+	{ M_POST, "/api/v1/staff", h_staff_create, BOSS_ROLES, true, "POST /staff" },
+	{ M_PATCH, "/api/v1/staff/{code}", h_staff_patch, BOSS_ROLES, true, "PATCH /staff" },
+};
+const int nroutes = sizeof routes / sizeof routes[0];

@@ -1,0 +1,70 @@
+/* server: brigade-server's shared state, owned by the service thread (the
+ * libwebsockets loop). Workers reach it only through the completion queue
+ * and lws_cancel_service(). */
+#ifndef BRIGADE_SERVER_H
+#define BRIGADE_SERVER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <libwebsockets.h>
+
+#include "auth.h"
+#include "authw.h"
+#include "job.h"
+#include "metrics.h"
+#include "store.h"
+#include "stream.h"
+#include "strbuf.h"
+#include "writer.h"
+
+#define MAX_BODY (64 * 1024)
+
+struct server_config {
+	char listen_host[64];
+	int listen_port;
+	char db_path[512];
+	bool demo;
+	int tax_bp;
+	int day_start_hour;
+	int token_ttl_min;
+	int lockout_attempts;
+	int lockout_min;
+	int pin_iterations;
+	int idem_retention_days;
+	bool sync_full;
+	char tls_cert[512];
+	char tls_key[512];
+	char currency[8];
+};
+
+/* A request waiting on a worker: finds its connection when the job is done
+ * (the connection may have gone meanwhile). */
+struct pending {
+	uint64_t req_id;
+	struct lws *wsi;
+};
+
+struct server {
+	struct server_config cfg;
+	struct lws_context *ctx;
+	struct lws_vhost *vhost;
+	struct store *reader;        /* the service thread's read connection */
+	struct writer *writer;
+	struct authw *authw;
+	struct sessions sessions;
+	struct job_queue done;       /* finished jobs from the workers */
+	char *menu_json;             /* GET /menu body, refreshed on change */
+	struct stream stream;
+	struct metrics metrics;
+	uint64_t next_req_id;
+	struct pending *pending;
+	int npending, cap_pending;
+	lws_sorted_usec_list_t sul_housekeeping;
+	bool stopping;
+};
+
+/* The lws protocol that serves HTTP and the stream on one port. */
+extern const struct lws_protocols server_protocols[];
+
+#endif

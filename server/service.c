@@ -1,0 +1,265 @@
+/* service: the order rules the server applies, as pure functions. */
+#include "service.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "xalloc.h"
+
+int
+service_price(const struct menu *menu, int tax_bp, struct order *o,
+    struct codec_error *err)
+{
+	money_t subtotal = 0;
+	char field[64];
+
+	for (int i = 0; i < o->nitems; i++) {
+		struct order_item *it = &o->items[i];
+		const struct menu_item *mi = menu_find(menu, it->sku);
+		money_t unit;
+
+		snprintf(field, sizeof field, "items[%d].sku", i);
+		if (mi == NULL) {
+			codec_error_set(err, 422, "unknown_item", field,
+			    "%s: no item with sku \"%s\" on the menu", field, it->sku);
+			return -1;
+		}
+		if (!mi->available) {
+			codec_error_set(err, 422, "item_unavailable", field,
+			    "%s: %s is not available right now", field, mi->name);
+			return -1;
+		}
+		xstrlcpy(it->name, mi->name, sizeof it->name);
+		xstrlcpy(it->station, mi->station, sizeof it->station);
+		unit = mi->price;
+		for (int m = 0; m < it->nmods; m++) {
+			const struct modifier *md = menu_item_modifier(mi, it->mods[m].code);
+
+			if (md == NULL) {
+				snprintf(field, sizeof field, "items[%d].modifiers[%d]", i, m);
+				codec_error_set(err, 422, "unknown_modifier", field,
+				    "%s: %s has no modifier \"%s\"", field, mi->name,
+				    it->mods[m].code);
+				return -1;
+			}
+			it->mods[m] = *md;
+			if (money_add(unit, md->price, &unit) < 0)
+				goto too_large;
+		}
+		if (unit < 0)
+			unit = 0;   /* a discount modifier never makes a line negative */
+		it->unit_price = unit;
+		it->done = false;
+		if (money_mul(unit, it->qty, &it->line_total) < 0 ||
+		    money_add(subtotal, it->line_total, &subtotal) < 0)
+			goto too_large;
+	}
+	o->subtotal = subtotal;
+	o->tax = money_tax(subtotal, tax_bp);
+	if (money_add(subtotal, o->tax, &o->total) < 0)
+		goto too_large;
+	return 0;
+too_large:
+	codec_error_set(err, 422, "total_too_large", "items",
+	    "items: the order total is larger than the largest amount accepted");
+	return -1;
+}
+
+int
+service_check_payments(struct order *o, bool must_cover, struct codec_error *err)
+{
+	money_t paid = 0, cash = 0;
+
+	for (int i = 0; i < o->npayments; i++) {
+		const struct payment *p = &o->payments[i];
+
+		if (money_add(paid, p->amount, &paid) < 0) {
+			codec_error_set(err, 422, "invalid_field", "payments",
+			    "payments: the amounts add up to more than the largest amount accepted");
+			return -1;
+		}
+		if (p->tender == TENDER_CASH)
+			cash += p->amount;
+	}
+	if (must_cover && o->npayments == 0) {
+		codec_error_set(err, 422, "missing_field", "payments",
+		    "payments: a %s order is paid when it is taken; give the tenders",
+		    source_name(o->source));
+		return -1;
+	}
+	if (must_cover && paid < o->total) {
+		char due[32], got[32];
+
+		money_format(o->total, due, sizeof due);
+		money_format(paid, got, sizeof got);
+		codec_error_set(err, 422, "insufficient_payment", "payments",
+		    "payments: %s given for a total of %s", got, due);
+		return -1;
+	}
+	/* change comes out of the drawer: only cash can be overpaid */
+	if (paid - o->total > cash) {
+		codec_error_set(err, 422, "overpayment", "payments",
+		    "payments: card payments exceed the total; only cash gives change");
+		return -1;
+	}
+	o->paid = paid;
+	o->change = paid > o->total ? paid - o->total : 0;
+	return 0;
+}
+
+int
+service_create(const struct caller *c, struct order *o, int64_t now,
+    struct codec_error *err)
+{
+	if (!lifecycle_may_create(c->role, o->source)) {
+		codec_error_set(err, 403, "forbidden", "source",
+		    "a %s may not create %s orders", role_name(c->role),
+		    source_name(o->source));
+		return -1;
+	}
+	o->status = lifecycle_initial_status(o->source);
+	if (o->status == STATUS_PENDING) {
+		if (o->npayments > 0) {
+			codec_error_set(err, 422, "invalid_field", "payments",
+			    "payments: an ONLINE order is created unpaid and paid with the pay action");
+			return -1;
+		}
+	} else if (service_check_payments(o, true, err) < 0) {
+		return -1;
+	}
+	o->version = 1;
+	o->created_at = now;
+	o->updated_at = now;
+	xstrlcpy(o->staff, c->staff, sizeof o->staff);
+	xstrlcpy(o->terminal, c->terminal, sizeof o->terminal);
+	o->nhistory = 0;
+	order_record(o, o->status, -1, now, c->staff);
+	return 0;
+}
+
+bool
+service_may_see(const struct caller *c, const struct order *o)
+{
+	if (c->role != ROLE_CUSTOMER)
+		return true;
+	return strcmp(o->staff, c->staff) == 0;
+}
+
+void
+service_illegal_message(const struct caller *c, const struct order *o,
+    enum order_action action, struct codec_error *err, char *allowed_csv,
+    size_t size)
+{
+	unsigned bits = lifecycle_allowed(c->role, strcmp(o->staff, c->staff) == 0,
+	    o->status, o->service);
+	size_t len = 0;
+
+	allowed_csv[0] = '\0';
+	for (int a = 0; a < ACTION_COUNT; a++) {
+		if (bits & (1u << a))
+			len += (size_t)snprintf(allowed_csv + len, size > len ? size - len : 0,
+			    "%s%s", len ? ", " : "", action_name((enum order_action)a));
+	}
+	codec_error_set(err, 409, "illegal_transition", "action",
+	    "cannot %s order %d: it is %s (%s); allowed now: %s",
+	    action_name(action), o->number, status_name(o->status),
+	    service_name(o->service), len ? allowed_csv : "none for your role");
+}
+
+enum service_refusal
+service_act(const struct caller *c, struct order *o, enum order_action action,
+    int expected_version, const struct payment *pay, int npay,
+    const char *reason, int64_t now, struct codec_error *err)
+{
+	bool owner = strcmp(o->staff, c->staff) == 0;
+	enum order_status to;
+	char allowed[128];
+
+	switch (lifecycle_check(action, c->role, owner, o->status, o->service, &to)) {
+	case LIFECYCLE_FORBIDDEN:
+		codec_error_set(err, 403, "forbidden", "action",
+		    "a %s may not %s this order", role_name(c->role), action_name(action));
+		return REFUSE_FORBIDDEN;
+	case LIFECYCLE_ILLEGAL:
+		service_illegal_message(c, o, action, err, allowed, sizeof allowed);
+		return REFUSE_ILLEGAL;
+	case LIFECYCLE_OK:
+		break;
+	}
+	if (expected_version >= 0 && expected_version != o->version) {
+		codec_error_set(err, 409, "version_conflict", "expected_version",
+		    "order %d is at version %d, not %d: it changed meanwhile",
+		    o->number, o->version, expected_version);
+		return REFUSE_VERSION;
+	}
+	if (action == ACTION_PAY) {
+		if (npay > PAYMENTS_MAX)
+			npay = PAYMENTS_MAX;
+		o->npayments = npay;
+		for (int i = 0; i < npay; i++)
+			o->payments[i] = pay[i];
+		if (service_check_payments(o, true, err) < 0)
+			return REFUSE_INVALID;
+	} else if (npay > 0) {
+		codec_error_set(err, 422, "invalid_field", "payments",
+		    "payments: only the pay action takes payments");
+		return REFUSE_INVALID;
+	}
+	if (action == ACTION_CANCEL && reason != NULL)
+		xstrlcpy(o->cancel_reason, reason, sizeof o->cancel_reason);
+	/* a recalled order goes back to the kitchen whole */
+	if (action == ACTION_RECALL) {
+		for (int i = 0; i < o->nitems; i++)
+			o->items[i].done = false;
+	}
+	o->status = to;
+	o->version++;
+	o->updated_at = now;
+	order_record(o, to, (int)action, now, c->staff);
+	return REFUSE_NONE;
+}
+
+int
+service_patch(const struct caller *c, struct order *o, const struct order *patch,
+    unsigned mask, int64_t now, struct codec_error *err)
+{
+	if (c->role == ROLE_CHEF) {
+		codec_error_set(err, 403, "forbidden", NULL,
+		    "a CHEF may not change an order's service or customer");
+		return -1;
+	}
+	if (c->role == ROLE_CUSTOMER && o->status != STATUS_PENDING) {
+		codec_error_set(err, 409, "order_locked", NULL,
+		    "order %d is %s: only a PENDING order can be changed online",
+		    o->number, status_name(o->status));
+		return -1;
+	}
+	if (!lifecycle_editable(o->status)) {
+		codec_error_set(err, 409, "order_locked", NULL,
+		    "order %d is %s: service, table, customer and link can only change while PENDING or PAID",
+		    o->number, status_name(o->status));
+		return -1;
+	}
+	if (mask & ORDER_PATCH_SERVICE)
+		o->service = patch->service;
+	if (mask & ORDER_PATCH_TABLE)
+		xstrlcpy(o->table, patch->table, sizeof o->table);
+	if (mask & ORDER_PATCH_CUSTOMER)
+		o->customer = patch->customer;
+	if (mask & ORDER_PATCH_LINK)
+		o->linked_to = patch->linked_to;
+	if (o->service == SERVICE_DELIVERY &&
+	    (o->customer.address[0] == '\0' || o->customer.phone[0] == '\0')) {
+		codec_error_set(err, 422, "missing_field", "customer",
+		    "customer: a delivery needs a phone and an address");
+		return -1;
+	}
+	if (o->linked_to == o->id && o->id != 0) {
+		codec_error_set(err, 422, "invalid_field", "linked_to",
+		    "linked_to: an order cannot be linked to itself");
+		return -1;
+	}
+	o->version++;
+	o->updated_at = now;
+	return 0;
+}

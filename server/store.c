@@ -1,0 +1,899 @@
+/* store: brigade-server's SQLite database, prepared statements only. */
+#include "store.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "codec.h"
+#include "log.h"
+#include "strbuf.h"
+#include "xalloc.h"
+
+#define SCHEMA_VERSION 1
+
+static const char schema_sql[] =
+    "CREATE TABLE IF NOT EXISTS meta("
+    "  key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS categories("
+    "  name TEXT PRIMARY KEY, position INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS menu_items("
+    "  sku TEXT PRIMARY KEY, name TEXT NOT NULL, price INTEGER NOT NULL,"
+    "  category TEXT NOT NULL, station TEXT NOT NULL,"
+    "  available INTEGER NOT NULL DEFAULT 1, position INTEGER NOT NULL,"
+    "  modifiers TEXT NOT NULL DEFAULT '[]');"
+    "CREATE TABLE IF NOT EXISTS staff("
+    "  id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE, name TEXT NOT NULL,"
+    "  role TEXT NOT NULL, pin_hash TEXT NOT NULL,"
+    "  active INTEGER NOT NULL DEFAULT 1, failed INTEGER NOT NULL DEFAULT 0,"
+    "  locked_until INTEGER NOT NULL DEFAULT 0,"
+    "  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS sessions("
+    "  token_hash TEXT PRIMARY KEY, staff_id INTEGER NOT NULL REFERENCES staff(id),"
+    "  terminal TEXT NOT NULL, created_at INTEGER NOT NULL,"
+    "  expires_at INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS orders("
+    "  id INTEGER PRIMARY KEY, business_day TEXT NOT NULL,"
+    "  number INTEGER NOT NULL, status TEXT NOT NULL, version INTEGER NOT NULL,"
+    "  staff TEXT NOT NULL, created_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL, doc TEXT NOT NULL,"
+    "  UNIQUE(business_day, number));"
+    "CREATE INDEX IF NOT EXISTS orders_status ON orders(status, id);"
+    "CREATE TABLE IF NOT EXISTS day_counters("
+    "  business_day TEXT PRIMARY KEY, last_number INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS events("
+    "  seq INTEGER PRIMARY KEY, type TEXT NOT NULL, at INTEGER NOT NULL,"
+    "  order_id INTEGER, body TEXT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS idempotency("
+    "  key TEXT PRIMARY KEY, request_hash TEXT NOT NULL,"
+    "  status INTEGER NOT NULL, body TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS idempotency_age ON idempotency(created_at);";
+
+/* Every statement the server runs, prepared on first use. */
+enum stmt_id {
+	S_BEGIN, S_COMMIT, S_ROLLBACK, S_SAVEPOINT, S_RELEASE, S_ROLLBACK_TO,
+	S_MENU_CATEGORIES, S_MENU_ITEMS, S_PUT_CATEGORY, S_PUT_ITEM, S_SET_AVAILABLE,
+	S_COUNT_ITEMS,
+	S_MAX_ORDER_ID, S_NEXT_NUMBER, S_ORDER_INSERT, S_ORDER_UPDATE, S_ORDER_DOC,
+	S_ORDERS_LIST, S_COUNT_BY_STATUS,
+	S_MAX_SEQ, S_EVENT_INSERT, S_EVENT_AFTER, S_EVENTS_LIST,
+	S_IDEM_GET, S_IDEM_PUT, S_IDEM_PRUNE,
+	S_STAFF_BY_CODE, S_STAFF_BY_ID, S_STAFF_INSERT, S_STAFF_UPDATE, S_STAFF_LIST,
+	S_STAFF_FAILED, S_STAFF_OK,
+	S_SESSION_INSERT, S_SESSION_DELETE, S_SESSIONS_DELETE_STAFF,
+	S_SESSIONS_PRUNE, S_SESSIONS_EACH,
+	S_COUNT
+};
+
+#define STAFF_COLS "id, code, name, role, pin_hash, active, failed, locked_until, created_at, updated_at"
+
+static const char *const stmt_sql[S_COUNT] = {
+	[S_BEGIN] = "BEGIN IMMEDIATE",
+	[S_COMMIT] = "COMMIT",
+	[S_ROLLBACK] = "ROLLBACK",
+	[S_SAVEPOINT] = "SAVEPOINT job",
+	[S_RELEASE] = "RELEASE job",
+	[S_ROLLBACK_TO] = "ROLLBACK TO job",
+	[S_MENU_CATEGORIES] = "SELECT name FROM categories ORDER BY position, name",
+	[S_MENU_ITEMS] = "SELECT sku, name, price, category, station, available, modifiers"
+	    " FROM menu_items ORDER BY position, sku",
+	[S_PUT_CATEGORY] = "INSERT INTO categories(name, position) VALUES(?1, ?2)"
+	    " ON CONFLICT(name) DO UPDATE SET position = ?2",
+	[S_PUT_ITEM] = "INSERT INTO menu_items(sku, name, price, category, station,"
+	    " available, position, modifiers) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+	    " ON CONFLICT(sku) DO UPDATE SET name = ?2, price = ?3, category = ?4,"
+	    " station = ?5, available = ?6, position = ?7, modifiers = ?8",
+	[S_SET_AVAILABLE] = "UPDATE menu_items SET available = ?2 WHERE sku = ?1",
+	[S_COUNT_ITEMS] = "SELECT count(*) FROM menu_items",
+	[S_MAX_ORDER_ID] = "SELECT coalesce(max(id), 0) FROM orders",
+	[S_NEXT_NUMBER] = "INSERT INTO day_counters(business_day, last_number) VALUES(?1, 1)"
+	    " ON CONFLICT(business_day) DO UPDATE SET last_number = last_number + 1"
+	    " RETURNING last_number",
+	[S_ORDER_INSERT] = "INSERT INTO orders(id, business_day, number, status, version,"
+	    " staff, created_at, updated_at, doc) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+	[S_ORDER_UPDATE] = "UPDATE orders SET status = ?2, version = ?3, updated_at = ?4,"
+	    " doc = ?5 WHERE id = ?1",
+	[S_ORDER_DOC] = "SELECT doc FROM orders WHERE id = ?1",
+	/* ?1 is a status bit set (0 = any), matched through a CASE so the
+	 * statement is prepared once; the status index serves the common
+	 * "open statuses" scans. */
+	[S_ORDERS_LIST] = "SELECT doc FROM orders WHERE id > ?4"
+	    " AND (?1 = 0 OR (?1 >> (CASE status WHEN 'PENDING' THEN 0 WHEN 'PAID' THEN 1"
+	    " WHEN 'PREPARING' THEN 2 WHEN 'READY' THEN 3 WHEN 'OUT_FOR_DELIVERY' THEN 4"
+	    " WHEN 'COMPLETED' THEN 5 ELSE 6 END)) & 1)"
+	    " AND (?2 = '' OR business_day = ?2) AND (?3 = '' OR staff = ?3)"
+	    " ORDER BY id LIMIT ?5",
+	[S_COUNT_BY_STATUS] = "SELECT status, count(*) FROM orders GROUP BY status",
+	[S_MAX_SEQ] = "SELECT coalesce(max(seq), 0) FROM events",
+	[S_EVENT_INSERT] = "INSERT INTO events(seq, type, at, order_id, body)"
+	    " VALUES(?1, ?2, ?3, ?4, ?5)",
+	[S_EVENT_AFTER] = "SELECT seq, body FROM events WHERE seq > ?1 ORDER BY seq LIMIT 1",
+	[S_EVENTS_LIST] = "SELECT body FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+	[S_IDEM_GET] = "SELECT request_hash, status, body FROM idempotency WHERE key = ?1",
+	[S_IDEM_PUT] = "INSERT INTO idempotency(key, request_hash, status, body, created_at)"
+	    " VALUES(?1, ?2, ?3, ?4, ?5)",
+	[S_IDEM_PRUNE] = "DELETE FROM idempotency WHERE created_at < ?1",
+	[S_STAFF_BY_CODE] = "SELECT " STAFF_COLS " FROM staff WHERE code = ?1",
+	[S_STAFF_BY_ID] = "SELECT " STAFF_COLS " FROM staff WHERE id = ?1",
+	[S_STAFF_INSERT] = "INSERT INTO staff(code, name, role, pin_hash, active, failed,"
+	    " locked_until, created_at, updated_at) VALUES(?1, ?2, ?3, ?4, ?5, 0, 0, ?6, ?6)"
+	    " RETURNING id",
+	[S_STAFF_UPDATE] = "UPDATE staff SET name = ?2, role = ?3, pin_hash = ?4,"
+	    " active = ?5, failed = ?6, locked_until = ?7, updated_at = ?8 WHERE id = ?1",
+	[S_STAFF_LIST] = "SELECT " STAFF_COLS " FROM staff ORDER BY id",
+	[S_STAFF_FAILED] = "UPDATE staff SET failed = failed + 1,"
+	    " locked_until = CASE WHEN failed + 1 >= ?2 THEN ?3 ELSE locked_until END"
+	    " WHERE id = ?1",
+	[S_STAFF_OK] = "UPDATE staff SET failed = 0, locked_until = 0 WHERE id = ?1",
+	[S_SESSION_INSERT] = "INSERT INTO sessions(token_hash, staff_id, terminal,"
+	    " created_at, expires_at) VALUES(?1, ?2, ?3, ?4, ?5)",
+	[S_SESSION_DELETE] = "DELETE FROM sessions WHERE token_hash = ?1",
+	[S_SESSIONS_DELETE_STAFF] = "DELETE FROM sessions WHERE staff_id = ?1",
+	[S_SESSIONS_PRUNE] = "DELETE FROM sessions WHERE expires_at <= ?1",
+	[S_SESSIONS_EACH] = "SELECT s.token_hash, s.staff_id, s.terminal, s.created_at,"
+	    " s.expires_at FROM sessions s JOIN staff t ON t.id = s.staff_id"
+	    " WHERE s.expires_at > ?1 AND t.active = 1",
+};
+
+struct store {
+	sqlite3 *db;
+	sqlite3_stmt *stmts[S_COUNT];
+	char path[512];
+};
+
+const char *
+store_errmsg(struct store *st)
+{
+	return sqlite3_errmsg(st->db);
+}
+
+/* Fetch a statement ready for binding; NULL (logged) if it cannot be
+ * prepared, which only a broken database causes. */
+static sqlite3_stmt *
+stmt(struct store *st, enum stmt_id id)
+{
+	sqlite3_stmt *s = st->stmts[id];
+
+	if (s == NULL) {
+		if (sqlite3_prepare_v3(st->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
+		    &s, NULL) != SQLITE_OK) {
+			log_error("prepare %d: %s", (int)id, sqlite3_errmsg(st->db));
+			return NULL;
+		}
+		st->stmts[id] = s;
+	}
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return s;
+}
+
+/* Step a statement that returns no rows (or whose rows we ignore). */
+static int
+run(struct store *st, sqlite3_stmt *s)
+{
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		log_error("%s", sqlite3_errmsg(st->db));
+		return -1;
+	}
+	return 0;
+}
+
+static void
+bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+	sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+}
+
+static const char *
+col_text(sqlite3_stmt *s, int i)
+{
+	const unsigned char *t = sqlite3_column_text(s, i);
+
+	return t != NULL ? (const char *)t : "";
+}
+
+static int
+exec_sql(sqlite3 *db, const char *sql, char *err, size_t errsize)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		snprintf(err, errsize, "%s", msg != NULL ? msg : sqlite3_errmsg(db));
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+struct store *
+store_open(const char *path, bool readonly, enum store_sync sync, char *err,
+    size_t errsize)
+{
+	struct store *st = xcalloc(1, sizeof *st);
+	int flags = readonly ? SQLITE_OPEN_READONLY :
+	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	char pragmas[256];
+
+	xstrlcpy(st->path, path, sizeof st->path);
+	if (sqlite3_open_v2(path, &st->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		snprintf(err, errsize, "%s: %s", path, st->db ? sqlite3_errmsg(st->db) :
+		    "cannot open");
+		goto fail;
+	}
+	sqlite3_busy_timeout(st->db, 5000);
+	snprintf(pragmas, sizeof pragmas,
+	    "PRAGMA foreign_keys = ON; PRAGMA synchronous = %s;"
+	    " PRAGMA temp_store = MEMORY; PRAGMA cache_size = -8000;",
+	    sync == STORE_SYNC_FULL ? "FULL" : "NORMAL");
+	if (exec_sql(st->db, pragmas, err, errsize) < 0)
+		goto fail;
+	if (!readonly) {
+		char version[96];
+
+		if (exec_sql(st->db, "PRAGMA journal_mode = WAL;", err, errsize) < 0 ||
+		    exec_sql(st->db, schema_sql, err, errsize) < 0)
+			goto fail;
+		snprintf(version, sizeof version,
+		    "INSERT OR IGNORE INTO meta VALUES('schema', '%d');", SCHEMA_VERSION);
+		if (exec_sql(st->db, version, err, errsize) < 0)
+			goto fail;
+	}
+	/* Prepare everything now: a database that is not ours fails here,
+	 * at start-up, not in the middle of service. */
+	for (int i = 0; i < S_COUNT; i++) {
+		if (stmt(st, (enum stmt_id)i) == NULL) {
+			snprintf(err, errsize, "%s: not a Brigade database (%s)", path,
+			    sqlite3_errmsg(st->db));
+			goto fail;
+		}
+	}
+	return st;
+fail:
+	store_close(st);
+	return NULL;
+}
+
+void
+store_close(struct store *st)
+{
+	if (st == NULL)
+		return;
+	for (int i = 0; i < S_COUNT; i++)
+		sqlite3_finalize(st->stmts[i]);
+	sqlite3_close(st->db);
+	free(st);
+}
+
+int store_begin(struct store *st) { return run(st, stmt(st, S_BEGIN)); }
+int store_commit(struct store *st) { return run(st, stmt(st, S_COMMIT)); }
+int store_savepoint(struct store *st) { return run(st, stmt(st, S_SAVEPOINT)); }
+int store_release(struct store *st) { return run(st, stmt(st, S_RELEASE)); }
+
+void
+store_rollback(struct store *st)
+{
+	if (sqlite3_get_autocommit(st->db) == 0)
+		run(st, stmt(st, S_ROLLBACK));
+}
+
+void
+store_rollback_savepoint(struct store *st)
+{
+	run(st, stmt(st, S_ROLLBACK_TO));
+	run(st, stmt(st, S_RELEASE));
+}
+
+/* ---- menu ------------------------------------------------------------ */
+
+int
+store_menu_load(struct store *st, struct menu *m)
+{
+	sqlite3_stmt *s;
+	struct codec_error err;
+	int rc;
+
+	menu_init(m);
+	if ((s = stmt(st, S_MENU_CATEGORIES)) == NULL)
+		return -1;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		menu_add_category(m, col_text(s, 0));
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE || (s = stmt(st, S_MENU_ITEMS)) == NULL)
+		goto fail;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct menu_item *it = menu_add_item(m);
+		const char *mods = col_text(s, 6);
+		cJSON *j;
+
+		xstrlcpy(it->sku, col_text(s, 0), sizeof it->sku);
+		xstrlcpy(it->name, col_text(s, 1), sizeof it->name);
+		it->price = sqlite3_column_int64(s, 2);
+		xstrlcpy(it->category, col_text(s, 3), sizeof it->category);
+		xstrlcpy(it->station, col_text(s, 4), sizeof it->station);
+		it->available = sqlite3_column_int(s, 5) != 0;
+		/* modifiers are kept as a JSON array of {code,name,price} */
+		j = cJSON_Parse(mods);
+		if (j == NULL || codec_modifiers_from_json(j, "modifiers", it->mods,
+		    &it->nmods, &err) < 0)
+			log_warn("menu item %s: bad modifiers", it->sku);
+		cJSON_Delete(j);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		goto fail;
+	return 0;
+fail:
+	log_error("%s", sqlite3_errmsg(st->db));
+	menu_free(m);
+	return -1;
+}
+
+int
+store_menu_put_category(struct store *st, const char *name, int position)
+{
+	sqlite3_stmt *s = stmt(st, S_PUT_CATEGORY);
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, name);
+	sqlite3_bind_int(s, 2, position);
+	return run(st, s);
+}
+
+int
+store_menu_put_item(struct store *st, const struct menu_item *it, int position)
+{
+	sqlite3_stmt *s = stmt(st, S_PUT_ITEM);
+	cJSON *j = codec_modifiers_to_json(it->mods, it->nmods);
+	char *mods = cJSON_PrintUnformatted(j);
+	int rc;
+
+	if (s == NULL) {
+		cJSON_Delete(j);
+		free(mods);
+		return -1;
+	}
+	bind_text(s, 1, it->sku);
+	bind_text(s, 2, it->name);
+	sqlite3_bind_int64(s, 3, it->price);
+	bind_text(s, 4, it->category);
+	bind_text(s, 5, it->station);
+	sqlite3_bind_int(s, 6, it->available);
+	sqlite3_bind_int(s, 7, position);
+	bind_text(s, 8, mods);
+	rc = run(st, s);
+	cJSON_Delete(j);
+	free(mods);
+	return rc;
+}
+
+int
+store_menu_set_available(struct store *st, const char *sku, bool available)
+{
+	sqlite3_stmt *s = stmt(st, S_SET_AVAILABLE);
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, sku);
+	sqlite3_bind_int(s, 2, available);
+	return run(st, s);
+}
+
+static int64_t
+single_int(struct store *st, enum stmt_id id)
+{
+	sqlite3_stmt *s = stmt(st, id);
+	int64_t v = -1;
+
+	if (s == NULL)
+		return -1;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return v;
+}
+
+bool
+store_is_empty(struct store *st)
+{
+	return single_int(st, S_COUNT_ITEMS) == 0;
+}
+
+/* ---- orders ---------------------------------------------------------- */
+
+int64_t
+store_max_order_id(struct store *st)
+{
+	return single_int(st, S_MAX_ORDER_ID);
+}
+
+int
+store_next_number(struct store *st, const char *day, int *number)
+{
+	sqlite3_stmt *s = stmt(st, S_NEXT_NUMBER);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, day);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*number = sqlite3_column_int(s, 0);
+	/* RETURNING statements finish their work on the next step */
+	while (rc == SQLITE_ROW)
+		rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		log_error("%s", sqlite3_errmsg(st->db));
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_order_insert(struct store *st, const struct order *o, const char *doc)
+{
+	sqlite3_stmt *s = stmt(st, S_ORDER_INSERT);
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, o->id);
+	bind_text(s, 2, o->business_day);
+	sqlite3_bind_int(s, 3, o->number);
+	bind_text(s, 4, status_name(o->status));
+	sqlite3_bind_int(s, 5, o->version);
+	bind_text(s, 6, o->staff);
+	sqlite3_bind_int64(s, 7, o->created_at);
+	sqlite3_bind_int64(s, 8, o->updated_at);
+	bind_text(s, 9, doc);
+	return run(st, s);
+}
+
+int
+store_order_update(struct store *st, const struct order *o, const char *doc)
+{
+	sqlite3_stmt *s = stmt(st, S_ORDER_UPDATE);
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, o->id);
+	bind_text(s, 2, status_name(o->status));
+	sqlite3_bind_int(s, 3, o->version);
+	sqlite3_bind_int64(s, 4, o->updated_at);
+	bind_text(s, 5, doc);
+	return run(st, s);
+}
+
+char *
+store_order_doc(struct store *st, int64_t id)
+{
+	sqlite3_stmt *s = stmt(st, S_ORDER_DOC);
+	char *doc = NULL;
+
+	if (s == NULL)
+		return NULL;
+	sqlite3_bind_int64(s, 1, id);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		doc = xstrdup(col_text(s, 0));
+	sqlite3_reset(s);
+	return doc;
+}
+
+int
+store_order_load(struct store *st, int64_t id, struct order *o)
+{
+	struct codec_error err;
+	char *doc = store_order_doc(st, id);
+	cJSON *j;
+	int rc;
+
+	if (doc == NULL)
+		return 1;
+	j = cJSON_Parse(doc);
+	free(doc);
+	if (j == NULL) {
+		log_error("order %lld: stored document does not parse", (long long)id);
+		return -1;
+	}
+	rc = order_from_json(j, o, &err);
+	cJSON_Delete(j);
+	if (rc < 0) {
+		log_error("order %lld: stored document: %s", (long long)id, err.message);
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_orders_list(struct store *st, unsigned status_bits, const char *day,
+    const char *staff, int limit, int64_t after_id, struct strbuf *out)
+{
+	sqlite3_stmt *s = stmt(st, S_ORDERS_LIST);
+	int n = 0, rc;
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int(s, 1, (int)status_bits);
+	bind_text(s, 2, day);
+	bind_text(s, 3, staff);
+	sqlite3_bind_int64(s, 4, after_id);
+	sqlite3_bind_int(s, 5, limit);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (n++ > 0)
+			strbuf_putc(out, ',');
+		strbuf_append(out, sqlite3_column_text(s, 0),
+		    (size_t)sqlite3_column_bytes(s, 0));
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? n : -1;
+}
+
+int
+store_count_by_status(struct store *st, int64_t counts[STATUS_COUNT])
+{
+	sqlite3_stmt *s = stmt(st, S_COUNT_BY_STATUS);
+	int rc;
+
+	memset(counts, 0, sizeof(int64_t) * STATUS_COUNT);
+	if (s == NULL)
+		return -1;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		int status = status_parse(col_text(s, 0));
+
+		if (status >= 0)
+			counts[status] = sqlite3_column_int64(s, 1);
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* ---- events ---------------------------------------------------------- */
+
+int64_t
+store_max_seq(struct store *st)
+{
+	return single_int(st, S_MAX_SEQ);
+}
+
+int
+store_event_insert(struct store *st, int64_t seq, const char *type, int64_t at,
+    int64_t order_id, const char *body)
+{
+	sqlite3_stmt *s = stmt(st, S_EVENT_INSERT);
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, seq);
+	bind_text(s, 2, type);
+	sqlite3_bind_int64(s, 3, at);
+	if (order_id > 0)
+		sqlite3_bind_int64(s, 4, order_id);
+	else
+		sqlite3_bind_null(s, 4);
+	bind_text(s, 5, body);
+	return run(st, s);
+}
+
+char *
+store_event_after(struct store *st, int64_t seq, int64_t *next_seq)
+{
+	sqlite3_stmt *s = stmt(st, S_EVENT_AFTER);
+	char *body = NULL;
+
+	if (s == NULL)
+		return NULL;
+	sqlite3_bind_int64(s, 1, seq);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		*next_seq = sqlite3_column_int64(s, 0);
+		body = xstrdup(col_text(s, 1));
+	}
+	sqlite3_reset(s);
+	return body;
+}
+
+int
+store_events_list(struct store *st, int64_t after, int limit, struct strbuf *out)
+{
+	sqlite3_stmt *s = stmt(st, S_EVENTS_LIST);
+	int n = 0, rc;
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, after);
+	sqlite3_bind_int(s, 2, limit);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (n++ > 0)
+			strbuf_putc(out, ',');
+		strbuf_append(out, sqlite3_column_text(s, 0),
+		    (size_t)sqlite3_column_bytes(s, 0));
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? n : -1;
+}
+
+/* ---- idempotency ----------------------------------------------------- */
+
+int
+store_idem_get(struct store *st, const char *key, char hash[65], int *status,
+    char **body)
+{
+	sqlite3_stmt *s = stmt(st, S_IDEM_GET);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, key);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		xstrlcpy(hash, col_text(s, 0), 65);
+		*status = sqlite3_column_int(s, 1);
+		*body = xstrdup(col_text(s, 2));
+	}
+	sqlite3_reset(s);
+	if (rc == SQLITE_ROW)
+		return 0;
+	return rc == SQLITE_DONE ? 1 : -1;
+}
+
+int
+store_idem_put(struct store *st, const char *key, const char *hash, int status,
+    const char *body, int64_t now)
+{
+	sqlite3_stmt *s = stmt(st, S_IDEM_PUT);
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, key);
+	bind_text(s, 2, hash);
+	sqlite3_bind_int(s, 3, status);
+	bind_text(s, 4, body);
+	sqlite3_bind_int64(s, 5, now);
+	return run(st, s);
+}
+
+int
+store_idem_prune(struct store *st, int64_t older_than)
+{
+	sqlite3_stmt *s = stmt(st, S_IDEM_PRUNE);
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, older_than);
+	return run(st, s);
+}
+
+/* ---- staff and sessions ---------------------------------------------- */
+
+static void
+staff_from_row(sqlite3_stmt *s, struct staff_row *out)
+{
+	int role = role_parse(col_text(s, 3));
+
+	memset(out, 0, sizeof *out);
+	out->id = sqlite3_column_int64(s, 0);
+	xstrlcpy(out->code, col_text(s, 1), sizeof out->code);
+	xstrlcpy(out->name, col_text(s, 2), sizeof out->name);
+	out->role = role >= 0 ? (enum staff_role)role : ROLE_CUSTOMER;
+	xstrlcpy(out->pin_hash, col_text(s, 4), sizeof out->pin_hash);
+	out->active = sqlite3_column_int(s, 5) != 0;
+	out->failed = sqlite3_column_int(s, 6);
+	out->locked_until = sqlite3_column_int64(s, 7);
+	out->created_at = sqlite3_column_int64(s, 8);
+	out->updated_at = sqlite3_column_int64(s, 9);
+}
+
+static int
+staff_one(struct store *st, sqlite3_stmt *s, struct staff_row *out)
+{
+	int rc = sqlite3_step(s);
+
+	if (rc == SQLITE_ROW)
+		staff_from_row(s, out);
+	sqlite3_reset(s);
+	if (rc == SQLITE_ROW)
+		return 0;
+	if (rc == SQLITE_DONE)
+		return 1;
+	log_error("%s", sqlite3_errmsg(st->db));
+	return -1;
+}
+
+int
+store_staff_by_code(struct store *st, const char *code, struct staff_row *out)
+{
+	sqlite3_stmt *s = stmt(st, S_STAFF_BY_CODE);
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, code);
+	return staff_one(st, s, out);
+}
+
+int
+store_staff_by_id(struct store *st, int64_t id, struct staff_row *out)
+{
+	sqlite3_stmt *s = stmt(st, S_STAFF_BY_ID);
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	return staff_one(st, s, out);
+}
+
+int
+store_staff_insert(struct store *st, struct staff_row *row)
+{
+	sqlite3_stmt *s = stmt(st, S_STAFF_INSERT);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, row->code);
+	bind_text(s, 2, row->name);
+	bind_text(s, 3, role_name(row->role));
+	bind_text(s, 4, row->pin_hash);
+	sqlite3_bind_int(s, 5, row->active);
+	sqlite3_bind_int64(s, 6, row->created_at);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		row->id = sqlite3_column_int64(s, 0);
+		rc = sqlite3_step(s);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		log_error("%s", sqlite3_errmsg(st->db));
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_staff_update(struct store *st, const struct staff_row *row)
+{
+	sqlite3_stmt *s = stmt(st, S_STAFF_UPDATE);
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, row->id);
+	bind_text(s, 2, row->name);
+	bind_text(s, 3, role_name(row->role));
+	bind_text(s, 4, row->pin_hash);
+	sqlite3_bind_int(s, 5, row->active);
+	sqlite3_bind_int(s, 6, row->failed);
+	sqlite3_bind_int64(s, 7, row->locked_until);
+	sqlite3_bind_int64(s, 8, row->updated_at);
+	return run(st, s);
+}
+
+int
+store_staff_each(struct store *st, void (*fn)(void *ctx, const struct staff_row *s),
+    void *ctx)
+{
+	sqlite3_stmt *s = stmt(st, S_STAFF_LIST);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct staff_row row;
+
+		staff_from_row(s, &row);
+		fn(ctx, &row);
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+store_staff_login_failed(struct store *st, int64_t id, int max_failures,
+    int64_t lock_until)
+{
+	sqlite3_stmt *s = stmt(st, S_STAFF_FAILED);
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int(s, 2, max_failures);
+	sqlite3_bind_int64(s, 3, lock_until);
+	return run(st, s);
+}
+
+int
+store_staff_login_ok(struct store *st, int64_t id)
+{
+	sqlite3_stmt *s = stmt(st, S_STAFF_OK);
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	return run(st, s);
+}
+
+int
+store_session_insert(struct store *st, const struct session_row *row)
+{
+	sqlite3_stmt *s = stmt(st, S_SESSION_INSERT);
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, row->token_hash);
+	sqlite3_bind_int64(s, 2, row->staff_id);
+	bind_text(s, 3, row->terminal);
+	sqlite3_bind_int64(s, 4, row->created_at);
+	sqlite3_bind_int64(s, 5, row->expires_at);
+	return run(st, s);
+}
+
+int
+store_session_delete(struct store *st, const char *token_hash)
+{
+	sqlite3_stmt *s = stmt(st, S_SESSION_DELETE);
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, token_hash);
+	return run(st, s);
+}
+
+int
+store_sessions_delete_staff(struct store *st, int64_t staff_id)
+{
+	sqlite3_stmt *s = stmt(st, S_SESSIONS_DELETE_STAFF);
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, staff_id);
+	return run(st, s);
+}
+
+int
+store_sessions_prune(struct store *st, int64_t now)
+{
+	sqlite3_stmt *s = stmt(st, S_SESSIONS_PRUNE);
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, now);
+	return run(st, s);
+}
+
+int
+store_sessions_each(struct store *st, int64_t now,
+    void (*fn)(void *ctx, const struct session_row *s, const struct staff_row *staff),
+    void *ctx)
+{
+	sqlite3_stmt *s = stmt(st, S_SESSIONS_EACH);
+	struct session_row *rows = NULL;
+	int n = 0, rc;
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, now);
+	/* collect first: the staff lookups below reuse other statements */
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		rows = xreallocarray(rows, (size_t)n + 1, sizeof *rows);
+		xstrlcpy(rows[n].token_hash, col_text(s, 0), sizeof rows[n].token_hash);
+		rows[n].staff_id = sqlite3_column_int64(s, 1);
+		xstrlcpy(rows[n].terminal, col_text(s, 2), sizeof rows[n].terminal);
+		rows[n].created_at = sqlite3_column_int64(s, 3);
+		rows[n].expires_at = sqlite3_column_int64(s, 4);
+		n++;
+	}
+	sqlite3_reset(s);
+	for (int i = 0; i < n; i++) {
+		struct staff_row staff;
+
+		if (store_staff_by_id(st, rows[i].staff_id, &staff) == 0)
+			fn(ctx, &rows[i], &staff);
+	}
+	free(rows);
+	return rc == SQLITE_DONE ? 0 : -1;
+}

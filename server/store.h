@@ -1,0 +1,118 @@
+/* store: brigade-server's SQLite database. One struct store per connection
+ * and thread: the writer thread owns the only connection that writes orders
+ * and events; the service thread reads through its own connection (WAL lets
+ * both run at once). Every statement is prepared once and reused. */
+#ifndef BRIGADE_STORE_H
+#define BRIGADE_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "order.h"
+
+struct store;
+
+/* A staff account as stored. */
+struct staff_row {
+	int64_t id;
+	char code[STAFF_MAX + 1];
+	char name[NAME_MAX_ + 1];
+	enum staff_role role;
+	char pin_hash[160];
+	bool active;
+	int failed;                  /* wrong PINs in a row */
+	int64_t locked_until;        /* ms; 0 when not locked */
+	int64_t created_at, updated_at;
+};
+
+/* A login session, keyed by the SHA-256 of its token. */
+struct session_row {
+	char token_hash[65];
+	int64_t staff_id;
+	char terminal[TERMINAL_MAX + 1];
+	int64_t created_at;
+	int64_t expires_at;
+};
+
+enum store_sync { STORE_SYNC_NORMAL, STORE_SYNC_FULL };
+
+/* Open (creating and migrating) the database at path. Returns NULL with a
+ * reason in err. */
+struct store *store_open(const char *path, bool readonly, enum store_sync sync,
+    char *err, size_t errsize);
+void store_close(struct store *st);
+const char *store_errmsg(struct store *st);
+
+/* Transactions. Nested work uses savepoints so that one refused job in a
+ * group commit rolls back alone. */
+int store_begin(struct store *st);
+int store_commit(struct store *st);
+void store_rollback(struct store *st);
+int store_savepoint(struct store *st);
+int store_release(struct store *st);
+void store_rollback_savepoint(struct store *st);
+
+/* Menu. */
+int store_menu_load(struct store *st, struct menu *m);
+int store_menu_put_category(struct store *st, const char *name, int position);
+int store_menu_put_item(struct store *st, const struct menu_item *it, int position);
+int store_menu_set_available(struct store *st, const char *sku, bool available);
+bool store_is_empty(struct store *st);
+
+/* Orders. The order's JSON document is stored whole beside the columns
+ * that are indexed. */
+int64_t store_max_order_id(struct store *st);
+int store_next_number(struct store *st, const char *day, int *number);
+int store_order_insert(struct store *st, const struct order *o, const char *doc);
+int store_order_update(struct store *st, const struct order *o, const char *doc);
+/* Load order id; 0 found, 1 not found, -1 error. */
+int store_order_load(struct store *st, int64_t id, struct order *o);
+/* The stored JSON of order id (malloc'd) or NULL. */
+char *store_order_doc(struct store *st, int64_t id);
+/* Append the docs of orders matching the filter to a JSON array text:
+ * status_bits (STATUS_BIT set, 0 = any), day ("" = any), staff ("" = any),
+ * at most limit, with id > after_id. Returns the number appended or -1. */
+struct strbuf;
+int store_orders_list(struct store *st, unsigned status_bits, const char *day,
+    const char *staff, int limit, int64_t after_id, struct strbuf *out);
+/* Orders per status (for /metrics). */
+int store_count_by_status(struct store *st, int64_t counts[STATUS_COUNT]);
+
+/* Events. */
+int64_t store_max_seq(struct store *st);
+int store_event_insert(struct store *st, int64_t seq, const char *type,
+    int64_t at, int64_t order_id, const char *body);
+/* The first event after seq: fills *next_seq and returns the body
+ * (malloc'd), or NULL when there is none (or on error). */
+char *store_event_after(struct store *st, int64_t seq, int64_t *next_seq);
+int store_events_list(struct store *st, int64_t after, int limit,
+    struct strbuf *out);
+
+/* Idempotency keys: 0 found (fills outputs, body malloc'd), 1 not found. */
+int store_idem_get(struct store *st, const char *key, char hash[65],
+    int *status, char **body);
+int store_idem_put(struct store *st, const char *key, const char *hash,
+    int status, const char *body, int64_t now);
+int store_idem_prune(struct store *st, int64_t older_than);
+
+/* Staff and sessions. */
+int store_staff_by_code(struct store *st, const char *code, struct staff_row *out);
+int store_staff_by_id(struct store *st, int64_t id, struct staff_row *out);
+int store_staff_insert(struct store *st, struct staff_row *s);
+int store_staff_update(struct store *st, const struct staff_row *s);
+int store_staff_each(struct store *st,
+    void (*fn)(void *ctx, const struct staff_row *s), void *ctx);
+int store_staff_login_failed(struct store *st, int64_t id, int max_failures,
+    int64_t lock_until);
+int store_staff_login_ok(struct store *st, int64_t id);
+int store_session_insert(struct store *st, const struct session_row *s);
+int store_session_delete(struct store *st, const char *token_hash);
+int store_sessions_delete_staff(struct store *st, int64_t staff_id);
+int store_sessions_prune(struct store *st, int64_t now);
+/* Call fn for each live session (at start-up, to fill the token cache). */
+int store_sessions_each(struct store *st, int64_t now,
+    void (*fn)(void *ctx, const struct session_row *s, const struct staff_row *staff),
+    void *ctx);
+
+#endif

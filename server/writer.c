@@ -1,0 +1,743 @@
+/* writer: the thread that owns every write, with group commit. */
+#include "writer.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "codec.h"
+#include "log.h"
+#include "util.h"
+#include "xalloc.h"
+
+struct writer {
+	struct store *st;
+	struct writer_config cfg;
+	struct menu menu;            /* the truth for pricing; writer-owned */
+	int64_t next_seq;            /* next event seq to hand out */
+	int64_t next_order_id;
+	struct job_queue queue;
+	pthread_t thread;
+	writer_done_fn done;
+	void *done_ctx;
+	struct writer_stats stats;
+};
+
+/* A handler runs one job inside its savepoint. It fills j->status and
+ * j->body. Return 0 to keep its writes (even with an error status, as a
+ * failed login does) or -1 to roll them back. */
+typedef int (*job_handler)(struct writer *w, struct job *j, int64_t now);
+
+static void
+fail(struct job *j, const struct codec_error *err)
+{
+	job_fail(j, err->status, err->code, err->field, err->message);
+}
+
+static void
+respond_json(struct job *j, int status, cJSON *body)
+{
+	free(j->body);
+	j->status = status;
+	j->body = cJSON_PrintUnformatted(body);
+	if (j->body == NULL)
+		abort();
+	cJSON_Delete(body);
+}
+
+/* Record an event in the same transaction as the change it describes. */
+static int
+emit(struct writer *w, struct job *j, enum event_type type, int64_t order_id,
+    const cJSON *payload, int64_t now)
+{
+	int64_t seq = w->next_seq;
+	char *text = event_render(seq, type, now, payload);
+
+	if (store_event_insert(w->st, seq, event_type_name(type), now, order_id,
+	    text) < 0) {
+		free(text);
+		return -1;
+	}
+	w->next_seq++;
+	j->events = xreallocarray(j->events, (size_t)j->nevents + 1, sizeof *j->events);
+	j->events[j->nevents].seq = seq;
+	j->events[j->nevents].text = text;
+	j->nevents++;
+	return 0;
+}
+
+static void
+storage_error(struct job *j)
+{
+	job_fail(j, 503, "storage_error", NULL,
+	    "the order database could not be written; nothing was changed, try again");
+}
+
+/* Store a changed order, emit its event and make it the response. */
+static int
+save_order(struct writer *w, struct job *j, struct order *o, bool created,
+    int64_t now)
+{
+	cJSON *doc = order_to_json(o);
+	char *text = cJSON_PrintUnformatted(doc);
+	int rc;
+
+	rc = created ? store_order_insert(w->st, o, text) :
+	    store_order_update(w->st, o, text);
+	if (rc == 0)
+		rc = emit(w, j, created ? EVENT_ORDER_CREATED : EVENT_ORDER_UPDATED,
+		    o->id, doc, now);
+	cJSON_Delete(doc);
+	if (rc < 0) {
+		free(text);
+		storage_error(j);
+		return -1;
+	}
+	free(j->body);
+	j->body = text;
+	j->status = created ? 201 : 200;
+	return 0;
+}
+
+/* linked_to must name another open order of the same service type. */
+static int
+check_link(struct writer *w, const struct order *o, struct codec_error *err)
+{
+	struct order target;
+	int rc;
+
+	if (o->linked_to == 0)
+		return 0;
+	if (o->linked_to == o->id) {
+		codec_error_set(err, 422, "invalid_field", "linked_to",
+		    "linked_to: an order cannot be linked to itself");
+		return -1;
+	}
+	rc = store_order_load(w->st, o->linked_to, &target);
+	if (rc != 0) {
+		codec_error_set(err, rc < 0 ? 503 : 422, rc < 0 ? "storage_error" :
+		    "unknown_order", "linked_to", "linked_to: no order %lld",
+		    (long long)o->linked_to);
+		return -1;
+	}
+	if (!status_is_open(target.status) || target.service != o->service) {
+		codec_error_set(err, 422, "invalid_link", "linked_to",
+		    "linked_to: order %d is %s %s; a link needs an open %s order",
+		    target.number, status_name(target.status),
+		    service_name(target.service), service_name(o->service));
+		order_free(&target);
+		return -1;
+	}
+	order_free(&target);
+	return 0;
+}
+
+static int
+do_order_create(struct writer *w, struct job *j, int64_t now)
+{
+	struct order *o = &j->order;
+	struct codec_error err;
+
+	if (service_price(&w->menu, w->cfg.tax_bp, o, &err) < 0 ||
+	    service_create(&j->caller, o, now, &err) < 0 ||
+	    check_link(w, o, &err) < 0) {
+		fail(j, &err);
+		return -1;
+	}
+	o->id = w->next_order_id;
+	util_business_day(now, w->cfg.day_start_hour, o->business_day);
+	if (store_next_number(w->st, o->business_day, &o->number) < 0) {
+		storage_error(j);
+		return -1;
+	}
+	if (save_order(w, j, o, true, now) < 0)
+		return -1;
+	w->next_order_id++;
+	return 0;
+}
+
+/* Load the job's order; 404 for orders that do not exist or that the
+ * caller may not see. */
+static int
+load_order(struct writer *w, struct job *j, struct order *o)
+{
+	int rc = store_order_load(w->st, j->order_id, o);
+
+	if (rc < 0) {
+		storage_error(j);
+		return -1;
+	}
+	if (rc > 0 || !service_may_see(&j->caller, o)) {
+		if (rc == 0)
+			order_free(o);
+		job_fail(j, 404, "not_found", NULL, "no such order");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+do_order_action(struct writer *w, struct job *j, int64_t now)
+{
+	struct codec_error err;
+	struct order o;
+	enum service_refusal r;
+
+	if (load_order(w, j, &o) < 0)
+		return -1;
+	r = service_act(&j->caller, &o, (enum order_action)j->action,
+	    j->expected_version, j->pay, j->npay, j->reason, now, &err);
+	if (r != REFUSE_NONE) {
+		cJSON *body = cJSON_CreateObject();
+		cJSON *e = cJSON_AddObjectToObject(body, "error");
+
+		cJSON_AddStringToObject(e, "code", err.code);
+		cJSON_AddStringToObject(e, "message", err.message);
+		if (err.field[0] != '\0')
+			cJSON_AddStringToObject(e, "field", err.field);
+		if (r == REFUSE_ILLEGAL) {
+			unsigned bits = lifecycle_allowed(j->caller.role,
+			    strcmp(o.staff, j->caller.staff) == 0, o.status, o.service);
+			cJSON *allowed = cJSON_AddArrayToObject(e, "allowed");
+
+			for (int a = 0; a < ACTION_COUNT; a++) {
+				if (bits & (1u << a))
+					cJSON_AddItemToArray(allowed, cJSON_CreateString(
+					    action_name((enum order_action)a)));
+			}
+		}
+		/* a stale version or illegal move: give the current order so the
+		 * screen can refresh the card */
+		if (r == REFUSE_VERSION || r == REFUSE_ILLEGAL)
+			cJSON_AddItemToObject(body, "order", order_to_json(&o));
+		respond_json(j, err.status, body);
+		order_free(&o);
+		return -1;
+	}
+	int rc = save_order(w, j, &o, false, now);
+	order_free(&o);
+	return rc;
+}
+
+static int
+do_order_patch(struct writer *w, struct job *j, int64_t now)
+{
+	struct codec_error err;
+	struct order o;
+	int rc;
+
+	if (load_order(w, j, &o) < 0)
+		return -1;
+	if (service_patch(&j->caller, &o, &j->order, j->mask, now, &err) < 0 ||
+	    ((j->mask & (ORDER_PATCH_LINK | ORDER_PATCH_SERVICE)) &&
+	    check_link(w, &o, &err) < 0)) {
+		fail(j, &err);
+		order_free(&o);
+		return -1;
+	}
+	rc = save_order(w, j, &o, false, now);
+	order_free(&o);
+	return rc;
+}
+
+/* A station bumps its items. When every item is done the order becomes
+ * READY through the lifecycle table's ready rule, so the same roles and
+ * statuses apply as for a whole-order bump. */
+static int
+do_items_done(struct writer *w, struct job *j, int64_t now)
+{
+	struct codec_error err;
+	struct order o;
+	bool any = false, all = true;
+	enum order_status to;
+	int rc;
+
+	if (load_order(w, j, &o) < 0)
+		return -1;
+	switch (lifecycle_check(ACTION_READY, j->caller.role, false, o.status,
+	    o.service, &to)) {
+	case LIFECYCLE_FORBIDDEN:
+		job_fail(j, 403, "forbidden", "station", "this role may not bump orders");
+		order_free(&o);
+		return -1;
+	case LIFECYCLE_ILLEGAL:
+		job_fail(j, 409, "illegal_transition", "station",
+		    "only a PREPARING order's items can be marked done");
+		order_free(&o);
+		return -1;
+	case LIFECYCLE_OK:
+		break;
+	}
+	for (int i = 0; i < o.nitems; i++) {
+		if (strcmp(o.items[i].station, j->station) == 0) {
+			any = true;
+			o.items[i].done = true;
+		}
+		all = all && o.items[i].done;
+	}
+	if (!any) {
+		codec_error_set(&err, 422, "unknown_station", "station",
+		    "station: order %d has no items for %s", o.number, j->station);
+		fail(j, &err);
+		order_free(&o);
+		return -1;
+	}
+	if (j->expected_version >= 0 && j->expected_version != o.version) {
+		job_fail(j, 409, "version_conflict", "expected_version",
+		    "the order changed meanwhile");
+		order_free(&o);
+		return -1;
+	}
+	o.version++;
+	o.updated_at = now;
+	if (all) {
+		o.status = to;
+		order_record(&o, to, ACTION_READY, now, j->caller.staff);
+	}
+	rc = save_order(w, j, &o, false, now);
+	order_free(&o);
+	return rc;
+}
+
+static int
+do_menu_patch(struct writer *w, struct job *j, int64_t now)
+{
+	struct menu_item *it = menu_find(&w->menu, j->sku);
+	cJSON *payload;
+	int rc;
+
+	if (it == NULL) {
+		job_fail(j, 404, "unknown_item", "sku", "no item with that sku on the menu");
+		return -1;
+	}
+	if (store_menu_set_available(w->st, j->sku, j->available) < 0) {
+		storage_error(j);
+		return -1;
+	}
+	bool was = it->available;
+	it->available = j->available;
+	payload = menu_item_to_json(it);
+	rc = emit(w, j, EVENT_MENU_UPDATED, 0, payload, now);
+	if (rc < 0) {
+		it->available = was;
+		cJSON_Delete(payload);
+		storage_error(j);
+		return -1;
+	}
+	respond_json(j, 200, payload);
+	cJSON *m = menu_to_json(&w->menu);
+	j->menu_json = cJSON_PrintUnformatted(m);
+	cJSON_Delete(m);
+	return 0;
+}
+
+cJSON *
+writer_staff_json(const struct staff_row *s)
+{
+	cJSON *j = cJSON_CreateObject();
+
+	codec_add_int(j, "id", s->id);
+	cJSON_AddStringToObject(j, "staff", s->code);
+	cJSON_AddStringToObject(j, "name", s->name);
+	cJSON_AddStringToObject(j, "role", role_name(s->role));
+	cJSON_AddBoolToObject(j, "active", s->active);
+	cJSON_AddBoolToObject(j, "locked", s->locked_until > util_now_ms());
+	codec_add_int(j, "created_at", s->created_at);
+	codec_add_int(j, "updated_at", s->updated_at);
+	return j;
+}
+
+/* Managers look after the floor and kitchen crews; admins after everyone. */
+static bool
+may_manage(enum staff_role who, enum staff_role target)
+{
+	if (who == ROLE_ADMIN)
+		return true;
+	return who == ROLE_MANAGER && (target == ROLE_CASHIER ||
+	    target == ROLE_WAITER || target == ROLE_CHEF);
+}
+
+static int
+do_staff_create(struct writer *w, struct job *j, int64_t now)
+{
+	struct staff_row existing;
+	int rc;
+
+	if (!may_manage(j->caller.role, j->staff.role)) {
+		job_fail(j, 403, "forbidden", "role",
+		    "a MANAGER adds cashiers, waiters and chefs; only an ADMIN adds others");
+		return -1;
+	}
+	rc = store_staff_by_code(w->st, j->staff.code, &existing);
+	if (rc == 0) {
+		job_fail(j, 409, "staff_exists", "staff", "that staff code is taken");
+		return -1;
+	}
+	j->staff.created_at = j->staff.updated_at = now;
+	if (rc < 0 || store_staff_insert(w->st, &j->staff) < 0) {
+		storage_error(j);
+		return -1;
+	}
+	respond_json(j, 201, writer_staff_json(&j->staff));
+	return 0;
+}
+
+static int
+do_staff_patch(struct writer *w, struct job *j, int64_t now)
+{
+	struct staff_row row;
+	int rc = store_staff_by_code(w->st, j->staff.code, &row);
+
+	if (rc < 0) {
+		storage_error(j);
+		return -1;
+	}
+	if (rc > 0) {
+		job_fail(j, 404, "not_found", "staff", "no staff member with that code");
+		return -1;
+	}
+	if (!may_manage(j->caller.role, row.role) ||
+	    ((j->mask & STAFF_PATCH_ROLE) && !may_manage(j->caller.role, j->staff.role))) {
+		job_fail(j, 403, "forbidden", "staff",
+		    "a MANAGER manages cashiers, waiters and chefs; only an ADMIN manages others");
+		return -1;
+	}
+	if (row.id == j->caller.staff_id && (j->mask & (STAFF_PATCH_ACTIVE | STAFF_PATCH_ROLE)) &&
+	    (!j->staff.active || j->staff.role != row.role)) {
+		job_fail(j, 409, "self_lockout", "staff",
+		    "you cannot disable yourself or change your own role");
+		return -1;
+	}
+	if (j->mask & STAFF_PATCH_NAME)
+		xstrlcpy(row.name, j->staff.name, sizeof row.name);
+	if (j->mask & STAFF_PATCH_ROLE)
+		row.role = j->staff.role;
+	if (j->mask & STAFF_PATCH_PIN) {
+		xstrlcpy(row.pin_hash, j->staff.pin_hash, sizeof row.pin_hash);
+		row.failed = 0;
+		row.locked_until = 0;
+	}
+	if (j->mask & STAFF_PATCH_ACTIVE) {
+		row.active = j->staff.active;
+		if (row.active) {          /* re-enabling also unlocks */
+			row.failed = 0;
+			row.locked_until = 0;
+		}
+	}
+	row.updated_at = now;
+	if (store_staff_update(w->st, &row) < 0) {
+		storage_error(j);
+		return -1;
+	}
+	/* a disabled account, a new role or a new PIN ends its sessions */
+	if (j->mask & (STAFF_PATCH_ACTIVE | STAFF_PATCH_ROLE | STAFF_PATCH_PIN)) {
+		if (store_sessions_delete_staff(w->st, row.id) < 0) {
+			storage_error(j);
+			return -1;
+		}
+		j->revoke_staff = row.id;
+	}
+	respond_json(j, 200, writer_staff_json(&row));
+	return 0;
+}
+
+static int
+do_login(struct writer *w, struct job *j, int64_t now)
+{
+	struct staff_row row;
+	struct session_row sr;
+	char token[AUTH_TOKEN_LEN + 1];
+	int rc = store_staff_by_id(w->st, j->staff.id, &row);
+
+	if (rc < 0) {
+		storage_error(j);
+		return -1;
+	}
+	if (rc > 0 || !row.active) {
+		job_fail(j, 401, "invalid_credentials", NULL, "unknown staff code or wrong PIN");
+		return -1;
+	}
+	if (row.locked_until > now) {
+		char msg[128];
+
+		snprintf(msg, sizeof msg,
+		    "too many wrong PINs: the account is locked for %lld more seconds",
+		    (long long)((row.locked_until - now + 999) / 1000));
+		job_fail(j, 429, "account_locked", NULL, msg);
+		return -1;
+	}
+	if (!j->pin_ok) {
+		if (store_staff_login_failed(w->st, row.id, w->cfg.max_failures,
+		    now + w->cfg.lock_ms) < 0) {
+			storage_error(j);
+			return -1;
+		}
+		job_fail(j, 401, "invalid_credentials", NULL, "unknown staff code or wrong PIN");
+		return 0;   /* keep the failure count */
+	}
+	memset(&sr, 0, sizeof sr);
+	auth_token_new(token);
+	auth_token_hash(token, sr.token_hash);
+	sr.staff_id = row.id;
+	xstrlcpy(sr.terminal, j->terminal, sizeof sr.terminal);
+	sr.created_at = now;
+	sr.expires_at = now + w->cfg.token_ttl_ms;
+	if ((row.failed > 0 && store_staff_login_ok(w->st, row.id) < 0) ||
+	    store_session_insert(w->st, &sr) < 0) {
+		storage_error(j);
+		return -1;
+	}
+	cJSON *body = cJSON_CreateObject();
+	cJSON_AddStringToObject(body, "token", token);
+	cJSON_AddStringToObject(body, "role", role_name(row.role));
+	cJSON_AddStringToObject(body, "staff", row.code);
+	cJSON_AddStringToObject(body, "name", row.name);
+	cJSON_AddStringToObject(body, "terminal", sr.terminal);
+	codec_add_int(body, "expires_at", sr.expires_at);
+	codec_add_int(body, "server_time", now);
+	respond_json(j, 200, body);
+	explicit_bzero(token, sizeof token);
+
+	memset(&j->session, 0, sizeof j->session);
+	memcpy(j->session.token_hash, sr.token_hash, sizeof sr.token_hash);
+	j->session.staff_id = row.id;
+	xstrlcpy(j->session.staff, row.code, sizeof j->session.staff);
+	j->session.role = row.role;
+	xstrlcpy(j->session.terminal, sr.terminal, sizeof j->session.terminal);
+	j->session.expires_at = sr.expires_at;
+	j->has_session = true;
+	return 0;
+}
+
+static int
+do_logout(struct writer *w, struct job *j, int64_t now)
+{
+	if (store_session_delete(w->st, j->token_hash) < 0) {
+		storage_error(j);
+		return -1;
+	}
+	j->status = 204;
+	return 0;
+}
+
+static int
+do_housekeeping(struct writer *w, struct job *j, int64_t now)
+{
+	if (store_sessions_prune(w->st, now) < 0 ||
+	    store_idem_prune(w->st, now - w->cfg.idem_retention_ms) < 0) {
+		storage_error(j);
+		return -1;
+	}
+	j->status = 204;
+	return 0;
+}
+
+static const job_handler handlers[JOB_KIND_COUNT] = {
+	[JOB_ORDER_CREATE] = do_order_create,
+	[JOB_ORDER_ACTION] = do_order_action,
+	[JOB_ORDER_PATCH] = do_order_patch,
+	[JOB_ITEMS_DONE] = do_items_done,
+	[JOB_MENU_PATCH] = do_menu_patch,
+	[JOB_STAFF_CREATE] = do_staff_create,
+	[JOB_STAFF_PATCH] = do_staff_patch,
+	[JOB_LOGIN] = do_login,
+	[JOB_LOGOUT] = do_logout,
+	[JOB_HOUSEKEEPING] = do_housekeeping,
+};
+
+/* Answer a replayed Idempotency-Key from the stored result. Returns 1 when
+ * the job was answered, 0 to run it, -1 on a storage error. */
+static int
+idem_replay(struct writer *w, struct job *j)
+{
+	char hash[65];
+	char *body = NULL;
+	int status = 0;
+	int rc;
+
+	if (j->idem_key[0] == '\0')
+		return 0;
+	rc = store_idem_get(w->st, j->idem_key, hash, &status, &body);
+	if (rc < 0) {
+		storage_error(j);
+		return -1;
+	}
+	if (rc > 0)
+		return 0;
+	if (strcmp(hash, j->req_hash) != 0) {
+		free(body);
+		job_fail(j, 422, "idempotency_key_reused", "Idempotency-Key",
+		    "this Idempotency-Key was already used for a different request");
+		return 1;
+	}
+	free(j->body);
+	j->status = status;
+	j->body = body;
+	return 1;
+}
+
+/* Run one job in its savepoint; the writer's counters follow a rollback. */
+static void
+run_job(struct writer *w, struct job *j, int64_t now)
+{
+	int64_t seq = w->next_seq, order_id = w->next_order_id;
+	int rc;
+
+	if (store_savepoint(w->st) < 0) {
+		storage_error(j);
+		return;
+	}
+	rc = idem_replay(w, j);
+	if (rc == 0) {
+		rc = handlers[j->kind](w, j, now);
+		if (rc == 0 && j->idem_key[0] != '\0' && j->status >= 200 &&
+		    j->status < 300 && store_idem_put(w->st, j->idem_key, j->req_hash,
+		    j->status, j->body != NULL ? j->body : "", now) < 0) {
+			storage_error(j);
+			rc = -1;
+		}
+	} else if (rc > 0) {
+		rc = 0;
+	}
+	if (rc < 0) {
+		store_rollback_savepoint(w->st);
+		w->next_seq = seq;
+		w->next_order_id = order_id;
+		for (int i = 0; i < j->nevents; i++)
+			free(j->events[i].text);
+		j->nevents = 0;
+		free(j->menu_json);
+		j->menu_json = NULL;
+		j->has_session = false;
+		j->revoke_staff = 0;
+		return;
+	}
+	store_release(w->st);
+}
+
+/* After a failed commit nothing of the batch happened: every job that had
+ * succeeded is answered 503, and the in-memory state is reloaded. */
+static void
+commit_failed(struct writer *w, struct job *batch)
+{
+	struct menu m;
+
+	log_error("commit failed: %s", store_errmsg(w->st));
+	store_rollback(w->st);
+	w->stats.commit_failures++;
+	for (struct job *j = batch; j != NULL; j = j->next) {
+		if (j->status < 400 || j->kind == JOB_LOGIN) {
+			for (int i = 0; i < j->nevents; i++)
+				free(j->events[i].text);
+			j->nevents = 0;
+			free(j->menu_json);
+			j->menu_json = NULL;
+			j->has_session = false;
+			j->revoke_staff = 0;
+			storage_error(j);
+		}
+	}
+	w->next_seq = store_max_seq(w->st) + 1;
+	w->next_order_id = store_max_order_id(w->st) + 1;
+	if (store_menu_load(w->st, &m) == 0) {
+		menu_free(&w->menu);
+		w->menu = m;
+	}
+}
+
+static void *
+writer_main(void *arg)
+{
+	struct writer *w = arg;
+	struct job *batch;
+
+	while ((batch = job_queue_take_all(&w->queue)) != NULL) {
+		/* Take at most max_batch jobs into this transaction; the rest go
+		 * back to the head of the queue for the next round. */
+		struct job *j = batch, *rest = NULL;
+		int n = 1;
+
+		while (j->next != NULL && n < w->cfg.max_batch) {
+			j = j->next;
+			n++;
+		}
+		rest = j->next;
+		j->next = NULL;
+		if (rest != NULL) {
+			pthread_mutex_lock(&w->queue.lock);
+			struct job *tail = rest;
+			while (tail->next != NULL)
+				tail = tail->next;
+			tail->next = w->queue.head;
+			if (w->queue.head == NULL)
+				w->queue.tail = tail;
+			w->queue.head = rest;
+			pthread_mutex_unlock(&w->queue.lock);
+		}
+
+		int64_t now = util_now_ms();
+		if (store_begin(w->st) < 0) {
+			for (j = batch; j != NULL; j = j->next)
+				storage_error(j);
+		} else {
+			for (j = batch; j != NULL; j = j->next)
+				run_job(w, j, now);
+			if (store_commit(w->st) < 0)
+				commit_failed(w, batch);
+		}
+		int64_t t = util_mono_us();
+		for (j = batch; j != NULL; j = j->next)
+			j->commit_us = t;
+		w->stats.batches++;
+		w->stats.jobs += (uint64_t)n;
+		w->done(w->done_ctx, batch);
+	}
+	return NULL;
+}
+
+struct writer *
+writer_start(struct store *st, const struct menu *menu,
+    const struct writer_config *cfg, writer_done_fn done, void *ctx)
+{
+	struct writer *w = xcalloc(1, sizeof *w);
+
+	w->st = st;
+	w->cfg = *cfg;
+	if (w->cfg.max_batch <= 0)
+		w->cfg.max_batch = 256;
+	menu_copy(&w->menu, menu);
+	w->next_seq = store_max_seq(st) + 1;
+	w->next_order_id = store_max_order_id(st) + 1;
+	w->done = done;
+	w->done_ctx = ctx;
+	job_queue_init(&w->queue);
+	if (pthread_create(&w->thread, NULL, writer_main, w) != 0)
+		abort();
+	return w;
+}
+
+void
+writer_submit(struct writer *w, struct job *j)
+{
+	job_queue_push(&w->queue, j);
+}
+
+void
+writer_stop(struct writer *w)
+{
+	if (w == NULL)
+		return;
+	job_queue_close(&w->queue);
+	pthread_join(w->thread, NULL);
+	job_queue_destroy(&w->queue);
+	menu_free(&w->menu);
+	store_close(w->st);
+	free(w);
+}
+
+void
+writer_stats(const struct writer *w, struct writer_stats *out)
+{
+	*out = w->stats;
+}

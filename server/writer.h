@@ -1,0 +1,49 @@
+/* writer: the thread that owns every write to the database. It takes all
+ * queued jobs at once and runs them in one transaction (group commit), each
+ * inside its own savepoint so a refused job rolls back alone; responses and
+ * events are released only after the commit is durable. */
+#ifndef BRIGADE_WRITER_H
+#define BRIGADE_WRITER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "job.h"
+#include "store.h"
+
+struct writer_config {
+	int tax_bp;                  /* tax rate in basis points */
+	int day_start_hour;          /* business day boundary, local time */
+	int max_failures;            /* wrong PINs before the account locks */
+	int64_t lock_ms;             /* how long it stays locked */
+	int64_t token_ttl_ms;        /* how long a login lasts */
+	int64_t idem_retention_ms;   /* how long idempotency keys are kept */
+	int max_batch;               /* most jobs in one transaction */
+};
+
+/* Called on the writer thread with the list of finished jobs (linked by
+ * next, in commit order). */
+typedef void (*writer_done_fn)(void *ctx, struct job *done);
+
+struct writer;
+
+/* Start the writer on st (it takes ownership). menu is the current menu
+ * (copied). */
+struct writer *writer_start(struct store *st, const struct menu *menu,
+    const struct writer_config *cfg, writer_done_fn done, void *ctx);
+void writer_submit(struct writer *w, struct job *j);
+/* Finish queued work, stop the thread, close the store. */
+void writer_stop(struct writer *w);
+
+/* Counters for /metrics (read without locking: monotonic totals). */
+struct writer_stats {
+	uint64_t batches;
+	uint64_t jobs;
+	uint64_t commit_failures;
+};
+void writer_stats(const struct writer *w, struct writer_stats *out);
+
+/* Render a staff row as the API shows it (no PIN hash). */
+cJSON *writer_staff_json(const struct staff_row *s);
+
+#endif
