@@ -642,14 +642,19 @@ callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		request_reset(p);
 		return 0;
 
-	case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
+	case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE: {
+		/* no per-connection data exists yet: check into a scratch one */
+		struct pss scratch;
+
+		memset(&scratch, 0, sizeof scratch);
 		s = server_of(wsi);
 		if (in == NULL || strcmp(in, "websocket") != 0)
 			return stream_reject(wsi, 400, codec_error_body("bad_upgrade", NULL,
 			    "only WebSocket upgrades are served"));
-		if (stream_check(s, wsi, p, &status, &body) < 0)
+		if (stream_check(s, wsi, &scratch, &status, &body) < 0)
 			return stream_reject(wsi, status, body);
 		return 0;
+	}
 
 	case LWS_CALLBACK_ESTABLISHED:
 		s = server_of(wsi);

@@ -418,7 +418,9 @@ main(int argc, char **argv)
 		info.ssl_cert_filepath = s->cfg.tls_cert;
 		info.ssl_private_key_filepath = s->cfg.tls_key;
 	}
-	lws_set_log_level(LLL_ERR, NULL);
+	/* BRIGADE_LWS_LOG=mask turns on libwebsockets' own logging */
+	lws_set_log_level(getenv("BRIGADE_LWS_LOG") ? atoi(getenv("BRIGADE_LWS_LOG")) :
+	    LLL_ERR, NULL);
 
 	s->ctx = lws_create_context(&info);
 	if (s->ctx == NULL) {
