@@ -49,6 +49,8 @@ void
 strbuf_append(struct strbuf *sb, const void *data, size_t len)
 {
 	strbuf_reserve(sb, len);
+	if (len == 0)
+		return;
 	memcpy(sb->data + sb->len, data, len);
 	sb->len += len;
 	sb->data[sb->len] = '\0';

@@ -416,6 +416,14 @@ on_http(struct server *s, struct lws *wsi, struct pss *p, const char *uri)
 	if (lws_hdr_copy(wsi, cl, sizeof cl, WSI_TOKEN_HTTP_CONTENT_LENGTH) > 0)
 		content_length = atoll(cl);
 
+	if (content_length == 0 &&
+	    lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_TRANSFER_ENCODING) > 0) {
+		/* chunked request bodies are not taken: say so, and close */
+		p->close_after = true;
+		http_error(s, wsi, p, 411, "length_required", NULL,
+		    "send the body with a Content-Length (chunked uploads are not accepted)");
+		return 0;
+	}
 	if (content_length > MAX_BODY) {
 		/* refuse before reading it, and close: the unread body would
 		 * otherwise be taken for the next request */

@@ -52,9 +52,9 @@ config_defaults(struct server_config *c)
 	xstrlcpy(c->db_path, "brigade.db", sizeof c->db_path);
 	c->tax_bp = 800;
 	c->day_start_hour = 4;
-	c->token_ttl_min = 12 * 60;
+	c->token_ttl_s = 12 * 3600;
 	c->lockout_attempts = 5;
-	c->lockout_min = 5;
+	c->lockout_s = 5 * 60;
 	c->pin_iterations = 100000;
 	c->idem_retention_days = 7;
 	c->sync_full = true;
@@ -114,18 +114,18 @@ config_set(void *ctx, const char *key, const char *v, char *err, size_t errsize)
 		if (config_int(v, 0, 23, &n) < 0)
 			goto bad;
 		c->day_start_hour = (int)n;
-	} else if (strcmp(key, "token_ttl_minutes") == 0) {
-		if (config_int(v, 1, 7 * 24 * 60, &n) < 0)
+	} else if (strcmp(key, "token_ttl_seconds") == 0) {
+		if (config_int(v, 1, 7 * 24 * 3600, &n) < 0)
 			goto bad;
-		c->token_ttl_min = (int)n;
+		c->token_ttl_s = (int)n;
 	} else if (strcmp(key, "lockout_attempts") == 0) {
 		if (config_int(v, 1, 100, &n) < 0)
 			goto bad;
 		c->lockout_attempts = (int)n;
-	} else if (strcmp(key, "lockout_minutes") == 0) {
-		if (config_int(v, 1, 24 * 60, &n) < 0)
+	} else if (strcmp(key, "lockout_seconds") == 0) {
+		if (config_int(v, 1, 24 * 3600, &n) < 0)
 			goto bad;
-		c->lockout_min = (int)n;
+		c->lockout_s = (int)n;
 	} else if (strcmp(key, "pin_hash_iterations") == 0) {
 		if (config_int(v, 10000, 10000000, &n) < 0)
 			goto bad;
@@ -397,8 +397,8 @@ main(int argc, char **argv)
 		.tax_bp = s->cfg.tax_bp,
 		.day_start_hour = s->cfg.day_start_hour,
 		.max_failures = s->cfg.lockout_attempts,
-		.lock_ms = (int64_t)s->cfg.lockout_min * 60000,
-		.token_ttl_ms = (int64_t)s->cfg.token_ttl_min * 60000,
+		.lock_ms = (int64_t)s->cfg.lockout_s * 1000,
+		.token_ttl_ms = (int64_t)s->cfg.token_ttl_s * 1000,
 		.idem_retention_ms = (int64_t)s->cfg.idem_retention_days * 86400000,
 		.max_batch = 256,
 	};

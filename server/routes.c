@@ -487,6 +487,13 @@ h_events(struct server *s, struct lws *wsi, struct pss *p)
 	strbuf_free(&sb);
 }
 
+static void
+h_stream_plain(struct server *s, struct lws *wsi, struct pss *p)
+{
+	http_error(s, wsi, p, 426, "upgrade_required", NULL,
+	    "the stream is a WebSocket: connect with Upgrade: websocket");
+}
+
 /* ---- staff ----------------------------------------------------------- */
 
 static void
@@ -611,6 +618,7 @@ const struct route routes[] = {
 	{ M_POST, "/api/v1/orders/{id}/actions", h_order_action, ANY_ROLE, true, "POST /orders/{id}/actions" },
 	{ M_POST, "/api/v1/orders/{id}/items/done", h_items_done, KITCHEN_ROLES, true, "POST /orders/{id}/items/done" },
 	{ M_GET, "/api/v1/events", h_events, STAFF_ROLES, false, "GET /events" },
+	{ M_GET, "/api/v1/stream", h_stream_plain, STAFF_ROLES, false, "GET /stream" },
 	{ M_GET, "/api/v1/staff", h_staff_list, BOSS_ROLES, false, "GET /staff" },
 	{ M_POST, "/api/v1/staff", h_staff_create, BOSS_ROLES, true, "POST /staff" },
 	{ M_PATCH, "/api/v1/staff/{code}", h_staff_patch, BOSS_ROLES, true, "PATCH /staff" },

@@ -27,9 +27,9 @@ struct server_config {
 	bool demo;
 	int tax_bp;
 	int day_start_hour;
-	int token_ttl_min;
+	int token_ttl_s;
 	int lockout_attempts;
-	int lockout_min;
+	int lockout_s;
 	int pin_iterations;
 	int idem_retention_days;
 	bool sync_full;

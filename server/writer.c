@@ -517,7 +517,9 @@ do_logout(struct writer *w, struct job *j, int64_t now)
 		storage_error(j);
 		return -1;
 	}
-	j->status = 204;
+	free(j->body);
+	j->status = 200;
+	j->body = xstrdup("{\"logged_out\":true}");
 	return 0;
 }
 
@@ -529,7 +531,7 @@ do_housekeeping(struct writer *w, struct job *j, int64_t now)
 		storage_error(j);
 		return -1;
 	}
-	j->status = 204;
+	j->status = 200;
 	return 0;
 }
 

@@ -14,6 +14,7 @@ import signal
 import socket
 import struct
 import subprocess
+import sys
 import tempfile
 import time
 import unittest
@@ -300,7 +301,14 @@ class ServerTest(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        cls.server.stop()
+        rc = cls.server.stop()
+        log = os.path.join(cls.tmp, "server.log")
+        if rc not in (0, None):
+            # a crash or a sanitizer report fails the run, with its evidence
+            with open(log, errors="replace") as f:
+                sys.stderr.write("\n--- server.log (exit %s) ---\n%s\n" % (rc, f.read()[-20000:]))
+            shutil.rmtree(cls.tmp, ignore_errors=True)
+            raise AssertionError("brigade-server exited with %s" % rc)
         shutil.rmtree(cls.tmp, ignore_errors=True)
 
     def client(self, staff=None, terminal="test"):

@@ -1,0 +1,228 @@
+/* cfg: client settings from files, the environment and flags. */
+#include "cfg.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "xalloc.h"
+
+enum cfg_type { T_STR, T_BOOL, T_INT };
+
+/* One setting: its key in files, its environment variable, where it lives. */
+struct cfg_key {
+	const char *key;
+	const char *env;
+	enum cfg_type type;
+	size_t offset;
+	size_t size;                 /* T_STR: buffer size */
+	int min, max;                /* T_INT */
+};
+
+#define S(k, e, f) { k, e, T_STR, offsetof(struct client_cfg, f), \
+	sizeof(((struct client_cfg *)0)->f), 0, 0 }
+#define I(k, e, f, lo, hi) { k, e, T_INT, offsetof(struct client_cfg, f), 0, lo, hi }
+#define B(k, e, f) { k, e, T_BOOL, offsetof(struct client_cfg, f), 0, 0, 0 }
+
+static const struct cfg_key cfg_keys[] = {
+	S("server", "BRIGADE_SERVER", server),
+	S("staff", "BRIGADE_STAFF", staff),
+	S("pin", "BRIGADE_PIN", pin),
+	S("terminal", "BRIGADE_TERMINAL", terminal),
+	S("outbox", "BRIGADE_OUTBOX", outbox),
+	S("cache", "BRIGADE_CACHE", cache),
+	S("ca_file", "BRIGADE_CA_FILE", ca_file),
+	B("insecure", "BRIGADE_INSECURE", insecure),
+	I("timeout_ms", "BRIGADE_TIMEOUT_MS", timeout_ms, 100, 600000),
+	I("connect_timeout_ms", "BRIGADE_CONNECT_TIMEOUT_MS", connect_timeout_ms, 100, 600000),
+	I("retries", "BRIGADE_RETRIES", retries, 1, 100),
+};
+
+/* The state directory: $XDG_STATE_HOME/brigade or ~/.local/state/brigade. */
+static void
+state_path(char *out, size_t size, const char *file)
+{
+	const char *xdg = getenv("XDG_STATE_HOME");
+	const char *home = getenv("HOME");
+
+	if (xdg != NULL && xdg[0] == '/')
+		snprintf(out, size, "%s/brigade/%s", xdg, file);
+	else
+		snprintf(out, size, "%s/.local/state/brigade/%s",
+		    home != NULL && home[0] != '\0' ? home : "/tmp", file);
+}
+
+void
+cfg_defaults(struct client_cfg *c)
+{
+	char host[64];
+
+	memset(c, 0, sizeof *c);
+	xstrlcpy(c->server, "http://127.0.0.1:8080", sizeof c->server);
+	if (gethostname(host, sizeof host) != 0 || host[0] == '\0')
+		xstrlcpy(host, "terminal", sizeof host);
+	host[sizeof host - 1] = '\0';
+	xstrlcpy(c->terminal, host, sizeof c->terminal);
+	state_path(c->outbox, sizeof c->outbox, "outbox.db");
+	state_path(c->cache, sizeof c->cache, "cache.json");
+	c->connect_timeout_ms = 3000;
+	c->timeout_ms = 10000;
+	c->retries = 3;
+}
+
+static const struct cfg_key *
+cfg_find(const char *key)
+{
+	for (size_t i = 0; i < sizeof cfg_keys / sizeof cfg_keys[0]; i++) {
+		if (strcmp(cfg_keys[i].key, key) == 0)
+			return &cfg_keys[i];
+	}
+	return NULL;
+}
+
+/* The server URL must be http(s)://host[:port] with no path: every request
+ * path is appended to it. */
+static bool
+valid_server(const char *v)
+{
+	const char *host;
+
+	if (strncmp(v, "http://", 7) == 0)
+		host = v + 7;
+	else if (strncmp(v, "https://", 8) == 0)
+		host = v + 8;
+	else
+		return false;
+	if (*host == '\0' || *host == ':' || *host == '/')
+		return false;
+	for (const char *p = host; *p != '\0'; p++) {
+		if (*p == '/' && p[1] != '\0')
+			return false;
+		if (*p <= ' ' || *p == '?' || *p == '#' || *p == '@')
+			return false;
+	}
+	return true;
+}
+
+int
+cfg_set(struct client_cfg *c, const char *key, const char *value,
+    char *err, size_t errsize)
+{
+	const struct cfg_key *k = cfg_find(key);
+	char *field;
+	int64_t n;
+	bool b;
+
+	if (k == NULL) {
+		snprintf(err, errsize, "unknown setting \"%s\"", key);
+		return -1;
+	}
+	field = (char *)c + k->offset;
+	switch (k->type) {
+	case T_STR:
+		if (strlen(value) >= k->size) {
+			snprintf(err, errsize, "%s: longer than %zu bytes", key, k->size - 1);
+			return -1;
+		}
+		if (strcmp(key, "server") == 0 && !valid_server(value)) {
+			snprintf(err, errsize,
+			    "server: expected http://HOST[:PORT] or https://HOST[:PORT], got \"%s\"",
+			    value);
+			return -1;
+		}
+		xstrlcpy(field, value, k->size);
+		if (strcmp(key, "server") == 0) {
+			size_t len = strlen(field);
+
+			if (len > 0 && field[len - 1] == '/')
+				field[len - 1] = '\0';
+		}
+		return 0;
+	case T_BOOL:
+		if (config_bool(value, &b) < 0) {
+			snprintf(err, errsize, "%s: expected true or false", key);
+			return -1;
+		}
+		*(bool *)field = b;
+		return 0;
+	case T_INT:
+		if (config_int(value, k->min, k->max, &n) < 0) {
+			snprintf(err, errsize, "%s: expected an integer from %d to %d",
+			    key, k->min, k->max);
+			return -1;
+		}
+		*(int *)field = (int)n;
+		return 0;
+	}
+	return -1;
+}
+
+static int
+cfg_file_cb(void *ctx, const char *key, const char *value, char *err,
+    size_t errsize)
+{
+	return cfg_set(ctx, key, value, err, errsize);
+}
+
+int
+cfg_load(struct client_cfg *c, char *err, size_t errsize)
+{
+	const char *explicit = getenv("BRIGADE_CONFIG");
+	char path[PATH_MAX];
+
+	cfg_defaults(c);
+	if (explicit != NULL && explicit[0] != '\0') {
+		if (config_load(explicit, false, cfg_file_cb, c, err, errsize) < 0)
+			return -1;
+	} else {
+		const char *xdg = getenv("XDG_CONFIG_HOME");
+		const char *home = getenv("HOME");
+
+		if (config_load("/etc/brigade/brigade.conf", true, cfg_file_cb, c,
+		    err, errsize) < 0)
+			return -1;
+		if (xdg != NULL && xdg[0] == '/')
+			snprintf(path, sizeof path, "%s/brigade/brigade.conf", xdg);
+		else if (home != NULL && home[0] != '\0')
+			snprintf(path, sizeof path, "%s/.config/brigade/brigade.conf", home);
+		else
+			path[0] = '\0';
+		if (path[0] != '\0' &&
+		    config_load(path, true, cfg_file_cb, c, err, errsize) < 0)
+			return -1;
+	}
+	for (size_t i = 0; i < sizeof cfg_keys / sizeof cfg_keys[0]; i++) {
+		const char *v = getenv(cfg_keys[i].env);
+		char why[256];
+
+		if (v == NULL || v[0] == '\0')
+			continue;
+		if (cfg_set(c, cfg_keys[i].key, v, why, sizeof why) < 0) {
+			snprintf(err, errsize, "%s: %s", cfg_keys[i].env, why);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int
+cfg_mkdirs_for(const char *path)
+{
+	char buf[PATH_MAX];
+
+	if (xstrlcpy(buf, path, sizeof buf) >= sizeof buf)
+		return -1;
+	for (char *p = buf + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0700) != 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	return 0;
+}

@@ -1,0 +1,332 @@
+/* sender: the outbox delivery loop with ordering, backoff and re-login. */
+#include "sender.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "log.h"
+#include "outbox.h"
+#include "util.h"
+#include "xalloc.h"
+
+#define SENDER_BATCH 256
+#define SENDER_WINDOW 8
+#define SENDER_BACKOFF_BASE_MS 250
+#define SENDER_BACKOFF_CAP_MS 10000
+
+struct slot {
+	struct outbox_entry e;
+	bool started, finished;
+};
+
+struct sender {
+	struct api *api;
+	struct outbox *ob;
+	struct slot *batch;
+	int nbatch;
+	sender_entry_fn on_entry;
+	void *on_entry_ctx;
+	/* per run */
+	const struct sender_opts *opts;
+	struct sender_report *rep;
+	int fail_streak;             /* transient failures in a row */
+	int64_t backoff_until;       /* mono ms */
+	bool need_login;
+	bool offline;                /* stop_on_transient hit a failure */
+	bool storage_failed;
+};
+
+static const char *const result_names[] = {
+	[SENDER_DRAINED] = "drained",
+	[SENDER_OFFLINE] = "offline",
+	[SENDER_TIMEOUT] = "timeout",
+	[SENDER_STOPPED] = "stopped",
+	[SENDER_AUTH] = "auth",
+	[SENDER_STORAGE] = "storage",
+};
+
+const char *
+sender_result_name(enum sender_result r)
+{
+	return result_names[r];
+}
+
+struct sender *
+sender_new(struct api *a, struct outbox *ob)
+{
+	struct sender *s = xcalloc(1, sizeof *s);
+
+	s->api = a;
+	s->ob = ob;
+	return s;
+}
+
+static void
+batch_clear(struct sender *s)
+{
+	for (int i = 0; i < s->nbatch; i++)
+		outbox_entry_free(&s->batch[i].e);
+	free(s->batch);
+	s->batch = NULL;
+	s->nbatch = 0;
+}
+
+void
+sender_free(struct sender *s)
+{
+	if (s == NULL)
+		return;
+	batch_clear(s);
+	free(s);
+}
+
+void
+sender_on_entry(struct sender *s, sender_entry_fn fn, void *ctx)
+{
+	s->on_entry = fn;
+	s->on_entry_ctx = ctx;
+}
+
+/* Load the oldest pending entries. Everything older than the batch is
+ * done, so the per-order rule only needs to look inside it. */
+static int
+batch_load(struct sender *s)
+{
+	struct outbox_entry *e;
+	int n;
+
+	batch_clear(s);
+	if (outbox_list(s->ob, OUTBOX_BIT(OUTBOX_PENDING), 0, SENDER_BATCH, &e, &n) < 0)
+		return -1;
+	s->batch = xcalloc((size_t)(n > 0 ? n : 1), sizeof *s->batch);
+	for (int i = 0; i < n; i++) {
+		if (s->opts->max_id > 0 && e[i].id > s->opts->max_id) {
+			outbox_entry_free(&e[i]);
+			continue;
+		}
+		s->batch[s->nbatch++].e = e[i];
+	}
+	free(e);
+	return 0;
+}
+
+static bool
+batch_busy(const struct sender *s)
+{
+	for (int i = 0; i < s->nbatch; i++) {
+		if (!s->batch[i].finished)
+			return true;
+	}
+	return false;
+}
+
+static void
+fail_text(char *out, size_t size, const struct api_reply *r)
+{
+	if (r->field[0] != '\0')
+		snprintf(out, size, "%s (%s): %s", r->code, r->field, r->message);
+	else
+		snprintf(out, size, "%s: %s", r->code, r->message);
+}
+
+static void
+on_done(void *ctx, void *tag, struct api_reply *r)
+{
+	struct sender *s = ctx;
+	struct slot *sl = tag;
+	char text[300];
+
+	if (r->err == API_OK) {
+		if (outbox_mark_done(s->ob, sl->e.id, r->status, r->body) < 0) {
+			s->storage_failed = true;
+			sl->started = false;
+			return;
+		}
+		sl->finished = true;
+		s->rep->done++;
+		s->fail_streak = 0;
+		if (s->on_entry != NULL)
+			s->on_entry(s->on_entry_ctx, sl->e.id, OUTBOX_DONE, r);
+		return;
+	}
+	fail_text(text, sizeof text, r);
+	if (r->err == API_ERR_UNAUTHORIZED) {
+		/* the session is gone, not the entry's fault: log in, send again */
+		s->need_login = true;
+		sl->started = false;
+		return;
+	}
+	if (api_err_transient(r->err)) {
+		s->rep->failures++;
+		s->rep->last_err = r->err;
+		xstrlcpy(s->rep->last_error, text, sizeof s->rep->last_error);
+		if (outbox_mark_failed(s->ob, sl->e.id, r->status, text) < 0)
+			s->storage_failed = true;
+		sl->started = false;
+		s->fail_streak++;
+		int64_t wait = api_backoff_ms(s->fail_streak, SENDER_BACKOFF_BASE_MS,
+		    SENDER_BACKOFF_CAP_MS);
+		s->backoff_until = util_mono_ms() + wait;
+		s->rep->retry_in_ms = wait;
+		if (s->opts->stop_on_transient)
+			s->offline = true;
+		if (s->fail_streak == 1 || s->fail_streak % 10 == 0)
+			log_warn("entry %lld (%s %s): %s; trying again in %lld ms",
+			    (long long)sl->e.id, sl->e.method, sl->e.path, text, (long long)wait);
+		return;
+	}
+	/* the server refused it: a person must decide; the queue goes on */
+	if (outbox_mark_attention(s->ob, sl->e.id, r->status, text) < 0) {
+		s->storage_failed = true;
+		sl->started = false;
+		return;
+	}
+	sl->finished = true;
+	s->rep->attention++;
+	log_warn("entry %lld (%s %s) needs attention: %s", (long long)sl->e.id,
+	    sl->e.method, sl->e.path, text);
+	if (s->on_entry != NULL)
+		s->on_entry(s->on_entry_ctx, sl->e.id, OUTBOX_ATTENTION, r);
+}
+
+/* Start what may start: in id order, within the window, and only when no
+ * earlier unfinished entry has the same order key. */
+static void
+start_due(struct sender *s, int window)
+{
+	for (int i = 0; i < s->nbatch && api_inflight(s->api) < window; i++) {
+		struct slot *sl = &s->batch[i];
+		bool blocked = false;
+
+		if (sl->started || sl->finished)
+			continue;
+		for (int j = 0; j < i && !blocked; j++)
+			blocked = !s->batch[j].finished &&
+			    strcmp(s->batch[j].e.order_key, sl->e.order_key) == 0;
+		if (blocked)
+			continue;
+		struct api_req req = { sl->e.method, sl->e.path,
+		    sl->e.body[0] != '\0' ? sl->e.body : NULL, sl->e.idem_key, false };
+		sl->started = true;
+		api_start(s->api, &req, sl);
+	}
+}
+
+static void
+sleep_ms(int64_t ms)
+{
+	struct timespec ts = { (time_t)(ms / 1000), (long)(ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+/* Log in with nothing in flight. */
+static enum sender_result
+relogin(struct sender *s)
+{
+	struct api_reply r;
+	enum api_err e = api_login(s->api, &r);
+
+	if (e == API_OK) {
+		s->need_login = false;
+		api_reply_free(&r);
+		return SENDER_DRAINED;
+	}
+	s->rep->last_err = e;
+	fail_text(s->rep->last_error, sizeof s->rep->last_error, &r);
+	api_reply_free(&r);
+	if (!api_err_transient(e))
+		return SENDER_AUTH;
+	s->rep->failures++;
+	s->fail_streak++;
+	s->backoff_until = util_mono_ms() +
+	    api_backoff_ms(s->fail_streak, SENDER_BACKOFF_BASE_MS, SENDER_BACKOFF_CAP_MS);
+	if (s->opts->stop_on_transient)
+		s->offline = true;
+	return SENDER_DRAINED;
+}
+
+enum sender_result
+sender_run(struct sender *s, const struct sender_opts *opts,
+    struct sender_report *report)
+{
+	int window = opts->window > 0 ? opts->window : SENDER_WINDOW;
+	enum sender_result res = SENDER_DRAINED;
+
+	memset(report, 0, sizeof *report);
+	s->opts = opts;
+	s->rep = report;
+	s->fail_streak = 0;
+	s->backoff_until = 0;
+	s->offline = false;
+	s->storage_failed = false;
+	s->need_login = !api_logged_in(s->api);
+	batch_clear(s);
+
+	for (;;) {
+		int64_t now = util_mono_ms();
+		bool stopping = false;
+
+		if (opts->stop != NULL && *opts->stop) {
+			res = SENDER_STOPPED;
+			stopping = true;
+		} else if (opts->deadline_ms > 0 && now >= opts->deadline_ms) {
+			res = SENDER_TIMEOUT;
+			stopping = true;
+		} else if (s->offline) {
+			res = SENDER_OFFLINE;
+			stopping = true;
+		} else if (s->storage_failed) {
+			res = SENDER_STORAGE;
+			stopping = true;
+		}
+		if (stopping) {
+			/* let what is in flight finish, so its answer is recorded */
+			while (api_inflight(s->api) > 0)
+				api_poll(s->api, 200, on_done, s);
+			outbox_commit(s->ob);
+			break;
+		}
+		if (api_inflight(s->api) == 0) {
+			outbox_commit(s->ob);
+			if (s->backoff_until > now) {
+				int64_t wait = s->backoff_until - now;
+
+				sleep_ms(wait < 100 ? wait : 100);
+				continue;
+			}
+			if (s->need_login) {
+				res = relogin(s);
+				if (res != SENDER_DRAINED)
+					break;
+				continue;
+			}
+			if (!batch_busy(s)) {
+				if (batch_load(s) < 0) {
+					res = SENDER_STORAGE;
+					break;
+				}
+				if (s->nbatch == 0) {
+					res = SENDER_DRAINED;
+					break;
+				}
+			}
+		}
+		if (s->backoff_until <= now && !s->need_login)
+			start_due(s, window);
+		if (api_inflight(s->api) == 0)
+			continue;
+		/* group the marks of one round in one transaction: one fsync */
+		outbox_begin(s->ob);
+		api_poll(s->api, 100, on_done, s);
+		outbox_commit(s->ob);
+	}
+	report->retry_in_ms = s->backoff_until > util_mono_ms() ?
+	    s->backoff_until - util_mono_ms() : 0;
+	batch_clear(s);
+	s->opts = NULL;
+	s->rep = NULL;
+	return res;
+}

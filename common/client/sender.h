@@ -1,0 +1,58 @@
+/* sender: delivers the outbox. Entries go out in id order, several at once
+ * (a window) except that entries with the same order key wait for each
+ * other. 2xx marks an entry done; a 4xx moves it to needs-attention with
+ * the server's reason and the rest goes on; network errors, 5xx and 429
+ * leave it pending and the sender backs off (exponential, with jitter)
+ * before trying again, for ever if asked to. A 401 logs in again. Runs on
+ * the thread that owns the struct api (the worker, or brigadectl). */
+#ifndef BRIGADE_CLIENT_SENDER_H
+#define BRIGADE_CLIENT_SENDER_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "api.h"
+
+struct outbox;
+
+enum sender_result {
+	SENDER_DRAINED,              /* nothing pending is left (within max_id) */
+	SENDER_OFFLINE,              /* stopped at a network/server failure */
+	SENDER_TIMEOUT,              /* the deadline came first */
+	SENDER_STOPPED,              /* *stop was set */
+	SENDER_AUTH,                 /* cannot log in: bad or missing staff/PIN */
+	SENDER_STORAGE,              /* the outbox could not be written */
+};
+
+struct sender_opts {
+	int window;                  /* requests in flight at once (default 8) */
+	int64_t max_id;              /* send only entries up to this id, 0 = all */
+	bool stop_on_transient;      /* give up at the first network failure */
+	int64_t deadline_ms;         /* util_mono_ms() to stop at, 0 = none */
+	volatile sig_atomic_t *stop; /* set from a signal handler or thread */
+};
+
+struct sender_report {
+	int64_t done;                /* entries the server took */
+	int64_t attention;           /* entries refused (4xx) */
+	int64_t failures;            /* sends that will be tried again */
+	enum api_err last_err;       /* of the last failure */
+	char last_error[300];        /* "code: message" of the last failure */
+	int64_t retry_in_ms;         /* current backoff, 0 when none */
+};
+
+/* Called for each entry that reached done or needs-attention, on the
+ * sender's thread (brigadectl prints; the worker posts to the loop). */
+typedef void (*sender_entry_fn)(void *ctx, int64_t id, enum outbox_state state,
+    const struct api_reply *reply);
+
+struct sender *sender_new(struct api *a, struct outbox *ob);
+void sender_free(struct sender *s);
+void sender_on_entry(struct sender *s, sender_entry_fn fn, void *ctx);
+
+enum sender_result sender_run(struct sender *s, const struct sender_opts *opts,
+    struct sender_report *report);
+const char *sender_result_name(enum sender_result r);
+
+#endif

@@ -1,0 +1,207 @@
+#!/usr/bin/env python3
+"""Every kind of bad input gets a specific error and changes nothing."""
+import json
+import socket
+import unittest
+import uuid
+
+from brigade_test import ServerTest, walk_in
+
+
+class Rejections(ServerTest):
+    def setUp(self):
+        self.k = self.client("k1")
+        self.c = self.client("c1")
+
+    def state(self):
+        """What must not change: the event head and the open orders."""
+        head = self.c.get("/healthz").json["head"]
+        orders = self.c.get("/api/v1/orders?day=today&limit=2000").raw
+        return head, orders
+
+    def assertRefused(self, r, status, code, field=None):
+        self.assertEqual(r.status, status, r)
+        self.assertEqual(r.code, code, r)
+        self.assertTrue(r.json["error"]["message"])
+        if field is not None:
+            self.assertEqual(r.json["error"].get("field"), field, r)
+
+    def test_order_bodies(self):
+        base = walk_in()
+        cases = [
+            # (body, status, code, field)
+            ('{"source":', 400, "invalid_json", None),
+            ('not json', 400, "invalid_json", None),
+            ('[]', 400, "invalid_json", None),
+            ('{} {}', 400, "invalid_json", None),
+            ('', 400, "invalid_json", None),
+            (dict(base, items=[]), 422, "invalid_field", "items"),
+            (dict(base, items="B1"), 422, "invalid_field", "items"),
+            ({k: v for k, v in base.items() if k != "items"}, 422, "missing_field", "items"),
+            (dict(base, source="FAX"), 422, "invalid_field", "source"),
+            (dict(base, service=3), 422, "invalid_field", "service"),
+            (dict(base, items=[{"sku": "ZZ9", "qty": 1}]), 422, "unknown_item", "items[0].sku"),
+            (dict(base, items=[{"sku": "B1", "qty": 0}]), 422, "invalid_field", "items[0].qty"),
+            (dict(base, items=[{"sku": "B1", "qty": -2}]), 422, "invalid_field", "items[0].qty"),
+            (dict(base, items=[{"sku": "B1", "qty": 1000000}]), 422, "invalid_field", "items[0].qty"),
+            (dict(base, items=[{"sku": "B1", "qty": "one"}]), 422, "invalid_field", "items[0].qty"),
+            (dict(base, items=[{"sku": "B1", "qty": 1.5}]), 422, "invalid_field", "items[0].qty"),
+            (dict(base, items=[{"sku": "B1", "qty": True}]), 422, "invalid_field", "items[0].qty"),
+            (dict(base, items=[{"sku": 5, "qty": 1}]), 422, "invalid_field", "items[0].sku"),
+            (dict(base, items=[{"sku": "B1", "qty": 1, "modifiers": ["NOPE"]}]), 422, "unknown_modifier", "items[0].modifiers[0]"),
+            (dict(base, items=[{"sku": "B1", "qty": 1}] * 101), 422, "invalid_field", "items"),
+            (dict(base, payments=[]), 422, "missing_field", "payments"),
+            (dict(base, payments=None), 422, "missing_field", "payments"),
+            (dict(base, payments=[{"tender": "CASH", "amount": -100}]), 422, "invalid_field", "payments[0].amount"),
+            (dict(base, payments=[{"tender": "CASH", "amount": 0}]), 422, "invalid_field", "payments[0].amount"),
+            (dict(base, payments=[{"tender": "CASH"}]), 422, "missing_field", "payments[0].amount"),
+            (dict(base, payments=[{"tender": "CASH", "amount": "50"}]), 422, "invalid_field", "payments[0].amount"),
+            (dict(base, payments=[{"tender": "CASH", "amount": 100}]), 422, "insufficient_payment", "payments"),
+            (dict(base, payments=[{"tender": "CARD", "amount": 9000, "card": {"brand": "VISA", "pan": "4111111111111111"}}]),
+             422, "unknown_field", "payments[0].card.pan"),
+            (dict(base, table=""), 422, "invalid_field", "table"),
+            (dict(base, customer={"name": "x" * 65}), 422, "invalid_field", "customer.name"),
+            (dict(base, customer={"name": "Bell\u0007"}), 422, "invalid_field", "customer.name"),
+            (dict(base, subtotal=1), 422, "unknown_field", "subtotal"),
+            (dict(base, linked_to=-1), 422, "invalid_field", "linked_to"),
+            (dict(base, linked_to=424242), 422, "unknown_order", "linked_to"),
+            (dict(walk_in("DELIVERY"), customer={"name": "x"}), 422, "missing_field", "customer"),
+        ]
+        before = self.state()
+        for body, status, code, field in cases:
+            raw = body if isinstance(body, str) else json.dumps(body)
+            r = self.k.post("/api/v1/orders", raw=raw, key=str(uuid.uuid4()))
+            with self.subTest(body=raw[:80]):
+                self.assertRefused(r, status, code, field)
+        self.assertEqual(self.state(), before)
+
+    def test_invalid_utf8(self):
+        before = self.state()
+        for bad in (b"\xc0\xaf", b"\xff", b"\xed\xa0\x80", b"a\x80b", b"\xe2\x82"):
+            raw = b'{"source":"POS","service":"PICKUP","customer":{"name":"' + bad + \
+                b'"},"items":[{"sku":"B1","qty":1}],"payments":[{"tender":"CASH","amount":5000}]}'
+            r = self.k.post("/api/v1/orders", raw=raw, key=str(uuid.uuid4()))
+            with self.subTest(bad=bad):
+                self.assertRefused(r, 422, "invalid_field", "customer.name")
+        self.assertEqual(self.state(), before)
+
+    def test_body_too_large(self):
+        before = self.state()
+        raw = '{"source":"POS","pad":"' + "a" * (70 * 1024) + '"}'
+        r = self.k.post("/api/v1/orders", raw=raw, key=str(uuid.uuid4()))
+        self.assertRefused(r, 413, "body_too_large")
+        # the server is still fine, on a new connection
+        self.assertEqual(self.k.get("/api/v1/menu").status, 200)
+        self.assertEqual(self.state(), before)
+
+    def test_body_too_large_without_length(self):
+        # chunked upload with no Content-Length: cut off at 64 KiB all the same
+        s = socket.create_connection(("127.0.0.1", self.server.port), timeout=10)
+        head = ("POST /api/v1/orders HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"
+                "Idempotency-Key: big-chunked\r\nTransfer-Encoding: chunked\r\n\r\n" % self.k.token)
+        s.sendall(head.encode())
+        chunk = b"a" * 8192
+        try:
+            for _ in range(12):
+                s.sendall(b"%x\r\n" % len(chunk) + chunk + b"\r\n")
+            s.sendall(b"0\r\n\r\n")
+        except OSError:
+            pass
+        data = b""
+        try:
+            while True:
+                d = s.recv(4096)
+                if not d:
+                    break
+                data += d
+        except OSError:
+            pass
+        s.close()
+        status = int(data.split()[1]) if data else 0
+        self.assertIn(status, (400, 411, 413), data[:200])
+        self.assertEqual(self.k.get("/api/v1/menu").status, 200)
+
+    def test_tokens(self):
+        before = self.state()
+        for headers in ({}, {"Authorization": "Bearer"}, {"Authorization": "Bearer " + "0" * 64},
+                        {"Authorization": "Basic azE6MTExMQ=="}, {"Authorization": "Bearer short"}):
+            for method, path in (("GET", "/api/v1/menu"), ("GET", "/api/v1/orders"),
+                                 ("POST", "/api/v1/orders"), ("GET", "/api/v1/staff"),
+                                 ("GET", "/metrics"), ("GET", "/api/v1/events")):
+                r = self.k.request(method, path, walk_in(), headers=headers, token=False)
+                with self.subTest(path=path, headers=headers):
+                    self.assertRefused(r, 401, "unauthorized")
+                    self.assertEqual(r.headers.get("www-authenticate"), "Bearer")
+        self.assertEqual(self.state(), before)
+        # login and health need no token
+        self.assertEqual(self.k.get("/healthz", token=False).status, 200)
+
+    def test_routes_and_methods(self):
+        self.assertRefused(self.k.get("/api/v1/nothing"), 404, "not_found")
+        self.assertRefused(self.k.get("/"), 404, "not_found")
+        r = self.k.request("DELETE", "/api/v1/orders")
+        self.assertRefused(r, 405, "method_not_allowed")
+        self.assertEqual(r.headers["allow"], "POST, GET")
+        r = self.k.request("PUT", "/api/v1/orders/1", {})
+        self.assertRefused(r, 405, "method_not_allowed")
+        self.assertRefused(self.k.get("/api/v1/orders/abc"), 404, "not_found")
+        self.assertRefused(self.k.get("/api/v1/orders/0"), 404, "not_found")
+        self.assertRefused(self.k.get("/api/v1/orders/99999999"), 404, "not_found")
+        self.assertRefused(self.k.get("/api/v1/orders?status=COOKING"), 422, "invalid_field", "status")
+        self.assertRefused(self.k.get("/api/v1/orders?limit=0"), 422, "invalid_field")
+        self.assertRefused(self.k.get("/api/v1/orders?day=yesterday"), 422, "invalid_field", "day")
+        self.assertRefused(self.k.get("/api/v1/events?after=-1"), 422, "invalid_field")
+
+    def test_actions(self):
+        oid = self.k.create(walk_in()).json["id"]
+        before = self.state()
+        path = "/api/v1/orders/%d/actions" % oid
+        cases = [
+            ({"action": "fly"}, 422, "invalid_field", "action"),
+            ({}, 422, "missing_field", "action"),
+            ({"action": "start", "expected_version": "1"}, 422, "invalid_field", "expected_version"),
+            ({"action": "start", "expected_version": 0}, 422, "invalid_field", "expected_version"),
+            ({"action": "start", "extra": 1}, 422, "unknown_field", "extra"),
+            ({"action": "start", "reason": "r" * 141}, 422, "invalid_field", "reason"),
+        ]
+        for body, status, code, field in cases:
+            with self.subTest(body=body):
+                self.assertRefused(self.c.post(path, body), status, code, field)
+        self.assertRefused(self.k.post(path, {"action": "start"}), 403, "forbidden")
+        self.assertRefused(self.c.post(path, {"action": "serve"}), 403, "forbidden")
+        self.assertRefused(self.c.post(path, {"action": "ready"}), 409, "illegal_transition")
+        self.assertRefused(self.c.post("/api/v1/orders/77777/actions", {"action": "start"}), 404, "not_found")
+        self.assertRefused(self.c.post(path, {"action": "start", "payments": [{"tender": "CASH", "amount": 5}]}),
+                           422, "invalid_field", "payments")
+        self.assertEqual(self.state(), before)
+
+    def test_idempotency_key_required_and_checked(self):
+        before = self.state()
+        self.assertRefused(self.k.post("/api/v1/orders", walk_in()), 400,
+                           "idempotency_key_required", "Idempotency-Key")
+        self.assertRefused(self.k.post("/api/v1/orders", walk_in(), key="has space"), 400,
+                           "invalid_idempotency_key")
+        self.assertRefused(self.k.post("/api/v1/orders", walk_in(), key="x" * 65), 400,
+                           "invalid_idempotency_key")
+        self.assertEqual(self.state(), before)
+
+    def test_garbage_requests_do_not_crash(self):
+        junk = [b"\x00\x01\x02\r\n\r\n", b"GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n",
+                b"POST /api/v1/auth/login HTTP/1.1\r\nContent-Length: 5\r\n\r\n{\"a\"",
+                b"GET /" + b"a" * 9000 + b" HTTP/1.1\r\n\r\n",
+                b"GET /healthz HTTP/1.1\r\n" + b"X: y\r\n" * 500 + b"\r\n"]
+        for j in junk:
+            s = socket.create_connection(("127.0.0.1", self.server.port), timeout=5)
+            try:
+                s.sendall(j)
+                s.shutdown(socket.SHUT_WR)
+                s.recv(4096)
+            except OSError:
+                pass
+            s.close()
+        self.assertEqual(self.k.get("/healthz").status, 200)
+        self.assertIsNone(self.server.proc.poll())
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,3 @@
+# Unit tests of the server's pure parts.
+brigade_unit_test(test_service SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_service.c
+  LIBS brigade-server-core)
