@@ -7,4 +7,3 @@ codepages = CP437:0 CP858:19 CP1252:16 CP850:2
 features = qr cut partial_cut drawer status barcode image beep
 cut_feed = 4
 qr_module = 5
-drawer_open_high = no

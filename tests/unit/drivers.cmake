@@ -14,3 +14,7 @@ if(TARGET brigade-drivers)
   target_compile_definitions(test_documents PRIVATE
     GOLDEN_DIR="${CMAKE_CURRENT_LIST_DIR}/golden")
 endif()
+if(TARGET brigade-drivers)
+  brigade_unit_test(test_printer SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_printer.c
+    LIBS brigade-drivers)
+endif()
