@@ -218,7 +218,10 @@ parse_track1(const char *s, const char *end, struct track *t)
 		return SWIPE_PARTIAL;
 	if (s - name > 26)
 		return SWIPE_GARBAGE;
-	tidy_name(name, (size_t)(s - name), t->name);
+	/* names have no digits; a name field that does is not shown, since it
+	 * could be carrying a card number onto the screen */
+	if (strcspn(name, "0123456789") >= (size_t)(s - name))
+		tidy_name(name, (size_t)(s - name), t->name);
 	s++;
 	if ((r = parse_expiry(s, end, t)) != SWIPE_OK)
 		return r;

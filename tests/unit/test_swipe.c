@@ -59,6 +59,10 @@ test_good_reads(void **state)
 	assert_int_equal(parse("%B6011111111111117^CARDHOLDER^2702101?", &c), SWIPE_OK);
 	assert_string_equal(c.brand, "DISCOVER");
 	assert_string_equal(c.name, "CARDHOLDER");
+	/* a name field carrying digits is not shown (found by fuzzing) */
+	assert_int_equal(parse("%B4111111111111111^4111111111111111DOE^2912110?", &c), SWIPE_OK);
+	assert_string_equal(c.name, "");
+	assert_no_pan(&c, sizeof c);
 }
 
 static void
