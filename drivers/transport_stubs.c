@@ -1,4 +1,4 @@
-/* transport_stubs: placeholders while the usb and cups transports land. */
+/* transport_stubs: placeholder while the usb transport lands. */
 #include "printer.h"
 
 static int
@@ -20,4 +20,3 @@ stub_close(struct printer *p)
 }
 
 const struct transport transport_usb = { "usb", stub_open, stub_print, NULL, stub_close };
-const struct transport transport_cups = { "cups", stub_open, stub_print, NULL, stub_close };

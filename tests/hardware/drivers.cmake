@@ -13,3 +13,7 @@ if(TARGET brigade-drivers)
   brigade_hw_test(test_tcp_printer SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_tcp_printer.c
     LIBS SQLite::SQLite3 Threads::Threads ARGS $<TARGET_FILE:brigade-vprinter>)
 endif()
+if(TARGET brigade-drivers)
+  brigade_hw_test(test_cups_printer SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_cups_printer.c
+    ARGS ${CMAKE_CURRENT_LIST_DIR}/cups/cupsd-up.sh)
+endif()
