@@ -110,6 +110,16 @@ is_digit(char c)
 	return c >= '0' && c <= '9';
 }
 
+static bool
+has_digit(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (is_digit(s[i]))
+			return true;
+	}
+	return false;
+}
+
 /* YYMM then a three-digit service code. */
 static enum swipe_result
 parse_expiry(const char *s, const char *end, struct track *t)
@@ -220,7 +230,7 @@ parse_track1(const char *s, const char *end, struct track *t)
 		return SWIPE_GARBAGE;
 	/* names have no digits; a name field that does is not shown, since it
 	 * could be carrying a card number onto the screen */
-	if (strcspn(name, "0123456789") >= (size_t)(s - name))
+	if (!has_digit(name, (size_t)(s - name)))
 		tidy_name(name, (size_t)(s - name), t->name);
 	s++;
 	if ((r = parse_expiry(s, end, t)) != SWIPE_OK)
