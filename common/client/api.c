@@ -398,7 +398,7 @@ make_reply(struct api *a, struct transfer *t, CURLcode rc, struct api_reply *r)
 	if (r->body == NULL)
 		r->body = xstrdup("");
 	if (r->len > 0)
-		r->json = cJSON_ParseWithLengthOpts(r->body, r->len, NULL, true);
+		r->json = cJSON_ParseWithLengthOpts(r->body, r->len + 1, NULL, true);   /* + the NUL, which cJSON wants to see */
 	r->err = map_status(r->status);
 	if (r->err == API_OK) {
 		if (r->len > 0 && r->json == NULL) {

@@ -19,6 +19,10 @@
 struct slot {
 	struct outbox_entry e;
 	bool started, finished;
+	bool answered;               /* an answer waits to be recorded */
+	enum api_err err;
+	int status;
+	char *text;                  /* the answer's body or the reason */
 };
 
 struct sender {
@@ -66,8 +70,10 @@ sender_new(struct api *a, struct outbox *ob)
 static void
 batch_clear(struct sender *s)
 {
-	for (int i = 0; i < s->nbatch; i++)
+	for (int i = 0; i < s->nbatch; i++) {
 		outbox_entry_free(&s->batch[i].e);
+		free(s->batch[i].text);
+	}
 	free(s->batch);
 	s->batch = NULL;
 	s->nbatch = 0;
@@ -131,40 +137,56 @@ fail_text(char *out, size_t size, const struct api_reply *r)
 		snprintf(out, size, "%s: %s", r->code, r->message);
 }
 
+/* An answer is noted in its slot during api_poll and written afterwards,
+ * all of one round in one transaction: one fsync, and no write lock held
+ * while waiting on the network (the UI thread pushes to the same file). */
 static void
 on_done(void *ctx, void *tag, struct api_reply *r)
 {
 	struct sender *s = ctx;
 	struct slot *sl = tag;
-	char text[300];
 
+	sl->answered = true;
+	sl->err = r->err;
+	sl->status = r->status;
+	free(sl->text);
 	if (r->err == API_OK) {
-		if (outbox_mark_done(s->ob, sl->e.id, r->status, r->body) < 0) {
-			s->storage_failed = true;
-			sl->started = false;
-			return;
-		}
-		sl->finished = true;
+		sl->text = r->body != NULL ? xstrdup(r->body) : xstrdup("");
+	} else {
+		char text[400];
+
+		fail_text(text, sizeof text, r);
+		sl->text = xstrdup(text);
+	}
+	(void)s;
+}
+
+/* Record one answer; returns -1 when the outbox could not be written (the
+ * entry stays pending and goes again: the server's idempotency makes that
+ * harmless). */
+static int
+record(struct sender *s, struct slot *sl)
+{
+	enum outbox_state st;
+
+	sl->answered = false;
+	sl->started = false;
+	if (sl->err == API_OK) {
+		if (outbox_mark_done(s->ob, sl->e.id, sl->status, sl->text) < 0)
+			return -1;
+		st = OUTBOX_DONE;
 		s->rep->done++;
 		s->fail_streak = 0;
-		if (s->on_entry != NULL)
-			s->on_entry(s->on_entry_ctx, sl->e.id, OUTBOX_DONE, r);
-		return;
-	}
-	fail_text(text, sizeof text, r);
-	if (r->err == API_ERR_UNAUTHORIZED) {
+	} else if (sl->err == API_ERR_UNAUTHORIZED) {
 		/* the session is gone, not the entry's fault: log in, send again */
 		s->need_login = true;
-		sl->started = false;
-		return;
-	}
-	if (api_err_transient(r->err)) {
+		return 0;
+	} else if (api_err_transient(sl->err)) {
 		s->rep->failures++;
-		s->rep->last_err = r->err;
-		xstrlcpy(s->rep->last_error, text, sizeof s->rep->last_error);
-		if (outbox_mark_failed(s->ob, sl->e.id, r->status, text) < 0)
-			s->storage_failed = true;
-		sl->started = false;
+		s->rep->last_err = sl->err;
+		xstrlcpy(s->rep->last_error, sl->text, sizeof s->rep->last_error);
+		if (outbox_mark_failed(s->ob, sl->e.id, sl->status, sl->text) < 0)
+			return -1;
 		s->fail_streak++;
 		int64_t wait = api_backoff_ms(s->fail_streak, SENDER_BACKOFF_BASE_MS,
 		    SENDER_BACKOFF_CAP_MS);
@@ -174,21 +196,51 @@ on_done(void *ctx, void *tag, struct api_reply *r)
 			s->offline = true;
 		if (s->fail_streak == 1 || s->fail_streak % 10 == 0)
 			log_warn("entry %lld (%s %s): %s; trying again in %lld ms",
-			    (long long)sl->e.id, sl->e.method, sl->e.path, text, (long long)wait);
-		return;
-	}
-	/* the server refused it: a person must decide; the queue goes on */
-	if (outbox_mark_attention(s->ob, sl->e.id, r->status, text) < 0) {
-		s->storage_failed = true;
-		sl->started = false;
-		return;
+			    (long long)sl->e.id, sl->e.method, sl->e.path, sl->text,
+			    (long long)wait);
+		return 0;
+	} else {
+		/* the server refused it: a person must decide; the queue goes on */
+		if (outbox_mark_attention(s->ob, sl->e.id, sl->status, sl->text) < 0)
+			return -1;
+		st = OUTBOX_ATTENTION;
+		s->rep->attention++;
+		log_warn("entry %lld (%s %s) needs attention: %s", (long long)sl->e.id,
+		    sl->e.method, sl->e.path, sl->text);
 	}
 	sl->finished = true;
-	s->rep->attention++;
-	log_warn("entry %lld (%s %s) needs attention: %s", (long long)sl->e.id,
-	    sl->e.method, sl->e.path, text);
 	if (s->on_entry != NULL)
-		s->on_entry(s->on_entry_ctx, sl->e.id, OUTBOX_ATTENTION, r);
+		s->on_entry(s->on_entry_ctx, &sl->e, st, sl->status, sl->text);
+	return 0;
+}
+
+static void
+record_all(struct sender *s)
+{
+	bool any = false;
+
+	for (int i = 0; i < s->nbatch && !any; i++)
+		any = s->batch[i].answered;
+	if (!any)
+		return;
+	if (outbox_begin(s->ob) < 0) {
+		s->storage_failed = true;
+		for (int i = 0; i < s->nbatch; i++)
+			s->batch[i].answered = s->batch[i].started = false;
+		return;
+	}
+	for (int i = 0; i < s->nbatch; i++) {
+		struct slot *sl = &s->batch[i];
+
+		if (sl->answered && record(s, sl) < 0)
+			s->storage_failed = true;
+	}
+	if (outbox_commit(s->ob) < 0) {
+		/* nothing of this round is recorded: send it all again */
+		s->storage_failed = true;
+		for (int i = 0; i < s->nbatch; i++)
+			s->batch[i].finished = false;
+	}
 }
 
 /* Start what may start: in id order, within the window, and only when no
@@ -286,11 +338,12 @@ sender_run(struct sender *s, const struct sender_opts *opts,
 			/* let what is in flight finish, so its answer is recorded */
 			while (api_inflight(s->api) > 0)
 				api_poll(s->api, 200, on_done, s);
-			outbox_commit(s->ob);
+			record_all(s);
+			if (s->storage_failed)
+				res = SENDER_STORAGE;
 			break;
 		}
 		if (api_inflight(s->api) == 0) {
-			outbox_commit(s->ob);
 			if (s->backoff_until > now) {
 				int64_t wait = s->backoff_until - now;
 
@@ -318,10 +371,8 @@ sender_run(struct sender *s, const struct sender_opts *opts,
 			start_due(s, window);
 		if (api_inflight(s->api) == 0)
 			continue;
-		/* group the marks of one round in one transaction: one fsync */
-		outbox_begin(s->ob);
 		api_poll(s->api, 100, on_done, s);
-		outbox_commit(s->ob);
+		record_all(s);
 	}
 	report->retry_in_ms = s->backoff_until > util_mono_ms() ?
 	    s->backoff_until - util_mono_ms() : 0;

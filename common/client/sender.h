@@ -13,8 +13,7 @@
 #include <stdint.h>
 
 #include "api.h"
-
-struct outbox;
+#include "outbox.h"
 
 enum sender_result {
 	SENDER_DRAINED,              /* nothing pending is left (within max_id) */
@@ -42,10 +41,11 @@ struct sender_report {
 	int64_t retry_in_ms;         /* current backoff, 0 when none */
 };
 
-/* Called for each entry that reached done or needs-attention, on the
- * sender's thread (brigadectl prints; the worker posts to the loop). */
-typedef void (*sender_entry_fn)(void *ctx, int64_t id, enum outbox_state state,
-    const struct api_reply *reply);
+/* Called for each entry that reached done or needs-attention, after that
+ * was recorded, on the sender's thread (brigadectl prints; the worker posts
+ * to the loop). text is the server's answer (done) or the reason. */
+typedef void (*sender_entry_fn)(void *ctx, const struct outbox_entry *e,
+    enum outbox_state state, int http_status, const char *text);
 
 struct sender *sender_new(struct api *a, struct outbox *ob);
 void sender_free(struct sender *s);

@@ -1,0 +1,11 @@
+# Integration tests of the client library and brigadectl: the real binaries
+# against a real brigade-server (and a hostile fake peer for bad answers).
+find_package(Python3 REQUIRED COMPONENTS Interpreter)
+if(TARGET brigadectl)
+  foreach(t brigadectl_outbox)
+    add_test(NAME ${t}
+      COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/test_${t}.py -v)
+    set_tests_properties(${t} PROPERTIES LABELS integration TIMEOUT 300
+      ENVIRONMENT "BRIGADE_BIN=${CMAKE_BINARY_DIR}/bin")
+  endforeach()
+endif()

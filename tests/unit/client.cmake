@@ -1,0 +1,7 @@
+# Unit tests of libbrigade-client: outbox, config, clock, backoff.
+if(TARGET brigade-client)
+  brigade_unit_test(test_outbox SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_outbox.c
+    LIBS brigade-client)
+  brigade_unit_test(test_client_core SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_client_core.c
+    LIBS brigade-client)
+endif()
