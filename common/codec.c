@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jsonw.h"
+#include "strbuf.h"
 #include "utf8.h"
 #include "xalloc.h"
 
@@ -296,15 +298,6 @@ codec_add_int(cJSON *obj, const char *key, int64_t v)
 	return cJSON_AddNumberToObject(obj, key, (double)v);
 }
 
-static void
-add_str_or_null(cJSON *obj, const char *key, const char *s)
-{
-	if (s[0] == '\0')
-		cJSON_AddNullToObject(obj, key);
-	else
-		cJSON_AddStringToObject(obj, key, s);
-}
-
 static const struct codec_str_spec spec_sku = { 1, SKU_MAX, true, false };
 static const struct codec_str_spec spec_code = { 1, CODE_MAX, true, false };
 static const struct codec_str_spec spec_name = { 1, NAME_MAX_, false, false };
@@ -362,80 +355,131 @@ payment_to_json(const struct payment *p)
 	return j;
 }
 
-cJSON *
-order_to_json(const struct order *o)
+/* The order as the API shows it. Written straight to text: this runs for
+ * every change (stored document, response and event share the text). */
+void
+order_render(const struct order *o, struct strbuf *out)
 {
-	cJSON *j = cJSON_CreateObject();
-	cJSON *arr, *sa;
+	struct jsonw w;
 
-	codec_add_int(j, "id", o->id);
-	codec_add_int(j, "number", o->number);
-	cJSON_AddStringToObject(j, "business_day", o->business_day);
-	cJSON_AddStringToObject(j, "status", status_name(o->status));
-	codec_add_int(j, "version", o->version);
-	cJSON_AddStringToObject(j, "source", source_name(o->source));
-	cJSON_AddStringToObject(j, "service", service_name(o->service));
-	add_str_or_null(j, "table", o->table);
-	cJSON_AddItemToObject(j, "customer", customer_to_json(&o->customer));
+	jsonw_init(&w, out);
+	jsonw_object(&w);
+	jsonw_kint(&w, "id", o->id);
+	jsonw_kint(&w, "number", o->number);
+	jsonw_kstr(&w, "business_day", o->business_day);
+	jsonw_kstr(&w, "status", status_name(o->status));
+	jsonw_kint(&w, "version", o->version);
+	jsonw_kstr(&w, "source", source_name(o->source));
+	jsonw_kstr(&w, "service", service_name(o->service));
+	jsonw_kstr_or_null(&w, "table", o->table);
+	jsonw_key(&w, "customer");
+	jsonw_object(&w);
+	jsonw_kstr(&w, "name", o->customer.name);
+	jsonw_kstr(&w, "phone", o->customer.phone);
+	jsonw_kstr(&w, "address", o->customer.address);
+	jsonw_end_object(&w);
+	jsonw_key(&w, "linked_to");
 	if (o->linked_to > 0)
-		codec_add_int(j, "linked_to", o->linked_to);
+		jsonw_int(&w, o->linked_to);
 	else
-		cJSON_AddNullToObject(j, "linked_to");
+		jsonw_null(&w);
 
-	arr = cJSON_AddArrayToObject(j, "items");
+	jsonw_key(&w, "items");
+	jsonw_array(&w);
 	for (int i = 0; i < o->nitems; i++) {
 		const struct order_item *it = &o->items[i];
-		cJSON *ji = cJSON_CreateObject();
-		cJSON *mods;
 
-		cJSON_AddStringToObject(ji, "sku", it->sku);
-		cJSON_AddStringToObject(ji, "name", it->name);
-		codec_add_int(ji, "qty", it->qty);
-		codec_add_int(ji, "unit_price", it->unit_price);
-		codec_add_int(ji, "line_total", it->line_total);
-		mods = cJSON_AddArrayToObject(ji, "modifiers");
-		for (int m = 0; m < it->nmods; m++)
-			cJSON_AddItemToArray(mods, modifier_to_json(&it->mods[m]));
-		cJSON_AddStringToObject(ji, "note", it->note);
-		cJSON_AddStringToObject(ji, "station", it->station);
-		cJSON_AddBoolToObject(ji, "done", it->done);
-		cJSON_AddItemToArray(arr, ji);
+		jsonw_object(&w);
+		jsonw_kstr(&w, "sku", it->sku);
+		jsonw_kstr(&w, "name", it->name);
+		jsonw_kint(&w, "qty", it->qty);
+		jsonw_kint(&w, "unit_price", it->unit_price);
+		jsonw_kint(&w, "line_total", it->line_total);
+		jsonw_key(&w, "modifiers");
+		jsonw_array(&w);
+		for (int m = 0; m < it->nmods; m++) {
+			jsonw_object(&w);
+			jsonw_kstr(&w, "code", it->mods[m].code);
+			jsonw_kstr(&w, "name", it->mods[m].name);
+			jsonw_kint(&w, "price", it->mods[m].price);
+			jsonw_end_object(&w);
+		}
+		jsonw_end_array(&w);
+		jsonw_kstr(&w, "note", it->note);
+		jsonw_kstr(&w, "station", it->station);
+		jsonw_kbool(&w, "done", it->done);
+		jsonw_end_object(&w);
 	}
-	codec_add_int(j, "subtotal", o->subtotal);
-	codec_add_int(j, "tax", o->tax);
-	codec_add_int(j, "total", o->total);
-	arr = cJSON_AddArrayToObject(j, "payments");
-	for (int i = 0; i < o->npayments; i++)
-		cJSON_AddItemToArray(arr, payment_to_json(&o->payments[i]));
-	codec_add_int(j, "paid", o->paid);
-	codec_add_int(j, "change", o->change);
-	cJSON_AddStringToObject(j, "staff", o->staff);
-	cJSON_AddStringToObject(j, "terminal", o->terminal);
-	add_str_or_null(j, "cancel_reason", o->cancel_reason);
-	codec_add_int(j, "created_at", o->created_at);
-	codec_add_int(j, "updated_at", o->updated_at);
+	jsonw_end_array(&w);
+	jsonw_kint(&w, "subtotal", o->subtotal);
+	jsonw_kint(&w, "tax", o->tax);
+	jsonw_kint(&w, "total", o->total);
+	jsonw_key(&w, "payments");
+	jsonw_array(&w);
+	for (int i = 0; i < o->npayments; i++) {
+		const struct payment *p = &o->payments[i];
+
+		jsonw_object(&w);
+		jsonw_kstr(&w, "tender", tender_name(p->tender));
+		jsonw_kint(&w, "amount", p->amount);
+		if (p->tender == TENDER_CARD && p->card.last4[0] != '\0') {
+			jsonw_key(&w, "card");
+			jsonw_object(&w);
+			jsonw_kstr(&w, "brand", p->card.brand);
+			jsonw_kstr(&w, "last4", p->card.last4);
+			jsonw_end_object(&w);
+		}
+		jsonw_end_object(&w);
+	}
+	jsonw_end_array(&w);
+	jsonw_kint(&w, "paid", o->paid);
+	jsonw_kint(&w, "change", o->change);
+	jsonw_kstr(&w, "staff", o->staff);
+	jsonw_kstr(&w, "terminal", o->terminal);
+	jsonw_kstr_or_null(&w, "cancel_reason", o->cancel_reason);
+	jsonw_kint(&w, "created_at", o->created_at);
+	jsonw_kint(&w, "updated_at", o->updated_at);
 
 	/* status_at is derived from the history: when it last entered each
 	 * status. Both are rendered; only history is read back. */
-	sa = cJSON_AddObjectToObject(j, "status_at");
-	for (int s = 0; s < STATUS_COUNT; s++) {
-		int64_t at = order_status_at(o, (enum order_status)s);
+	jsonw_key(&w, "status_at");
+	jsonw_object(&w);
+	for (int st = 0; st < STATUS_COUNT; st++) {
+		int64_t at = order_status_at(o, (enum order_status)st);
 
 		if (at != 0)
-			codec_add_int(sa, status_name((enum order_status)s), at);
+			jsonw_kint(&w, status_name((enum order_status)st), at);
 	}
-	arr = cJSON_AddArrayToObject(j, "history");
+	jsonw_end_object(&w);
+	jsonw_key(&w, "history");
+	jsonw_array(&w);
 	for (int i = 0; i < o->nhistory; i++) {
 		const struct order_change *c = &o->history[i];
-		cJSON *jc = cJSON_CreateObject();
 
-		cJSON_AddStringToObject(jc, "status", status_name(c->status));
-		cJSON_AddStringToObject(jc, "action", c->action < 0 ? "create" :
+		jsonw_object(&w);
+		jsonw_kstr(&w, "status", status_name(c->status));
+		jsonw_kstr(&w, "action", c->action < 0 ? "create" :
 		    action_name((enum order_action)c->action));
-		codec_add_int(jc, "at", c->at);
-		cJSON_AddStringToObject(jc, "by", c->by);
-		cJSON_AddItemToArray(arr, jc);
+		jsonw_kint(&w, "at", c->at);
+		jsonw_kstr(&w, "by", c->by);
+		jsonw_end_object(&w);
 	}
+	jsonw_end_array(&w);
+	jsonw_end_object(&w);
+}
+
+cJSON *
+order_to_json(const struct order *o)
+{
+	struct strbuf sb;
+	cJSON *j;
+
+	strbuf_init(&sb);
+	order_render(o, &sb);
+	j = cJSON_ParseWithLength(sb.data, sb.len);
+	strbuf_free(&sb);
+	if (j == NULL)
+		abort();   /* we rendered it: it parses */
 	return j;
 }
 
@@ -1024,21 +1068,23 @@ fail:
 /* ---- events ---------------------------------------------------------- */
 
 char *
-event_render(int64_t seq, enum event_type type, int64_t at, const cJSON *payload)
+event_render(int64_t seq, enum event_type type, int64_t at, const char *payload,
+    size_t len)
 {
-	cJSON *j = cJSON_CreateObject();
-	char *s;
+	struct strbuf sb;
+	struct jsonw w;
 
-	codec_add_int(j, "seq", seq);
-	cJSON_AddStringToObject(j, "type", event_type_name(type));
-	codec_add_int(j, "at", at);
-	cJSON_AddItemReferenceToObject(j, type == EVENT_MENU_UPDATED ? "item" : "order",
-	    (cJSON *)payload);
-	s = cJSON_PrintUnformatted(j);
-	cJSON_Delete(j);
-	if (s == NULL)
-		abort();
-	return s;
+	strbuf_init(&sb);
+	strbuf_reserve(&sb, len + 96);
+	jsonw_init(&w, &sb);
+	jsonw_object(&w);
+	jsonw_kint(&w, "seq", seq);
+	jsonw_kstr(&w, "type", event_type_name(type));
+	jsonw_kint(&w, "at", at);
+	jsonw_key(&w, type == EVENT_MENU_UPDATED ? "item" : "order");
+	jsonw_raw(&w, payload, len);
+	jsonw_end_object(&w);
+	return strbuf_detach(&sb, NULL);
 }
 
 int

@@ -56,6 +56,8 @@ int codec_get_enum(const cJSON *obj, const char *key, const char *path,
 /* Orders. order_to_json renders the server's full order; order_from_json
  * reads it back (clients), tolerating unknown fields for forward
  * compatibility but not wrong types. */
+struct strbuf;
+void order_render(const struct order *o, struct strbuf *out);
 cJSON *order_to_json(const struct order *o);
 int order_from_json(const cJSON *j, struct order *o, struct codec_error *err);
 
@@ -109,9 +111,10 @@ struct event {
 	struct menu_item item;       /* menu.updated */
 };
 
-/* Render an event as one JSON text (malloc'd). */
+/* Render an event as one JSON text (malloc'd); payload is the rendered
+ * order or menu item. */
 char *event_render(int64_t seq, enum event_type type, int64_t at,
-    const cJSON *payload);
+    const char *payload, size_t len);
 int event_from_json(const cJSON *j, struct event *ev, struct codec_error *err);
 void event_free(struct event *ev);
 

@@ -8,6 +8,7 @@
 
 #include "codec.h"
 #include "log.h"
+#include "strbuf.h"
 #include "util.h"
 #include "xalloc.h"
 
@@ -46,13 +47,14 @@ respond_json(struct job *j, int status, cJSON *body)
 	cJSON_Delete(body);
 }
 
-/* Record an event in the same transaction as the change it describes. */
+/* Record an event in the same transaction as the change it describes;
+ * payload is the rendered order or menu item. */
 static int
 emit(struct writer *w, struct job *j, enum event_type type, int64_t order_id,
-    const cJSON *payload, int64_t now)
+    const char *payload, size_t len, int64_t now)
 {
 	int64_t seq = w->next_seq;
-	char *text = event_render(seq, type, now, payload);
+	char *text = event_render(seq, type, now, payload, len);
 
 	if (store_event_insert(w->st, seq, event_type_name(type), now, order_id,
 	    text) < 0) {
@@ -79,16 +81,20 @@ static int
 save_order(struct writer *w, struct job *j, struct order *o, bool created,
     int64_t now)
 {
-	cJSON *doc = order_to_json(o);
-	char *text = cJSON_PrintUnformatted(doc);
+	struct strbuf sb;
+	size_t len;
+	char *text;
 	int rc;
 
+	/* one rendering serves the stored document, the event and the reply */
+	strbuf_init(&sb);
+	order_render(o, &sb);
+	text = strbuf_detach(&sb, &len);
 	rc = created ? store_order_insert(w->st, o, text) :
 	    store_order_update(w->st, o, text);
 	if (rc == 0)
 		rc = emit(w, j, created ? EVENT_ORDER_CREATED : EVENT_ORDER_UPDATED,
-		    o->id, doc, now);
-	cJSON_Delete(doc);
+		    o->id, text, len, now);
 	if (rc < 0) {
 		free(text);
 		storage_error(j);
@@ -318,7 +324,9 @@ do_menu_patch(struct writer *w, struct job *j, int64_t now)
 	bool was = it->available;
 	it->available = j->available;
 	payload = menu_item_to_json(it);
-	rc = emit(w, j, EVENT_MENU_UPDATED, 0, payload, now);
+	char *text = cJSON_PrintUnformatted(payload);
+	rc = emit(w, j, EVENT_MENU_UPDATED, 0, text, strlen(text), now);
+	free(text);
 	if (rc < 0) {
 		it->available = was;
 		cJSON_Delete(payload);

@@ -250,7 +250,9 @@ test_event_and_menu(void **state)
 	cJSON_Delete(j);
 
 	p = menu_item_to_json(it);
-	s = event_render(9, EVENT_MENU_UPDATED, 123, p);
+	char *ptxt = cJSON_PrintUnformatted(p);
+	s = event_render(9, EVENT_MENU_UPDATED, 123, ptxt, strlen(ptxt));
+	free(ptxt);
 	cJSON_Delete(p);
 	j = cJSON_Parse(s);
 	assert_int_equal(event_from_json(j, &ev, &err), 0);
