@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "api.h"
+#include "brigadectl.h"
 #include "cfg.h"
 #include "clock.h"
 #include "codec.h"
@@ -23,18 +24,6 @@
 #define VERSION "0.1.0"
 #define INPUT_MAX (64 * 1024)   /* the server's request body limit */
 #define INPUT_LINES_MAX (64u * 1024 * 1024)  /* submit --lines: many orders */
-
-/* Exit codes: part of the interface, documented in --help and the man page. */
-enum {
-	EXIT_OK = 0,                 /* done; or queued for later */
-	EXIT_REFUSED = 1,            /* the server refused it (4xx) */
-	EXIT_USAGE = 2,              /* bad usage or input: nothing queued or sent */
-	EXIT_UNREACHABLE = 3,        /* no usable answer from the server */
-	EXIT_OUTBOX = 4,             /* the outbox cannot be used */
-	EXIT_AUTH = 5,               /* login failed */
-	EXIT_ATTENTION = 6,          /* replay: entries need attention */
-	EXIT_PENDING = 7,            /* replay: stopped with entries pending */
-};
 
 static const char usage_text[] =
     "usage: brigadectl [OPTIONS] COMMAND [ARGS]\n"
@@ -68,7 +57,10 @@ static const char usage_text[] =
     "  retry ENTRY | dismiss ENTRY  resolve a needs-attention entry\n"
     "  replay [--timeout SECONDS]   send what is pending; exit when nothing pending\n"
     "                               is left (needs-attention entries stay)\n"
-    "  tail [--after SEQ]           print stream events as JSON lines until stopped\n"
+    "  tail [--after SEQ] [--count N]\n"
+    "                               print stream events as JSON lines until stopped\n"
+    "                               (or N events); without --after, live ones only;\n"
+    "                               connection changes are reported on stderr\n"
     "\n"
     "Exit status:\n"
     "  0  done, or queued to be sent later (queued is not an error)\n"
@@ -681,13 +673,10 @@ cmd_replay(int argc, char **argv)
 	return rc;
 }
 
-int brigadectl_tail(int argc, char **argv, const struct client_cfg *c,
-    struct clock *clk, volatile sig_atomic_t *stop);
-
 static int
 cmd_tail(int argc, char **argv)
 {
-	return usage_error("tail: not available in this build");
+	return brigadectl_tail(argc, argv, &cfg, &server_clock);
 }
 
 static const struct command {

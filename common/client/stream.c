@@ -1,0 +1,413 @@
+/* stream: WebSocket client of the event stream with resume and backoff. */
+#include "stream.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "log.h"
+#include "strbuf.h"
+#include "util.h"
+#include "xalloc.h"
+
+#define STREAM_PROTOCOL "brigade-stream"
+
+/* Reconnect backoff: grows to 5 s and stays there, for ever, with jitter.
+ * Pings every 5 s of silence and a hang-up after 12 s without an answer
+ * find a server that stopped answering (SIGSTOP, a pulled cable). */
+static const uint32_t backoff_ms[] = { 250, 500, 1000, 2000, 3000, 5000 };
+static const lws_retry_bo_t retry_policy = {
+	.retry_ms_table = backoff_ms,
+	.retry_ms_table_count = LWS_ARRAY_SIZE(backoff_ms),
+	.conceal_count = LWS_RETRY_CONCEAL_ALWAYS,
+	.secs_since_valid_ping = 5,
+	.secs_since_valid_hangup = 12,
+	.jitter_percent = 30,
+};
+
+struct stream {
+	struct loop *loop;
+	struct lws *wsi;
+	lws_sorted_usec_list_t sul;  /* the reconnect timer */
+	uint16_t retry_count;
+	char host[128];
+	int port;
+	bool tls, insecure;
+	char token[128];
+	bool live_only;              /* no after=: start at the head */
+	struct clock *clk;
+	struct stream_handlers h;
+	struct stream_status st;
+	struct strbuf msg;           /* the message being reassembled */
+	bool oversized;              /* the current message passed the limit */
+	bool hello_seen;
+	bool started, freeing;
+};
+
+static const char *const state_names[] = {
+	[STREAM_CONNECTING] = "connecting",
+	[STREAM_ONLINE] = "online",
+	[STREAM_RECONNECTING] = "reconnecting",
+	[STREAM_UNAUTHORIZED] = "unauthorized",
+};
+
+const char *
+stream_state_name(enum stream_state s)
+{
+	return state_names[s];
+}
+
+static void
+set_state(struct stream *s, enum stream_state state, const char *error)
+{
+	bool changed = s->st.state != state;
+
+	if (changed)
+		s->st.since = util_now_ms();
+	s->st.state = state;
+	if (error != NULL)
+		xstrlcpy(s->st.error, error, sizeof s->st.error);
+	if (s->h.status != NULL)
+		s->h.status(s->h.ctx, &s->st);
+}
+
+static void connect_now(lws_sorted_usec_list_t *sul);
+
+static void
+schedule_retry(struct stream *s)
+{
+	if (s->freeing)
+		return;
+	s->st.attempts++;
+	lws_retry_sul_schedule(loop_context(s->loop), 0, &s->sul, &retry_policy,
+	    connect_now, &s->retry_count);
+}
+
+static void
+connect_now(lws_sorted_usec_list_t *sul)
+{
+	struct stream *s = lws_container_of(sul, struct stream, sul);
+	struct lws_client_connect_info i;
+	char path[96];
+
+	if (s->live_only && s->st.last_seq <= 0)
+		snprintf(path, sizeof path, "/api/v1/stream");
+	else
+		snprintf(path, sizeof path, "/api/v1/stream?after=%lld",
+		    (long long)s->st.last_seq);
+	memset(&i, 0, sizeof i);
+	i.context = loop_context(s->loop);
+	i.address = s->host;
+	i.port = s->port;
+	i.host = s->host;
+	i.origin = s->host;
+	i.path = path;
+	i.local_protocol_name = STREAM_PROTOCOL;
+	i.ssl_connection = s->tls ? LCCSCF_USE_SSL : 0;
+	if (s->tls && s->insecure)
+		i.ssl_connection |= LCCSCF_ALLOW_SELFSIGNED | LCCSCF_SKIP_SERVER_CERT_HOSTNAME_CHECK |
+		    LCCSCF_ALLOW_EXPIRED | LCCSCF_ALLOW_INSECURE;
+	i.retry_and_idle_policy = &retry_policy;
+	i.opaque_user_data = s;
+	i.pwsi = &s->wsi;
+	s->hello_seen = false;
+	if (lws_client_connect_via_info(&i) == NULL) {
+		s->wsi = NULL;
+		set_state(s, s->st.state == STREAM_UNAUTHORIZED ? STREAM_UNAUTHORIZED :
+		    s->st.state == STREAM_CONNECTING ? STREAM_CONNECTING : STREAM_RECONNECTING,
+		    "could not start a connection");
+		schedule_retry(s);
+	}
+}
+
+/* The hello: the server's time, its head, and whether we must resync. */
+static int
+on_hello(struct stream *s, const cJSON *j)
+{
+	const cJSON *head = cJSON_GetObjectItemCaseSensitive(j, "head");
+	const cJSON *resync = cJSON_GetObjectItemCaseSensitive(j, "resync");
+	const cJSON *t = cJSON_GetObjectItemCaseSensitive(j, "server_time");
+	int64_t now = util_now_ms();
+
+	if (!cJSON_IsNumber(head) || head->valuedouble < 0) {
+		set_state(s, s->st.state, "the stream's hello has no head");
+		return -1;
+	}
+	s->st.head = (int64_t)head->valuedouble;
+	if (cJSON_IsNumber(t) && s->clk != NULL)
+		clock_observe(s->clk, (int64_t)t->valuedouble, now, now);
+	if (cJSON_IsTrue(resync) || (s->live_only && s->st.last_seq <= 0)) {
+		/* the server starts at its head: so do we */
+		bool was_resync = cJSON_IsTrue(resync);
+
+		s->st.last_seq = s->st.head;
+		if (was_resync) {
+			log_warn("the server's event log ends at %lld, before our %s; resyncing",
+			    (long long)s->st.head, "last seq");
+			if (s->h.resync != NULL)
+				s->h.resync(s->h.ctx, s->st.head);
+		}
+	}
+	s->hello_seen = true;
+	s->retry_count = 0;
+	s->st.attempts = 0;
+	set_state(s, STREAM_ONLINE, "");
+	return 0;
+}
+
+/* One whole message. Events must come in seq order: an old seq (already
+ * applied) is skipped; a gap means something went wrong on the way, and
+ * reconnecting from the last applied seq fills it. */
+static int
+on_message(struct stream *s, const char *text, size_t len)
+{
+	cJSON *j = cJSON_ParseWithLength(text, len);
+	const cJSON *type, *seq;
+	int rc = 0;
+
+	if (j == NULL || !cJSON_IsObject(j)) {
+		cJSON_Delete(j);
+		set_state(s, s->st.state, "the stream sent a message that is not JSON");
+		log_warn("dropping the stream: a message is not a JSON object");
+		return -1;
+	}
+	type = cJSON_GetObjectItemCaseSensitive(j, "type");
+	if (!s->hello_seen) {
+		if (!cJSON_IsString(type) || strcmp(type->valuestring, "hello") != 0) {
+			set_state(s, s->st.state, "the stream did not start with a hello");
+			rc = -1;
+		} else {
+			rc = on_hello(s, j);
+		}
+		cJSON_Delete(j);
+		return rc;
+	}
+	seq = cJSON_GetObjectItemCaseSensitive(j, "seq");
+	if (!cJSON_IsNumber(seq) || seq->valuedouble < 1 || seq->valuedouble > 9e15) {
+		cJSON_Delete(j);
+		set_state(s, s->st.state, "the stream sent an event without a seq");
+		return -1;
+	}
+	int64_t n = (int64_t)seq->valuedouble;
+	if (n <= s->st.last_seq) {
+		cJSON_Delete(j);
+		return 0;   /* already applied */
+	}
+	if (n != s->st.last_seq + 1) {
+		log_warn("stream gap: got seq %lld after %lld; reconnecting", (long long)n,
+		    (long long)s->st.last_seq);
+		cJSON_Delete(j);
+		set_state(s, s->st.state, "a gap in the stream's seqs");
+		return -1;
+	}
+	if (s->h.event != NULL && s->h.event(s->h.ctx, n, j) < 0) {
+		cJSON_Delete(j);
+		set_state(s, s->st.state, "an event could not be applied");
+		return -1;
+	}
+	s->st.last_seq = n;
+	if (n > s->st.head)
+		s->st.head = n;
+	cJSON_Delete(j);
+	return 0;
+}
+
+static int
+on_receive(struct stream *s, struct lws *wsi, const char *in, size_t len)
+{
+	if (lws_is_first_fragment(wsi)) {
+		strbuf_reset(&s->msg);
+		s->oversized = false;
+	}
+	if (!s->oversized) {
+		if (s->msg.len + len > STREAM_MESSAGE_MAX) {
+			/* keep reading to the end of it, but keep none of it */
+			s->oversized = true;
+			strbuf_reset(&s->msg);
+		} else {
+			strbuf_append(&s->msg, in, len);
+		}
+	}
+	if (!lws_is_final_fragment(wsi) || lws_remaining_packet_payload(wsi) > 0)
+		return 0;
+	if (s->oversized) {
+		char why[96];
+
+		snprintf(why, sizeof why, "a stream message is larger than %d KiB",
+		    STREAM_MESSAGE_MAX / 1024);
+		log_warn("%s; reconnecting", why);
+		set_state(s, s->st.state, why);
+		s->oversized = false;
+		return -1;
+	}
+	int rc = on_message(s, s->msg.data != NULL ? s->msg.data : "", s->msg.len);
+	strbuf_reset(&s->msg);
+	return rc;
+}
+
+static int
+callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
+    void *in, size_t len)
+{
+	struct stream *s = lws_get_opaque_user_data(wsi);
+
+	if (s == NULL)
+		return 0;
+	switch (reason) {
+	case LWS_CALLBACK_CLIENT_APPEND_HANDSHAKE_HEADER: {
+		unsigned char **p = (unsigned char **)in, *end = *p + len;
+		char auth[160];
+		int n = snprintf(auth, sizeof auth, "Bearer %s", s->token);
+
+		if (s->token[0] != '\0' && lws_add_http_header_by_token(wsi,
+		    WSI_TOKEN_HTTP_AUTHORIZATION, (unsigned char *)auth, n, p, end) != 0)
+			return -1;
+		explicit_bzero(auth, sizeof auth);
+		return 0;
+	}
+	case LWS_CALLBACK_CLIENT_ESTABLISHED:
+		strbuf_reset(&s->msg);
+		return 0;
+	case LWS_CALLBACK_CLIENT_RECEIVE:
+		return on_receive(s, wsi, in, len);
+	case LWS_CALLBACK_CLIENT_CONNECTION_ERROR: {
+		int status = lws_http_client_http_response(wsi);
+		char why[160];
+
+		s->wsi = NULL;
+		if (status == 401 || status == 403) {
+			snprintf(why, sizeof why, "the server refused the stream (HTTP %d): log in again",
+			    status);
+			set_state(s, STREAM_UNAUTHORIZED, why);
+		} else {
+			snprintf(why, sizeof why, "%s", in != NULL ? (const char *)in :
+			    "cannot connect");
+			set_state(s, s->st.state == STREAM_ONLINE ? STREAM_RECONNECTING :
+			    s->st.state, why);
+		}
+		schedule_retry(s);
+		return 0;
+	}
+	case LWS_CALLBACK_CLIENT_CLOSED:
+		s->wsi = NULL;
+		if (s->freeing)
+			return 0;
+		set_state(s, STREAM_RECONNECTING, s->st.state == STREAM_ONLINE &&
+		    s->st.error[0] == '\0' ? "the connection closed" : NULL);
+		schedule_retry(s);
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+static const struct lws_protocols protocols[] = {
+	{ STREAM_PROTOCOL, callback, 0, 4096, 0, NULL, 0 },
+};
+static const struct loop_protocols stream_protocol_list = { protocols, 1 };
+
+const struct loop_protocols *
+stream_protocols(void)
+{
+	return &stream_protocol_list;
+}
+
+/* http://host:port -> host, port, tls. */
+static int
+parse_url(struct stream *s, const char *url)
+{
+	const char *p;
+	char *colon;
+
+	if (strncmp(url, "https://", 8) == 0) {
+		s->tls = true;
+		p = url + 8;
+		s->port = 443;
+	} else if (strncmp(url, "http://", 7) == 0) {
+		p = url + 7;
+		s->port = 80;
+	} else {
+		return -1;
+	}
+	xstrlcpy(s->host, p, sizeof s->host);
+	s->host[strcspn(s->host, "/")] = '\0';
+	if (s->host[0] == '[') {
+		char *close = strchr(s->host, ']');
+
+		if (close == NULL)
+			return -1;
+		colon = close[1] == ':' ? close + 1 : NULL;
+	} else {
+		colon = strrchr(s->host, ':');
+	}
+	if (colon != NULL) {
+		*colon = '\0';
+		s->port = atoi(colon + 1);
+	}
+	return s->host[0] != '\0' && s->port > 0 && s->port < 65536 ? 0 : -1;
+}
+
+struct stream *
+stream_new(struct loop *l, const char *url, bool insecure, struct clock *clk,
+    const struct stream_handlers *h)
+{
+	struct stream *s = xcalloc(1, sizeof *s);
+
+	s->loop = l;
+	s->insecure = insecure;
+	s->clk = clk;
+	s->h = *h;
+	strbuf_init(&s->msg);
+	if (parse_url(s, url) < 0) {
+		log_error("not a server URL: %s", url);
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+void
+stream_free(struct stream *s)
+{
+	if (s == NULL)
+		return;
+	s->freeing = true;
+	lws_sul_schedule(loop_context(s->loop), 0, &s->sul, connect_now,
+	    LWS_SET_TIMER_USEC_CANCEL);
+	if (s->wsi != NULL) {
+		lws_set_opaque_user_data(s->wsi, NULL);
+		lws_set_timeout(s->wsi, PENDING_TIMEOUT_CLOSE_SEND, LWS_TO_KILL_SYNC);
+	}
+	explicit_bzero(s->token, sizeof s->token);
+	strbuf_free(&s->msg);
+	free(s);
+}
+
+void
+stream_set_token(struct stream *s, const char *token)
+{
+	xstrlcpy(s->token, token, sizeof s->token);
+	if (s->st.state == STREAM_UNAUTHORIZED && s->started) {
+		/* try the new token now rather than at the next backoff step */
+		s->retry_count = 0;
+		lws_sul_schedule(loop_context(s->loop), 0, &s->sul, connect_now, 1);
+	}
+}
+
+void
+stream_start(struct stream *s, int64_t after)
+{
+	s->live_only = after < 0;
+	s->st.last_seq = after < 0 ? 0 : after;
+	s->st.state = STREAM_CONNECTING;
+	s->st.since = util_now_ms();
+	s->started = true;
+	lws_sul_schedule(loop_context(s->loop), 0, &s->sul, connect_now, 1);
+}
+
+const struct stream_status *
+stream_status(const struct stream *s)
+{
+	return &s->st;
+}

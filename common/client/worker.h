@@ -1,0 +1,51 @@
+/* worker: the thread that owns libcurl. It runs requests for the loop
+ * thread and delivers the outbox in the background; results come back to
+ * the loop through loop_post. The loop thread never waits for it. */
+#ifndef BRIGADE_CLIENT_WORKER_H
+#define BRIGADE_CLIENT_WORKER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "api.h"
+#include "outbox.h"
+
+struct client_cfg;
+struct clock;
+struct loop;
+
+/* What the outbox is doing, for a status bar. */
+struct worker_outbox_status {
+	int64_t pending;
+	int64_t attention;
+	bool online;                 /* the last send reached the server */
+	int64_t retry_in_ms;         /* waiting before the next try */
+	char last_error[300];
+};
+
+struct worker_handlers {
+	/* The outbox changed (sent, refused, failed); on the loop thread. */
+	void (*outbox)(void *ctx, const struct worker_outbox_status *st);
+	/* A login gave a new token (for the stream); on the loop thread. */
+	void (*token)(void *ctx, const char *token, enum staff_role role);
+	void *ctx;
+};
+
+/* outbox_path may be NULL for a program that only reads. */
+struct worker *worker_new(struct loop *l, const struct client_cfg *cfg,
+    struct clock *clk, const char *outbox_path, const struct worker_handlers *h,
+    char *err, size_t errsize);
+/* Stops the thread (after the request in flight) and frees it. */
+void worker_free(struct worker *w);
+
+/* A request; done(ctx, reply) runs on the loop thread and the reply is
+ * freed after it returns. attempts as in api_call. */
+typedef void (*worker_reply_fn)(void *ctx, struct api_reply *reply);
+void worker_request(struct worker *w, const char *method, const char *path,
+    const char *body, int attempts, worker_reply_fn done, void *ctx);
+/* Log in (again); the token handler hears of it. */
+void worker_login(struct worker *w);
+/* Deliver the outbox now (after a push, or when the person asks). */
+void worker_kick(struct worker *w);
+
+#endif
