@@ -256,8 +256,10 @@ queue_and_send(const struct outbox_new *n, int count)
 	struct submit_ctx sc = { 0, 0, 0, 0 };
 	int rc = EXIT_OK;
 
-	if (ob == NULL)
+	if (ob == NULL) {
+		fprintf(stderr, "brigadectl: nothing was queued or sent\n");
 		return EXIT_OUTBOX;
+	}
 	for (int i = 0; i < count; i++) {
 		struct outbox_entry e;
 

@@ -172,6 +172,18 @@ outbox_open(const char *path, unsigned flags, char *err, size_t errsize)
 	if (rc != SQLITE_OK)
 		goto fail;
 	sqlite3_busy_timeout(ob->db, 10000);
+	if (ro && query_int(ob, "PRAGMA user_version", &version, &rc) < 0 &&
+	    (rc & 0xff) == SQLITE_READONLY) {
+		/* a WAL file needs its -shm, which we may not create in a
+		 * directory we cannot write: look at the file as it stands */
+		char *uri = sqlite3_mprintf("file:%s?immutable=1", path);
+
+		sqlite3_close(ob->db);
+		rc = sqlite3_open_v2(uri, &ob->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+		sqlite3_free(uri);
+		if (rc != SQLITE_OK)
+			goto fail;
+	}
 	if (!ro && sqlite3_db_readonly(ob->db, "main") == 1) {
 		rc = SQLITE_READONLY;
 		goto fail;
