@@ -148,7 +148,7 @@ vp_set_paper(struct vprinter *vp, bool out)
 static void
 vp_receive(struct vprinter *vp, struct vp_client *c, const unsigned char *b, size_t n)
 {
-	size_t done = 0;
+	size_t done = 0, start = 0;
 
 	c->pending = xrealloc(c->pending, c->npending + n);
 	memcpy(c->pending + c->npending, b, n);
@@ -161,10 +161,16 @@ vp_receive(struct vprinter *vp, struct vp_client *c, const unsigned char *b, siz
 
 		if (used == 0)
 			break;
-		if (!realtime)
-			vp_print(vp, c->pending + done, used);
+		/* print data goes out in runs, not a write per character */
+		if (realtime) {
+			if (done > start)
+				vp_print(vp, c->pending + start, done - start);
+			start = done + used;
+		}
 		done += used;
 	}
+	if (done > start)
+		vp_print(vp, c->pending + start, done - start);
 	memmove(c->pending, c->pending + done, c->npending - done);
 	c->npending -= done;
 	if (c->npending > VP_PENDING_MAX) {
