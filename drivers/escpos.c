@@ -69,7 +69,7 @@ escpos_free(struct escpos *e)
 void
 escpos_init(struct escpos *e)
 {
-	static const unsigned char cmd[] = { ESC, '@' };
+	static const unsigned char cmd[] = { ESCPOS_ESC, '@' };
 
 	escpos_put(e, cmd, sizeof cmd);
 	e->page = -1;
@@ -84,11 +84,11 @@ escpos_style(struct escpos *e, unsigned style)
 	unsigned diff = style ^ e->style;
 
 	if (diff & ESCPOS_BOLD)
-		escpos_put3(e, ESC, 'E', (style & ESCPOS_BOLD) ? 1 : 0);
+		escpos_put3(e, ESCPOS_ESC, 'E', (style & ESCPOS_BOLD) ? 1 : 0);
 	if (diff & ESCPOS_UNDERLINE)
-		escpos_put3(e, ESC, '-', (style & ESCPOS_UNDERLINE) ? 1 : 0);
+		escpos_put3(e, ESCPOS_ESC, '-', (style & ESCPOS_UNDERLINE) ? 1 : 0);
 	if (diff & ESCPOS_INVERSE)
-		escpos_put3(e, GS, 'B', (style & ESCPOS_INVERSE) ? 1 : 0);
+		escpos_put3(e, ESCPOS_GS, 'B', (style & ESCPOS_INVERSE) ? 1 : 0);
 	e->style = style;
 }
 
@@ -105,7 +105,7 @@ escpos_size(struct escpos *e, int width, int height)
 		height = 8;
 	if (width == e->width && height == e->height)
 		return;
-	escpos_put3(e, GS, '!', ((width - 1) << 4) | (height - 1));
+	escpos_put3(e, ESCPOS_GS, '!', ((width - 1) << 4) | (height - 1));
 	e->width = width;
 	e->height = height;
 }
@@ -115,7 +115,7 @@ escpos_align(struct escpos *e, enum escpos_align a)
 {
 	if (a == e->align)
 		return;
-	escpos_put3(e, ESC, 'a', (int)a);
+	escpos_put3(e, ESCPOS_ESC, 'a', (int)a);
 	e->align = a;
 }
 
@@ -130,7 +130,7 @@ escpos_codepoint(struct escpos *e, int32_t cp)
 	int b;
 
 	if (cp == '\n') {
-		byte = LF;
+		byte = ESCPOS_LF;
 		escpos_put(e, &byte, 1);
 		return;
 	}
@@ -150,7 +150,7 @@ escpos_codepoint(struct escpos *e, int32_t cp)
 		for (int i = 0; i < p->npages; i++) {
 			if ((b = codepage_encode(p->pages[i].page, cp)) < 0)
 				continue;
-			escpos_put3(e, ESC, 't', p->pages[i].esc_t);
+			escpos_put3(e, ESCPOS_ESC, 't', p->pages[i].esc_t);
 			e->page = i;
 			byte = (unsigned char)b;
 			escpos_put(e, &byte, 1);
@@ -188,7 +188,7 @@ escpos_text(struct escpos *e, const char *utf8)
 void
 escpos_line(struct escpos *e, const char *utf8)
 {
-	unsigned char lf = LF;
+	unsigned char lf = ESCPOS_LF;
 
 	escpos_text(e, utf8);
 	escpos_put(e, &lf, 1);
@@ -201,7 +201,7 @@ escpos_feed(struct escpos *e, int lines)
 		return;
 	if (lines > 255)
 		lines = 255;
-	escpos_put3(e, ESC, 'd', lines);
+	escpos_put3(e, ESCPOS_ESC, 'd', lines);
 }
 
 int
@@ -230,10 +230,10 @@ escpos_barcode(struct escpos *e, enum escpos_barcode type, const char *data)
 		if (n > 250)
 			return -1;
 	}
-	escpos_put3(e, GS, 'h', 80);           /* height in dots */
-	escpos_put3(e, GS, 'w', 2);            /* module width */
-	escpos_put3(e, GS, 'H', 2);            /* human-readable text below */
-	head[0] = GS;
+	escpos_put3(e, ESCPOS_GS, 'h', 80);           /* height in dots */
+	escpos_put3(e, ESCPOS_GS, 'w', 2);            /* module width */
+	escpos_put3(e, ESCPOS_GS, 'H', 2);            /* human-readable text below */
+	head[0] = ESCPOS_GS;
 	head[1] = 'k';
 	if (type == ESCPOS_EAN13) {
 		head[2] = 67;
@@ -254,13 +254,13 @@ escpos_barcode(struct escpos *e, enum escpos_barcode type, const char *data)
 static void
 escpos_qr_native(struct escpos *e, const char *data, size_t n)
 {
-	const unsigned char model[] = { GS, '(', 'k', 4, 0, 49, 65, 50, 0 };
-	const unsigned char size[] = { GS, '(', 'k', 3, 0, 49, 67,
+	const unsigned char model[] = { ESCPOS_GS, '(', 'k', 4, 0, 49, 65, 50, 0 };
+	const unsigned char size[] = { ESCPOS_GS, '(', 'k', 3, 0, 49, 67,
 		(unsigned char)e->profile->qr_module };
-	const unsigned char ecc[] = { GS, '(', 'k', 3, 0, 49, 69, 49 };
-	const unsigned char store[] = { GS, '(', 'k', (unsigned char)((n + 3) & 0xff),
+	const unsigned char ecc[] = { ESCPOS_GS, '(', 'k', 3, 0, 49, 69, 49 };
+	const unsigned char store[] = { ESCPOS_GS, '(', 'k', (unsigned char)((n + 3) & 0xff),
 		(unsigned char)((n + 3) >> 8), 49, 80, 48 };
-	const unsigned char print[] = { GS, '(', 'k', 3, 0, 49, 81, 48 };
+	const unsigned char print[] = { ESCPOS_GS, '(', 'k', 3, 0, 49, 81, 48 };
 
 	escpos_put(e, model, sizeof model);
 	escpos_put(e, size, sizeof size);
@@ -300,7 +300,7 @@ escpos_image(struct escpos *e, const struct raster *r)
 		return -1;
 	for (int y = 0; y < r->height; y += ESCPOS_BAND_ROWS) {
 		int rows = r->height - y < ESCPOS_BAND_ROWS ? r->height - y : ESCPOS_BAND_ROWS;
-		unsigned char head[8] = { GS, 'v', '0', 0,
+		unsigned char head[8] = { ESCPOS_GS, 'v', '0', 0,
 			(unsigned char)(r->stride & 0xff), (unsigned char)(r->stride >> 8),
 			(unsigned char)(rows & 0xff), (unsigned char)(rows >> 8) };
 
@@ -317,9 +317,9 @@ escpos_cut(struct escpos *e, bool partial)
 
 	escpos_feed(e, p->cut_feed);
 	if (partial && profile_has(p, PROFILE_PARTIAL_CUT)) {
-		escpos_put3(e, GS, 'V', 1);
+		escpos_put3(e, ESCPOS_GS, 'V', 1);
 	} else if (profile_has(p, PROFILE_CUT) || profile_has(p, PROFILE_PARTIAL_CUT)) {
-		escpos_put3(e, GS, 'V', profile_has(p, PROFILE_CUT) ? 0 : 1);
+		escpos_put3(e, ESCPOS_GS, 'V', profile_has(p, PROFILE_CUT) ? 0 : 1);
 	}
 }
 
@@ -327,7 +327,7 @@ int
 escpos_drawer(struct escpos *e, int pin)
 {
 	/* 50 ms on, 500 ms off: long enough for every solenoid we know */
-	unsigned char cmd[5] = { ESC, 'p', 0, 25, 250 };
+	unsigned char cmd[5] = { ESCPOS_ESC, 'p', 0, 25, 250 };
 
 	if (!profile_has(e->profile, PROFILE_DRAWER) || (pin != 2 && pin != 5))
 		return -1;
@@ -339,7 +339,7 @@ escpos_drawer(struct escpos *e, int pin)
 int
 escpos_beep(struct escpos *e, int times)
 {
-	unsigned char cmd[4] = { ESC, 'B', 1, 3 };
+	unsigned char cmd[4] = { ESCPOS_ESC, 'B', 1, 3 };
 
 	if (!profile_has(e->profile, PROFILE_BEEP))
 		return -1;

@@ -20,11 +20,11 @@ enum escpos_barcode { ESCPOS_CODE128, ESCPOS_EAN13 };
 
 /* The command bytes, named, for the encoder and the virtual printer's
  * decoder alike. */
-#define ESC 0x1b
-#define GS 0x1d
-#define DLE 0x10
-#define EOT 0x04
-#define LF 0x0a
+#define ESCPOS_ESC 0x1b
+#define ESCPOS_GS 0x1d
+#define ESCPOS_DLE 0x10
+#define ESCPOS_EOT 0x04
+#define ESCPOS_LF 0x0a
 
 struct escpos {
 	unsigned char *data;

@@ -469,7 +469,7 @@ render_step(struct render *r, const unsigned char *b, size_t len, bool *realtime
 	if (len == 0)
 		return 0;
 	switch (b[0]) {
-	case LF:
+	case ESCPOS_LF:
 		render_newline(r);
 		return 1;
 	case '\r':
@@ -477,18 +477,18 @@ render_step(struct render *r, const unsigned char *b, size_t len, bool *realtime
 	case '\t':
 		render_char(r, ' ');
 		return 1;
-	case ESC:
+	case ESCPOS_ESC:
 		return render_esc(r, b, len);
-	case GS:
+	case ESCPOS_GS:
 		return render_gs(r, b, len);
-	case DLE:
+	case ESCPOS_DLE:
 		if (len < 2)
 			return 0;
-		if (b[1] == EOT || b[1] == 0x05) {
+		if (b[1] == ESCPOS_EOT || b[1] == 0x05) {
 			if (len < 3)
 				return 0;
 			*realtime = true;
-			if (b[1] == EOT && r->on_status != NULL)
+			if (b[1] == ESCPOS_EOT && r->on_status != NULL)
 				r->on_status(r->ctx, b[2]);
 			return 3;
 		}

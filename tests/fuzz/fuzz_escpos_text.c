@@ -27,13 +27,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	escpos_begin(&e, &p);
 	escpos_textn(&e, (const char *)data, size);
 	for (size_t i = 2; i < e.len; i++) {
-		if (e.data[i] == ESC && i + 2 < e.len + 0 && e.data[i + 1] == 't') {
+		if (e.data[i] == ESCPOS_ESC && i + 2 < e.len + 0 && e.data[i + 1] == 't') {
 			i += 2;
 			continue;
 		}
-		if (e.data[i] == ESC && i + 2 == e.len)
+		if (e.data[i] == ESCPOS_ESC && i + 2 == e.len)
 			abort();
-		if (e.data[i] < 0x20 && e.data[i] != LF)
+		if (e.data[i] < 0x20 && e.data[i] != ESCPOS_LF)
 			abort();
 	}
 	text = render_to_text(e.data, e.len, 48);
