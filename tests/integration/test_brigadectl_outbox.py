@@ -20,6 +20,12 @@ class OutboxTest(unittest.TestCase):
         self.ctl = Ctl(self.tmp, self.port)
 
     def tearDown(self):
+        proc = self.server.proc
+        if proc is not None and proc.poll() is not None:
+            # the server died on its own: show why
+            with open(os.path.join(self.tmp, "server.log"), errors="replace") as f:
+                print("\nbrigade-server exited %d; its log ends:\n%s"
+                      % (proc.returncode, f.read()[-3000:]))
         self.server.stop()
         shutil.rmtree(self.tmp, ignore_errors=True)
 

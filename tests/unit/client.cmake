@@ -5,3 +5,7 @@ if(TARGET brigade-client)
   brigade_unit_test(test_client_core SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_client_core.c
     LIBS brigade-client)
 endif()
+if(TARGET brigade-client)
+  brigade_unit_test(test_client_cache SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_client_cache.c
+    LIBS brigade-client)
+endif()

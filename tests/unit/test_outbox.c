@@ -205,7 +205,9 @@ test_not_an_outbox(void **state)
 
 	log_set_level(LOG_OFF);
 	snprintf(p, sizeof p, "%s/garbage.db", dir);
-	write_file(p, "this is not a database, it is a shopping list\n" "eggs\nflour\n", 60);
+	const char *list = "this is not a database, it is a shopping list\neggs\nflour\n";
+
+	write_file(p, list, strlen(list));
 	assert_null(outbox_open(p, 0, err, sizeof err));
 	assert_non_null(strstr(err, "not an outbox"));
 	assert_null(outbox_open(p, OUTBOX_OPEN_READONLY, err, sizeof err));
