@@ -12,6 +12,7 @@
 #ifndef BRIGADE_PRINTQ_H
 #define BRIGADE_PRINTQ_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 

@@ -184,7 +184,9 @@ sample_config(struct doc_config *c)
 static void
 test_receipts(void **state)
 {
-	static const char *const ids[] = { "epson-tm-t20", "generic-58", "generic-80" };
+	static const char *const ids[] = {
+		"epson-tm-t20", "epson-tm-t88", "epson-tm-l90", "generic-58", "generic-80",
+	};
 	struct doc_config c;
 	struct order o;
 
