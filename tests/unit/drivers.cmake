@@ -18,3 +18,7 @@ if(TARGET brigade-drivers)
   brigade_unit_test(test_printer SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_printer.c
     LIBS brigade-drivers)
 endif()
+if(TARGET brigade-drivers)
+  brigade_unit_test(test_printq SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_printq.c
+    LIBS brigade-drivers)
+endif()
