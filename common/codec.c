@@ -1087,6 +1087,27 @@ event_render(int64_t seq, enum event_type type, int64_t at, const char *payload,
 	return strbuf_detach(&sb, NULL);
 }
 
+const char *
+event_payload(const char *text, size_t *len)
+{
+	/* event_render writes seq, type and at (no strings that could hold
+	 * the key) before the payload, and closes with one brace */
+	const char *p = strstr(text, ",\"order\":");
+	size_t n;
+
+	if (p != NULL)
+		p += 9;
+	else if ((p = strstr(text, ",\"item\":")) != NULL)
+		p += 8;
+	else
+		return NULL;
+	n = strlen(p);
+	if (n < 2 || p[n - 1] != '}')
+		return NULL;
+	*len = n - 1;
+	return p;
+}
+
 int
 event_from_json(const cJSON *j, struct event *ev, struct codec_error *err)
 {

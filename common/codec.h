@@ -115,6 +115,9 @@ struct event {
  * order or menu item. */
 char *event_render(int64_t seq, enum event_type type, int64_t at,
     const char *payload, size_t len);
+/* The payload (order or item) inside an event text made by event_render:
+ * a pointer into text and its length, or NULL if text is not one. */
+const char *event_payload(const char *text, size_t *len);
 int event_from_json(const cJSON *j, struct event *ev, struct codec_error *err);
 void event_free(struct event *ev);
 

@@ -138,48 +138,44 @@ http_query(struct lws *wsi, const char *name, char *out, int size)
 	return true;
 }
 
-/* Write the queued response: headers, then the body, on one WRITEABLE. */
+/* Write the queued response: headers and body go out in one send, which
+ * on a busy server is a measurable share of each request. */
 static int
 write_response(struct server *s, struct lws *wsi, struct pss *p)
 {
-	unsigned char hdr[LWS_PRE + 1024];
-	unsigned char *start = hdr + LWS_PRE, *q = start, *end = hdr + sizeof hdr - 1;
+	size_t cap = LWS_PRE + 1024 + p->resp_len;
+	unsigned char *buf = xmalloc(cap);
+	unsigned char *start = buf + LWS_PRE, *q = start, *end = buf + LWS_PRE + 1023;
 	char now[24];
-	int n;
+	int n = -1;
 
-	if (lws_add_http_common_headers(wsi, (unsigned)p->status, p->ctype,
-	    p->resp_len, &q, end))
-		return -1;
 	snprintf(now, sizeof now, "%lld", (long long)util_now_ms());
-	if (lws_add_http_header_by_name(wsi, (const unsigned char *)"x-brigade-time:",
+	if (lws_add_http_common_headers(wsi, (unsigned)p->status, p->ctype,
+	    p->resp_len, &q, end) ||
+	    lws_add_http_header_by_name(wsi, (const unsigned char *)"x-brigade-time:",
 	    (const unsigned char *)now, (int)strlen(now), &q, end) ||
 	    lws_add_http_header_by_name(wsi, (const unsigned char *)"cache-control:",
-	    (const unsigned char *)"no-store", 8, &q, end))
-		return -1;
-	if (p->allow[0] != '\0' && lws_add_http_header_by_name(wsi,
+	    (const unsigned char *)"no-store", 8, &q, end) ||
+	    (p->allow[0] != '\0' && lws_add_http_header_by_name(wsi,
 	    (const unsigned char *)"allow:", (const unsigned char *)p->allow,
-	    (int)strlen(p->allow), &q, end))
-		return -1;
-	if (p->status == 401 && lws_add_http_header_by_name(wsi,
+	    (int)strlen(p->allow), &q, end)) ||
+	    (p->status == 401 && lws_add_http_header_by_name(wsi,
 	    (const unsigned char *)"www-authenticate:", (const unsigned char *)"Bearer", 6,
-	    &q, end))
+	    &q, end)) ||
+	    (p->close_after && lws_add_http_header_by_token(wsi, WSI_TOKEN_CONNECTION,
+	    (const unsigned char *)"close", 5, &q, end)) ||
+	    lws_finalize_http_header(wsi, &q, end))
+		goto out;
+	memcpy(q, p->resp + LWS_PRE, p->resp_len);
+	q += p->resp_len;
+	/* written as raw header bytes: lws sends them as they are */
+	n = lws_write(wsi, start, (size_t)(q - start), LWS_WRITE_HTTP_HEADERS);
+out:
+	free(buf);
+	if (n < 0)
 		return -1;
-	if (p->close_after && lws_add_http_header_by_token(wsi, WSI_TOKEN_CONNECTION,
-	    (const unsigned char *)"close", 5, &q, end))
-		return -1;
-	if (lws_finalize_write_http_header(wsi, start, &q, end))
-		return -1;
-	if (p->resp_len > 0) {
-		n = lws_write(wsi, p->resp + LWS_PRE, p->resp_len, LWS_WRITE_HTTP_FINAL);
-		if (n < 0)
-			return -1;
-	}
-	if (p->route != NULL)
-		metrics_request(&s->metrics, p->route->name, p->status,
-		    util_mono_us() - p->start_us);
-	else
-		metrics_request(&s->metrics, "unmatched", p->status,
-		    util_mono_us() - p->start_us);
+	metrics_request(&s->metrics, p->route != NULL ? p->route->name : "unmatched",
+	    p->status, util_mono_us() - p->start_us);
 	if (p->close_after)
 		return -1;
 	request_reset(p);

@@ -40,23 +40,23 @@ static const char schema_sql[] =
     "  updated_at INTEGER NOT NULL, doc TEXT NOT NULL,"
     "  UNIQUE(business_day, number));"
     "CREATE INDEX IF NOT EXISTS orders_status ON orders(status, id);"
-    "CREATE TABLE IF NOT EXISTS day_counters("
-    "  business_day TEXT PRIMARY KEY, last_number INTEGER NOT NULL);"
     "CREATE TABLE IF NOT EXISTS events("
     "  seq INTEGER PRIMARY KEY, type TEXT NOT NULL, at INTEGER NOT NULL,"
     "  order_id INTEGER, body TEXT NOT NULL);"
+    /* an answer that was an order change points at its event instead of
+     * keeping a third copy of the order */
     "CREATE TABLE IF NOT EXISTS idempotency("
     "  key TEXT PRIMARY KEY, request_hash TEXT NOT NULL,"
-    "  status INTEGER NOT NULL, body TEXT NOT NULL,"
+    "  status INTEGER NOT NULL, body TEXT NOT NULL, event_seq INTEGER,"
     "  created_at INTEGER NOT NULL);"
     "CREATE INDEX IF NOT EXISTS idempotency_age ON idempotency(created_at);";
 
 /* Every statement the server runs, prepared on first use. */
 enum stmt_id {
-	S_BEGIN, S_COMMIT, S_ROLLBACK, S_SAVEPOINT, S_RELEASE, S_ROLLBACK_TO,
+	S_BEGIN, S_COMMIT, S_ROLLBACK,
 	S_MENU_CATEGORIES, S_MENU_ITEMS, S_PUT_CATEGORY, S_PUT_ITEM, S_SET_AVAILABLE,
 	S_COUNT_ITEMS,
-	S_MAX_ORDER_ID, S_NEXT_NUMBER, S_ORDER_INSERT, S_ORDER_UPDATE, S_ORDER_DOC,
+	S_MAX_ORDER_ID, S_LAST_NUMBER, S_ORDER_INSERT, S_ORDER_UPDATE, S_ORDER_DOC,
 	S_ORDERS_LIST, S_COUNT_BY_STATUS,
 	S_MAX_SEQ, S_EVENT_INSERT, S_EVENT_AFTER, S_EVENTS_LIST,
 	S_IDEM_GET, S_IDEM_PUT, S_IDEM_PRUNE,
@@ -73,9 +73,6 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_BEGIN] = "BEGIN IMMEDIATE",
 	[S_COMMIT] = "COMMIT",
 	[S_ROLLBACK] = "ROLLBACK",
-	[S_SAVEPOINT] = "SAVEPOINT job",
-	[S_RELEASE] = "RELEASE job",
-	[S_ROLLBACK_TO] = "ROLLBACK TO job",
 	[S_MENU_CATEGORIES] = "SELECT name FROM categories ORDER BY position, name",
 	[S_MENU_ITEMS] = "SELECT sku, name, price, category, station, available, modifiers"
 	    " FROM menu_items ORDER BY position, sku",
@@ -88,9 +85,7 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_SET_AVAILABLE] = "UPDATE menu_items SET available = ?2 WHERE sku = ?1",
 	[S_COUNT_ITEMS] = "SELECT count(*) FROM menu_items",
 	[S_MAX_ORDER_ID] = "SELECT coalesce(max(id), 0) FROM orders",
-	[S_NEXT_NUMBER] = "INSERT INTO day_counters(business_day, last_number) VALUES(?1, 1)"
-	    " ON CONFLICT(business_day) DO UPDATE SET last_number = last_number + 1"
-	    " RETURNING last_number",
+	[S_LAST_NUMBER] = "SELECT coalesce(max(number), 0) FROM orders WHERE business_day = ?1",
 	[S_ORDER_INSERT] = "INSERT INTO orders(id, business_day, number, status, version,"
 	    " staff, created_at, updated_at, doc) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
 	[S_ORDER_UPDATE] = "UPDATE orders SET status = ?2, version = ?3, updated_at = ?4,"
@@ -111,9 +106,10 @@ static const char *const stmt_sql[S_COUNT] = {
 	    " VALUES(?1, ?2, ?3, ?4, ?5)",
 	[S_EVENT_AFTER] = "SELECT seq, body FROM events WHERE seq > ?1 ORDER BY seq LIMIT 1",
 	[S_EVENTS_LIST] = "SELECT body FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2",
-	[S_IDEM_GET] = "SELECT request_hash, status, body FROM idempotency WHERE key = ?1",
-	[S_IDEM_PUT] = "INSERT INTO idempotency(key, request_hash, status, body, created_at)"
-	    " VALUES(?1, ?2, ?3, ?4, ?5)",
+	[S_IDEM_GET] = "SELECT i.request_hash, i.status, i.body, e.body FROM idempotency i"
+	    " LEFT JOIN events e ON e.seq = i.event_seq WHERE i.key = ?1",
+	[S_IDEM_PUT] = "INSERT INTO idempotency(key, request_hash, status, body, event_seq,"
+	    " created_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
 	[S_IDEM_PRUNE] = "DELETE FROM idempotency WHERE created_at < ?1",
 	[S_STAFF_BY_CODE] = "SELECT " STAFF_COLS " FROM staff WHERE code = ?1",
 	[S_STAFF_BY_ID] = "SELECT " STAFF_COLS " FROM staff WHERE id = ?1",
@@ -274,21 +270,12 @@ store_close(struct store *st)
 
 int store_begin(struct store *st) { return run(st, stmt(st, S_BEGIN)); }
 int store_commit(struct store *st) { return run(st, stmt(st, S_COMMIT)); }
-int store_savepoint(struct store *st) { return run(st, stmt(st, S_SAVEPOINT)); }
-int store_release(struct store *st) { return run(st, stmt(st, S_RELEASE)); }
 
 void
 store_rollback(struct store *st)
 {
 	if (sqlite3_get_autocommit(st->db) == 0)
 		run(st, stmt(st, S_ROLLBACK));
-}
-
-void
-store_rollback_savepoint(struct store *st)
-{
-	run(st, stmt(st, S_ROLLBACK_TO));
-	run(st, stmt(st, S_RELEASE));
 }
 
 /* ---- menu ------------------------------------------------------------ */
@@ -416,9 +403,9 @@ store_max_order_id(struct store *st)
 }
 
 int
-store_next_number(struct store *st, const char *day, int *number)
+store_last_number(struct store *st, const char *day, int *number)
 {
-	sqlite3_stmt *s = stmt(st, S_NEXT_NUMBER);
+	sqlite3_stmt *s = stmt(st, S_LAST_NUMBER);
 	int rc;
 
 	if (s == NULL)
@@ -427,11 +414,8 @@ store_next_number(struct store *st, const char *day, int *number)
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW)
 		*number = sqlite3_column_int(s, 0);
-	/* RETURNING statements finish their work on the next step */
-	while (rc == SQLITE_ROW)
-		rc = sqlite3_step(s);
 	sqlite3_reset(s);
-	if (rc != SQLITE_DONE) {
+	if (rc != SQLITE_ROW) {
 		log_error("%s", sqlite3_errmsg(st->db));
 		return -1;
 	}
@@ -635,7 +619,14 @@ store_idem_get(struct store *st, const char *key, char hash[65], int *status,
 	if (rc == SQLITE_ROW) {
 		xstrlcpy(hash, col_text(s, 0), 65);
 		*status = sqlite3_column_int(s, 1);
-		*body = xstrdup(col_text(s, 2));
+		if (sqlite3_column_type(s, 3) != SQLITE_NULL) {
+			size_t len;
+			const char *p = event_payload(col_text(s, 3), &len);
+
+			*body = p != NULL ? xstrndup(p, len) : xstrdup("{}");
+		} else {
+			*body = xstrdup(col_text(s, 2));
+		}
 	}
 	sqlite3_reset(s);
 	if (rc == SQLITE_ROW)
@@ -645,7 +636,7 @@ store_idem_get(struct store *st, const char *key, char hash[65], int *status,
 
 int
 store_idem_put(struct store *st, const char *key, const char *hash, int status,
-    const char *body, int64_t now)
+    const char *body, int64_t event_seq, int64_t now)
 {
 	sqlite3_stmt *s = stmt(st, S_IDEM_PUT);
 
@@ -654,8 +645,12 @@ store_idem_put(struct store *st, const char *key, const char *hash, int status,
 	bind_text(s, 1, key);
 	bind_text(s, 2, hash);
 	sqlite3_bind_int(s, 3, status);
-	bind_text(s, 4, body);
-	sqlite3_bind_int64(s, 5, now);
+	bind_text(s, 4, event_seq > 0 ? "" : body);
+	if (event_seq > 0)
+		sqlite3_bind_int64(s, 5, event_seq);
+	else
+		sqlite3_bind_null(s, 5);
+	sqlite3_bind_int64(s, 6, now);
 	return run(st, s);
 }
 

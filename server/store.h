@@ -44,14 +44,10 @@ struct store *store_open(const char *path, bool readonly, enum store_sync sync,
 void store_close(struct store *st);
 const char *store_errmsg(struct store *st);
 
-/* Transactions. Nested work uses savepoints so that one refused job in a
- * group commit rolls back alone. */
+/* Transactions (BEGIN IMMEDIATE: the writer takes the write lock at once). */
 int store_begin(struct store *st);
 int store_commit(struct store *st);
 void store_rollback(struct store *st);
-int store_savepoint(struct store *st);
-int store_release(struct store *st);
-void store_rollback_savepoint(struct store *st);
 
 /* Menu. */
 int store_menu_load(struct store *st, struct menu *m);
@@ -63,7 +59,8 @@ bool store_is_empty(struct store *st);
 /* Orders. The order's JSON document is stored whole beside the columns
  * that are indexed. */
 int64_t store_max_order_id(struct store *st);
-int store_next_number(struct store *st, const char *day, int *number);
+/* The highest daily number given on day (0 before the first order). */
+int store_last_number(struct store *st, const char *day, int *number);
 int store_order_insert(struct store *st, const struct order *o, const char *doc);
 int store_order_update(struct store *st, const struct order *o, const char *doc);
 /* Load order id; 0 found, 1 not found, -1 error. */
@@ -89,11 +86,13 @@ char *store_event_after(struct store *st, int64_t seq, int64_t *next_seq);
 int store_events_list(struct store *st, int64_t after, int limit,
     struct strbuf *out);
 
-/* Idempotency keys: 0 found (fills outputs, body malloc'd), 1 not found. */
+/* Idempotency keys: 0 found (fills outputs, body malloc'd), 1 not found.
+ * A result that was an order change is stored as its event's seq (the
+ * answer is the order the event carries) instead of a copy of the body. */
 int store_idem_get(struct store *st, const char *key, char hash[65],
     int *status, char **body);
 int store_idem_put(struct store *st, const char *key, const char *hash,
-    int status, const char *body, int64_t now);
+    int status, const char *body, int64_t event_seq, int64_t now);
 int store_idem_prune(struct store *st, int64_t older_than);
 
 /* Staff and sessions. */

@@ -18,6 +18,9 @@ struct writer {
 	struct menu menu;            /* the truth for pricing; writer-owned */
 	int64_t next_seq;            /* next event seq to hand out */
 	int64_t next_order_id;
+	char num_day[DAY_MAX + 1];   /* the business day of num_last */
+	int num_last;                /* the last daily number given that day */
+	bool poisoned;               /* a write failed: the batch rolls back */
 	struct job_queue queue;
 	pthread_t thread;
 	writer_done_fn done;
@@ -25,9 +28,11 @@ struct writer {
 	struct writer_stats stats;
 };
 
-/* A handler runs one job inside its savepoint. It fills j->status and
- * j->body. Return 0 to keep its writes (even with an error status, as a
- * failed login does) or -1 to roll them back. */
+/* A handler runs one job. It fills j->status and j->body, and returns 0
+ * when done (even with an error status, as a failed login that counts the
+ * failure is) or -1 when it refused the job. A handler checks everything
+ * before it writes, so a refusal has written nothing; a write that fails
+ * (storage_error) poisons the whole batch, which then rolls back. */
 typedef int (*job_handler)(struct writer *w, struct job *j, int64_t now);
 
 static void
@@ -70,8 +75,9 @@ emit(struct writer *w, struct job *j, enum event_type type, int64_t order_id,
 }
 
 static void
-storage_error(struct job *j)
+storage_error(struct writer *w, struct job *j)
 {
+	w->poisoned = true;
 	job_fail(j, 503, "storage_error", NULL,
 	    "the order database could not be written; nothing was changed, try again");
 }
@@ -97,7 +103,7 @@ save_order(struct writer *w, struct job *j, struct order *o, bool created,
 		    o->id, text, len, now);
 	if (rc < 0) {
 		free(text);
-		storage_error(j);
+		storage_error(w, j);
 		return -1;
 	}
 	free(j->body);
@@ -121,10 +127,15 @@ check_link(struct writer *w, const struct order *o, struct codec_error *err)
 		return -1;
 	}
 	rc = store_order_load(w->st, o->linked_to, &target);
-	if (rc != 0) {
-		codec_error_set(err, rc < 0 ? 503 : 422, rc < 0 ? "storage_error" :
-		    "unknown_order", "linked_to", "linked_to: no order %lld",
-		    (long long)o->linked_to);
+	if (rc < 0) {
+		w->poisoned = true;
+		codec_error_set(err, 503, "storage_error", NULL,
+		    "the order database could not be read; nothing was changed, try again");
+		return -1;
+	}
+	if (rc > 0) {
+		codec_error_set(err, 422, "unknown_order", "linked_to",
+		    "linked_to: no order %lld", (long long)o->linked_to);
 		return -1;
 	}
 	if (!status_is_open(target.status) || target.service != o->service) {
@@ -153,12 +164,19 @@ do_order_create(struct writer *w, struct job *j, int64_t now)
 	}
 	o->id = w->next_order_id;
 	util_business_day(now, w->cfg.day_start_hour, o->business_day);
-	if (store_next_number(w->st, o->business_day, &o->number) < 0) {
-		storage_error(j);
-		return -1;
+	/* daily numbers are counted here; the first order of a day (or of a
+	 * restart) asks the database where the count stands */
+	if (strcmp(o->business_day, w->num_day) != 0) {
+		if (store_last_number(w->st, o->business_day, &w->num_last) < 0) {
+			storage_error(w, j);
+			return -1;
+		}
+		xstrlcpy(w->num_day, o->business_day, sizeof w->num_day);
 	}
+	o->number = w->num_last + 1;
 	if (save_order(w, j, o, true, now) < 0)
 		return -1;
+	w->num_last++;
 	w->next_order_id++;
 	return 0;
 }
@@ -171,7 +189,7 @@ load_order(struct writer *w, struct job *j, struct order *o)
 	int rc = store_order_load(w->st, j->order_id, o);
 
 	if (rc < 0) {
-		storage_error(j);
+		storage_error(w, j);
 		return -1;
 	}
 	if (rc > 0 || !service_may_see(&j->caller, o)) {
@@ -318,7 +336,7 @@ do_menu_patch(struct writer *w, struct job *j, int64_t now)
 		return -1;
 	}
 	if (store_menu_set_available(w->st, j->sku, j->available) < 0) {
-		storage_error(j);
+		storage_error(w, j);
 		return -1;
 	}
 	bool was = it->available;
@@ -330,7 +348,7 @@ do_menu_patch(struct writer *w, struct job *j, int64_t now)
 	if (rc < 0) {
 		it->available = was;
 		cJSON_Delete(payload);
-		storage_error(j);
+		storage_error(w, j);
 		return -1;
 	}
 	respond_json(j, 200, payload);
@@ -384,7 +402,7 @@ do_staff_create(struct writer *w, struct job *j, int64_t now)
 	}
 	j->staff.created_at = j->staff.updated_at = now;
 	if (rc < 0 || store_staff_insert(w->st, &j->staff) < 0) {
-		storage_error(j);
+		storage_error(w, j);
 		return -1;
 	}
 	respond_json(j, 201, writer_staff_json(&j->staff));
@@ -398,7 +416,7 @@ do_staff_patch(struct writer *w, struct job *j, int64_t now)
 	int rc = store_staff_by_code(w->st, j->staff.code, &row);
 
 	if (rc < 0) {
-		storage_error(j);
+		storage_error(w, j);
 		return -1;
 	}
 	if (rc > 0) {
@@ -435,13 +453,13 @@ do_staff_patch(struct writer *w, struct job *j, int64_t now)
 	}
 	row.updated_at = now;
 	if (store_staff_update(w->st, &row) < 0) {
-		storage_error(j);
+		storage_error(w, j);
 		return -1;
 	}
 	/* a disabled account, a new role or a new PIN ends its sessions */
 	if (j->mask & (STAFF_PATCH_ACTIVE | STAFF_PATCH_ROLE | STAFF_PATCH_PIN)) {
 		if (store_sessions_delete_staff(w->st, row.id) < 0) {
-			storage_error(j);
+			storage_error(w, j);
 			return -1;
 		}
 		j->revoke_staff = row.id;
@@ -459,7 +477,7 @@ do_login(struct writer *w, struct job *j, int64_t now)
 	int rc = store_staff_by_id(w->st, j->staff.id, &row);
 
 	if (rc < 0) {
-		storage_error(j);
+		storage_error(w, j);
 		return -1;
 	}
 	if (rc > 0 || !row.active) {
@@ -478,7 +496,7 @@ do_login(struct writer *w, struct job *j, int64_t now)
 	if (!j->pin_ok) {
 		if (store_staff_login_failed(w->st, row.id, w->cfg.max_failures,
 		    now + w->cfg.lock_ms) < 0) {
-			storage_error(j);
+			storage_error(w, j);
 			return -1;
 		}
 		job_fail(j, 401, "invalid_credentials", NULL, "unknown staff code or wrong PIN");
@@ -493,7 +511,7 @@ do_login(struct writer *w, struct job *j, int64_t now)
 	sr.expires_at = now + w->cfg.token_ttl_ms;
 	if ((row.failed > 0 && store_staff_login_ok(w->st, row.id) < 0) ||
 	    store_session_insert(w->st, &sr) < 0) {
-		storage_error(j);
+		storage_error(w, j);
 		return -1;
 	}
 	cJSON *body = cJSON_CreateObject();
@@ -522,7 +540,7 @@ static int
 do_logout(struct writer *w, struct job *j, int64_t now)
 {
 	if (store_session_delete(w->st, j->token_hash) < 0) {
-		storage_error(j);
+		storage_error(w, j);
 		return -1;
 	}
 	free(j->body);
@@ -536,7 +554,7 @@ do_housekeeping(struct writer *w, struct job *j, int64_t now)
 {
 	if (store_sessions_prune(w->st, now) < 0 ||
 	    store_idem_prune(w->st, now - w->cfg.idem_retention_ms) < 0) {
-		storage_error(j);
+		storage_error(w, j);
 		return -1;
 	}
 	j->status = 200;
@@ -570,7 +588,7 @@ idem_replay(struct writer *w, struct job *j)
 		return 0;
 	rc = store_idem_get(w->st, j->idem_key, hash, &status, &body);
 	if (rc < 0) {
-		storage_error(j);
+		storage_error(w, j);
 		return -1;
 	}
 	if (rc > 0)
@@ -587,53 +605,34 @@ idem_replay(struct writer *w, struct job *j)
 	return 1;
 }
 
-/* Run one job in its savepoint; the writer's counters follow a rollback. */
+/* Run one job in the batch's transaction. */
 static void
 run_job(struct writer *w, struct job *j, int64_t now)
 {
-	int64_t seq = w->next_seq, order_id = w->next_order_id;
-	int rc;
+	int rc = idem_replay(w, j);
 
-	if (store_savepoint(w->st) < 0) {
-		storage_error(j);
+	if (rc != 0)
+		return;   /* answered from the stored result, or a read failed */
+	if (handlers[j->kind](w, j, now) < 0)
 		return;
-	}
-	rc = idem_replay(w, j);
-	if (rc == 0) {
-		rc = handlers[j->kind](w, j, now);
-		if (rc == 0 && j->idem_key[0] != '\0' && j->status >= 200 &&
-		    j->status < 300 && store_idem_put(w->st, j->idem_key, j->req_hash,
-		    j->status, j->body != NULL ? j->body : "", now) < 0) {
-			storage_error(j);
-			rc = -1;
-		}
-	} else if (rc > 0) {
-		rc = 0;
-	}
-	if (rc < 0) {
-		store_rollback_savepoint(w->st);
-		w->next_seq = seq;
-		w->next_order_id = order_id;
-		for (int i = 0; i < j->nevents; i++)
-			free(j->events[i].text);
-		j->nevents = 0;
-		free(j->menu_json);
-		j->menu_json = NULL;
-		j->has_session = false;
-		j->revoke_staff = 0;
-		return;
-	}
-	store_release(w->st);
+	/* a changed order's answer is the order its last event carries */
+	if (j->idem_key[0] != '\0' && j->status >= 200 && j->status < 300 &&
+	    store_idem_put(w->st, j->idem_key, j->req_hash, j->status,
+	    j->body != NULL ? j->body : "",
+	    j->nevents > 0 ? j->events[j->nevents - 1].seq : 0, now) < 0)
+		storage_error(w, j);
 }
 
-/* After a failed commit nothing of the batch happened: every job that had
- * succeeded is answered 503, and the in-memory state is reloaded. */
+/* After a failed write or commit nothing of the batch happened: every job
+ * that had succeeded (or had not run) is answered 503, and the in-memory
+ * state is reloaded. Refusals stand: they changed nothing either way. */
 static void
-commit_failed(struct writer *w, struct job *batch)
+batch_failed(struct writer *w, struct job *batch)
 {
 	struct menu m;
 
-	log_error("commit failed: %s", store_errmsg(w->st));
+	log_error("batch rolled back: %s", store_errmsg(w->st));
+	w->poisoned = false;
 	store_rollback(w->st);
 	w->stats.commit_failures++;
 	for (struct job *j = batch; j != NULL; j = j->next) {
@@ -645,9 +644,11 @@ commit_failed(struct writer *w, struct job *batch)
 			j->menu_json = NULL;
 			j->has_session = false;
 			j->revoke_staff = 0;
-			storage_error(j);
+			job_fail(j, 503, "storage_error", NULL,
+			    "the order database could not be written; nothing was changed, try again");
 		}
 	}
+	w->num_day[0] = '\0';
 	w->next_seq = store_max_seq(w->st) + 1;
 	w->next_order_id = store_max_order_id(w->st) + 1;
 	if (store_menu_load(w->st, &m) == 0) {
@@ -688,13 +689,12 @@ writer_main(void *arg)
 
 		int64_t now = util_now_ms();
 		if (store_begin(w->st) < 0) {
-			for (j = batch; j != NULL; j = j->next)
-				storage_error(j);
+			batch_failed(w, batch);
 		} else {
-			for (j = batch; j != NULL; j = j->next)
+			for (j = batch; j != NULL && !w->poisoned; j = j->next)
 				run_job(w, j, now);
-			if (store_commit(w->st) < 0)
-				commit_failed(w, batch);
+			if (w->poisoned || store_commit(w->st) < 0)
+				batch_failed(w, batch);
 		}
 		int64_t t = util_mono_us();
 		for (j = batch; j != NULL; j = j->next)

@@ -1,6 +1,7 @@
 /* writer: the thread that owns every write to the database. It takes all
- * queued jobs at once and runs them in one transaction (group commit), each
- * inside its own savepoint so a refused job rolls back alone; responses and
+ * queued jobs at once and runs them in one transaction (group commit); a
+ * refused job has written nothing, and a failed write rolls back the whole
+ * batch (every job in it is answered 503 and may be retried). Responses and
  * events are released only after the commit is durable. */
 #ifndef BRIGADE_WRITER_H
 #define BRIGADE_WRITER_H
