@@ -38,6 +38,14 @@ class OutboxTest(unittest.TestCase):
         self.addCleanup(c.close)
         return c
 
+    def done_count(self):
+        import sqlite3
+        db = sqlite3.connect(self.ctl.outbox, timeout=10)
+        try:
+            return db.execute("SELECT count(*) FROM outbox WHERE state=1").fetchone()[0]
+        finally:
+            db.close()
+
     def queue_offline(self, tags, chunk=100):
         """With the server down, submit one order per tag (in chunks of
         `chunk` per brigadectl run): every one is queued, none sent."""
@@ -88,9 +96,14 @@ class OutboxTest(unittest.TestCase):
         self.server.start(port=self.port)
         rng = random.Random(1234)
         kills = 0
-        for _ in range(8):
+        for _ in range(6):
+            # kill it when it has delivered a random number more: always
+            # mid-replay, however fast this machine is
+            done = self.done_count()
+            target = done + rng.randint(1, 150)
             p = self.ctl.popen("replay")
-            time.sleep(rng.uniform(0.02, 0.4))
+            while p.poll() is None and self.done_count() < target:
+                time.sleep(0.002)
             if p.poll() is None:
                 p.send_signal(signal.SIGKILL)
                 kills += 1
