@@ -197,12 +197,13 @@ col_text(sqlite3_stmt *s, int i)
 }
 
 static int
-exec_sql(sqlite3 *db, const char *sql, char *err, size_t errsize)
+exec_sql(struct store *st, const char *sql, char *err, size_t errsize)
 {
 	char *msg = NULL;
 
-	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		snprintf(err, errsize, "%s", msg != NULL ? msg : sqlite3_errmsg(db));
+	if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		snprintf(err, errsize, "%s: %s", st->path,
+		    msg != NULL ? msg : sqlite3_errmsg(st->db));
 		sqlite3_free(msg);
 		return -1;
 	}
@@ -229,17 +230,17 @@ store_open(const char *path, bool readonly, enum store_sync sync, char *err,
 	    "PRAGMA foreign_keys = ON; PRAGMA synchronous = %s;"
 	    " PRAGMA temp_store = MEMORY; PRAGMA cache_size = -8000;",
 	    sync == STORE_SYNC_FULL ? "FULL" : "NORMAL");
-	if (exec_sql(st->db, pragmas, err, errsize) < 0)
+	if (exec_sql(st, pragmas, err, errsize) < 0)
 		goto fail;
 	if (!readonly) {
 		char version[96];
 
-		if (exec_sql(st->db, "PRAGMA journal_mode = WAL;", err, errsize) < 0 ||
-		    exec_sql(st->db, schema_sql, err, errsize) < 0)
+		if (exec_sql(st, "PRAGMA journal_mode = WAL;", err, errsize) < 0 ||
+		    exec_sql(st, schema_sql, err, errsize) < 0)
 			goto fail;
 		snprintf(version, sizeof version,
 		    "INSERT OR IGNORE INTO meta VALUES('schema', '%d');", SCHEMA_VERSION);
-		if (exec_sql(st->db, version, err, errsize) < 0)
+		if (exec_sql(st, version, err, errsize) < 0)
 			goto fail;
 	}
 	/* Prepare everything now: a database that is not ours fails here,
