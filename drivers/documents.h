@@ -11,6 +11,7 @@
 
 #include "escpos.h"
 #include "order.h"
+#include "report.h"
 
 #define DOC_LINES 4
 
@@ -43,31 +44,7 @@ int document_kitchen(struct escpos *e, const struct order *o,
  * Returns the count of labels, -1 for an order without items. */
 int document_labels(struct escpos *e, const struct order *o);
 
-/* The end-of-day figures the server's report fills in. */
-struct day_report_item {
-	char name[NAME_MAX_ + 1];
-	int qty;
-	money_t total;
-};
-
-struct day_report {
-	bool final;                         /* Z (closes the day) or X (a peek) */
-	int z_number;                       /* Z only: the running count */
-	char business_day[DAY_MAX + 1];
-	int64_t from_ms, to_ms;             /* first and last order */
-	int64_t printed_ms;
-	int orders;                         /* not counting cancelled */
-	money_t subtotal, tax, total;
-	int tender_count[TENDER_COUNT];
-	money_t tender_total[TENDER_COUNT];
-	int service_count[SERVICE_COUNT];
-	money_t service_total[SERVICE_COUNT];
-	int cancelled;
-	money_t cancelled_total;
-	int nitems;
-	const struct day_report_item *items;    /* best sellers first */
-};
-
+/* The X or Z report (struct day_report, common/report.h). */
 int document_report(struct escpos *e, const struct day_report *r,
     const struct doc_config *c);
 

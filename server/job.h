@@ -28,6 +28,7 @@ enum job_kind {
 	JOB_LOGIN,
 	JOB_LOGOUT,
 	JOB_HOUSEKEEPING,
+	JOB_REPORT_Z,
 	JOB_KIND_COUNT
 };
 

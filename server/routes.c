@@ -8,6 +8,7 @@
 #include "codec.h"
 #include "http.h"
 #include "log.h"
+#include "reports.h"
 #include "util.h"
 #include "xalloc.h"
 
@@ -494,6 +495,46 @@ h_stream_plain(struct server *s, struct lws *wsi, struct pss *p)
 	    "the stream is a WebSocket: connect with Upgrade: websocket");
 }
 
+/* ---- reports --------------------------------------------------------- */
+
+static void
+h_report_x(struct server *s, struct lws *wsi, struct pss *p)
+{
+	struct day_report r;
+	struct strbuf sb;
+
+	if (reports_build(s->reader, false, util_now_ms(), s->cfg.day_start_hour, &r) < 0) {
+		http_error(s, wsi, p, 503, "storage_error", NULL, "the orders could not be read");
+		return;
+	}
+	strbuf_init(&sb);
+	report_render(&r, &sb);
+	report_free(&r);
+	http_respond(s, wsi, p, 200, "application/json", sb.data, sb.len);
+	strbuf_free(&sb);
+}
+
+static void
+h_report_z(struct server *s, struct lws *wsi, struct pss *p)
+{
+	http_submit(s, wsi, p, new_job(p, JOB_REPORT_Z), false);
+}
+
+static void
+h_report_z_get(struct server *s, struct lws *wsi, struct pss *p)
+{
+	int64_t n;
+	char *report;
+
+	if (!path_id(p->arg[0], &n) || n > INT32_MAX ||
+	    (report = store_z_get(s->reader, (int)n)) == NULL) {
+		http_error(s, wsi, p, 404, "not_found", NULL, "no such Z report");
+		return;
+	}
+	http_respond_json(s, wsi, p, 200, report);
+	free(report);
+}
+
 /* ---- staff ----------------------------------------------------------- */
 
 static void
@@ -619,6 +660,9 @@ const struct route routes[] = {
 	{ M_POST, "/api/v1/orders/{id}/items/done", h_items_done, KITCHEN_ROLES, true, "POST /orders/{id}/items/done" },
 	{ M_GET, "/api/v1/events", h_events, STAFF_ROLES, false, "GET /events" },
 	{ M_GET, "/api/v1/stream", h_stream_plain, STAFF_ROLES, false, "GET /stream" },
+	{ M_GET, "/api/v1/reports/daily", h_report_x, BOSS_ROLES, false, "GET /reports/daily" },
+	{ M_POST, "/api/v1/reports/z", h_report_z, BOSS_ROLES, false, "POST /reports/z" },
+	{ M_GET, "/api/v1/reports/z/{n}", h_report_z_get, BOSS_ROLES, false, "GET /reports/z/{n}" },
 	{ M_GET, "/api/v1/staff", h_staff_list, BOSS_ROLES, false, "GET /staff" },
 	{ M_POST, "/api/v1/staff", h_staff_create, BOSS_ROLES, true, "POST /staff" },
 	{ M_PATCH, "/api/v1/staff/{code}", h_staff_patch, BOSS_ROLES, true, "PATCH /staff" },

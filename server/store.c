@@ -40,6 +40,11 @@ static const char schema_sql[] =
     "  updated_at INTEGER NOT NULL, doc TEXT NOT NULL,"
     "  UNIQUE(business_day, number));"
     "CREATE INDEX IF NOT EXISTS orders_status ON orders(status, id);"
+    "CREATE INDEX IF NOT EXISTS orders_updated ON orders(updated_at);"
+    /* each Z close: the period it covers and the report as closed */
+    "CREATE TABLE IF NOT EXISTS z_closes("
+    "  z_number INTEGER PRIMARY KEY, closed_at INTEGER NOT NULL,"
+    "  from_ms INTEGER NOT NULL, by TEXT NOT NULL, report TEXT NOT NULL);"
     "CREATE TABLE IF NOT EXISTS events("
     "  seq INTEGER PRIMARY KEY, type TEXT NOT NULL, at INTEGER NOT NULL,"
     "  order_id INTEGER, body TEXT NOT NULL);"
@@ -64,6 +69,7 @@ enum stmt_id {
 	S_STAFF_FAILED, S_STAFF_OK,
 	S_SESSION_INSERT, S_SESSION_DELETE, S_SESSIONS_DELETE_STAFF,
 	S_SESSIONS_PRUNE, S_SESSIONS_EACH,
+	S_ORDERS_SINCE, S_LAST_CLOSE, S_Z_INSERT, S_Z_GET,
 	S_COUNT
 };
 
@@ -131,6 +137,11 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_SESSIONS_EACH] = "SELECT s.token_hash, s.staff_id, s.terminal, s.created_at,"
 	    " s.expires_at FROM sessions s JOIN staff t ON t.id = s.staff_id"
 	    " WHERE s.expires_at > ?1 AND t.active = 1",
+	[S_ORDERS_SINCE] = "SELECT doc FROM orders WHERE updated_at >= ?1 ORDER BY id",
+	[S_LAST_CLOSE] = "SELECT z_number, closed_at FROM z_closes ORDER BY z_number DESC LIMIT 1",
+	[S_Z_INSERT] = "INSERT INTO z_closes(z_number, closed_at, from_ms, by, report)"
+	    " VALUES(?1, ?2, ?3, ?4, ?5)",
+	[S_Z_GET] = "SELECT report FROM z_closes WHERE z_number = ?1",
 };
 
 struct store {
@@ -892,4 +903,84 @@ store_sessions_each(struct store *st, int64_t now,
 	}
 	free(rows);
 	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* ---- reports --------------------------------------------------------- */
+
+int
+store_orders_since(struct store *st, int64_t since,
+    void (*fn)(void *ctx, const struct order *o), void *ctx)
+{
+	sqlite3_stmt *s = stmt(st, S_ORDERS_SINCE);
+	struct codec_error err;
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, since);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		cJSON *j = cJSON_ParseWithLength((const char *)sqlite3_column_text(s, 0),
+		    (size_t)sqlite3_column_bytes(s, 0));
+		struct order o;
+
+		if (j != NULL && order_from_json(j, &o, &err) == 0) {
+			fn(ctx, &o);
+			order_free(&o);
+		} else {
+			log_error("a stored order does not parse; left out of the report");
+		}
+		cJSON_Delete(j);
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+store_last_close(struct store *st, int *z_number, int64_t *closed_at)
+{
+	sqlite3_stmt *s = stmt(st, S_LAST_CLOSE);
+	int rc;
+
+	*z_number = 0;
+	*closed_at = 0;
+	if (s == NULL)
+		return -1;
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*z_number = sqlite3_column_int(s, 0);
+		*closed_at = sqlite3_column_int64(s, 1);
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+store_z_insert(struct store *st, int z_number, int64_t closed_at, int64_t from,
+    const char *by, const char *report)
+{
+	sqlite3_stmt *s = stmt(st, S_Z_INSERT);
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int(s, 1, z_number);
+	sqlite3_bind_int64(s, 2, closed_at);
+	sqlite3_bind_int64(s, 3, from);
+	bind_text(s, 4, by);
+	bind_text(s, 5, report);
+	return run(st, s);
+}
+
+char *
+store_z_get(struct store *st, int z_number)
+{
+	sqlite3_stmt *s = stmt(st, S_Z_GET);
+	char *report = NULL;
+
+	if (s == NULL)
+		return NULL;
+	sqlite3_bind_int(s, 1, z_number);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		report = xstrdup(col_text(s, 0));
+	sqlite3_reset(s);
+	return report;
 }

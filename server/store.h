@@ -114,4 +114,14 @@ int store_sessions_each(struct store *st, int64_t now,
     void (*fn)(void *ctx, const struct session_row *s, const struct staff_row *staff),
     void *ctx);
 
+/* Reports: every order changed at or after since (a sale or cancellation
+ * in a period starting then has changed since), the last Z close, and the
+ * closes themselves. */
+int store_orders_since(struct store *st, int64_t since,
+    void (*fn)(void *ctx, const struct order *o), void *ctx);
+int store_last_close(struct store *st, int *z_number, int64_t *closed_at);
+int store_z_insert(struct store *st, int z_number, int64_t closed_at,
+    int64_t from, const char *by, const char *report);
+char *store_z_get(struct store *st, int z_number);
+
 #endif

@@ -8,6 +8,7 @@
 
 #include "codec.h"
 #include "log.h"
+#include "reports.h"
 #include "strbuf.h"
 #include "util.h"
 #include "xalloc.h"
@@ -561,6 +562,33 @@ do_housekeeping(struct writer *w, struct job *j, int64_t now)
 	return 0;
 }
 
+/* Close the period: the Z report since the last close, numbered and kept. */
+static int
+do_report_z(struct writer *w, struct job *j, int64_t now)
+{
+	struct day_report r;
+	struct strbuf sb;
+
+	if (reports_build(w->st, true, now, w->cfg.day_start_hour, &r) < 0) {
+		storage_error(w, j);
+		return -1;
+	}
+	strbuf_init(&sb);
+	report_render(&r, &sb);
+	if (store_z_insert(w->st, r.z_number, now, r.from_ms, j->caller.staff,
+	    sb.data) < 0) {
+		strbuf_free(&sb);
+		report_free(&r);
+		storage_error(w, j);
+		return -1;
+	}
+	report_free(&r);
+	free(j->body);
+	j->status = 201;
+	j->body = strbuf_detach(&sb, NULL);
+	return 0;
+}
+
 static const job_handler handlers[JOB_KIND_COUNT] = {
 	[JOB_ORDER_CREATE] = do_order_create,
 	[JOB_ORDER_ACTION] = do_order_action,
@@ -572,6 +600,7 @@ static const job_handler handlers[JOB_KIND_COUNT] = {
 	[JOB_LOGIN] = do_login,
 	[JOB_LOGOUT] = do_logout,
 	[JOB_HOUSEKEEPING] = do_housekeeping,
+	[JOB_REPORT_Z] = do_report_z,
 };
 
 /* Answer a replayed Idempotency-Key from the stored result. Returns 1 when

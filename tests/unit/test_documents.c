@@ -289,9 +289,9 @@ static void
 test_reports(void **state)
 {
 	static const struct day_report_item items[] = {
-		{ "Crème brûlée burger", 31, 43400 },
-		{ "Frites", 25, 8750 },
-		{ "Café au lait", 12, 3600 },
+		{ "Crème brûlée burger", 31, 43400, "B9" },
+		{ "Frites", 25, 8750, "F1" },
+		{ "Café au lait", 12, 3600, "C2" },
 	};
 	struct day_report r;
 	struct doc_config c;

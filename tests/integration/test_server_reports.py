@@ -1,0 +1,80 @@
+#!/usr/bin/env python3
+"""X and Z reports: takings by tender, service and item, cancellations,
+and the Z close that starts a new period."""
+import unittest
+import uuid
+
+from brigade_test import ServerTest, walk_in
+
+
+class Reports(ServerTest):
+    def setUp(self):
+        self.k = self.client("k1")
+        self.m = self.client("m1")
+        self.c = self.client("c1")
+
+    def test_x_then_z(self):
+        # close whatever earlier tests left, so this period starts empty
+        self.assertEqual(self.m.post("/api/v1/reports/z", key=str(uuid.uuid4())).status, 201)
+        x = self.m.get("/api/v1/reports/daily").json
+        self.assertEqual((x["kind"], x["orders"], x["total"], x["items"]), ("X", 0, 0, []))
+
+        # 2 x B1 (9.50) + S1 (3.50) = 22.50 + 8% = 24.30, cash 30.00: change 5.70
+        a = self.k.create(walk_in(items=[{"sku": "B1", "qty": 2}, {"sku": "S1", "qty": 1}],
+                                  pay=[{"tender": "CASH", "amount": 3000}])).json
+        # DR1 (2.50) x 4 = 10.00 + 0.80 = 10.80 by card, dine-in
+        b = self.k.create(walk_in("DINE_IN", items=[{"sku": "DR1", "qty": 4}],
+                                  pay=[{"tender": "CARD", "amount": 1080,
+                                        "card": {"brand": "VISA", "last4": "4242"}}])).json
+        # cancelled after payment: not a sale, a cancellation
+        c = self.k.create(walk_in(items=[{"sku": "M2", "qty": 1}])).json
+        self.assertEqual(self.m.act(c["id"], "cancel", reason="walked out").status, 200)
+        # an online order still PENDING is not a sale yet
+        web = self.client("web")
+        web.create({"source": "ONLINE", "service": "PICKUP", "items": [{"sku": "D1", "qty": 1}]})
+
+        x = self.m.get("/api/v1/reports/daily").json
+        self.assertEqual(x["kind"], "X")
+        self.assertIsNone(x["z_number"])
+        self.assertEqual(x["orders"], 2)
+        self.assertEqual(x["total"], a["total"] + b["total"])
+        self.assertEqual(x["subtotal"] + x["tax"], x["total"])
+        tenders = {t["tender"]: t for t in x["tenders"]}
+        self.assertEqual((tenders["CASH"]["count"], tenders["CASH"]["amount"]), (1, 3000 - a["change"]))
+        self.assertEqual((tenders["CARD"]["count"], tenders["CARD"]["amount"]), (1, 1080))
+        self.assertEqual(x["change"], a["change"])
+        services = {v["service"]: v for v in x["services"]}
+        self.assertEqual(services["PICKUP"]["count"], 1)
+        self.assertEqual(services["DINE_IN"]["total"], b["total"])
+        self.assertEqual([(i["sku"], i["qty"]) for i in x["items"]],
+                         [("DR1", 4), ("B1", 2), ("S1", 1)])
+        self.assertEqual((x["cancelled"], x["cancelled_total"]), (1, c["total"]))
+
+        # the Z closes exactly that, and the next period starts empty
+        key = str(uuid.uuid4())
+        z = self.m.post("/api/v1/reports/z", key=key)
+        self.assertEqual(z.status, 201)
+        self.assertEqual(z.json["kind"], "Z")
+        self.assertGreater(z.json["z_number"], 0)
+        for f in ("orders", "total", "tenders", "items", "cancelled"):
+            self.assertEqual(z.json[f], x[f], f)
+        again = self.m.post("/api/v1/reports/z", key=key)
+        self.assertEqual((again.status, again.json), (201, z.json))
+        self.assertEqual(self.m.get("/api/v1/reports/daily").json["orders"], 0)
+        kept = self.m.get("/api/v1/reports/z/%d" % z.json["z_number"])
+        self.assertEqual((kept.status, kept.json), (200, z.json))
+        self.assertEqual(self.m.get("/api/v1/reports/z/99999").status, 404)
+
+        # an order moving on after the close is not counted again
+        self.c.act(a["id"], "start")
+        self.assertEqual(self.m.get("/api/v1/reports/daily").json["orders"], 0)
+
+    def test_roles(self):
+        for who in (self.k, self.c, self.client("w1"), self.client("web")):
+            self.assertEqual(who.get("/api/v1/reports/daily").status, 403)
+            self.assertEqual(who.post("/api/v1/reports/z").status, 403)
+        self.assertEqual(self.client("a1").get("/api/v1/reports/daily").status, 200)
+
+
+if __name__ == "__main__":
+    unittest.main()
