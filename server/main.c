@@ -1,6 +1,8 @@
 /* main: brigade-server's start-up: settings (flags over the config file),
  * the database, the worker threads and the libwebsockets loop. */
 #include <errno.h>
+#include <netdb.h>
+#include <sys/socket.h>
 #include <getopt.h>
 #include <signal.h>
 #include <sqlite3.h>
@@ -228,6 +230,40 @@ render_menu(const struct menu *m)
 	return txt;
 }
 
+/* Whether host:port can be listened on, checked before libwebsockets tries
+ * (its failure is terse, and leaks): fills why when it cannot. */
+static bool
+listen_possible(const char *host, int port, char *why, size_t size)
+{
+	struct addrinfo hints, *res = NULL;
+	char service[8];
+	bool ok = false;
+	int fd, one = 1;
+
+	if (port == 0)
+		return true;
+	memset(&hints, 0, sizeof hints);
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE;
+	snprintf(service, sizeof service, "%d", port);
+	if (getaddrinfo(host, service, &hints, &res) != 0 || res == NULL) {
+		snprintf(why, size, "%s is not an address of this machine", host);
+		return false;
+	}
+	fd = socket(res->ai_family, SOCK_STREAM, 0);
+	if (fd >= 0) {
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+		ok = bind(fd, res->ai_addr, res->ai_addrlen) == 0;
+		if (!ok)
+			snprintf(why, size, "%s", errno == EADDRINUSE ?
+			    "the port is in use by another program" : strerror(errno));
+		close(fd);
+	}
+	freeaddrinfo(res);
+	return ok;
+}
+
 /* --add-staff CODE:ROLE[:NAME], the PIN read from stdin. */
 static int
 add_staff(struct server_config *c, const char *spec)
@@ -313,7 +349,7 @@ main(int argc, char **argv)
 		.secs_since_valid_hangup = 45,
 	};
 	char err[512], *port_file = NULL, *staff_spec = NULL;
-	struct store *wst, *ast;
+	struct store *wst = NULL, *ast = NULL;
 	struct menu menu;
 	int opt;
 
@@ -364,38 +400,38 @@ main(int argc, char **argv)
 		return add_staff(&s->cfg, staff_spec);
 
 	/* the database: the writer's connection creates and migrates it */
+	menu_init(&menu);
+	sessions_init(&s->sessions);
+	job_queue_init(&s->done);
+	metrics_init(&s->metrics);
 	wst = store_open(s->cfg.db_path, false,
 	    s->cfg.sync_full ? STORE_SYNC_FULL : STORE_SYNC_NORMAL, err, sizeof err);
 	if (wst == NULL) {
 		fprintf(stderr, "brigade-server: %s\n", err);
-		return 1;
+		goto fail;
 	}
 	if (s->cfg.demo && store_is_empty(wst) &&
 	    demo_fill(wst, s->cfg.pin_iterations) < 0) {
 		fprintf(stderr, "brigade-server: cannot fill the demo data: %s\n",
 		    store_errmsg(wst));
-		store_close(wst);
-		return 1;
+		goto fail;
 	}
 	if (store_menu_load(wst, &menu) < 0) {
 		fprintf(stderr, "brigade-server: cannot read the menu: %s\n", store_errmsg(wst));
-		store_close(wst);
-		return 1;
+		goto fail;
 	}
 	menu.tax_bp = s->cfg.tax_bp;
 	xstrlcpy(menu.currency, s->cfg.currency, sizeof menu.currency);
 	s->reader = store_open(s->cfg.db_path, true, STORE_SYNC_NORMAL, err, sizeof err);
-	ast = store_open(s->cfg.db_path, true, STORE_SYNC_NORMAL, err, sizeof err);
+	if (s->reader != NULL)
+		ast = store_open(s->cfg.db_path, true, STORE_SYNC_NORMAL, err, sizeof err);
 	if (s->reader == NULL || ast == NULL) {
 		fprintf(stderr, "brigade-server: %s\n", err);
-		return 1;
+		goto fail;
 	}
 	s->menu_json = render_menu(&menu);
-	sessions_init(&s->sessions);
 	store_sessions_each(s->reader, util_now_ms(), session_cached, s);
 	stream_init(&s->stream, store_max_seq(s->reader), 4096);
-	metrics_init(&s->metrics);
-	job_queue_init(&s->done);
 
 	struct writer_config wc = {
 		.tax_bp = s->cfg.tax_bp,
@@ -408,7 +444,7 @@ main(int argc, char **argv)
 	};
 
 	memset(&info, 0, sizeof info);
-	info.port = s->cfg.listen_port == 0 ? 0 : s->cfg.listen_port;
+	info.port = s->cfg.listen_port;
 	info.iface = s->cfg.listen_host;
 	info.protocols = server_protocols;
 	info.user = s;
@@ -426,17 +462,39 @@ main(int argc, char **argv)
 	lws_set_log_level(getenv("BRIGADE_LWS_LOG") ? atoi(getenv("BRIGADE_LWS_LOG")) :
 	    LLL_ERR, NULL);
 
+	if (s->cfg.tls_cert[0] != '\0' && (access(s->cfg.tls_cert, R_OK) != 0 ||
+	    access(s->cfg.tls_key, R_OK) != 0)) {
+		fprintf(stderr, "brigade-server: cannot read %s: %s\n",
+		    access(s->cfg.tls_cert, R_OK) != 0 ? s->cfg.tls_cert : s->cfg.tls_key,
+		    strerror(errno));
+		goto fail;
+	}
+	if (!listen_possible(s->cfg.listen_host, s->cfg.listen_port, err, sizeof err)) {
+		fprintf(stderr, "brigade-server: cannot listen on %s:%d: %s\n",
+		    s->cfg.listen_host, s->cfg.listen_port, err);
+		goto fail;
+	}
 	s->ctx = lws_create_context(&info);
 	if (s->ctx == NULL) {
-		fprintf(stderr, "brigade-server: cannot listen on %s:%d\n",
-		    s->cfg.listen_host, s->cfg.listen_port);
-		return 1;
+		fprintf(stderr, "brigade-server: cannot listen on %s:%d%s\n",
+		    s->cfg.listen_host, s->cfg.listen_port,
+		    s->cfg.tls_cert[0] ? " (or cannot load the certificate)" : "");
+		goto fail;
 	}
 	s->vhost = lws_get_vhost_by_name(s->ctx, "default");
 	int port = s->vhost != NULL ? lws_get_vhost_listen_port(s->vhost) : s->cfg.listen_port;
+	if (port_file != NULL) {
+		FILE *fp = fopen(port_file, "w");
+
+		if (fp == NULL || fprintf(fp, "%d\n", port) < 0 || fclose(fp) != 0) {
+			fprintf(stderr, "brigade-server: %s: %s\n", port_file, strerror(errno));
+			goto fail;
+		}
+	}
 
 	s->writer = writer_start(wst, &menu, &wc, jobs_done, s);
 	s->authw = authw_start(ast, s->writer, s->cfg.pin_iterations, jobs_done, s);
+	wst = ast = NULL;   /* the workers own them now */
 	menu_free(&menu);
 
 	signal_ctx = s->ctx;
@@ -445,14 +503,6 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	lws_sul_schedule(s->ctx, 0, &s->sul_housekeeping, housekeeping, 5 * LWS_US_PER_SEC);
 
-	if (port_file != NULL) {
-		FILE *fp = fopen(port_file, "w");
-
-		if (fp == NULL || fprintf(fp, "%d\n", port) < 0 || fclose(fp) != 0) {
-			fprintf(stderr, "brigade-server: %s: %s\n", port_file, strerror(errno));
-			return 1;
-		}
-	}
 	printf("brigade-server %s listening on %s://%s:%d (database %s)\n", VERSION,
 	    s->cfg.tls_cert[0] ? "https" : "http", s->cfg.listen_host, port,
 	    s->cfg.db_path);
@@ -485,4 +535,17 @@ main(int argc, char **argv)
 	free(s->pending);
 	store_close(s->reader);
 	return 0;
+
+fail:
+	if (s->ctx != NULL)
+		lws_context_destroy(s->ctx);
+	menu_free(&menu);
+	store_close(wst);
+	store_close(ast);
+	store_close(s->reader);
+	job_queue_destroy(&s->done);
+	stream_free(&s->stream);
+	sessions_free(&s->sessions);
+	free(s->menu_json);
+	return 1;
 }

@@ -58,6 +58,10 @@ class Config(unittest.TestCase):
         r = self.run_server("--tls-cert", "/nonexistent.pem")
         self.assertEqual(r.returncode, 2)
         self.assertIn("both", r.stderr)
+        r = self.run_server("--tls-cert", "/nonexistent.pem", "--tls-key", "/nonexistent.key",
+                            "--db", os.path.join(self.tmp, "t.db"), "--listen", "127.0.0.1:0")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("/nonexistent.pem", r.stderr)
         self.assertFalse(os.path.exists(os.path.join(self.tmp, "x.db")))
 
     def test_not_a_database(self):
