@@ -1,0 +1,503 @@
+/* ticket: lines, quantities, modifiers, service details, totals, tenders. */
+#include "ticket.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "utf8.h"
+#include "xalloc.h"
+
+static const char *const ticket_messages[TICKET_ERR_COUNT] = {
+	[TICKET_OK] = "",
+	[TICKET_EMPTY_ENTRY] = "Type an item's PLU, or / to search by name",
+	[TICKET_BAD_ENTRY] = "Not a PLU: type the item's code, 3*CODE for three",
+	[TICKET_UNKNOWN_ITEM] = "Unknown PLU: no item with that code on the menu",
+	[TICKET_UNAVAILABLE] = "86'd: that item is off the menu right now",
+	[TICKET_FULL] = "The ticket is full (100 lines)",
+	[TICKET_BAD_QTY] = "Quantity must be from 1 to 99",
+	[TICKET_NO_LINE] = "Select a line first (Up/Down)",
+	[TICKET_UNKNOWN_MODIFIER] = "That item does not offer this modifier",
+	[TICKET_TOO_MANY_MODS] = "At most 8 modifiers on a line",
+	[TICKET_TOO_LONG] = "Too long (or not valid text)",
+	[TICKET_BAD_AMOUNT] = "Not an amount: type it like 20 or 12.50",
+	[TICKET_NOTHING_DUE] = "Nothing is due: the ticket is paid",
+	[TICKET_CARD_OVER] = "A card pays at most what is due; only cash gives change",
+	[TICKET_TOO_MANY_TENDERS] = "At most 4 tenders on one order",
+	[TICKET_NO_ITEMS] = "The ticket is empty: add items first",
+	[TICKET_NEEDS_TABLE] = "Dine-in needs a table number (F4)",
+	[TICKET_NEEDS_ADDRESS] = "Delivery needs a phone and an address (F4)",
+	[TICKET_TOO_LARGE] = "The total is too large",
+};
+
+const char *
+ticket_err_message(enum ticket_err e)
+{
+	return (unsigned)e < TICKET_ERR_COUNT ? ticket_messages[e] : "?";
+}
+
+void
+ticket_init(struct ticket *t, enum service_type service, int tax_bp)
+{
+	memset(t, 0, sizeof *t);
+	t->source = SOURCE_POS;
+	t->service = service;
+	t->tax_bp = tax_bp;
+	t->sel = -1;
+}
+
+void
+ticket_clear(struct ticket *t, enum service_type service)
+{
+	ticket_init(t, service, t->tax_bp);
+}
+
+const struct menu_item *
+ticket_find_item(const struct menu *m, const char *sku)
+{
+	for (int i = 0; m != NULL && i < m->nitems; i++) {
+		if (strcasecmp(m->items[i].sku, sku) == 0)
+			return &m->items[i];
+	}
+	return NULL;
+}
+
+enum ticket_err
+ticket_parse_entry(const char *text, int *qty, char *sku, size_t skusize)
+{
+	const char *star = strchr(text, '*');
+	const char *code = text;
+
+	*qty = 0;
+	sku[0] = '\0';
+	while (*code == ' ')
+		code++;
+	if (*code == '\0')
+		return TICKET_EMPTY_ENTRY;
+	if (star != NULL) {
+		int n = 0;
+
+		if (star == code)
+			return TICKET_BAD_ENTRY;
+		for (const char *p = code; p < star; p++) {
+			if (!isdigit((unsigned char)*p))
+				return TICKET_BAD_ENTRY;
+			if (n <= QTY_MAX)
+				n = n * 10 + (*p - '0');
+		}
+		if (n < 1 || n > QTY_MAX)
+			return TICKET_BAD_QTY;
+		*qty = n;
+		code = star + 1;
+	}
+	size_t len = strlen(code);
+
+	while (len > 0 && code[len - 1] == ' ')
+		len--;
+	if (len >= skusize || len > SKU_MAX)
+		return TICKET_UNKNOWN_ITEM;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)code[i];
+
+		if (!isalnum(c) && c != '-' && c != '_')
+			return TICKET_BAD_ENTRY;
+	}
+	memcpy(sku, code, len);
+	sku[len] = '\0';
+	return TICKET_OK;
+}
+
+enum ticket_err
+ticket_add(struct ticket *t, const struct menu *m, const char *sku, int qty)
+{
+	const struct menu_item *it = ticket_find_item(m, sku);
+	struct ticket_line *l;
+
+	if (qty == 0)
+		qty = 1;
+	if (qty < 1 || qty > QTY_MAX)
+		return TICKET_BAD_QTY;
+	if (it == NULL)
+		return TICKET_UNKNOWN_ITEM;
+	if (!it->available)
+		return TICKET_UNAVAILABLE;
+	/* the same key pressed again: one line "2 x", as the kitchen reads it */
+	if (t->nlines > 0 && t->sel == t->nlines - 1) {
+		l = &t->lines[t->nlines - 1];
+		if (strcmp(l->sku, it->sku) == 0 && l->nmods == 0 && l->note[0] == '\0' &&
+		    l->qty + qty <= QTY_MAX) {
+			l->qty += qty;
+			return TICKET_OK;
+		}
+	}
+	if (t->nlines >= ITEMS_MAX)
+		return TICKET_FULL;
+	l = &t->lines[t->nlines];
+	memset(l, 0, sizeof *l);
+	xstrlcpy(l->sku, it->sku, sizeof l->sku);
+	xstrlcpy(l->name, it->name, sizeof l->name);
+	xstrlcpy(l->station, it->station, sizeof l->station);
+	l->price = it->price;
+	l->qty = qty;
+	t->sel = t->nlines++;
+	return TICKET_OK;
+}
+
+enum ticket_err
+ticket_enter(struct ticket *t, const struct menu *m, const char *text)
+{
+	char sku[SKU_MAX + 2];
+	int qty;
+	enum ticket_err e = ticket_parse_entry(text, &qty, sku, sizeof sku);
+
+	if (e != TICKET_OK)
+		return e;
+	if (sku[0] == '\0')
+		return ticket_set_qty(t, qty);
+	return ticket_add(t, m, sku, qty);
+}
+
+static struct ticket_line *
+selected(struct ticket *t)
+{
+	if (t->sel < 0 || t->sel >= t->nlines)
+		return NULL;
+	return &t->lines[t->sel];
+}
+
+void
+ticket_select(struct ticket *t, int delta)
+{
+	if (t->nlines == 0) {
+		t->sel = -1;
+		return;
+	}
+	t->sel += delta;
+	if (t->sel < 0)
+		t->sel = 0;
+	if (t->sel >= t->nlines)
+		t->sel = t->nlines - 1;
+}
+
+enum ticket_err
+ticket_set_qty(struct ticket *t, int qty)
+{
+	struct ticket_line *l = selected(t);
+
+	if (l == NULL)
+		return TICKET_NO_LINE;
+	if (qty < 1 || qty > QTY_MAX)
+		return TICKET_BAD_QTY;
+	l->qty = qty;
+	return TICKET_OK;
+}
+
+enum ticket_err
+ticket_bump_qty(struct ticket *t, int delta)
+{
+	struct ticket_line *l = selected(t);
+
+	if (l == NULL)
+		return TICKET_NO_LINE;
+	return ticket_set_qty(t, l->qty + delta);
+}
+
+enum ticket_err
+ticket_delete(struct ticket *t)
+{
+	if (selected(t) == NULL)
+		return TICKET_NO_LINE;
+	memmove(&t->lines[t->sel], &t->lines[t->sel + 1],
+	    (size_t)(t->nlines - t->sel - 1) * sizeof t->lines[0]);
+	t->nlines--;
+	if (t->sel >= t->nlines)
+		t->sel = t->nlines - 1;
+	return TICKET_OK;
+}
+
+bool
+ticket_has_mod(const struct ticket_line *l, const char *code)
+{
+	for (int i = 0; i < l->nmods; i++) {
+		if (strcmp(l->mods[i].code, code) == 0)
+			return true;
+	}
+	return false;
+}
+
+enum ticket_err
+ticket_toggle_mod(struct ticket *t, const struct menu *m, const char *code)
+{
+	struct ticket_line *l = selected(t);
+	const struct menu_item *it;
+	const struct modifier *mod;
+
+	if (l == NULL)
+		return TICKET_NO_LINE;
+	for (int i = 0; i < l->nmods; i++) {
+		if (strcmp(l->mods[i].code, code) == 0) {
+			memmove(&l->mods[i], &l->mods[i + 1],
+			    (size_t)(l->nmods - i - 1) * sizeof l->mods[0]);
+			l->nmods--;
+			return TICKET_OK;
+		}
+	}
+	it = ticket_find_item(m, l->sku);
+	mod = it != NULL ? menu_item_modifier(it, code) : NULL;
+	if (mod == NULL)
+		return TICKET_UNKNOWN_MODIFIER;
+	if (l->nmods >= MODS_MAX)
+		return TICKET_TOO_MANY_MODS;
+	l->mods[l->nmods++] = *mod;
+	return TICKET_OK;
+}
+
+/* Text a person typed for a field of at most max bytes. */
+static bool
+text_ok(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+
+	return n <= max && utf8_valid(s, n, true);
+}
+
+enum ticket_err
+ticket_set_note(struct ticket *t, const char *note)
+{
+	struct ticket_line *l = selected(t);
+
+	if (l == NULL)
+		return TICKET_NO_LINE;
+	if (!text_ok(note, NOTE_MAX))
+		return TICKET_TOO_LONG;
+	xstrlcpy(l->note, note, sizeof l->note);
+	return TICKET_OK;
+}
+
+void
+ticket_cycle_service(struct ticket *t)
+{
+	t->service = (enum service_type)((t->service + 1) % SERVICE_COUNT);
+	/* a link is to an order of the same service type only */
+	t->linked_to = 0;
+	t->linked_number = 0;
+}
+
+void
+ticket_toggle_source(struct ticket *t)
+{
+	t->source = t->source == SOURCE_PHONE ? SOURCE_POS : SOURCE_PHONE;
+}
+
+enum ticket_err
+ticket_set_table(struct ticket *t, const char *table)
+{
+	if (!text_ok(table, TABLE_MAX))
+		return TICKET_TOO_LONG;
+	xstrlcpy(t->table, table, sizeof t->table);
+	return TICKET_OK;
+}
+
+enum ticket_err
+ticket_set_customer(struct ticket *t, const char *name, const char *phone,
+    const char *address)
+{
+	if (!text_ok(name, NAME_MAX_) || !text_ok(phone, PHONE_MAX) ||
+	    !text_ok(address, ADDRESS_MAX))
+		return TICKET_TOO_LONG;
+	xstrlcpy(t->customer.name, name, sizeof t->customer.name);
+	xstrlcpy(t->customer.phone, phone, sizeof t->customer.phone);
+	xstrlcpy(t->customer.address, address, sizeof t->customer.address);
+	return TICKET_OK;
+}
+
+void
+ticket_link(struct ticket *t, int64_t id, int number)
+{
+	t->linked_to = id > 0 ? id : 0;
+	t->linked_number = id > 0 ? number : 0;
+}
+
+money_t
+ticket_line_total(const struct ticket_line *l)
+{
+	money_t unit = l->price, total;
+
+	for (int i = 0; i < l->nmods; i++)
+		unit += l->mods[i].price;
+	if (money_mul(unit, l->qty, &total) < 0)
+		return MONEY_MAX + 1;
+	return total;
+}
+
+int
+ticket_totals(const struct ticket *t, struct ticket_totals *out)
+{
+	memset(out, 0, sizeof *out);
+	for (int i = 0; i < t->nlines; i++) {
+		if (money_add(out->subtotal, ticket_line_total(&t->lines[i]),
+		    &out->subtotal) < 0)
+			return -1;
+	}
+	if (out->subtotal < 0 || out->subtotal > MONEY_MAX)
+		return -1;
+	out->tax = money_tax(out->subtotal, t->tax_bp);
+	if (money_add(out->subtotal, out->tax, &out->total) < 0)
+		return -1;
+	for (int i = 0; i < t->npayments; i++) {
+		const struct payment *p = &t->payments[i];
+
+		out->paid += p->amount;
+		if (p->tender == TENDER_CASH)
+			out->cash += p->amount;
+		else
+			out->card += p->amount;
+	}
+	out->due = out->paid < out->total ? out->total - out->paid : 0;
+	out->change = out->paid > out->total ? out->paid - out->total : 0;
+	return 0;
+}
+
+static enum ticket_err
+pay(struct ticket *t, enum tender_type tender, money_t amount,
+    const struct card_info *card)
+{
+	struct ticket_totals tt;
+	struct payment *p;
+
+	if (amount <= 0 || amount > MONEY_MAX)
+		return TICKET_BAD_AMOUNT;
+	if (t->nlines == 0)
+		return TICKET_NO_ITEMS;
+	if (ticket_totals(t, &tt) < 0)
+		return TICKET_TOO_LARGE;
+	if (tt.due == 0)
+		return TICKET_NOTHING_DUE;
+	if (tender == TENDER_CARD && amount > tt.due)
+		return TICKET_CARD_OVER;
+	if (tt.paid + amount > MONEY_MAX)
+		return TICKET_BAD_AMOUNT;
+	if (t->npayments >= PAYMENTS_MAX)
+		return TICKET_TOO_MANY_TENDERS;
+	p = &t->payments[t->npayments++];
+	memset(p, 0, sizeof *p);
+	p->tender = tender;
+	p->amount = amount;
+	if (card != NULL) {
+		xstrlcpy(p->card.brand, card->brand, sizeof p->card.brand);
+		xstrlcpy(p->card.last4, card->last4, sizeof p->card.last4);
+	}
+	return TICKET_OK;
+}
+
+enum ticket_err
+ticket_pay_cash(struct ticket *t, money_t amount)
+{
+	return pay(t, TENDER_CASH, amount, NULL);
+}
+
+enum ticket_err
+ticket_pay_card(struct ticket *t, money_t amount, const struct card_info *card)
+{
+	return pay(t, TENDER_CARD, amount, card);
+}
+
+enum ticket_err
+ticket_unpay(struct ticket *t)
+{
+	if (t->npayments == 0)
+		return TICKET_NOTHING_DUE;
+	t->npayments--;
+	memset(&t->payments[t->npayments], 0, sizeof t->payments[0]);
+	return TICKET_OK;
+}
+
+bool
+ticket_paid(const struct ticket *t)
+{
+	struct ticket_totals tt;
+
+	return t->nlines > 0 && ticket_totals(t, &tt) == 0 && tt.paid >= tt.total;
+}
+
+int
+ticket_cash_suggestions(money_t due, money_t *out, int max)
+{
+	static const money_t steps[] = { 100, 500, 1000, 2000, 5000, 10000 };
+	int n = 0;
+
+	if (due <= 0)
+		return 0;
+	for (size_t i = 0; i < sizeof steps / sizeof steps[0] && n < max; i++) {
+		money_t v = (due + steps[i] - 1) / steps[i] * steps[i];
+
+		if (v <= due)
+			v += steps[i];
+		if (v > MONEY_MAX || (n > 0 && v <= out[n - 1]))
+			continue;
+		out[n++] = v;
+	}
+	return n;
+}
+
+enum ticket_err
+ticket_check(const struct ticket *t)
+{
+	struct ticket_totals tt;
+
+	if (t->nlines == 0)
+		return TICKET_NO_ITEMS;
+	if (ticket_totals(t, &tt) < 0)
+		return TICKET_TOO_LARGE;
+	if (t->service == SERVICE_DINE_IN && t->table[0] == '\0')
+		return TICKET_NEEDS_TABLE;
+	if (t->service == SERVICE_DELIVERY &&
+	    (t->customer.phone[0] == '\0' || t->customer.address[0] == '\0'))
+		return TICKET_NEEDS_ADDRESS;
+	return TICKET_OK;
+}
+
+void
+ticket_to_order(const struct ticket *t, struct order *o)
+{
+	struct ticket_totals tt;
+
+	order_init(o);
+	o->source = t->source;
+	o->service = t->service;
+	o->status = lifecycle_initial_status(t->source);
+	/* only what belongs to the service goes out */
+	if (t->service == SERVICE_DINE_IN)
+		xstrlcpy(o->table, t->table, sizeof o->table);
+	xstrlcpy(o->customer.name, t->customer.name, sizeof o->customer.name);
+	if (t->service == SERVICE_DELIVERY) {
+		xstrlcpy(o->customer.phone, t->customer.phone, sizeof o->customer.phone);
+		xstrlcpy(o->customer.address, t->customer.address,
+		    sizeof o->customer.address);
+	}
+	o->linked_to = t->linked_to;
+	for (int i = 0; i < t->nlines; i++) {
+		const struct ticket_line *l = &t->lines[i];
+		struct order_item *it = order_add_item(o);
+
+		xstrlcpy(it->sku, l->sku, sizeof it->sku);
+		xstrlcpy(it->name, l->name, sizeof it->name);
+		xstrlcpy(it->station, l->station, sizeof it->station);
+		it->qty = l->qty;
+		it->nmods = l->nmods;
+		memcpy(it->mods, l->mods, sizeof it->mods);
+		xstrlcpy(it->note, l->note, sizeof it->note);
+		it->line_total = ticket_line_total(l);
+		it->unit_price = l->qty > 0 ? it->line_total / l->qty : 0;
+	}
+	o->npayments = t->npayments;
+	memcpy(o->payments, t->payments, sizeof o->payments);
+	if (ticket_totals(t, &tt) == 0) {
+		o->subtotal = tt.subtotal;
+		o->tax = tt.tax;
+		o->total = tt.total;
+		o->paid = tt.paid;
+		o->change = tt.change;
+	}
+}

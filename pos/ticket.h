@@ -1,0 +1,140 @@
+/* ticket: the order being rung up at the till. A pure model: lines taken
+ * from the menu, quantities, modifiers, notes, the service details, running
+ * totals from menu prices and the menu's tax rate, and the tenders that pay
+ * it. No I/O and no curses; the screens call it and draw what it holds. */
+#ifndef BRIGADE_POS_TICKET_H
+#define BRIGADE_POS_TICKET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "order.h"
+
+enum ticket_err {
+	TICKET_OK,
+	TICKET_EMPTY_ENTRY,          /* nothing typed */
+	TICKET_BAD_ENTRY,            /* not "SKU", "N*SKU" or "N*" */
+	TICKET_UNKNOWN_ITEM,         /* no such sku on the menu */
+	TICKET_UNAVAILABLE,          /* the item is 86'd */
+	TICKET_FULL,                 /* ITEMS_MAX lines already */
+	TICKET_BAD_QTY,              /* outside 1..QTY_MAX */
+	TICKET_NO_LINE,              /* no line is selected */
+	TICKET_UNKNOWN_MODIFIER,     /* the item does not offer it */
+	TICKET_TOO_MANY_MODS,
+	TICKET_TOO_LONG,             /* a note, table, name... over its limit */
+	TICKET_BAD_AMOUNT,           /* zero, negative or beyond MONEY_MAX */
+	TICKET_NOTHING_DUE,          /* already paid in full */
+	TICKET_CARD_OVER,            /* a card for more than is due */
+	TICKET_TOO_MANY_TENDERS,     /* PAYMENTS_MAX tenders already */
+	TICKET_NO_ITEMS,             /* the ticket is empty */
+	TICKET_NEEDS_TABLE,          /* dine-in without a table */
+	TICKET_NEEDS_ADDRESS,        /* delivery without phone and address */
+	TICKET_TOO_LARGE,            /* totals beyond MONEY_MAX */
+	TICKET_ERR_COUNT
+};
+
+/* A sentence for the person at the till. */
+const char *ticket_err_message(enum ticket_err e);
+
+struct ticket_line {
+	char sku[SKU_MAX + 1];
+	char name[NAME_MAX_ + 1];
+	char station[STATION_MAX + 1];
+	money_t price;               /* the item's menu price, without modifiers */
+	int qty;
+	int nmods;
+	struct modifier mods[MODS_MAX];
+	char note[NOTE_MAX + 1];
+};
+
+struct ticket {
+	enum order_source source;    /* SOURCE_POS (walk-in) or SOURCE_PHONE */
+	enum service_type service;
+	char table[TABLE_MAX + 1];   /* DINE_IN */
+	struct customer customer;    /* PICKUP name; DELIVERY phone and address */
+	int64_t linked_to;           /* id of an open order of the same service */
+	int linked_number;           /* its short number, for the screen */
+	int tax_bp;                  /* from the menu */
+	int nlines;
+	int sel;                     /* selected line, -1 when none */
+	struct ticket_line lines[ITEMS_MAX];
+	int npayments;
+	struct payment payments[PAYMENTS_MAX];
+};
+
+/* What the ticket adds up to, from menu prices (the server's pricing is
+ * authoritative once the order is sent). */
+struct ticket_totals {
+	money_t subtotal, tax, total;
+	money_t paid;                /* every tender */
+	money_t cash, card;
+	money_t due;                 /* total - paid, never below 0 */
+	money_t change;              /* paid - total when cash covers more */
+};
+
+/* An empty walk-in ticket for service (the till's default). */
+void ticket_init(struct ticket *t, enum service_type service, int tax_bp);
+/* Start over, keeping the till's default service and the tax rate. */
+void ticket_clear(struct ticket *t, enum service_type service);
+
+/* The sku of menu item matching text, ignoring case; NULL when none. */
+const struct menu_item *ticket_find_item(const struct menu *m, const char *sku);
+
+/* Split an entry "3*B1" into qty 3 and sku "B1"; "B1" is qty 0 (not given)
+ * and "3*" is qty 3 with an empty sku. */
+enum ticket_err ticket_parse_entry(const char *text, int *qty, char *sku,
+    size_t skusize);
+
+/* Add qty (1 when 0) of menu item sku; a repeat of the line just added
+ * (same item, no modifiers or note) raises its quantity instead. The new
+ * or raised line becomes the selected one. */
+enum ticket_err ticket_add(struct ticket *t, const struct menu *m,
+    const char *sku, int qty);
+/* What the PLU field does on Enter: "B1" and "3*B1" add, "3*" sets the
+ * selected line's quantity. */
+enum ticket_err ticket_enter(struct ticket *t, const struct menu *m,
+    const char *text);
+
+void ticket_select(struct ticket *t, int delta);
+enum ticket_err ticket_set_qty(struct ticket *t, int qty);
+enum ticket_err ticket_bump_qty(struct ticket *t, int delta);
+enum ticket_err ticket_delete(struct ticket *t);
+/* Add the modifier if the selected line lacks it, else take it off. */
+enum ticket_err ticket_toggle_mod(struct ticket *t, const struct menu *m,
+    const char *code);
+bool ticket_has_mod(const struct ticket_line *l, const char *code);
+enum ticket_err ticket_set_note(struct ticket *t, const char *note);
+
+/* Service details. */
+void ticket_cycle_service(struct ticket *t);
+void ticket_toggle_source(struct ticket *t);
+enum ticket_err ticket_set_table(struct ticket *t, const char *table);
+enum ticket_err ticket_set_customer(struct ticket *t, const char *name,
+    const char *phone, const char *address);
+void ticket_link(struct ticket *t, int64_t id, int number);
+
+/* Running totals; -1 when they leave MONEY_MAX (TICKET_TOO_LARGE). */
+int ticket_totals(const struct ticket *t, struct ticket_totals *out);
+money_t ticket_line_total(const struct ticket_line *l);
+
+/* Tenders. Cash may exceed what is due (change); a card may not. */
+enum ticket_err ticket_pay_cash(struct ticket *t, money_t amount);
+enum ticket_err ticket_pay_card(struct ticket *t, money_t amount,
+    const struct card_info *card);
+/* Take the last tender back off. */
+enum ticket_err ticket_unpay(struct ticket *t);
+bool ticket_paid(const struct ticket *t);
+/* Cash amounts a customer is likely to hand over for due: the next whole
+ * unit, then the next 5, 10, 20, 50 and 100, each above due and distinct,
+ * at most max of them; returns the count. */
+int ticket_cash_suggestions(money_t due, money_t *out, int max);
+
+/* Whether the ticket can go to tender: items, and the service's details. */
+enum ticket_err ticket_check(const struct ticket *t);
+
+/* The order the ticket describes, priced from the menu, for the request
+ * (order_request_to_json) and for printing before the server answers. */
+void ticket_to_order(const struct ticket *t, struct order *o);
+
+#endif

@@ -1,0 +1,5 @@
+# Unit tests of brigade-pos's models: ticket, catalog, dispatch, sales.
+if(TARGET brigade-pos-core)
+  brigade_unit_test(test_pos_ticket SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_pos_ticket.c
+    LIBS brigade-pos-core)
+endif()
