@@ -61,6 +61,11 @@ static const char usage_text[] =
     "                               print stream events as JSON lines until stopped\n"
     "                               (or N events); without --after, live ones only;\n"
     "                               connection changes are reported on stderr\n"
+    "  print --printer URI [--profile ID] [--name SHOP] [--station S]\n"
+    "        test | receipt ID | kitchen ID | label ID\n"
+    "                               print straight to a printer (URI as in\n"
+    "                               docs/printers.md: usb://, cups://, tcp://, file://)\n"
+    "  printer status URI           what the printer says: online, paper, cover\n"
     "\n"
     "Exit status:\n"
     "  0  done, or queued to be sent later (queued is not an error)\n"
@@ -71,7 +76,8 @@ static const char usage_text[] =
     "  4  the outbox file cannot be used (damaged, read-only, not an outbox)\n"
     "  5  login failed (staff code or PIN)\n"
     "  6  replay: nothing is pending but entries need attention\n"
-    "  7  replay: stopped (signal or --timeout) with entries still pending\n";
+    "  7  replay: stopped (signal or --timeout) with entries still pending\n"
+    "  8  the printer cannot be used (missing, busy, no access, out of paper)\n";
 
 static struct client_cfg cfg;
 static struct clock server_clock;
@@ -681,6 +687,18 @@ cmd_tail(int argc, char **argv)
 	return brigadectl_tail(argc, argv, &cfg, &server_clock);
 }
 
+static int
+cmd_print(int argc, char **argv)
+{
+	return brigadectl_print(argc, argv, &cfg, &server_clock);
+}
+
+static int
+cmd_printer(int argc, char **argv)
+{
+	return brigadectl_printer(argc, argv);
+}
+
 static const struct command {
 	const char *name;
 	int (*fn)(int argc, char **argv);
@@ -695,6 +713,8 @@ static const struct command {
 	{ "dismiss", cmd_dismiss },
 	{ "replay", cmd_replay },
 	{ "tail", cmd_tail },
+	{ "print", cmd_print },
+	{ "printer", cmd_printer },
 };
 
 int

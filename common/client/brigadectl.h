@@ -17,10 +17,17 @@ enum {
 	EXIT_AUTH = 5,               /* login failed */
 	EXIT_ATTENTION = 6,          /* replay: entries need attention */
 	EXIT_PENDING = 7,            /* replay: stopped with entries pending */
+	EXIT_PRINTER = 8,            /* the printer cannot be used */
 };
 
 /* brigadectl tail [--after SEQ] [--count N]: stream events as JSON lines. */
 int brigadectl_tail(int argc, char **argv, const struct client_cfg *cfg,
     struct clock *clk);
+
+/* brigadectl print --printer URI test|receipt ID|kitchen ID|label ID and
+ * brigadectl printer status URI (brigadectl_print.c). */
+int brigadectl_print(int argc, char **argv, const struct client_cfg *cfg,
+    struct clock *clk);
+int brigadectl_printer(int argc, char **argv);
 
 #endif

@@ -7,3 +7,8 @@ foreach(t lifecycle rejections idempotency stream auth durability config reports
   set_tests_properties(server_${t} PROPERTIES LABELS integration TIMEOUT 300
     ENVIRONMENT "BRIGADE_BIN=${CMAKE_BINARY_DIR}/bin")
 endforeach()
+
+add_test(NAME brigadectl_print
+  COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/test_brigadectl_print.py -v)
+set_tests_properties(brigadectl_print PROPERTIES LABELS integration TIMEOUT 300
+  ENVIRONMENT "BRIGADE_BIN=${CMAKE_BINARY_DIR}/bin")
