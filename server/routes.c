@@ -78,6 +78,52 @@ new_job(struct pss *p, enum job_kind kind)
 	return j;
 }
 
+/* Decodes a request body into a job; -1 with err filled refuses it. */
+typedef int (*job_decoder)(struct pss *p, const cJSON *body, struct job *j,
+    struct codec_error *err);
+
+/* The common path of every change: parse the body, decode it into a job of
+ * kind (for order id when nonzero), answer a refusal, or hand the job to a
+ * worker (the auth worker when a PIN must be hashed or checked). PINs in
+ * the body are wiped whatever happens. */
+static void
+submit_body(struct server *s, struct lws *wsi, struct pss *p, enum job_kind kind,
+    int64_t order_id, job_decoder decode)
+{
+	struct codec_error err;
+	struct job *j;
+	cJSON *body, *pin;
+	int rc;
+
+	if ((body = body_json(s, wsi, p)) == NULL)
+		return;
+	j = new_job(p, kind);
+	j->order_id = order_id;
+	rc = decode(p, body, j, &err);
+	pin = cJSON_GetObjectItemCaseSensitive(body, "pin");
+	if (pin != NULL && cJSON_IsString(pin))
+		explicit_bzero(pin->valuestring, strlen(pin->valuestring));
+	if (kind == JOB_LOGIN || kind == JOB_STAFF_CREATE || kind == JOB_STAFF_PATCH)
+		explicit_bzero(p->body.data, p->body.len);
+	cJSON_Delete(body);
+	if (rc < 0) {
+		job_free(j);
+		codec_fail(s, wsi, p, &err);
+		return;
+	}
+	http_submit(s, wsi, p, j, kind == JOB_LOGIN || (j->mask & STAFF_PATCH_PIN) != 0);
+}
+
+/* The order id in the path, or a 404 (answered) and false. */
+static bool
+order_id_arg(struct server *s, struct lws *wsi, struct pss *p, int64_t *id)
+{
+	if (path_id(p->arg[0], id))
+		return true;
+	http_error(s, wsi, p, 404, "not_found", NULL, "no such order");
+	return false;
+}
+
 /* ---- health, metrics, auth ------------------------------------------- */
 
 static void
@@ -133,41 +179,28 @@ static const struct codec_str_spec spec_pin = { 4, 12, false, true };
 static const struct codec_str_spec spec_terminal = { 1, TERMINAL_MAX, false, false };
 static const struct codec_str_spec spec_person = { 1, NAME_MAX_, false, false };
 
+static int
+decode_login(struct pss *p, const cJSON *body, struct job *j,
+    struct codec_error *err)
+{
+	static const char *const keys[] = { "staff", "pin", "terminal", NULL };
+
+	xstrlcpy(j->terminal, "unknown", sizeof j->terminal);
+	if (codec_only_keys(body, NULL, keys, err) < 0 ||
+	    codec_get_str(body, "staff", NULL, &spec_staff_code, true, j->staff.code,
+	    sizeof j->staff.code, NULL, err) < 0 ||
+	    codec_get_str(body, "pin", NULL, &spec_pin, true, j->pin, sizeof j->pin,
+	    NULL, err) < 0 ||
+	    codec_get_str(body, "terminal", NULL, &spec_terminal, false, j->terminal,
+	    sizeof j->terminal, NULL, err) < 0)
+		return -1;
+	return 0;
+}
+
 static void
 h_login(struct server *s, struct lws *wsi, struct pss *p)
 {
-	static const char *const keys[] = { "staff", "pin", "terminal", NULL };
-	struct codec_error err;
-	struct job *j;
-	cJSON *body = body_json(s, wsi, p);
-
-	if (body == NULL)
-		return;
-	j = new_job(p, JOB_LOGIN);
-	xstrlcpy(j->terminal, "unknown", sizeof j->terminal);
-	if (codec_only_keys(body, NULL, keys, &err) < 0 ||
-	    codec_get_str(body, "staff", NULL, &spec_staff_code, true, j->staff.code,
-	    sizeof j->staff.code, NULL, &err) < 0 ||
-	    codec_get_str(body, "pin", NULL, &spec_pin, true, j->pin, sizeof j->pin,
-	    NULL, &err) < 0 ||
-	    codec_get_str(body, "terminal", NULL, &spec_terminal, false, j->terminal,
-	    sizeof j->terminal, NULL, &err) < 0) {
-		/* never echo a PIN back, not even a malformed one */
-		cJSON *pin = cJSON_GetObjectItemCaseSensitive(body, "pin");
-
-		if (pin != NULL && cJSON_IsString(pin))
-			explicit_bzero(pin->valuestring, strlen(pin->valuestring));
-		explicit_bzero(p->body.data, p->body.len);
-		cJSON_Delete(body);
-		job_free(j);
-		codec_fail(s, wsi, p, &err);
-		return;
-	}
-	cJSON *pin = cJSON_GetObjectItemCaseSensitive(body, "pin");
-	explicit_bzero(pin->valuestring, strlen(pin->valuestring));
-	explicit_bzero(p->body.data, p->body.len);
-	cJSON_Delete(body);
-	http_submit(s, wsi, p, j, true);
+	submit_body(s, wsi, p, JOB_LOGIN, 0, decode_login);
 }
 
 static void
@@ -209,68 +242,53 @@ h_menu(struct server *s, struct lws *wsi, struct pss *p)
 	http_respond_json(s, wsi, p, 200, s->menu_json);
 }
 
+static int
+decode_menu_patch(struct pss *p, const cJSON *body, struct job *j,
+    struct codec_error *err)
+{
+	static const char *const keys[] = { "available", NULL };
+
+	xstrlcpy(j->sku, p->arg[0], sizeof j->sku);
+	return codec_only_keys(body, NULL, keys, err) < 0 ||
+	    codec_get_bool(body, "available", NULL, true, &j->available, NULL, err) < 0 ?
+	    -1 : 0;
+}
+
 static void
 h_menu_patch(struct server *s, struct lws *wsi, struct pss *p)
 {
-	static const char *const keys[] = { "available", NULL };
-	static const struct codec_str_spec spec_sku = { 1, SKU_MAX, true, false };
-	struct codec_error err;
-	struct job *j;
-	cJSON *body, *wrap;
+	/* a sku too long or with odd characters cannot be on the menu */
+	bool plausible = strlen(p->arg[0]) <= SKU_MAX;
 
-	/* the sku comes from the path: check it like any other field */
-	wrap = cJSON_CreateObject();
-	cJSON_AddStringToObject(wrap, "sku", p->arg[0]);
-	j = new_job(p, JOB_MENU_PATCH);
-	int rc = codec_get_str(wrap, "sku", NULL, &spec_sku, true, j->sku, sizeof j->sku,
-	    NULL, &err);
-	cJSON_Delete(wrap);
-	if (rc < 0) {
-		job_free(j);
+	for (const char *c = p->arg[0]; plausible && *c != '\0'; c++)
+		plausible = (*c >= '0' && *c <= '9') || (*c >= 'a' && *c <= 'z') ||
+		    (*c >= 'A' && *c <= 'Z') || *c == '_' || *c == '-';
+	if (!plausible) {
 		http_error(s, wsi, p, 404, "unknown_item", "sku", "no item with that sku on the menu");
 		return;
 	}
-	if ((body = body_json(s, wsi, p)) == NULL) {
-		job_free(j);
-		return;
-	}
-	if (codec_only_keys(body, NULL, keys, &err) < 0 ||
-	    codec_get_bool(body, "available", NULL, true, &j->available, NULL, &err) < 0) {
-		cJSON_Delete(body);
-		job_free(j);
-		codec_fail(s, wsi, p, &err);
-		return;
-	}
-	cJSON_Delete(body);
-	http_submit(s, wsi, p, j, false);
+	submit_body(s, wsi, p, JOB_MENU_PATCH, 0, decode_menu_patch);
 }
 
 /* ---- orders ---------------------------------------------------------- */
 
+static int
+decode_order(struct pss *p, const cJSON *body, struct job *j,
+    struct codec_error *err)
+{
+	order_free(&j->order);
+	return order_request_from_json(body, &j->order, err);
+}
+
 static void
 h_orders_create(struct server *s, struct lws *wsi, struct pss *p)
 {
-	struct codec_error err;
-	struct job *j;
-	cJSON *body;
-
 	if (p->idem_key[0] == '\0') {
 		http_error(s, wsi, p, 400, "idempotency_key_required", "Idempotency-Key",
 		    "creating an order needs an Idempotency-Key header (a UUID made when the order was taken)");
 		return;
 	}
-	if ((body = body_json(s, wsi, p)) == NULL)
-		return;
-	j = new_job(p, JOB_ORDER_CREATE);
-	order_free(&j->order);
-	if (order_request_from_json(body, &j->order, &err) < 0) {
-		cJSON_Delete(body);
-		job_free(j);
-		codec_fail(s, wsi, p, &err);
-		return;
-	}
-	cJSON_Delete(body);
-	http_submit(s, wsi, p, j, false);
+	submit_body(s, wsi, p, JOB_ORDER_CREATE, 0, decode_order);
 }
 
 static void
@@ -337,7 +355,9 @@ h_order_get(struct server *s, struct lws *wsi, struct pss *p)
 	int64_t id;
 	char *doc;
 
-	if (!path_id(p->arg[0], &id) || (doc = store_order_doc(s->reader, id)) == NULL) {
+	if (!order_id_arg(s, wsi, p, &id))
+		return;
+	if ((doc = store_order_doc(s->reader, id)) == NULL) {
 		http_error(s, wsi, p, 404, "not_found", NULL, "no such order");
 		return;
 	}
@@ -362,103 +382,79 @@ h_order_get(struct server *s, struct lws *wsi, struct pss *p)
 	free(doc);
 }
 
+static int
+decode_order_patch(struct pss *p, const cJSON *body, struct job *j,
+    struct codec_error *err)
+{
+	return order_patch_from_json(body, &j->order, &j->mask, err);
+}
+
 static void
 h_order_patch(struct server *s, struct lws *wsi, struct pss *p)
 {
-	struct codec_error err;
-	struct job *j;
-	cJSON *body;
 	int64_t id;
 
-	if (!path_id(p->arg[0], &id)) {
-		http_error(s, wsi, p, 404, "not_found", NULL, "no such order");
-		return;
-	}
-	if ((body = body_json(s, wsi, p)) == NULL)
-		return;
-	j = new_job(p, JOB_ORDER_PATCH);
-	j->order_id = id;
-	if (order_patch_from_json(body, &j->order, &j->mask, &err) < 0) {
-		cJSON_Delete(body);
-		job_free(j);
-		codec_fail(s, wsi, p, &err);
-		return;
-	}
-	cJSON_Delete(body);
-	http_submit(s, wsi, p, j, false);
+	if (order_id_arg(s, wsi, p, &id))
+		submit_body(s, wsi, p, JOB_ORDER_PATCH, id, decode_order_patch);
+}
+
+static int
+decode_action(struct pss *p, const cJSON *body, struct job *j,
+    struct codec_error *err)
+{
+	static const char *const keys[] = { "action", "expected_version", "reason",
+	    "payments", NULL };
+	static const struct codec_str_spec spec_reason = { 0, REASON_MAX, false, false };
+	int64_t version = -1;
+
+	if (codec_only_keys(body, NULL, keys, err) < 0 ||
+	    codec_get_enum(body, "action", NULL, action_parse, true, &j->action, NULL, err) < 0 ||
+	    codec_get_int(body, "expected_version", NULL, 1, INT32_MAX, false, &version,
+	    NULL, err) < 0 ||
+	    codec_get_str(body, "reason", NULL, &spec_reason, false, j->reason,
+	    sizeof j->reason, NULL, err) < 0 ||
+	    order_payments_from_json(body, &j->order, err) < 0)
+		return -1;
+	j->expected_version = (int)version;
+	j->npay = j->order.npayments;
+	memcpy(j->pay, j->order.payments, sizeof j->pay);
+	return 0;
 }
 
 static void
 h_order_action(struct server *s, struct lws *wsi, struct pss *p)
 {
-	static const char *const keys[] = { "action", "expected_version", "reason",
-	    "payments", NULL };
-	static const struct codec_str_spec spec_reason = { 0, REASON_MAX, false, false };
-	struct codec_error err;
-	struct job *j;
-	cJSON *body;
-	int64_t id, version = -1;
-	int action = 0;
+	int64_t id;
 
-	if (!path_id(p->arg[0], &id)) {
-		http_error(s, wsi, p, 404, "not_found", NULL, "no such order");
-		return;
-	}
-	if ((body = body_json(s, wsi, p)) == NULL)
-		return;
-	j = new_job(p, JOB_ORDER_ACTION);
-	j->order_id = id;
-	if (codec_only_keys(body, NULL, keys, &err) < 0 ||
-	    codec_get_enum(body, "action", NULL, action_parse, true, &action, NULL, &err) < 0 ||
+	if (order_id_arg(s, wsi, p, &id))
+		submit_body(s, wsi, p, JOB_ORDER_ACTION, id, decode_action);
+}
+
+static int
+decode_items_done(struct pss *p, const cJSON *body, struct job *j,
+    struct codec_error *err)
+{
+	static const char *const keys[] = { "station", "expected_version", NULL };
+	static const struct codec_str_spec spec_station = { 1, STATION_MAX, true, false };
+	int64_t version = -1;
+
+	if (codec_only_keys(body, NULL, keys, err) < 0 ||
+	    codec_get_str(body, "station", NULL, &spec_station, true, j->station,
+	    sizeof j->station, NULL, err) < 0 ||
 	    codec_get_int(body, "expected_version", NULL, 1, INT32_MAX, false, &version,
-	    NULL, &err) < 0 ||
-	    codec_get_str(body, "reason", NULL, &spec_reason, false, j->reason,
-	    sizeof j->reason, NULL, &err) < 0 ||
-	    order_payments_from_json(body, &j->order, &err) < 0) {
-		cJSON_Delete(body);
-		job_free(j);
-		codec_fail(s, wsi, p, &err);
-		return;
-	}
-	cJSON_Delete(body);
-	j->action = action;
+	    NULL, err) < 0)
+		return -1;
 	j->expected_version = (int)version;
-	j->npay = j->order.npayments;
-	memcpy(j->pay, j->order.payments, sizeof j->pay);
-	http_submit(s, wsi, p, j, false);
+	return 0;
 }
 
 static void
 h_items_done(struct server *s, struct lws *wsi, struct pss *p)
 {
-	static const char *const keys[] = { "station", "expected_version", NULL };
-	static const struct codec_str_spec spec_station = { 1, STATION_MAX, true, false };
-	struct codec_error err;
-	struct job *j;
-	cJSON *body;
-	int64_t id, version = -1;
+	int64_t id;
 
-	if (!path_id(p->arg[0], &id)) {
-		http_error(s, wsi, p, 404, "not_found", NULL, "no such order");
-		return;
-	}
-	if ((body = body_json(s, wsi, p)) == NULL)
-		return;
-	j = new_job(p, JOB_ITEMS_DONE);
-	j->order_id = id;
-	if (codec_only_keys(body, NULL, keys, &err) < 0 ||
-	    codec_get_str(body, "station", NULL, &spec_station, true, j->station,
-	    sizeof j->station, NULL, &err) < 0 ||
-	    codec_get_int(body, "expected_version", NULL, 1, INT32_MAX, false, &version,
-	    NULL, &err) < 0) {
-		cJSON_Delete(body);
-		job_free(j);
-		codec_fail(s, wsi, p, &err);
-		return;
-	}
-	cJSON_Delete(body);
-	j->expected_version = (int)version;
-	http_submit(s, wsi, p, j, false);
+	if (order_id_arg(s, wsi, p, &id))
+		submit_body(s, wsi, p, JOB_ITEMS_DONE, id, decode_items_done);
 }
 
 static void
@@ -565,7 +561,7 @@ h_staff_list(struct server *s, struct lws *wsi, struct pss *p)
 
 /* Fields shared by staff create and patch. */
 static int
-staff_fields(cJSON *body, struct job *j, bool create, struct codec_error *err)
+staff_fields(const cJSON *body, struct job *j, bool create, struct codec_error *err)
 {
 	static const char *const keys[] = { "staff", "name", "role", "pin", "active", NULL };
 	static const char *const patch_keys[] = { "name", "role", "pin", "active", NULL };
@@ -606,42 +602,31 @@ staff_fields(cJSON *body, struct job *j, bool create, struct codec_error *err)
 	return 0;
 }
 
-static void
-staff_request(struct server *s, struct lws *wsi, struct pss *p, bool create)
+static int
+decode_staff_create(struct pss *p, const cJSON *body, struct job *j,
+    struct codec_error *err)
 {
-	struct codec_error err;
-	struct job *j;
-	cJSON *body;
+	return staff_fields(body, j, true, err);
+}
 
-	if ((body = body_json(s, wsi, p)) == NULL)
-		return;
-	j = new_job(p, create ? JOB_STAFF_CREATE : JOB_STAFF_PATCH);
-	if (!create)
-		xstrlcpy(j->staff.code, p->arg[0], sizeof j->staff.code);
-	int rc = staff_fields(body, j, create, &err);
-	cJSON *pin = cJSON_GetObjectItemCaseSensitive(body, "pin");
-	if (pin != NULL && cJSON_IsString(pin))
-		explicit_bzero(pin->valuestring, strlen(pin->valuestring));
-	explicit_bzero(p->body.data, p->body.len);
-	cJSON_Delete(body);
-	if (rc < 0) {
-		job_free(j);
-		codec_fail(s, wsi, p, &err);
-		return;
-	}
-	http_submit(s, wsi, p, j, (j->mask & STAFF_PATCH_PIN) != 0);
+static int
+decode_staff_patch(struct pss *p, const cJSON *body, struct job *j,
+    struct codec_error *err)
+{
+	xstrlcpy(j->staff.code, p->arg[0], sizeof j->staff.code);
+	return staff_fields(body, j, false, err);
 }
 
 static void
 h_staff_create(struct server *s, struct lws *wsi, struct pss *p)
 {
-	staff_request(s, wsi, p, true);
+	submit_body(s, wsi, p, JOB_STAFF_CREATE, 0, decode_staff_create);
 }
 
 static void
 h_staff_patch(struct server *s, struct lws *wsi, struct pss *p)
 {
-	staff_request(s, wsi, p, false);
+	submit_body(s, wsi, p, JOB_STAFF_PATCH, 0, decode_staff_patch);
 }
 
 const struct route routes[] = {
