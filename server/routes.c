@@ -129,11 +129,15 @@ order_id_arg(struct server *s, struct lws *wsi, struct pss *p, int64_t *id)
 static void
 h_healthz(struct server *s, struct lws *wsi, struct pss *p)
 {
-	char body[160];
+	char body[200];
 
+	/* the key retention tells an offline client how long its queued
+	 * changes stay safe to replay */
 	snprintf(body, sizeof body,
-	    "{\"status\":\"ok\",\"server_time\":%lld,\"head\":%lld}",
-	    (long long)util_now_ms(), (long long)s->stream.head);
+	    "{\"status\":\"ok\",\"server_time\":%lld,\"head\":%lld,"
+	    "\"idempotency_retention_ms\":%lld}",
+	    (long long)util_now_ms(), (long long)s->stream.head,
+	    (long long)s->cfg.idem_retention_days * 86400000LL);
 	http_respond_json(s, wsi, p, 200, body);
 }
 
