@@ -457,6 +457,9 @@ main(int argc, char **argv)
 		info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
 		info.ssl_cert_filepath = s->cfg.tls_cert;
 		info.ssl_private_key_filepath = s->cfg.tls_key;
+		/* responses are written as HTTP/1.1 (headers and body in one
+		 * send): offer only that, so clients never pick h2 */
+		info.alpn = "http/1.1";
 	}
 	/* BRIGADE_LWS_LOG=mask turns on libwebsockets' own logging */
 	lws_set_log_level(getenv("BRIGADE_LWS_LOG") ? atoi(getenv("BRIGADE_LWS_LOG")) :

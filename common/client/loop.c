@@ -149,6 +149,12 @@ adopt(struct loop *l, int fd)
 struct loop *
 loop_new(const struct loop_protocols *extra)
 {
+	return loop_new_tls(extra, NULL);
+}
+
+struct loop *
+loop_new_tls(const struct loop_protocols *extra, const char *ca_file)
+{
 	struct lws_context_creation_info info;
 	struct loop *l = xcalloc(1, sizeof *l);
 	int n = extra != NULL ? extra->count : 0;
@@ -175,6 +181,9 @@ loop_new(const struct loop_protocols *extra)
 	info.user = l;
 	info.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
 	info.timeout_secs = 10;      /* connect and handshake */
+	/* wss:// checks the server against this CA as well as the system's */
+	if (ca_file != NULL && ca_file[0] != '\0')
+		info.client_ssl_ca_filepath = ca_file;
 	l->ctx = lws_create_context(&info);
 	if (l->ctx == NULL) {
 		log_error("cannot create the libwebsockets context");

@@ -23,6 +23,9 @@ struct loop_protocols {
 /* Create the loop. extra may be NULL. NULL (after a log line) when lws
  * could not start. */
 struct loop *loop_new(const struct loop_protocols *extra);
+/* The same, trusting ca_file (PEM; NULL or "": the system's CAs only) for
+ * wss:// connections, like --ca-file does for REST. */
+struct loop *loop_new_tls(const struct loop_protocols *extra, const char *ca_file);
 void loop_free(struct loop *l);
 struct lws_context *loop_context(struct loop *l);
 struct loop *loop_from_context(struct lws_context *ctx);
