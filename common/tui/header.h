@@ -1,0 +1,54 @@
+/* header: the top status line every screen shows, as a model: what the
+ * connection is doing ("ONLINE", "OFFLINE since 14:02", "CONNECTING",
+ * "SIGNED OUT"), whether the data is from the saved cache ("STALE"),
+ * the outbox ("3 queued", "1 needs attention") and the printer ("printer
+ * offline"). header_segments turns that into styled segments; header_view
+ * draws them. Pure, unit-tested.
+ *
+ * API:
+ *   header_conn_text(h, out, n, &role)      the connection words and role
+ *   header_segments(h, left, &nl, right, &nr, max)  the line's pieces
+ *   header_clock_text(ms, out, n)           "14:02:09" local time
+ */
+#ifndef BRIGADE_TUI_HEADER_H
+#define BRIGADE_TUI_HEADER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "text.h"
+
+enum header_conn {
+	HEADER_CONNECTING,          /* starting, no answer yet */
+	HEADER_ONLINE,
+	HEADER_OFFLINE,             /* the server is unreachable since `since` */
+	HEADER_SIGNED_OUT,          /* the server refused our login/token */
+};
+
+struct header_info {
+	char title[48];             /* "KDS", "POS" */
+	char context[64];           /* "station grill", "k1 (Kim)" */
+	int64_t now_ms;             /* the clock shown (server time), 0 = none */
+	enum header_conn conn;
+	int64_t since_ms;           /* local wall ms the state began */
+	bool stale;                 /* showing the saved cache, unconfirmed */
+	int64_t stale_saved_at;     /* when that cache was saved (ms), 0 unknown */
+	int64_t queued;             /* outbox entries waiting */
+	int64_t attention;          /* outbox entries refused, to look at */
+	char printer[64];           /* printer state, "" when there is none */
+	bool printer_ok;            /* the printer state is good news */
+	int64_t printer_queued;     /* print jobs not done */
+	char note[96];              /* a transient message, "" for none */
+	enum theme_role note_role;
+};
+
+void header_clock_text(int64_t ms, char *out, size_t size);
+void header_conn_text(const struct header_info *h, char *out, size_t size,
+    enum theme_role *role);
+/* Left: title and context; right: the states, most important last (the
+ * connection). */
+void header_segments(const struct header_info *h, struct text_seg *left, int *nl,
+    struct text_seg *right, int *nr, int max);
+
+#endif
