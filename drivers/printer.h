@@ -106,6 +106,10 @@ const char *printer_status_text(const struct printer_status *st, char *buf,
     size_t size);
 const char *printer_err_name(enum printer_err e);
 
+/* For transports: poll one fd for events, retrying on EINTR; poll()'s
+ * result (0 on timeout). */
+int printer_wait_fd(int fd, short events, int timeout_ms);
+
 /* For transports: set err, log it under the caller's name, return -1. */
 int printer_fail_at(const char *func, struct printer_error *err,
     enum printer_err code, const char *fmt, ...)

@@ -70,18 +70,6 @@ file_open(struct printer *p, struct printer_error *err)
 }
 
 static int
-file_wait(int fd, short events, int timeout_ms)
-{
-	struct pollfd pfd = { .fd = fd, .events = events };
-	int rc;
-
-	do
-		rc = poll(&pfd, 1, timeout_ms);
-	while (rc < 0 && errno == EINTR);
-	return rc;
-}
-
-static int
 file_print(struct printer *p, const unsigned char *buf, size_t len, size_t *sent,
     struct printer_error *err)
 {
@@ -97,7 +85,7 @@ file_print(struct printer *p, const unsigned char *buf, size_t len, size_t *sent
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && errno == EAGAIN) {
-			if (file_wait(f->fd, POLLOUT, p->timeout_ms) == 0)
+			if (printer_wait_fd(f->fd, POLLOUT, p->timeout_ms) == 0)
 				return printer_fail(err, PRINTER_ETIMEOUT,
 				    "%s took no data for %d ms (paper out or offline?)",
 				    p->uri.target, p->timeout_ms);
@@ -121,7 +109,7 @@ file_xchg(struct printer *p, const unsigned char *q, size_t n, unsigned char *an
 
 	if (file_print(p, q, n, &sent, err) < 0)
 		return -1;
-	if (file_wait(f->fd, POLLIN, timeout_ms) <= 0)
+	if (printer_wait_fd(f->fd, POLLIN, timeout_ms) <= 0)
 		return 0;
 	r = read(f->fd, answer, 1);
 	if (r == 1)

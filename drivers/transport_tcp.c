@@ -21,18 +21,6 @@
 #define TCP_DRAIN_MS 3000
 
 static int
-tcp_wait(int fd, short events, int timeout_ms)
-{
-	struct pollfd pfd = { .fd = fd, .events = events };
-	int rc;
-
-	do
-		rc = poll(&pfd, 1, timeout_ms);
-	while (rc < 0 && errno == EINTR);
-	return rc;
-}
-
-static int
 tcp_connect(struct printer *p, struct printer_error *err)
 {
 	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM };
@@ -57,7 +45,7 @@ tcp_connect(struct printer *p, struct printer_error *err)
 			break;
 		e = errno;
 		if (e == EINPROGRESS) {
-			if (tcp_wait(fd, POLLOUT, p->timeout_ms) > 0 &&
+			if (printer_wait_fd(fd, POLLOUT, p->timeout_ms) > 0 &&
 			    getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &len) == 0 && e == 0)
 				break;
 			if (e == EINPROGRESS)
@@ -87,7 +75,7 @@ tcp_send(struct printer *p, int fd, const unsigned char *buf, size_t len, size_t
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-			if (tcp_wait(fd, POLLOUT, p->timeout_ms) == 0)
+			if (printer_wait_fd(fd, POLLOUT, p->timeout_ms) == 0)
 				return printer_fail(err, PRINTER_ETIMEOUT,
 				    "printer at %s:%d took no data for %d ms", p->uri.target,
 				    p->uri.port, p->timeout_ms);
@@ -131,7 +119,7 @@ tcp_print(struct printer *p, const unsigned char *buf, size_t len, size_t *sent,
 		int64_t left = deadline - util_mono_ms();
 		ssize_t n;
 
-		if (left <= 0 || tcp_wait(fd, POLLIN, (int)left) <= 0)
+		if (left <= 0 || printer_wait_fd(fd, POLLIN, (int)left) <= 0)
 			break;
 		n = recv(fd, junk, sizeof junk, 0);
 		if (n <= 0 && !(n < 0 && errno == EINTR))
@@ -155,7 +143,7 @@ tcp_xchg(struct printer *p, const unsigned char *q, size_t n, unsigned char *ans
 
 	if (tcp_send(p, x->fd, q, n, &sent, err) < 0)
 		return -1;
-	if (tcp_wait(x->fd, POLLIN, timeout_ms) <= 0)
+	if (printer_wait_fd(x->fd, POLLIN, timeout_ms) <= 0)
 		return 0;
 	r = recv(x->fd, answer, 1, 0);
 	return r == 1 ? 1 : 0;
