@@ -1,0 +1,268 @@
+/* app: what brigade-pos's modules share: the models, the connections and
+ * which screen is up. Key handlers (login.c, entry.c, tender.c, floor.c,
+ * manage.c) change it and set dirty; the view (view*.c) draws it once per
+ * loop turn; conn.c and checkout.c talk to the server, the outbox and the
+ * printers. Everything runs on the loop thread. */
+#ifndef BRIGADE_POS_APP_H
+#define BRIGADE_POS_APP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <cjson/cJSON.h>
+
+#include "cardreader.h"
+#include "cfg.h"
+#include "clock.h"
+#include "dispatch.h"
+#include "field.h"
+#include "loop.h"
+#include "order.h"
+#include "outbox.h"
+#include "report.h"
+#include "sales.h"
+#include "spool.h"
+#include "stream.h"
+#include "theme.h"
+#include "ticket.h"
+#include "wedge.h"
+#include "worker.h"
+
+enum pos_screen {
+	SCREEN_LOGIN,
+	SCREEN_ENTRY,                /* the ticket beside the menu */
+	SCREEN_TENDER,
+	SCREEN_DONE,                 /* change due, the sale's number */
+	SCREEN_DISPATCH,
+	SCREEN_ORDERS,               /* today's orders */
+	SCREEN_ORDER,                /* one order and its history */
+	SCREEN_ATTENTION,            /* refused changes, cut-off print jobs */
+	SCREEN_MENU,                 /* 86 board */
+	SCREEN_REPORTS,
+	SCREEN_STAFF,
+	SCREEN_COUNT
+};
+
+enum overlay {
+	OVERLAY_NONE,
+	OVERLAY_SEARCH,              /* "/" name search */
+	OVERLAY_MODS,                /* modifier pick list */
+	OVERLAY_NOTE,
+	OVERLAY_DETAILS,             /* table / name / phone / address */
+	OVERLAY_LINK,                /* pick an open order to link to */
+	OVERLAY_REASON,              /* cancel reason */
+	OVERLAY_CONFIRM,             /* yes / no */
+	OVERLAY_HELP,
+	OVERLAY_COUNT
+};
+
+/* A change of ours sent through the outbox that the screens mark as
+ * pending until the server says yes (done) or no (needs attention). */
+struct pending {
+	int64_t entry;               /* outbox entry id */
+	int64_t order_id;            /* 0 for none (a sale, a menu change) */
+	char what[64];               /* "serve #12", for messages */
+	int kind;                    /* enum pending_kind */
+};
+
+enum pending_kind {
+	PENDING_SALE,                /* POST /orders: see struct sales */
+	PENDING_ACTION,              /* serve, pickup, cancel, pay... */
+	PENDING_MENU,                /* 86 or back on */
+	PENDING_Z,                   /* the Z close */
+};
+
+#define PENDING_MAX 64
+#define HITS_MAX 200
+#define LIST_MAX 2000
+
+struct app_msg {
+	char text[256];
+	enum theme_role role;        /* THEME_ERROR, THEME_SUCCESS, ... */
+	int64_t at;                  /* mono ms */
+};
+
+struct app {
+	/* settings */
+	struct client_cfg cfg;
+	struct clock clk;
+	struct spool_cfg spool_cfg;
+	char card_spec[280];         /* "wedge" or usb://VID:PID */
+	char theme_name[64];
+	enum service_type default_service;
+	char state_dir[4096];        /* outbox, print queue, counter, cache */
+	char counter_path[4096];
+	bool bench_exit;             /* --bench-first-frame: exit after drawing */
+	double bench_ms;             /* start to the first frame with the menu */
+	int64_t snapshot_tried;      /* mono ms of the last snapshot request */
+
+	/* the machinery */
+	struct loop *loop;
+	struct worker *worker;
+	struct stream *stream;
+	struct cache *cache;
+	struct outbox *ob;           /* the loop thread's own connection */
+	struct spool *spool;
+	struct cardreader *reader;
+	struct wedge wedge;
+	struct loop_timer wedge_timer;
+	struct loop_timer tick;      /* 1 s: the clock, ages, receipt waits */
+	struct loop_timer relogin;
+
+	/* who is at the till */
+	bool logged_in, logging_in;
+	bool relaunch;               /* logged out: main() starts afresh */
+	enum pos_screen start_screen;    /* --screen: where a login lands */
+	bool stream_started, have_snapshot;
+	enum staff_role role;
+	char staff[STAFF_MAX + 1];
+
+	/* the connection as the status bar shows it */
+	enum stream_state stream_state;
+	char stream_error[160];
+	int64_t offline_since;       /* local wall ms, for "OFFLINE since" */
+	bool was_offline;
+	struct worker_outbox_status obst;
+	bool have_obst;
+	struct spool_status printers;
+	bool reader_failed;
+	char reader_error[256];
+
+	/* screens */
+	enum pos_screen screen;
+	enum pos_screen back;            /* where Esc goes from a detail screen */
+	enum overlay overlay;
+	bool quit;
+	bool dirty;
+	struct app_msg msg;
+	int confirm_action;          /* what OVERLAY_CONFIRM confirms */
+
+	/* login */
+	struct field f_staff, f_pin;
+	int login_focus;             /* 0 staff, 1 PIN */
+
+	/* order entry */
+	struct ticket ticket;
+	struct field f_plu;
+	int category;                /* index into the menu's categories */
+	int menu_top;                /* first item shown in the menu pane */
+	struct field f_search;
+	int hits[HITS_MAX];
+	int nhits, hit_sel;
+	int mod_sel;
+	struct field f_note;
+	struct field f_table, f_name, f_phone, f_address;
+	int detail_focus;
+	int64_t link_ids[HITS_MAX];
+	int nlinks, link_sel;
+
+	/* tender */
+	struct field f_amount;
+	bool card_wait;              /* "swipe the card" */
+	money_t card_amount;         /* what the card will pay */
+	int64_t pay_order_id;        /* paying an online order at pickup, 0 = the ticket */
+	int pay_order_version;
+	struct order pay_order;      /* its copy */
+
+	/* sales and our changes in flight */
+	struct sales sales;
+	struct pending pending[PENDING_MAX];
+	int npending;
+	int64_t receipt_wait_entry;  /* sale whose receipt waits for the number */
+	int64_t receipt_wait_until;  /* mono ms */
+	struct order receipt_order;  /* as rung up, printed if the server is slow */
+	char receipt_label[SALE_LABEL_MAX + 1];
+	bool receipt_kitchen_pending;
+
+	/* the last sale, for the done screen */
+	money_t last_change, last_total;
+	char last_what[64];
+	int64_t last_entry;
+
+	/* the hand-over board */
+	struct dispatch dispatch;
+
+	/* today's orders (a REST snapshot when the screen opens) */
+	struct order *orders;
+	int norders;
+	int orders_sel;
+	struct field f_filter;
+	bool orders_loading;
+	struct order detail;         /* SCREEN_ORDER */
+	bool have_detail;
+	struct field f_reason;
+	int64_t cancel_id;
+	int cancel_version;
+
+	/* needs attention */
+	struct outbox_entry *attention;
+	int nattention;
+	int attention_sel;
+
+	/* 86 board */
+	int menu_sel;
+
+	/* reports */
+	struct day_report report;
+	bool have_report;
+	bool report_loading;
+
+	/* staff */
+	cJSON *staff_list;
+	int staff_sel;
+};
+
+/* The one app (main.c owns it). */
+extern struct app *app_main;
+
+/* Messages on the message line. */
+void app_say(struct app *a, enum theme_role role, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void app_dirty(struct app *a);
+void app_go(struct app *a, enum pos_screen s);
+/* Whether the logged-in role may use screen s. */
+bool app_screen_allowed(const struct app *a, enum pos_screen s);
+bool app_is_manager(const struct app *a);
+/* What the status bar calls the connection, and whether we are offline. */
+bool app_offline(const struct app *a);
+/* The menu: the cache's, or NULL before the first snapshot. */
+const struct menu *app_menu(const struct app *a);
+void app_money(money_t m, char *buf, size_t size);
+
+/* conn.c: login, snapshot, stream, outbox status. */
+int conn_start(struct app *a, char *err, size_t errsize);
+void conn_stop(struct app *a);
+void conn_login(struct app *a);
+void conn_logout(struct app *a);
+void conn_snapshot(struct app *a);
+/* Queue a change in the outbox and send it; its fate comes back through
+ * the pending list. Returns the entry id, or -1 (said on screen). */
+int64_t conn_push(struct app *a, const char *method, const char *path,
+    const cJSON *body, const char *order_key, const char *kind,
+    enum pending_kind pk, int64_t order_id, const char *what);
+/* Whether an order has one of our changes in flight. */
+bool conn_pending_for(const struct app *a, int64_t order_id);
+/* The outbox's needs-attention entries, read again. */
+void conn_load_attention(struct app *a);
+/* Run fn with a GET's answer on the loop thread. */
+void conn_get(struct app *a, const char *path, worker_reply_fn fn);
+
+/* checkout.c: the ticket (or an online order) paid and sent. */
+void checkout_submit(struct app *a);
+void checkout_entry_done(struct app *a, const struct outbox_entry *e);
+void checkout_entry_refused(struct app *a, const struct outbox_entry *e);
+void checkout_tick(struct app *a);
+void checkout_card(struct app *a, const struct card_info *card);
+void checkout_bad_swipe(struct app *a, const char *why);
+void checkout_new_ticket(struct app *a);
+
+/* keys.c: one key from the terminal (after the card-wedge filter). */
+void keys_handle(struct app *a, int key);
+
+/* view.c: the terminal. */
+int view_init(struct app *a, char *err, size_t errsize);
+void view_end(void);
+void view_draw(struct app *a);
+void view_resize(struct app *a);
+
+#endif

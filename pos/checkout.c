@@ -1,0 +1,312 @@
+/* checkout: a paid ticket becomes a sale: a provisional number, the
+ * outbox entry that carries it to the server, the receipt (with the
+ * server's number when it answers within a moment, else the provisional
+ * one), the kitchen ticket, and the fate of the entry afterwards. Paying
+ * an online order at pickup goes the same way as a `pay` action. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "codec.h"
+#include "counter.h"
+#include "log.h"
+#include "util.h"
+#include "xalloc.h"
+
+/* How long the receipt waits for the server's number before it prints
+ * with the provisional one. Short: the customer is standing there. */
+#define CHECKOUT_RECEIPT_WAIT_MS 1500
+
+void
+checkout_new_ticket(struct app *a)
+{
+	const struct menu *m = app_menu(a);
+
+	ticket_clear(&a->ticket, a->default_service);
+	a->ticket.tax_bp = m != NULL ? m->tax_bp : a->ticket.tax_bp;
+	a->pay_order_id = 0;
+	order_free(&a->pay_order);
+	order_init(&a->pay_order);
+	field_clear(&a->f_amount);
+	field_clear(&a->f_plu);
+	a->card_wait = false;
+}
+
+/* Print what the receipt wait holds: the server's order (banner NULL) or
+ * the order as rung up with its provisional number. */
+static void
+checkout_print(struct app *a, const struct order *o, const char *banner)
+{
+	bool provisional = banner != NULL && banner[0] != '\0';
+
+	if (a->spool == NULL)
+		return;
+	if (spool_receipt(a->spool, o, banner) < 0)
+		app_say(a, THEME_ERROR, "The receipt could not be queued for printing (see the "
+		    "log); F5 reprints");
+	/* the kitchen prints its ticket when it has a printer; offline it gets
+	 * one whatever happens, as the screens there cannot see the order */
+	if (a->receipt_kitchen_pending)
+		spool_kitchen(a->spool, o, banner, provisional);
+	a->receipt_kitchen_pending = false;
+}
+
+static void
+checkout_wait_end(struct app *a)
+{
+	a->receipt_wait_entry = 0;
+	order_free(&a->receipt_order);
+	order_init(&a->receipt_order);
+	a->receipt_label[0] = '\0';
+}
+
+/* The customer's tenders as a request's "payments" array. */
+static cJSON *
+checkout_payments_json(const struct ticket *t)
+{
+	struct order o;
+	cJSON *j, *p;
+
+	order_init(&o);
+	o.npayments = t->npayments;
+	memcpy(o.payments, t->payments, sizeof o.payments);
+	j = order_request_to_json(&o);
+	p = cJSON_DetachItemFromObjectCaseSensitive(j, "payments");
+	cJSON_Delete(j);
+	order_free(&o);
+	return p != NULL ? p : cJSON_CreateArray();
+}
+
+static void
+checkout_pay_order(struct app *a)
+{
+	struct ticket_totals tt;
+	cJSON *body = cJSON_CreateObject();
+	char path[96], key[32], what[48];
+	int64_t entry;
+
+	ticket_totals(&a->ticket, &tt);
+	cJSON_AddStringToObject(body, "action", "pay");
+	codec_add_int(body, "expected_version", a->pay_order_version);
+	cJSON_AddItemToObject(body, "payments", checkout_payments_json(&a->ticket));
+	snprintf(path, sizeof path, "/api/v1/orders/%lld/actions", (long long)a->pay_order_id);
+	snprintf(key, sizeof key, "order:%lld", (long long)a->pay_order_id);
+	snprintf(what, sizeof what, "pay #%d", a->pay_order.number);
+	entry = conn_push(a, "POST", path, body, key, what, PENDING_ACTION, a->pay_order_id,
+	    what);
+	cJSON_Delete(body);
+	if (entry < 0)
+		return;
+	/* the receipt waits for the server's order, paid; a copy of ours with
+	 * the tenders is printed if it does not come in time */
+	checkout_wait_end(a);
+	order_copy(&a->receipt_order, &a->pay_order);
+	a->receipt_order.npayments = a->ticket.npayments;
+	memcpy(a->receipt_order.payments, a->ticket.payments, sizeof a->ticket.payments);
+	a->receipt_order.paid = tt.paid;
+	a->receipt_order.change = tt.change;
+	a->receipt_order.status = STATUS_PAID;
+	a->receipt_wait_entry = entry;
+	a->receipt_wait_until = util_mono_ms() + (app_offline(a) ? 0 : CHECKOUT_RECEIPT_WAIT_MS);
+	a->receipt_kitchen_pending = false;
+	a->last_change = tt.change;
+	a->last_total = tt.total;
+	snprintf(a->last_what, sizeof a->last_what, "Order #%d paid", a->pay_order.number);
+	a->last_entry = entry;
+	checkout_new_ticket(a);
+	app_go(a, SCREEN_DONE);
+}
+
+void
+checkout_submit(struct app *a)
+{
+	struct ticket_totals tt;
+	struct order o;
+	char day[DAY_MAX + 1], label[SALE_LABEL_MAX + 1], kind[64];
+	int64_t now = util_now_ms(), entry;
+	int seq = 0;
+	enum ticket_err e;
+	cJSON *body;
+
+	if (!ticket_paid(&a->ticket)) {
+		app_say(a, THEME_ERROR, "Not paid in full yet");
+		return;
+	}
+	if (a->pay_order_id != 0) {
+		checkout_pay_order(a);
+		return;
+	}
+	if ((e = ticket_check(&a->ticket)) != TICKET_OK) {
+		app_say(a, THEME_ERROR, "%s", ticket_err_message(e));
+		return;
+	}
+	util_business_day(now, 4, day);
+	if (counter_next(a->counter_path, day, &seq) < 0) {
+		app_say(a, THEME_ERROR, "Cannot keep the order number (%s): nothing was sent",
+		    a->counter_path);
+		return;
+	}
+	sales_label(a->cfg.terminal, seq, label, sizeof label);
+	ticket_totals(&a->ticket, &tt);
+	ticket_to_order(&a->ticket, &o);
+	o.number = seq;
+	o.created_at = o.updated_at = now;
+	xstrlcpy(o.business_day, day, sizeof o.business_day);
+	xstrlcpy(o.staff, a->staff, sizeof o.staff);
+	xstrlcpy(o.terminal, a->cfg.terminal, sizeof o.terminal);
+	order_record(&o, o.status, -1, now, a->staff);
+	body = order_request_to_json(&o);
+	sales_kind(label, kind, sizeof kind);
+	entry = conn_push(a, "POST", "/api/v1/orders", body, NULL, kind, PENDING_SALE, 0, label);
+	cJSON_Delete(body);
+	if (entry < 0) {
+		order_free(&o);
+		return;   /* the ticket stays: nothing was sold */
+	}
+	sales_add(&a->sales, entry, label, seq, tt.total, tt.change, now);
+	checkout_wait_end(a);
+	a->receipt_order = o;      /* takes the items */
+	xstrlcpy(a->receipt_label, label, sizeof a->receipt_label);
+	a->receipt_wait_entry = entry;
+	a->receipt_kitchen_pending = true;
+	a->receipt_wait_until = util_mono_ms() + (app_offline(a) ? 0 : CHECKOUT_RECEIPT_WAIT_MS);
+	a->last_change = tt.change;
+	a->last_total = tt.total;
+	a->last_entry = entry;
+	snprintf(a->last_what, sizeof a->last_what, "Sale %s", label);
+	log_info("sale %s queued as outbox entry %lld, total %lld", label, (long long)entry,
+	    (long long)tt.total);
+	checkout_new_ticket(a);
+	app_go(a, SCREEN_DONE);
+	if (app_offline(a))
+		checkout_tick(a);
+}
+
+void
+checkout_tick(struct app *a)
+{
+	struct sale *x;
+
+	if (a->receipt_wait_entry == 0 || util_mono_ms() < a->receipt_wait_until)
+		return;
+	/* no answer in time: print what we have, with the provisional number */
+	x = sales_by_entry(&a->sales, a->receipt_wait_entry);
+	if (x != NULL) {
+		x->printed = true;
+		x->offline = true;
+	}
+	log_info("no answer for entry %lld in time: printing %s", (long long)a->receipt_wait_entry,
+	    a->receipt_label[0] ? a->receipt_label : "the receipt");
+	checkout_print(a, &a->receipt_order, a->receipt_label);
+	checkout_wait_end(a);
+	app_dirty(a);
+}
+
+void
+checkout_entry_done(struct app *a, const struct outbox_entry *e)
+{
+	struct codec_error err;
+	cJSON *j = e->response != NULL ? cJSON_Parse(e->response) : NULL;
+	const char *label = sales_kind_label(e->kind);
+	struct order o;
+	int ok;
+
+	if (strcmp(e->kind, "z-close") == 0) {
+		const cJSON *rep = cJSON_GetObjectItemCaseSensitive(j, "report");
+
+		report_free(&a->report);
+		memset(&a->report, 0, sizeof a->report);
+		if (report_from_json(rep != NULL ? rep : j, &a->report, &err) == 0) {
+			a->have_report = true;
+			if (a->spool != NULL)
+				spool_report(a->spool, &a->report);
+			app_say(a, THEME_SUCCESS, "Z report %d: the day is closed", a->report.z_number);
+		} else {
+			app_say(a, THEME_ERROR, "The Z report came back unreadable: %s", err.message);
+		}
+		cJSON_Delete(j);
+		app_dirty(a);
+		return;
+	}
+	order_init(&o);
+	ok = j != NULL && order_from_json(j, &o, &err) == 0;
+	cJSON_Delete(j);
+	if (label != NULL) {
+		struct sale *x = sales_by_entry(&a->sales, e->id);
+
+		if (x != NULL && ok) {
+			sales_done(x, o.id, o.number);
+			if (x->offline)
+				app_say(a, THEME_SUCCESS, "Sale %s is now order #%d", x->label, o.number);
+		}
+	}
+	if (a->receipt_wait_entry == e->id) {
+		/* the server answered in time: its number and pricing go on paper */
+		checkout_print(a, ok ? &o : &a->receipt_order, ok ? NULL : a->receipt_label);
+		checkout_wait_end(a);
+	}
+	order_free(&o);
+	app_dirty(a);
+}
+
+void
+checkout_entry_refused(struct app *a, const struct outbox_entry *e)
+{
+	struct sale *x = sales_by_entry(&a->sales, e->id);
+
+	if (x != NULL)
+		sales_refused(x, e->error);
+	if (a->receipt_wait_entry == e->id) {
+		/* refused at once: nothing was sold, nothing is printed */
+		checkout_wait_end(a);
+	}
+	app_say(a, THEME_ERROR, "Sale %s REFUSED: %s. A manager resolves it in needs "
+	    "attention (F5)", x != NULL ? x->label : e->kind, e->error);
+	app_dirty(a);
+}
+
+void
+checkout_card(struct app *a, const struct card_info *card)
+{
+	money_t amount;
+	struct ticket_totals tt;
+	enum ticket_err e;
+
+	if (a->screen != SCREEN_TENDER) {
+		app_say(a, THEME_WARNING, "Card %s ****%s read: open the tender screen (Enter) "
+		    "first, then swipe", card->brand, card->last4);
+		return;
+	}
+	ticket_totals(&a->ticket, &tt);
+	amount = a->card_wait && a->card_amount > 0 ? a->card_amount : tt.due;
+	if (!a->card_wait && !field_empty(&a->f_amount)) {
+		if (money_parse(a->f_amount.text, &amount) < 0) {
+			app_say(a, THEME_ERROR, "%s", ticket_err_message(TICKET_BAD_AMOUNT));
+			return;
+		}
+	}
+	e = ticket_pay_card(&a->ticket, amount, card);
+	a->card_wait = false;
+	a->card_amount = 0;
+	if (e != TICKET_OK) {
+		app_say(a, THEME_ERROR, "%s", ticket_err_message(e));
+		return;
+	}
+	field_clear(&a->f_amount);
+	{
+		char m[32];
+
+		app_money(amount, m, sizeof m);
+		app_say(a, THEME_SUCCESS, "Card %s ****%s: %s approved", card->brand, card->last4, m);
+	}
+	if (ticket_paid(&a->ticket))
+		checkout_submit(a);
+	app_dirty(a);
+}
+
+void
+checkout_bad_swipe(struct app *a, const char *why)
+{
+	app_say(a, THEME_ERROR, "%s", why);
+}
