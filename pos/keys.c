@@ -446,7 +446,7 @@ tender_text(struct app *a, int key)
 	money_t s[4];
 	int n;
 
-	if (strchr("asdf", key) != NULL && key != 0) {
+	if (key > 0 && key < 0x80 && strchr("asdf", key) != NULL) {
 		int i = (int)(strchr("asdf", key) - "asdf");
 
 		ticket_totals(&a->ticket, &tt);
