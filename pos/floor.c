@@ -216,6 +216,8 @@ order_matches(const struct order *o, const char *q)
 	if (q[0] == '\0')
 		return true;
 	snprintf(num, sizeof num, "%d", o->number);
+	if (q[0] == '#')
+		return strcmp(num, q + 1) == 0;
 	if (strcmp(num, q) == 0 || strcasestr(o->table, q) || strcasestr(o->customer.name, q) ||
 	    strcasestr(o->customer.phone, q) || strcasecmp(status_name(o->status), q) == 0 ||
 	    strcasestr(service_name(o->service), q))

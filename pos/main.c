@@ -472,7 +472,9 @@ main(int argc, char **argv)
 	loop_timer_init(&a->tick, a->loop, on_tick, a);
 	loop_timer_schedule(&a->tick, TICK_MS);
 	loop_on_signal(a->loop, on_signal, a);
-	loop_watch_input(a->loop, 0, on_input, a);
+	/* the loop closes what it watches when it ends; the terminal itself
+	 * stays open for curses and for a fresh start after a logout */
+	loop_watch_input(a->loop, dup(0), on_input, a);
 	if (a->cache != NULL && cache_menu(a->cache)->nitems > 0)
 		a->ticket.tax_bp = cache_menu(a->cache)->tax_bp;
 	a->screen = SCREEN_LOGIN;
