@@ -312,6 +312,12 @@ loop_timer_cancel(struct loop_timer *t)
 }
 
 void
+loop_flush(struct loop *l)
+{
+	drain_posts(l);
+}
+
+void
 loop_post(struct loop *l, loop_post_fn fn, void *arg)
 {
 	struct post *p = xmalloc(sizeof *p);

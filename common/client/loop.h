@@ -62,5 +62,9 @@ void loop_timer_cancel(struct loop_timer *t);
  * threads talk to the loop. */
 typedef void (*loop_post_fn)(void *arg);
 void loop_post(struct loop *l, loop_post_fn fn, void *arg);
+/* On the loop thread: run every queued post now. For shutting down once
+ * the threads that post have stopped (worker_free), so that no reply is
+ * left behind unfreed. */
+void loop_flush(struct loop *l);
 
 #endif

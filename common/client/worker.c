@@ -50,13 +50,15 @@ struct worker {
 	volatile sig_atomic_t stop;  /* asks a running sender slice to end */
 };
 
+/* Notes carry the handlers, not the worker: one may still wait in the
+ * loop's queue after worker_free. */
 struct outbox_note {
-	struct worker *w;
+	struct worker_handlers h;
 	struct worker_outbox_status st;
 };
 
 struct token_note {
-	struct worker *w;
+	struct worker_handlers h;
 	char token[128];
 	enum staff_role role;
 };
@@ -80,8 +82,8 @@ deliver_outbox(void *arg)
 {
 	struct outbox_note *n = arg;
 
-	if (n->w->h.outbox != NULL)
-		n->w->h.outbox(n->w->h.ctx, &n->st);
+	if (n->h.outbox != NULL)
+		n->h.outbox(n->h.ctx, &n->st);
 	free(n);
 }
 
@@ -90,8 +92,8 @@ deliver_token(void *arg)
 {
 	struct token_note *n = arg;
 
-	if (n->w->h.token != NULL)
-		n->w->h.token(n->w->h.ctx, n->token, n->role);
+	if (n->h.token != NULL)
+		n->h.token(n->h.ctx, n->token, n->role);
 	explicit_bzero(n->token, sizeof n->token);
 	free(n);
 }
@@ -101,7 +103,7 @@ post_token(struct worker *w)
 {
 	struct token_note *n = xcalloc(1, sizeof *n);
 
-	n->w = w;
+	n->h = w->h;
 	xstrlcpy(n->token, api_session(w->api)->token, sizeof n->token);
 	n->role = api_session(w->api)->role;
 	loop_post(w->loop, deliver_token, n);
@@ -113,7 +115,7 @@ post_outbox(struct worker *w, const struct sender_report *rep, bool online)
 	struct outbox_note *n = xcalloc(1, sizeof *n);
 	int64_t counts[OUTBOX_STATE_COUNT];
 
-	n->w = w;
+	n->h = w->h;
 	if (outbox_counts(w->ob, counts) == 0) {
 		n->st.pending = counts[OUTBOX_PENDING];
 		n->st.attention = counts[OUTBOX_ATTENTION];

@@ -26,7 +26,7 @@
 
 #include "text.h"
 
-#define KEYMAP_KEYS_MAX 4
+#define KEYMAP_KEYS_MAX 10
 
 #define KEYMAP_PINNED 0x1u      /* kept in the bar when space runs short */
 #define KEYMAP_HELP_ONLY 0x2u   /* listed in help, never in the bar */
