@@ -114,7 +114,8 @@ dispatch_build(struct dispatch *d, const struct order *const *orders, int n,
 		}
 		d->counts[g]++;
 	}
-	qsort(d->rows, (size_t)d->nrows, sizeof *d->rows, row_cmp);
+	if (d->nrows > 1)
+		qsort(d->rows, (size_t)d->nrows, sizeof *d->rows, row_cmp);
 	d->sel = d->nrows > 0 ? 0 : -1;
 	for (int i = 0; i < d->nrows; i++) {
 		if (d->rows[i].id == d->sel_id) {
