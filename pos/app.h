@@ -94,6 +94,7 @@ struct app {
 	char counter_path[4096];
 	bool bench_exit;             /* --bench-first-frame: exit after drawing */
 	double bench_ms;             /* start to the first frame with the menu */
+	double bench_first_ms;       /* start to the first frame of all */
 	int64_t snapshot_tried;      /* mono ms of the last snapshot request */
 
 	/* the machinery */

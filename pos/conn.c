@@ -285,7 +285,33 @@ struct login_job {
 	enum api_err err;
 	int role;
 	char message[256];
+	char token[128];             /* for the stream until the worker has its own */
+	cJSON *menu, *orders;        /* the first snapshot, taken with that login */
 };
+
+/* The snapshot the login thread took; what it could not get is asked for
+ * again through the worker. */
+static void
+conn_first_snapshot(struct app *a, struct login_job *j)
+{
+	struct api_reply r;
+
+	if (a->stream != NULL && j->token[0] != '\0')
+		stream_set_token(a->stream, j->token);
+	api_reply_init(&r);
+	if (j->menu != NULL) {
+		r.json = j->menu;
+		conn_on_menu(a, &r);
+	} else {
+		worker_request(a->worker, "GET", "/api/v1/menu", NULL, 2, conn_on_menu, a);
+	}
+	if (j->orders != NULL) {
+		r.json = j->orders;
+		conn_on_orders(a, &r);
+	} else {
+		worker_request(a->worker, "GET", "/api/v1/orders", NULL, 2, conn_on_orders, a);
+	}
+}
 
 static void
 conn_login_done(void *arg)
@@ -331,12 +357,14 @@ conn_login_done(void *arg)
 			log_info("%s logged in as %s", a->staff, role_name(a->role));
 			app_say(a, THEME_SUCCESS, "Logged in: %s (%s)", a->staff,
 			    role_name(a->role));
-			conn_snapshot(a);
+			conn_first_snapshot(a, j);
 			conn_load_attention(a);
 			app_go(a, a->start_screen != SCREEN_LOGIN &&
 			    app_screen_allowed(a, a->start_screen) ? a->start_screen : SCREEN_ENTRY);
 		}
 	}
+	cJSON_Delete(j->menu);
+	cJSON_Delete(j->orders);
 	explicit_bzero(j, sizeof *j);
 	free(j);
 	app_dirty(a);
@@ -355,6 +383,24 @@ conn_login_main(void *arg)
 		j->role = (int)api_session(api)->role;
 	xstrlcpy(j->message, r.message, sizeof j->message);
 	api_reply_free(&r);
+	if (j->err == API_OK) {
+		/* the first snapshot rides on this login: one PIN check, not two,
+		 * before the menu is on the screen */
+		struct api_req menu = { "GET", "/api/v1/menu", NULL, NULL, false };
+		struct api_req orders = { "GET", "/api/v1/orders", NULL, NULL, false };
+
+		xstrlcpy(j->token, api_session(api)->token, sizeof j->token);
+		if (api_call(api, &menu, 1, &r) == API_OK) {
+			j->menu = r.json;
+			r.json = NULL;
+		}
+		api_reply_free(&r);
+		if (api_call(api, &orders, 1, &r) == API_OK) {
+			j->orders = r.json;
+			r.json = NULL;
+		}
+		api_reply_free(&r);
+	}
 	api_free(api);
 	loop_post(j->a->loop, conn_login_done, j);
 	return NULL;
