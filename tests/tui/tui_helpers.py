@@ -36,6 +36,12 @@ class Tmux:
         self.own_dir = workdir is None
         self.dir = workdir or tempfile.mkdtemp(prefix="brigade-tmux-")
         self.sock = os.path.join(self.dir, "tmux.sock")
+        # read by the server when it starts: a dead pane is kept (its last
+        # screen and exit status can be read), no status line
+        self.conf = os.path.join(self.dir, "tmux.conf")
+        with open(self.conf, "w") as f:
+            f.write("set -g remain-on-exit on\nset -g status off\n"
+                    "set -g default-terminal tmux-256color\nset -g history-limit 100\n")
         self.width = width
         self.height = height
         self.started = False
@@ -43,7 +49,7 @@ class Tmux:
     # -- plumbing ---------------------------------------------------------
 
     def tmux(self, *args, check=True):
-        r = subprocess.run(["tmux", "-S", self.sock, "-f", "/dev/null"] + list(args),
+        r = subprocess.run(["tmux", "-S", self.sock, "-f", self.conf] + list(args),
                            capture_output=True, text=True, timeout=30)
         if check and r.returncode != 0:
             raise RuntimeError("tmux %s: %s" % (" ".join(args), r.stderr.strip()))
@@ -64,16 +70,13 @@ class Tmux:
         shell = "exec env -i %s %s" % (envargs, cmd)
         tenv = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "TMUX_TMPDIR": self.dir,
                 "HOME": self.dir, "LANG": "C.UTF-8"}
-        r = subprocess.run(["tmux", "-S", self.sock, "-f", "/dev/null", "new-session", "-d",
+        r = subprocess.run(["tmux", "-S", self.sock, "-f", self.conf, "new-session", "-d",
                             "-x", str(self.width), "-y", str(self.height), "-s", "t",
                             "-c", cwd or self.dir, shell],
                            capture_output=True, text=True, timeout=30, env=tenv)
         if r.returncode != 0:
             raise RuntimeError("tmux new-session: %s" % r.stderr.strip())
         self.started = True
-        self.tmux("set-option", "-g", "remain-on-exit", "on")
-        self.tmux("set-option", "-g", "status", "off")
-        self.tmux("set-window-option", "-g", "aggressive-resize", "off")
         return self
 
     # -- keys -------------------------------------------------------------
@@ -187,9 +190,19 @@ class Tmux:
         return out == "1"
 
     def exit_status(self):
-        out = self.tmux("display-message", "-p", "-t", "t", "#{pane_dead_status}",
-                        check=False).strip()
-        return int(out) if out.lstrip("-").isdigit() else None
+        """The program's exit status once tmux has it (None before; a
+        program that dies of a signal reports 128 + the signal)."""
+        out = self.tmux("display-message", "-p", "-t", "t",
+                        "#{pane_dead_status}:#{pane_dead_signal}", check=False).strip()
+        status, _, sig = out.partition(":")
+        if status.lstrip("-").isdigit():
+            return int(status)
+        if sig.isdigit():
+            return 128 + int(sig)
+        m = re.search(r"Pane is dead \((?:status|signal) (\d+)", self.capture())
+        if m:
+            return int(m.group(1)) + (128 if "signal" in m.group(0) else 0)
+        return None
 
     def wait_exit(self, timeout=None):
         """Wait for the program to end; its exit status."""
@@ -197,6 +210,10 @@ class Tmux:
         while not self.dead():
             if time.time() > deadline:
                 raise AssertionError("the program did not exit; the screen:\n%s" % self.capture())
+            time.sleep(0.05)
+        # the pane dies when its terminal closes; the status follows
+        settle = time.time() + 3
+        while self.exit_status() is None and time.time() < settle:
             time.sleep(0.05)
         return self.exit_status()
 

@@ -1,0 +1,787 @@
+/* board: cards, columns, stations, ages, selection and layout. */
+#include "board.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "text.h"
+#include "xalloc.h"
+
+#define DEFAULT_WARN_MS (5 * 60 * 1000)
+#define DEFAULT_LATE_MS (8 * 60 * 1000)
+#define DEFAULT_RECALL_MS (10 * 60 * 1000)
+#define REFUSAL_LINES 3
+
+static const char *const source_texts[SOURCE_COUNT] = {
+	[SOURCE_ONLINE] = "online",
+	[SOURCE_POS] = "walk-in",
+	[SOURCE_PHONE] = "phone",
+};
+
+void
+board_init(struct board *b)
+{
+	memset(b, 0, sizeof *b);
+	b->nth = 1;
+	b->th[0].warn_ms = DEFAULT_WARN_MS;
+	b->th[0].late_ms = DEFAULT_LATE_MS;
+	b->recall_window_ms = DEFAULT_RECALL_MS;
+	b->stale = true;
+}
+
+static void
+card_free(struct board_card *c)
+{
+	free(c->items);
+	c->items = NULL;
+	c->nitems = 0;
+}
+
+void
+board_free(struct board *b)
+{
+	board_clear(b);
+	free(b->cards);
+	for (int i = 0; i < BOARD_COLS; i++)
+		free(b->col[i].slots);
+	memset(b, 0, sizeof *b);
+}
+
+void
+board_clear(struct board *b)
+{
+	for (int i = 0; i < b->n; i++)
+		card_free(&b->cards[i]);
+	b->n = 0;
+	b->stale = true;
+}
+
+void
+board_set_station(struct board *b, const char *station)
+{
+	if (station == NULL || strcmp(station, "all") == 0)
+		station = "";
+	xstrlcpy(b->station, station, sizeof b->station);
+	b->stale = true;
+}
+
+bool
+board_is_expo(const struct board *b)
+{
+	return b->station[0] == '\0';
+}
+
+void
+board_set_thresholds(struct board *b, const char *station, int64_t warn_ms, int64_t late_ms)
+{
+	int i = 0;
+
+	if (station != NULL && station[0] != '\0' && strcmp(station, "all") != 0) {
+		for (i = 1; i < b->nth; i++) {
+			if (strcmp(b->th[i].station, station) == 0)
+				break;
+		}
+		if (i == b->nth) {
+			if (b->nth > BOARD_STATIONS_MAX)
+				return;
+			b->nth++;
+			xstrlcpy(b->th[i].station, station, sizeof b->th[i].station);
+		}
+	}
+	b->th[i].warn_ms = warn_ms;
+	b->th[i].late_ms = late_ms;
+}
+
+const struct board_thresholds *
+board_thresholds(const struct board *b)
+{
+	for (int i = 1; i < b->nth; i++) {
+		if (strcmp(b->th[i].station, b->station) == 0)
+			return &b->th[i];
+	}
+	return &b->th[0];
+}
+
+void
+board_set_recall_window(struct board *b, int64_t ms)
+{
+	b->recall_window_ms = ms;
+}
+
+/* Index of id, or where it goes (as -1 - index). */
+static int
+find(const struct board *b, int64_t id)
+{
+	int lo = 0, hi = b->n - 1;
+
+	while (lo <= hi) {
+		int mid = (lo + hi) / 2;
+
+		if (b->cards[mid].id == id)
+			return mid;
+		if (b->cards[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return -1 - lo;
+}
+
+const struct board_card *
+board_find(const struct board *b, int64_t id)
+{
+	int i = find(b, id);
+
+	return i >= 0 ? &b->cards[i] : NULL;
+}
+
+const struct board_card *
+board_find_number(const struct board *b, int number)
+{
+	const struct board_card *best = NULL;
+
+	/* numbers restart each day: the newest order with it wins */
+	for (int i = 0; i < b->n; i++) {
+		if (b->cards[i].number == number)
+			best = &b->cards[i];
+	}
+	return best;
+}
+
+bool
+board_item_shown(const struct board *b, const struct board_item *it)
+{
+	return board_is_expo(b) || strcmp(it->station, b->station) == 0;
+}
+
+int
+board_card_column(const struct board *b, const struct board_card *c)
+{
+	bool any = false, open = false;
+
+	for (int i = 0; i < c->nitems; i++) {
+		if (board_item_shown(b, &c->items[i])) {
+			any = true;
+			if (!c->items[i].done)
+				open = true;
+		}
+	}
+	if (!any)
+		return -1;
+	if (c->status == STATUS_PAID)
+		return BOARD_NEW;
+	/* a station that bumped its part is done with the order */
+	if (c->status == STATUS_PREPARING && (open || board_is_expo(b)))
+		return BOARD_PREPARING;
+	return -1;
+}
+
+static void
+fill_card(struct board_card *c, const struct order *o, const struct board_mark *m)
+{
+	int status = m != NULL && m->status >= 0 ? m->status : (int)o->status;
+
+	c->id = o->id;
+	c->number = o->number;
+	c->version = o->version;
+	c->status = (enum order_status)status;
+	c->service = o->service;
+	c->source = o->source;
+	xstrlcpy(c->table, o->table, sizeof c->table);
+	xstrlcpy(c->customer, o->customer.name, sizeof c->customer);
+	c->paid_at = order_status_at(o, STATUS_PAID);
+	if (c->paid_at == 0)
+		c->paid_at = o->created_at;
+	c->ready_at = 0;
+	if (c->status == STATUS_READY) {
+		if (m != NULL && m->status == STATUS_READY && m->at > 0)
+			c->ready_at = m->at;
+		else
+			c->ready_at = order_status_at(o, STATUS_READY);
+		if (c->ready_at == 0)
+			c->ready_at = o->updated_at;
+	}
+	c->linked_to = o->linked_to;
+	c->pending = m != NULL && m->pending;
+	free(c->items);
+	c->nitems = o->nitems;
+	c->items = xcalloc((size_t)(o->nitems > 0 ? o->nitems : 1), sizeof *c->items);
+	for (int i = 0; i < o->nitems; i++) {
+		const struct order_item *src = &o->items[i];
+		struct board_item *it = &c->items[i];
+		size_t off = 0;
+
+		xstrlcpy(it->name, src->name, sizeof it->name);
+		it->qty = src->qty;
+		xstrlcpy(it->note, src->note, sizeof it->note);
+		xstrlcpy(it->station, src->station, sizeof it->station);
+		it->done = src->done && !(m != NULL && m->cleared);
+		for (int k = 0; m != NULL && k < m->nstations && !it->done; k++)
+			it->done = strcmp(m->stations[k], src->station) == 0;
+		it->nmods = 0;
+		for (int k = 0; k < src->nmods; k++) {
+			int w = snprintf(it->mods + off, sizeof it->mods - off, "%s%s",
+			    k > 0 ? "\n" : "", src->mods[k].name);
+
+			if (w < 0 || (size_t)w >= sizeof it->mods - off)
+				break;
+			off += (size_t)w;
+			it->nmods++;
+		}
+	}
+}
+
+bool
+board_upsert(struct board *b, const struct order *o, const struct board_mark *mark)
+{
+	int status = mark != NULL && mark->status >= 0 ? mark->status : (int)o->status;
+	int i = find(b, o->id);
+	bool existed = i >= 0;
+	char refusal[sizeof b->cards[0].refusal] = "";
+	int64_t refusal_at = 0;
+	bool drawn = false;
+
+	if (status != STATUS_PAID && status != STATUS_PREPARING && status != STATUS_READY) {
+		board_remove(b, o->id);
+		return false;
+	}
+	b->stale = true;
+	if (!existed) {
+		i = -1 - i;
+		if (b->n == b->cap) {
+			b->cap = b->cap ? b->cap * 2 : 64;
+			b->cards = xreallocarray(b->cards, (size_t)b->cap, sizeof *b->cards);
+		}
+		memmove(&b->cards[i + 1], &b->cards[i], (size_t)(b->n - i) * sizeof *b->cards);
+		memset(&b->cards[i], 0, sizeof b->cards[i]);
+		b->n++;
+	} else {
+		xstrlcpy(refusal, b->cards[i].refusal, sizeof refusal);
+		refusal_at = b->cards[i].refusal_at;
+		drawn = b->cards[i].drawn;
+	}
+	fill_card(&b->cards[i], o, mark);
+	xstrlcpy(b->cards[i].refusal, refusal, sizeof b->cards[i].refusal);
+	b->cards[i].refusal_at = refusal_at;
+	b->cards[i].drawn = drawn;
+	return !existed && board_card_column(b, &b->cards[i]) == BOARD_NEW;
+}
+
+void
+board_remove(struct board *b, int64_t id)
+{
+	int i = find(b, id);
+
+	if (i < 0)
+		return;
+	card_free(&b->cards[i]);
+	memmove(&b->cards[i], &b->cards[i + 1], (size_t)(b->n - i - 1) * sizeof *b->cards);
+	b->n--;
+	b->stale = true;
+}
+
+enum board_age
+board_age(const struct board *b, const struct board_card *c, int64_t now)
+{
+	const struct board_thresholds *t = board_thresholds(b);
+	int64_t age = now - c->paid_at;
+
+	if (age >= t->late_ms)
+		return BOARD_AGE_LATE;
+	if (age >= t->warn_ms)
+		return BOARD_AGE_WARN;
+	return BOARD_AGE_OK;
+}
+
+void
+board_timer_text(const struct board_card *c, int64_t now, char *out, size_t size)
+{
+	int64_t s = (now - c->paid_at) / 1000;
+
+	if (s < 0)
+		s = 0;
+	snprintf(out, size, "%02lld:%02lld", (long long)(s / 60), (long long)(s % 60));
+}
+
+const char *
+board_source_text(enum order_source s)
+{
+	return (unsigned)s < SOURCE_COUNT ? source_texts[s] : "?";
+}
+
+const char *
+board_service_text(const struct board_card *c, char *out, size_t size)
+{
+	switch (c->service) {
+	case SERVICE_DINE_IN:
+		if (c->table[0] != '\0')
+			snprintf(out, size, "DINE IN %s", c->table);
+		else
+			snprintf(out, size, "DINE IN");
+		break;
+	case SERVICE_PICKUP:
+		snprintf(out, size, "PICKUP%s%s", c->customer[0] ? " " : "", c->customer);
+		break;
+	case SERVICE_DELIVERY:
+	default:
+		snprintf(out, size, "DELIVERY%s%s", c->customer[0] ? " " : "", c->customer);
+		break;
+	}
+	return out;
+}
+
+/* Rows of text a refusal takes at inner width iw. */
+static int
+refusal_lines(const struct board_card *c, int iw)
+{
+	int w;
+
+	if (c->refusal[0] == '\0' || iw <= 0)
+		return 0;
+	w = text_width(c->refusal);
+	w = (w + iw - 1) / iw;
+	return w > REFUSAL_LINES ? REFUSAL_LINES : w;
+}
+
+int
+board_card_height(const struct board *b, const struct board_card *c, int w)
+{
+	int h = 3;   /* top border with the number, the service line, bottom */
+
+	for (int i = 0; i < c->nitems; i++) {
+		const struct board_item *it = &c->items[i];
+
+		if (!board_item_shown(b, it))
+			continue;
+		h += 1 + it->nmods + (it->note[0] != '\0');
+	}
+	return h + refusal_lines(c, w - 4);
+}
+
+/* --- columns and layout ------------------------------------------------ */
+
+static const struct board *sort_board;
+
+static int
+cmp_paid(const void *pa, const void *pb)
+{
+	const struct board_card *a = &sort_board->cards[((const struct board_slot *)pa)->card];
+	const struct board_card *b = &sort_board->cards[((const struct board_slot *)pb)->card];
+
+	if (a->paid_at != b->paid_at)
+		return a->paid_at < b->paid_at ? -1 : 1;
+	return a->id < b->id ? -1 : a->id > b->id;
+}
+
+static void
+col_push(struct board_column *col, int card)
+{
+	if (col->n == col->cap) {
+		col->cap = col->cap ? col->cap * 2 : 64;
+		col->slots = xreallocarray(col->slots, (size_t)col->cap, sizeof *col->slots);
+	}
+	memset(&col->slots[col->n], 0, sizeof col->slots[0]);
+	col->slots[col->n++].card = card;
+}
+
+static bool
+linked(const struct board_card *a, const struct board_card *b)
+{
+	return (a->linked_to != 0 && a->linked_to == b->id) ||
+	    (b->linked_to != 0 && b->linked_to == a->id);
+}
+
+/* Oldest first, except that an order linked to one already placed goes
+ * right after it, so the two are cooked and handed out together. */
+static void
+order_column(const struct board *b, struct board_column *col)
+{
+	struct board_slot *sorted;
+	bool *placed;
+	int out = 0;
+
+	if (col->n < 2)
+		return;
+	sort_board = b;
+	qsort(col->slots, (size_t)col->n, sizeof *col->slots, cmp_paid);
+	sorted = xmalloc((size_t)col->n * sizeof *sorted);
+	placed = xcalloc((size_t)col->n, sizeof *placed);
+	for (int i = 0; i < col->n; i++) {
+		if (placed[i])
+			continue;
+		sorted[out++] = col->slots[i];
+		placed[i] = true;
+		/* the group grows as members are added: follow links of links */
+		for (int g = out - 1; g < out; g++) {
+			const struct board_card *m = &b->cards[sorted[g].card];
+
+			for (int k = i + 1; k < col->n; k++) {
+				if (!placed[k] && linked(m, &b->cards[col->slots[k].card])) {
+					sorted[out++] = col->slots[k];
+					placed[k] = true;
+				}
+			}
+		}
+	}
+	memcpy(col->slots, sorted, (size_t)col->n * sizeof *sorted);
+	free(sorted);
+	free(placed);
+}
+
+static int
+slot_of(const struct board *b, int64_t id, int *colp)
+{
+	for (int c = 0; c < BOARD_COLS; c++) {
+		for (int i = 0; i < b->col[c].n; i++) {
+			if (b->cards[b->col[c].slots[i].card].id == id) {
+				*colp = c;
+				return i;
+			}
+		}
+	}
+	return -1;
+}
+
+static void
+flow(struct board *b, struct board_column *col, int height)
+{
+	int lane = 0, y = 0, lw;
+
+	col->lanes = col->w / BOARD_CARD_MIN_W;
+	if (col->lanes < 1)
+		col->lanes = 1;
+	lw = col->w / col->lanes;
+	for (int i = 0; i < col->n; i++) {
+		struct board_slot *s = &col->slots[i];
+		int h = board_card_height(b, &b->cards[s->card], lw);
+
+		if (h > height)
+			h = height;
+		if (y > 0 && y + h > height) {
+			lane++;
+			y = 0;
+		}
+		s->lane = lane;
+		s->y = y;
+		s->h = h;
+		s->w = lw;
+		y += h;
+	}
+	col->nlanes = col->n > 0 ? lane + 1 : 0;
+}
+
+static void
+place(struct board_column *col, int sel_lane)
+{
+	int lw = col->w / (col->lanes > 0 ? col->lanes : 1);
+	int max_scroll = col->nlanes - col->lanes;
+
+	if (sel_lane >= 0) {
+		if (sel_lane < col->scroll)
+			col->scroll = sel_lane;
+		if (sel_lane >= col->scroll + col->lanes)
+			col->scroll = sel_lane - col->lanes + 1;
+	}
+	if (col->scroll > max_scroll)
+		col->scroll = max_scroll;
+	if (col->scroll < 0)
+		col->scroll = 0;
+	col->hidden_before = col->hidden_after = 0;
+	for (int i = 0; i < col->n; i++) {
+		struct board_slot *s = &col->slots[i];
+
+		s->visible = s->lane >= col->scroll && s->lane < col->scroll + col->lanes;
+		s->x = col->x + (s->lane - col->scroll) * lw;
+		/* the last lane takes the columns left over */
+		if (s->lane - col->scroll == col->lanes - 1)
+			s->w = col->x + col->w - s->x;
+		else
+			s->w = lw;
+		s->position = 0;
+		if (s->lane < col->scroll)
+			col->hidden_before++;
+		else if (!s->visible)
+			col->hidden_after++;
+	}
+}
+
+void
+board_layout(struct board *b, int width, int height)
+{
+	int sel_col = -1, sel = -1, pos = 1;
+
+	b->width = width;
+	b->height = height;
+	/* where the selection was, to find a neighbour if it went */
+	int old_index = b->sel_id != 0 ? slot_of(b, b->sel_id, &sel_col) : -1;
+	int old_col = sel_col >= 0 ? sel_col : b->sel_col;
+
+	for (int c = 0; c < BOARD_COLS; c++)
+		b->col[c].n = 0;
+	for (int i = 0; i < b->n; i++) {
+		int c = board_card_column(b, &b->cards[i]);
+
+		if (c >= 0)
+			col_push(&b->col[c], i);
+	}
+	b->col[BOARD_NEW].x = 0;
+	b->col[BOARD_NEW].w = width / 2;
+	b->col[BOARD_PREPARING].x = width / 2;
+	b->col[BOARD_PREPARING].w = width - width / 2;
+	for (int c = 0; c < BOARD_COLS; c++) {
+		order_column(b, &b->col[c]);
+		flow(b, &b->col[c], height);
+	}
+	/* keep the selection: the same card, else its neighbour in its
+	 * column, else the first card of the other column */
+	sel = b->sel_id != 0 ? slot_of(b, b->sel_id, &sel_col) : -1;
+	if (sel < 0) {
+		int c = old_col >= 0 && old_col < BOARD_COLS ? old_col : BOARD_NEW;
+		int idx = old_index >= 0 ? old_index : 0;
+
+		if (b->col[c].n == 0)
+			c = 1 - c, idx = 0;
+		if (b->col[c].n > 0) {
+			if (idx >= b->col[c].n)
+				idx = b->col[c].n - 1;
+			sel_col = c;
+			sel = idx;
+			b->sel_id = b->cards[b->col[c].slots[idx].card].id;
+		} else {
+			b->sel_id = 0;
+		}
+	}
+	if (sel >= 0)
+		b->sel_col = sel_col;
+	for (int c = 0; c < BOARD_COLS; c++)
+		place(&b->col[c], c == sel_col && sel >= 0 ? b->col[c].slots[sel].lane : -1);
+	for (int c = 0; c < BOARD_COLS; c++) {
+		for (int i = 0; i < b->col[c].n && pos <= 9; i++) {
+			if (b->col[c].slots[i].visible)
+				b->col[c].slots[i].position = pos++;
+		}
+	}
+	b->stale = false;
+}
+
+const struct board_card *
+board_selected(const struct board *b)
+{
+	return b->sel_id != 0 ? board_find(b, b->sel_id) : NULL;
+}
+
+bool
+board_select_id(struct board *b, int64_t id)
+{
+	int c;
+
+	if (slot_of(b, id, &c) < 0)
+		return false;
+	b->sel_id = id;
+	b->sel_col = c;
+	board_layout(b, b->width, b->height);
+	return true;
+}
+
+bool
+board_select_position(struct board *b, int position)
+{
+	for (int c = 0; c < BOARD_COLS; c++) {
+		for (int i = 0; i < b->col[c].n; i++) {
+			if (b->col[c].slots[i].position == position)
+				return board_select_id(b, b->cards[b->col[c].slots[i].card].id);
+		}
+	}
+	return false;
+}
+
+/* The slot in lane whose rows hold row y, else the nearest above it. */
+static int
+slot_in_lane(const struct board_column *col, int lane, int y)
+{
+	int best = -1;
+
+	for (int i = 0; i < col->n; i++) {
+		const struct board_slot *s = &col->slots[i];
+
+		if (s->lane != lane)
+			continue;
+		if (best < 0 || s->y <= y)
+			best = i;
+		if (s->y <= y && y < s->y + s->h)
+			return i;
+	}
+	return best;
+}
+
+bool
+board_move(struct board *b, enum board_dir d)
+{
+	int c, i = b->sel_id != 0 ? slot_of(b, b->sel_id, &c) : -1;
+	int tc, ti = -1, lane;
+
+	if (i < 0)
+		return false;
+	const struct board_slot *s = &b->col[c].slots[i];
+	tc = c;
+	switch (d) {
+	case BOARD_UP:
+		ti = i - 1;
+		break;
+	case BOARD_DOWN:
+		ti = i + 1 < b->col[c].n ? i + 1 : -1;
+		break;
+	case BOARD_LEFT:
+		if (s->lane > 0) {
+			ti = slot_in_lane(&b->col[c], s->lane - 1, s->y);
+		} else if (c == BOARD_PREPARING && b->col[BOARD_NEW].n > 0) {
+			tc = BOARD_NEW;
+			lane = b->col[tc].scroll + b->col[tc].lanes - 1;
+			if (lane >= b->col[tc].nlanes)
+				lane = b->col[tc].nlanes - 1;
+			ti = slot_in_lane(&b->col[tc], lane, s->y);
+		}
+		break;
+	case BOARD_RIGHT:
+		if (s->lane + 1 < b->col[c].nlanes) {
+			ti = slot_in_lane(&b->col[c], s->lane + 1, s->y);
+		} else if (c == BOARD_NEW && b->col[BOARD_PREPARING].n > 0) {
+			tc = BOARD_PREPARING;
+			ti = slot_in_lane(&b->col[tc], b->col[tc].scroll, s->y);
+		}
+		break;
+	}
+	if (ti < 0)
+		return false;
+	return board_select_id(b, b->cards[b->col[tc].slots[ti].card].id);
+}
+
+int
+board_count(const struct board *b, enum board_col c)
+{
+	return b->col[c].n;
+}
+
+static int
+cmp_count(const void *pa, const void *pb)
+{
+	const struct board_count *a = pa, *b = pb;
+
+	if (a->qty != b->qty)
+		return b->qty - a->qty;
+	return strcmp(a->name, b->name);
+}
+
+int
+board_all_day(const struct board *b, struct board_count *out, int max)
+{
+	int n = 0;
+
+	for (int i = 0; i < b->n; i++) {
+		const struct board_card *c = &b->cards[i];
+
+		if (board_card_column(b, c) < 0)
+			continue;
+		for (int k = 0; k < c->nitems; k++) {
+			const struct board_item *it = &c->items[k];
+			int j;
+
+			if (it->done || !board_item_shown(b, it))
+				continue;
+			for (j = 0; j < n; j++) {
+				if (strcmp(out[j].name, it->name) == 0)
+					break;
+			}
+			if (j == n) {
+				if (n == max)
+					continue;
+				xstrlcpy(out[n].name, it->name, sizeof out[n].name);
+				out[n++].qty = 0;
+			}
+			out[j].qty += it->qty;
+		}
+	}
+	qsort(out, (size_t)n, sizeof *out, cmp_count);
+	return n;
+}
+
+static int
+cmp_ready(const void *pa, const void *pb)
+{
+	const struct board_card *a = &sort_board->cards[*(const int *)pa];
+	const struct board_card *b = &sort_board->cards[*(const int *)pb];
+
+	if (a->ready_at != b->ready_at)
+		return a->ready_at > b->ready_at ? -1 : 1;
+	return a->id > b->id ? -1 : a->id < b->id;
+}
+
+int
+board_recall_list(const struct board *b, int64_t now, int *out, int max)
+{
+	int n = 0;
+
+	for (int i = 0; i < b->n && n < max; i++) {
+		const struct board_card *c = &b->cards[i];
+		bool mine = board_is_expo(b);
+
+		if (c->status != STATUS_READY || c->ready_at < now - b->recall_window_ms)
+			continue;
+		for (int k = 0; k < c->nitems && !mine; k++)
+			mine = board_item_shown(b, &c->items[k]);
+		if (mine)
+			out[n++] = i;
+	}
+	sort_board = b;
+	qsort(out, (size_t)n, sizeof *out, cmp_ready);
+	return n;
+}
+
+bool
+board_note_drawn(struct board *b, int index)
+{
+	if (index < 0 || index >= b->n || b->cards[index].drawn)
+		return false;
+	b->cards[index].drawn = true;
+	return true;
+}
+
+void
+board_set_refusal(struct board *b, int64_t id, const char *message, int64_t at)
+{
+	int i = find(b, id);
+
+	if (i < 0)
+		return;
+	xstrlcpy(b->cards[i].refusal, message, sizeof b->cards[i].refusal);
+	b->cards[i].refusal_at = at;
+	b->stale = true;
+}
+
+void
+board_clear_refusal(struct board *b, int64_t id)
+{
+	int i = find(b, id);
+
+	if (i >= 0 && b->cards[i].refusal[0] != '\0') {
+		b->cards[i].refusal[0] = '\0';
+		b->stale = true;
+	}
+}
+
+bool
+board_expire_refusals(struct board *b, int64_t now, int64_t max_age)
+{
+	bool any = false;
+
+	for (int i = 0; i < b->n; i++) {
+		if (b->cards[i].refusal[0] != '\0' && now - b->cards[i].refusal_at >= max_age) {
+			b->cards[i].refusal[0] = '\0';
+			any = true;
+		}
+	}
+	if (any)
+		b->stale = true;
+	return any;
+}

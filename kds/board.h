@@ -1,0 +1,180 @@
+/* board: the kitchen display's model. Cards for the orders the kitchen
+ * works on, in two columns (New = PAID, Preparing = PREPARING), filtered
+ * to one station's items or showing all of them (expo); the selection;
+ * ticket ages against per-station thresholds; linked orders side by side;
+ * this terminal's unconfirmed changes marked pending; the all-day counts;
+ * the recall list of orders bumped lately; and the layout of the cards on
+ * a screen of a given size (lanes, scrolling), so that moving the
+ * selection follows what the chef sees. Pure: no curses, no clock of its
+ * own (times are passed in, server time in ms), no I/O.
+ */
+#ifndef BRIGADE_KDS_BOARD_H
+#define BRIGADE_KDS_BOARD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "order.h"
+
+enum board_col { BOARD_NEW, BOARD_PREPARING, BOARD_COLS };
+
+enum board_age { BOARD_AGE_OK, BOARD_AGE_WARN, BOARD_AGE_LATE };
+
+enum board_dir { BOARD_UP, BOARD_DOWN, BOARD_LEFT, BOARD_RIGHT };
+
+#define BOARD_CARD_MIN_W 28     /* a lane is at least this wide */
+#define BOARD_MODS_TEXT 240
+#define BOARD_STATIONS_MAX 16
+
+struct board_item {
+	char name[NAME_MAX_ + 1];
+	int qty;
+	char mods[BOARD_MODS_TEXT];  /* modifier names, '\n' between them */
+	int nmods;
+	char note[NOTE_MAX + 1];
+	char station[STATION_MAX + 1];
+	bool done;                   /* its station bumped it (or we did, pending) */
+};
+
+struct board_card {
+	int64_t id;
+	int number;                  /* the daily number */
+	int version;
+	enum order_status status;    /* with this terminal's pending changes */
+	enum service_type service;
+	enum order_source source;
+	char table[TABLE_MAX + 1];
+	char customer[NAME_MAX_ + 1];
+	int64_t paid_at;             /* server ms: the ticket timer runs from it */
+	int64_t ready_at;            /* server ms it became READY, 0 if not */
+	int64_t linked_to;           /* another open order, 0 = none */
+	int nitems;
+	struct board_item *items;
+	bool pending;                /* a change of ours waits for the server */
+	char refusal[200];           /* the server's last refusal, "" for none */
+	int64_t refusal_at;          /* when it came (app's clock), for expiry */
+	bool drawn;                  /* it has been on screen (for the trace) */
+};
+
+/* This terminal's unconfirmed changes to an order (from the session). */
+struct board_mark {
+	bool pending;
+	int status;                  /* status after them, -1 = unchanged */
+	int nstations;
+	char stations[8][STATION_MAX + 1];  /* stations bumped, pending */
+	bool cleared;                /* a pending recall clears every done */
+	int64_t at;                  /* server ms the change was made */
+};
+
+struct board_thresholds {
+	char station[STATION_MAX + 1];  /* "" = the default */
+	int64_t warn_ms, late_ms;
+};
+
+/* A card's place on screen (body coordinates: row 0 is the first row
+ * under the column titles). */
+struct board_slot {
+	int card;                    /* index in cards */
+	int lane;                    /* lane in its column, from 0 */
+	int x, y, w, h;              /* h may be cut to the body's height */
+	bool visible;                /* in a lane on screen now */
+	int position;                /* 1-9 for the digit keys, 0 = none */
+};
+
+struct board_column {
+	struct board_slot *slots;    /* visible cards in display order */
+	int n, cap;
+	int lanes;                   /* lanes that fit on screen */
+	int nlanes;                  /* lanes the cards need */
+	int scroll;                  /* first lane on screen */
+	int x, w;                    /* the column on screen */
+	int hidden_before, hidden_after;  /* cards in lanes off screen */
+};
+
+struct board_count {
+	char name[NAME_MAX_ + 1];
+	int qty;
+};
+
+struct board {
+	struct board_card *cards;    /* by id */
+	int n, cap;
+	char station[STATION_MAX + 1];   /* "" = all stations (expo) */
+	struct board_thresholds th[BOARD_STATIONS_MAX + 1];
+	int nth;                     /* th[0] is the default */
+	int64_t recall_window_ms;
+	struct board_column col[BOARD_COLS];
+	int width, height;           /* the body, as last laid out */
+	int64_t sel_id;              /* the selected card, 0 = none */
+	int sel_col;                 /* the column the selection is in */
+	bool stale;                  /* cards changed since the last layout */
+};
+
+void board_init(struct board *b);
+void board_free(struct board *b);
+
+/* "" or "all": every station's items (expo). */
+void board_set_station(struct board *b, const char *station);
+bool board_is_expo(const struct board *b);
+/* Thresholds for a station ("" for the default used by all others). */
+void board_set_thresholds(struct board *b, const char *station, int64_t warn_ms,
+    int64_t late_ms);
+const struct board_thresholds *board_thresholds(const struct board *b);
+void board_set_recall_window(struct board *b, int64_t ms);
+
+/* Put in (or update) an order as the server knows it, with this
+ * terminal's pending changes (mark may be NULL). Closed orders leave.
+ * Returns true when the card is new and visible in the New column (the
+ * caller may ring the bell). */
+bool board_upsert(struct board *b, const struct order *o, const struct board_mark *mark);
+void board_remove(struct board *b, int64_t id);
+void board_clear(struct board *b);
+const struct board_card *board_find(const struct board *b, int64_t id);
+const struct board_card *board_find_number(const struct board *b, int number);
+
+/* Whether a card shows on this board (its column), or -1. */
+int board_card_column(const struct board *b, const struct board_card *c);
+/* The items of the card this board shows (the station's, or all). */
+bool board_item_shown(const struct board *b, const struct board_item *it);
+
+enum board_age board_age(const struct board *b, const struct board_card *c, int64_t now);
+/* "mm:ss" of the card's age. */
+void board_timer_text(const struct board_card *c, int64_t now, char *out, size_t size);
+
+/* Lay the visible cards out on a body of width x height, keeping the
+ * selection on screen. */
+void board_layout(struct board *b, int width, int height);
+/* Rows a card takes at width w (before cutting to the body). */
+int board_card_height(const struct board *b, const struct board_card *c, int w);
+
+/* Selection. */
+const struct board_card *board_selected(const struct board *b);
+bool board_select_id(struct board *b, int64_t id);
+bool board_select_position(struct board *b, int position);
+bool board_move(struct board *b, enum board_dir d);
+
+/* Cards shown in a column (counting those scrolled away). */
+int board_count(const struct board *b, enum board_col c);
+
+/* The all-day counts: items not yet done on the visible cards, by name,
+ * most first. Returns the count of names (at most max). */
+int board_all_day(const struct board *b, struct board_count *out, int max);
+
+/* Orders bumped (READY) within the recall window before now, newest
+ * first, that this board would show: indices into cards. */
+int board_recall_list(const struct board *b, int64_t now, int *out, int max);
+
+/* True the first time a card is drawn (the view tells; for the trace). */
+bool board_note_drawn(struct board *b, int index);
+
+/* A refusal to show on a card until cleared. */
+void board_set_refusal(struct board *b, int64_t id, const char *message, int64_t at);
+void board_clear_refusal(struct board *b, int64_t id);
+/* Clear refusals older than max_age (app's clock); true if any went. */
+bool board_expire_refusals(struct board *b, int64_t now, int64_t max_age);
+
+/* The stations of the menu or of the cards, for the station switcher. */
+const char *board_service_text(const struct board_card *c, char *out, size_t size);
+const char *board_source_text(enum order_source s);
+
+#endif

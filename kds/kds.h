@@ -1,0 +1,83 @@
+/* kds: the kitchen display program's state, shared by its modules:
+ * kds_main.c (setup and the session's handlers), kds_keys.c (key tables
+ * and what each command does) and kds_view.c (drawing, the only file here
+ * that calls curses). Handlers change this state and call kds_dirty; the
+ * screen is drawn once per loop turn. */
+#ifndef BRIGADE_KDS_KDS_H
+#define BRIGADE_KDS_KDS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "board.h"
+#include "form.h"
+#include "header.h"
+#include "input.h"
+#include "kds_config.h"
+#include "listbox.h"
+#include "loop.h"
+#include "session.h"
+#include "theme.h"
+
+struct labels;
+struct trace;
+
+enum kds_mode {
+	KDS_BOARD,
+	KDS_LOGIN,
+	KDS_HELP,
+	KDS_RECALL,
+	KDS_ALLDAY,
+	KDS_STATION,
+	KDS_FIND,
+	KDS_QUIT,
+	KDS_MODE_COUNT
+};
+
+struct kds {
+	struct kds_config cfg;
+	struct session *s;
+	struct loop *loop;
+	struct board board;
+	struct theme theme;
+	enum kds_mode mode;
+	struct input in;
+	struct form login;
+	struct form find;
+	struct listbox list;         /* recall, all-day and station lists */
+	int help_top;
+	struct header_info header;
+	struct loop_timer tick, redraw;
+	bool redraw_due;
+	int bells;                   /* new orders to ring for at the next frame */
+	struct labels *labels;
+	struct trace *trace;
+	int64_t note_at;             /* when header.note was set (mono ms) */
+	bool running;
+	bool start_in_login;
+};
+
+/* Something changed: draw at the end of this loop turn. */
+void kds_dirty(struct kds *k);
+/* A short message in the header (kept for a while). */
+void kds_note(struct kds *k, enum theme_role role, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* The header's station and staff. */
+void kds_context(struct kds *k);
+/* The role actions are offered for: the login's, a chef's until known. */
+enum staff_role kds_role(const struct kds *k);
+/* The server's time now. */
+int64_t kds_now(const struct kds *k);
+/* Bring the board up to date with the session for an order (or all). */
+void kds_refresh_order(struct kds *k, int64_t id, bool ring);
+void kds_refresh_all(struct kds *k);
+
+/* kds_keys.c */
+void kds_keys_input(struct kds *k, int key);
+void kds_keys_open_login(struct kds *k, const char *message, enum theme_role role);
+const struct keymap *kds_keys_map(struct kds *k);
+
+/* kds_view.c */
+void kds_view_draw(struct kds *k);
+
+#endif

@@ -1,0 +1,498 @@
+/* brigade-kds: the kitchen display. Settings, the session's handlers, the
+ * one-second tick and the loop; keys are in kds_keys.c, drawing in
+ * kds_view.c, the model in board.c. */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cache.h"
+#include "cfg.h"
+#include "kds.h"
+#include "labels.h"
+#include "log.h"
+#include "term.h"
+#include "trace.h"
+#include "util.h"
+#include "xalloc.h"
+
+#define NOTE_MS 8000            /* how long a header message stays */
+#define REFUSAL_MS 60000        /* how long a refusal stays on its card */
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp,
+	    "usage: brigade-kds [--server URL] [--staff CODE --pin PIN] [--station NAME|all]\n"
+	    "                   [--theme NAME] [--label-printer URI] [--quiet]\n"
+	    "\n"
+	    "  --server URL          brigade-server (http://HOST:PORT or https://)\n"
+	    "  --staff, --pin        sign in; without them a login screen opens\n"
+	    "  --station NAME|all    show one station's items, or all (expo)\n"
+	    "  --theme NAME          default, dark, high-contrast, mono (themes/)\n"
+	    "  --mono                no colours (NO_COLOR does the same)\n"
+	    "  --label-printer URI   print item labels for pickup and delivery orders\n"
+	    "                        (tcp://HOST[:PORT], usb://VID:PID, cups://QUEUE, file:///path)\n"
+	    "  --label-profile ID    the label printer's profile (default epson-tm-l90)\n"
+	    "  --warn DURATION       ticket age that turns the timer to warning (5m)\n"
+	    "  --late DURATION       ticket age that marks it late (8m)\n"
+	    "  --recall-window DUR   how far back r looks (10m)\n"
+	    "  --quiet               no bell on new orders\n"
+	    "  --version, --help\n"
+	    "\n"
+	    "Settings also come from BRIGADE_* variables, brigade.conf and kds.conf;\n"
+	    "keys are listed on screen with ?. See brigade-kds(1).\n");
+}
+
+/* --- shared helpers (kds.h) ------------------------------------------------ */
+
+static void
+redraw_fire(struct loop_timer *t)
+{
+	struct kds *k = t->ctx;
+
+	k->redraw_due = false;
+	kds_view_draw(k);
+}
+
+void
+kds_dirty(struct kds *k)
+{
+	if (k->redraw_due || !k->running)
+		return;
+	k->redraw_due = true;
+	loop_timer_schedule(&k->redraw, 0);
+}
+
+void
+kds_note(struct kds *k, enum theme_role role, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(k->header.note, sizeof k->header.note, fmt, ap);
+	va_end(ap);
+	k->header.note_role = role;
+	k->note_at = util_mono_ms();
+	kds_dirty(k);
+}
+
+void
+kds_context(struct kds *k)
+{
+	const struct session_state *st = session_state(k->s);
+
+	snprintf(k->header.context, sizeof k->header.context, "%s%s%s%s",
+	    board_is_expo(&k->board) ? "all stations" : "station ",
+	    board_is_expo(&k->board) ? "" : k->board.station,
+	    st->staff[0] ? "  " : "", st->staff);
+}
+
+enum staff_role
+kds_role(const struct kds *k)
+{
+	int r = session_state(k->s)->role;
+
+	return r >= 0 ? (enum staff_role)r : ROLE_CHEF;
+}
+
+int64_t
+kds_now(const struct kds *k)
+{
+	return clock_server_now(session_clock(k->s));
+}
+
+static void
+to_mark(struct kds *k, int64_t id, struct board_mark *bm)
+{
+	struct session_mark m;
+
+	session_mark(k->s, id, &m);
+	memset(bm, 0, sizeof *bm);
+	bm->pending = m.pending;
+	bm->status = m.status;
+	bm->cleared = m.cleared;
+	bm->nstations = m.nstations < 8 ? m.nstations : 8;
+	for (int i = 0; i < bm->nstations; i++)
+		xstrlcpy(bm->stations[i], m.stations[i], sizeof bm->stations[i]);
+	bm->at = m.pending ? m.since + clock_skew_ms(session_clock(k->s)) : 0;
+}
+
+void
+kds_refresh_order(struct kds *k, int64_t id, bool ring)
+{
+	const struct order *o = cache_find(session_cache(k->s), id);
+	struct board_mark bm;
+
+	if (o == NULL) {
+		board_remove(&k->board, id);
+	} else {
+		to_mark(k, id, &bm);
+		if (board_upsert(&k->board, o, &bm) && ring)
+			k->bells++;
+		trace_apply(k->trace, id, o->version);
+	}
+	kds_dirty(k);
+}
+
+void
+kds_refresh_all(struct kds *k)
+{
+	struct cache *c = session_cache(k->s);
+
+	board_clear(&k->board);
+	for (int i = 0; i < cache_norders(c); i++) {
+		const struct order *o = cache_order(c, i);
+		struct board_mark bm;
+
+		to_mark(k, o->id, &bm);
+		board_upsert(&k->board, o, &bm);
+	}
+	kds_dirty(k);
+}
+
+/* --- session handlers --------------------------------------------------------- */
+
+static void
+on_orders(void *ctx, const int64_t *ids, int n)
+{
+	struct kds *k = ctx;
+
+	if (n < 0) {
+		kds_refresh_all(k);
+		return;
+	}
+	for (int i = 0; i < n; i++)
+		kds_refresh_order(k, ids[i], true);
+}
+
+static void
+on_menu(void *ctx)
+{
+	kds_dirty(ctx);
+}
+
+static void
+on_state(void *ctx, const struct session_state *st)
+{
+	struct kds *k = ctx;
+	static const enum header_conn conns[] = {
+		[SESSION_STARTING] = HEADER_CONNECTING,
+		[SESSION_ONLINE] = HEADER_ONLINE,
+		[SESSION_OFFLINE] = HEADER_OFFLINE,
+		[SESSION_SIGNED_OUT] = HEADER_SIGNED_OUT,
+	};
+
+	k->header.conn = conns[st->conn];
+	k->header.since_ms = st->since;
+	k->header.stale = st->stale;
+	k->header.stale_saved_at = st->saved_at;
+	k->header.queued = st->queued;
+	k->header.attention = st->attention;
+	kds_context(k);
+	kds_dirty(k);
+}
+
+static void
+on_login(void *ctx, enum session_login_result r, const char *message)
+{
+	struct kds *k = ctx;
+
+	switch (r) {
+	case SESSION_LOGIN_OK:
+		if (k->mode == KDS_LOGIN) {
+			form_wipe(&k->login);
+			k->mode = KDS_BOARD;
+		}
+		kds_note(k, THEME_SUCCESS, "signed in as %s", session_state(k->s)->staff);
+		log_info("signed in as %s", session_state(k->s)->staff);
+		break;
+	case SESSION_LOGIN_OFFLINE:
+		if (k->mode == KDS_LOGIN) {
+			form_wipe(&k->login);
+			k->mode = KDS_BOARD;
+		}
+		kds_note(k, THEME_OFFLINE_BANNER, "server unreachable: showing the last known "
+		    "board; signing in when it is back");
+		break;
+	case SESSION_LOGIN_REFUSED:
+		kds_keys_open_login(k, message[0] ? message : "wrong staff code or PIN",
+		    THEME_ERROR);
+		break;
+	case SESSION_LOGIN_LOCKED:
+		kds_keys_open_login(k, message[0] ? message :
+		    "too many wrong PINs: the account is locked for a while", THEME_ERROR);
+		break;
+	case SESSION_LOGIN_FAILED:
+		kds_keys_open_login(k, message, THEME_ERROR);
+		break;
+	}
+	kds_dirty(k);
+}
+
+static void
+on_refused(void *ctx, const struct session_refusal *r)
+{
+	struct kds *k = ctx;
+	const struct board_card *c = board_find(&k->board, r->order_id);
+	const char *what = strchr(r->kind, '.') != NULL ? strchr(r->kind, '.') + 1 : r->kind;
+
+	if (strcmp(r->kind, "items.done") == 0)
+		what = "bump";
+	if (c != NULL) {
+		board_set_refusal(&k->board, r->order_id, r->message, util_mono_ms());
+		kds_note(k, THEME_ERROR, "#%d: %s refused: %s", c->number, what, r->message);
+	} else {
+		kds_note(k, THEME_ERROR, "order %lld: %s refused: %s", (long long)r->order_id,
+		    what, r->message);
+	}
+	/* shown on the card and in the log: nothing is left for a person to
+	 * decide about a kitchen move, and the card shows the server's truth */
+	session_dismiss(k->s, r->entry);
+}
+
+static void
+on_labels(void *ctx, const struct labels_state *st)
+{
+	struct kds *k = ctx;
+
+	xstrlcpy(k->header.printer, st->state, sizeof k->header.printer);
+	k->header.printer_ok = st->ok;
+	k->header.printer_queued = st->queued;
+	if (!st->ok)
+		log_warn("label printer: %s %s", st->state, st->error);
+	kds_dirty(k);
+}
+
+/* --- loop glue ---------------------------------------------------------------- */
+
+static void
+on_key(void *ctx, int key)
+{
+	kds_keys_input(ctx, key);
+}
+
+static void
+on_input(void *ctx, const char *data, size_t len)
+{
+	struct kds *k = ctx;
+
+	if (len == 0) {
+		/* the terminal went away */
+		k->running = false;
+		loop_stop(k->loop);
+		return;
+	}
+	input_feed(&k->in, data, len, on_key, k);
+}
+
+static void
+on_signal(void *ctx, int sig)
+{
+	struct kds *k = ctx;
+
+	if (sig == SIGWINCH) {
+		term_resize();
+		k->board.stale = true;
+		kds_dirty(k);
+		return;
+	}
+	log_info("signal %d: quitting", sig);
+	k->running = false;
+	loop_stop(k->loop);
+}
+
+/* Every second, on the server clock's second: timers and the clock move. */
+static void
+tick_fire(struct loop_timer *t)
+{
+	struct kds *k = t->ctx;
+	int64_t now = kds_now(k);
+
+	if (k->header.note[0] != '\0' && util_mono_ms() - k->note_at > NOTE_MS)
+		k->header.note[0] = '\0';
+	board_expire_refusals(&k->board, util_mono_ms(), REFUSAL_MS);
+	kds_dirty(k);
+	loop_timer_schedule(t, 1000 - now % 1000 + 2);
+}
+
+/* --- setup -------------------------------------------------------------------- */
+
+enum {
+	OPT_SERVER = 256, OPT_STAFF, OPT_PIN, OPT_STATION, OPT_THEME, OPT_LABEL, OPT_PROFILE,
+	OPT_QUIET, OPT_WARN, OPT_LATE, OPT_RECALL, OPT_MONO, OPT_HELP, OPT_VERSION,
+};
+
+static int
+parse_args(int argc, char **argv, struct client_cfg *cc, struct kds_config *kc)
+{
+	static const struct option opts[] = {
+		{ "server", required_argument, NULL, OPT_SERVER },
+		{ "staff", required_argument, NULL, OPT_STAFF },
+		{ "pin", required_argument, NULL, OPT_PIN },
+		{ "station", required_argument, NULL, OPT_STATION },
+		{ "theme", required_argument, NULL, OPT_THEME },
+		{ "label-printer", required_argument, NULL, OPT_LABEL },
+		{ "label-profile", required_argument, NULL, OPT_PROFILE },
+		{ "quiet", no_argument, NULL, OPT_QUIET },
+		{ "warn", required_argument, NULL, OPT_WARN },
+		{ "late", required_argument, NULL, OPT_LATE },
+		{ "recall-window", required_argument, NULL, OPT_RECALL },
+		{ "mono", no_argument, NULL, OPT_MONO },
+		{ "help", no_argument, NULL, OPT_HELP },
+		{ "version", no_argument, NULL, OPT_VERSION },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const struct {
+		int opt;
+		bool client;                /* a client setting (cfg.h) or a KDS one */
+		const char *key;
+	} keys[] = {
+		{ OPT_SERVER, true, "server" }, { OPT_STAFF, true, "staff" },
+		{ OPT_PIN, true, "pin" }, { OPT_STATION, false, "station" },
+		{ OPT_THEME, false, "theme" }, { OPT_LABEL, false, "label_printer" },
+		{ OPT_PROFILE, false, "label_profile" }, { OPT_WARN, false, "warn" },
+		{ OPT_LATE, false, "late" }, { OPT_RECALL, false, "recall_window" },
+	};
+	char err[300];
+	int c;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		size_t i;
+
+		if (c == OPT_HELP) {
+			usage(stdout);
+			exit(0);
+		}
+		if (c == OPT_VERSION) {
+			printf("brigade-kds 0.1.0\n");
+			exit(0);
+		}
+		if (c == OPT_QUIET) {
+			kc->quiet = true;
+			continue;
+		}
+		if (c == OPT_MONO) {
+			kc->mono = true;
+			continue;
+		}
+		for (i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+			if (keys[i].opt == c)
+				break;
+		}
+		if (i == sizeof keys / sizeof keys[0]) {
+			usage(stderr);
+			return -1;
+		}
+		if ((keys[i].client ? cfg_set(cc, keys[i].key, optarg, err, sizeof err) :
+		    kds_config_set(kc, keys[i].key, optarg, err, sizeof err)) < 0) {
+			fprintf(stderr, "brigade-kds: %s\n", err);
+			return -1;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "brigade-kds: unexpected argument \"%s\"\n", argv[optind]);
+		return -1;
+	}
+	if ((cc->staff[0] != '\0') != (cc->pin[0] != '\0')) {
+		fprintf(stderr, "brigade-kds: --staff and --pin go together (or neither: a login "
+		    "screen asks)\n");
+		return -1;
+	}
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct client_cfg cc;
+	struct kds *k = xcalloc(1, sizeof *k);
+	char err[512];
+
+	log_init("brigade-kds");
+	kds_config_defaults(&k->cfg);
+	if (cfg_load(&cc, err, sizeof err) < 0 || kds_config_load(&k->cfg, err, sizeof err) < 0) {
+		fprintf(stderr, "brigade-kds: %s\n", err);
+		return 2;
+	}
+	if (parse_args(argc, argv, &cc, &k->cfg) < 0)
+		return 2;
+	if (theme_load(k->cfg.theme, &k->theme, err, sizeof err) < 0) {
+		fprintf(stderr, "brigade-kds: %s\n", err);
+		return 2;
+	}
+	/* a curses screen: log lines go to a file */
+	cfg_mkdirs_for(k->cfg.log_file);
+	if (log_set_file(k->cfg.log_file) < 0)
+		log_set_level(LOG_OFF);
+
+	board_init(&k->board);
+	board_set_station(&k->board, k->cfg.station);
+	for (int i = 0; i < k->cfg.nth; i++)
+		board_set_thresholds(&k->board, k->cfg.th[i].station, k->cfg.th[i].warn_ms,
+		    k->cfg.th[i].late_ms);
+	board_set_recall_window(&k->board, k->cfg.recall_window_ms);
+	input_init(&k->in);
+	snprintf(k->header.title, sizeof k->header.title, "KDS");
+
+	struct session_opts so = { "kds", &cc, "PAID,PREPARING,READY" };
+	struct session_handlers sh = { on_orders, on_menu, on_state, on_login, on_refused, k };
+	k->s = session_new(&so, &sh, err, sizeof err);
+	explicit_bzero(cc.pin, sizeof cc.pin);
+	if (k->s == NULL) {
+		fprintf(stderr, "brigade-kds: %s\n", err);
+		return 1;
+	}
+	k->loop = session_loop(k->s);
+	k->trace = trace_open(k->cfg.trace);
+	if (k->cfg.label_printer[0] != '\0') {
+		cfg_mkdirs_for(k->cfg.print_queue);
+		k->labels = labels_new(k->loop, k->cfg.label_printer, k->cfg.label_profile,
+		    k->cfg.print_queue, on_labels, k, err, sizeof err);
+		if (k->labels == NULL) {
+			fprintf(stderr, "brigade-kds: %s\n", err);
+			session_free(k->s);
+			return 2;
+		}
+		xstrlcpy(k->header.printer, "starting", sizeof k->header.printer);
+		k->header.printer_ok = true;
+	}
+	if (term_init(&k->theme, k->cfg.mono ? TERM_MONO : 0, err, sizeof err) < 0) {
+		fprintf(stderr, "brigade-kds: %s\n", err);
+		labels_free(k->labels);
+		session_free(k->s);
+		return 2;
+	}
+	log_info("started: server %s, station %s, theme %s", cc.server,
+	    k->cfg.station[0] ? k->cfg.station : "all", k->theme.name);
+	k->running = true;
+	loop_timer_init(&k->redraw, k->loop, redraw_fire, k);
+	loop_timer_init(&k->tick, k->loop, tick_fire, k);
+	loop_watch_input(k->loop, STDIN_FILENO, on_input, k);
+	loop_on_signal(k->loop, on_signal, k);
+	kds_context(k);
+	if (!session_has_credentials(k->s))
+		kds_keys_open_login(k, NULL, THEME_DIALOG);
+	session_start(k->s);
+	loop_timer_schedule(&k->tick, 1000);
+	kds_dirty(k);
+	loop_run(k->loop);
+
+	k->running = false;
+	loop_timer_cancel(&k->tick);
+	loop_timer_cancel(&k->redraw);
+	term_end();
+	labels_free(k->labels);
+	session_free(k->s);
+	trace_close(k->trace);
+	board_free(&k->board);
+	listbox_free(&k->list);
+	form_wipe(&k->login);
+	log_info("stopped");
+	free(k);
+	return 0;
+}

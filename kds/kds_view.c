@@ -1,0 +1,244 @@
+/* kds_view: the kitchen display on screen (the only KDS file that calls
+ * curses, through common/tui's draw and view helpers). */
+#include <stdio.h>
+#include <string.h>
+
+#include "draw.h"
+#include "form_view.h"
+#include "header_view.h"
+#include "kds.h"
+#include "keymap_view.h"
+#include "listbox_view.h"
+#include "term.h"
+#include "text.h"
+#include "trace.h"
+
+#define MIN_COLS 40
+#define MIN_ROWS 10
+#define TOP 2                   /* body starts under the header and titles */
+
+static const enum theme_role age_roles[] = {
+	[BOARD_AGE_OK] = THEME_TIMER_OK,
+	[BOARD_AGE_WARN] = THEME_TIMER_WARN,
+	[BOARD_AGE_LATE] = THEME_TIMER_LATE,
+};
+
+/* One line inside a card; returns false when the card is full. */
+struct cursor {
+	int y, x, w, last;          /* last: the last row text may use */
+};
+
+static bool
+card_line(struct cursor *cur, enum theme_role role, const char *text)
+{
+	if (cur->y > cur->last)
+		return false;
+	draw_text(cur->y++, cur->x, cur->w, role, text);
+	return true;
+}
+
+/* Text wrapped over up to max lines. */
+static void
+card_wrapped(struct cursor *cur, enum theme_role role, const char *text, int max)
+{
+	const char *p = text;
+
+	for (int n = 0; n < max && *p != '\0' && cur->y <= cur->last; n++) {
+		size_t fit = text_fit(p, cur->w);
+		char line[256];
+
+		if (fit == 0)
+			break;
+		if (fit >= sizeof line)
+			fit = sizeof line - 1;
+		memcpy(line, p, fit);
+		line[fit] = '\0';
+		card_line(cur, role, line);
+		p += fit;
+	}
+}
+
+static void
+draw_card(struct kds *k, const struct board_slot *s, bool selected, int64_t now)
+{
+	const struct board_card *c = &k->board.cards[s->card];
+	enum board_age age = board_age(&k->board, c, now);
+	enum theme_role border = selected ? THEME_SELECTED :
+	    age == BOARD_AGE_LATE ? THEME_CARD_LATE : THEME_CARD_BORDER;
+	int y = TOP + s->y, x = s->x, w = s->w, h = s->h;
+	char buf[256], timer[16], sv[96];
+	struct cursor cur = { y + 1, x + 2, w - 4, y + h - 2 };
+	int hidden = 0;
+
+	if (board_note_drawn(&k->board, s->card))
+		trace_drawn(k->trace, c->id);
+	draw_fill(y, x, h, w, THEME_CARD);
+	draw_box(y, x, h, w, border);
+
+	/* top line: position, number, timer */
+	int tx = x + 1;
+	if (s->position > 0)
+		tx += draw_textf(y, tx, 4, selected ? THEME_SELECTED : THEME_CARD_BORDER, "[%d]",
+		    s->position);
+	tx += draw_textf(y, tx + 1, w - 12, THEME_CARD_TITLE, " #%d ", c->number) + 1;
+	board_timer_text(c, now, timer, sizeof timer);
+	snprintf(buf, sizeof buf, age == BOARD_AGE_LATE ? " LATE %s " : " %s ", timer);
+	draw_text(y, x + w - 1 - text_width(buf), text_width(buf), age_roles[age], buf);
+
+	/* service, source, link; pending on the right */
+	board_service_text(c, sv, sizeof sv);
+	int used = draw_text(cur.y, cur.x, cur.w, THEME_CARD, sv);
+	used += draw_textf(cur.y, cur.x + used, cur.w - used, THEME_DIM, "  %s",
+	    board_source_text(c->source));
+	if (c->linked_to != 0) {
+		const struct board_card *l = board_find(&k->board, c->linked_to);
+
+		if (l != NULL)
+			snprintf(buf, sizeof buf, "  link #%d", l->number);
+		else
+			snprintf(buf, sizeof buf, "  linked");
+		used += draw_text(cur.y, cur.x + used, cur.w - used, THEME_LINKED, buf);
+	}
+	if (c->pending && cur.w - used > 9)
+		draw_text(cur.y, cur.x + cur.w - 9, 9, THEME_PENDING, " PENDING ");
+	cur.y++;
+
+	/* the refusal first: it is what the chef must read */
+	if (c->refusal[0] != '\0') {
+		snprintf(buf, sizeof buf, "REFUSED: %s", c->refusal);
+		card_wrapped(&cur, THEME_ERROR, buf, 3);
+	}
+	for (int i = 0; i < c->nitems; i++) {
+		const struct board_item *it = &c->items[i];
+		bool done = it->done;
+
+		if (!board_item_shown(&k->board, it))
+			continue;
+		if (cur.y > cur.last) {
+			hidden++;
+			continue;
+		}
+		snprintf(buf, sizeof buf, "%d x %s%s", it->qty, it->name, done ? "  (done)" : "");
+		if (cur.y == cur.last && (it->nmods > 0 || it->note[0] != '\0' ||
+		    i + 1 < c->nitems)) {
+			hidden++;
+			continue;
+		}
+		card_line(&cur, done ? THEME_DIM : THEME_CARD, buf);
+		const char *m = it->mods;
+		for (int j = 0; j < it->nmods && *m != '\0'; j++) {
+			size_t n = strcspn(m, "\n");
+
+			snprintf(buf, sizeof buf, "  + %.*s", (int)n, m);
+			if (!card_line(&cur, done ? THEME_DIM : THEME_MODIFIER, buf))
+				break;
+			m += n + (m[n] == '\n');
+		}
+		if (it->note[0] != '\0') {
+			snprintf(buf, sizeof buf, "  ! %s", it->note);
+			card_line(&cur, done ? THEME_DIM : THEME_NOTE, buf);
+		}
+	}
+	if (hidden > 0)
+		draw_textf(y + h - 1, x + 2, w - 4, THEME_DIM, " +%d more ", hidden);
+}
+
+static void
+draw_column(struct kds *k, enum board_col col, int64_t now)
+{
+	const struct board_column *c = &k->board.col[col];
+	char title[96];
+	int x = c->x;
+
+	snprintf(title, sizeof title, " %s (%d) ", col == BOARD_NEW ? "NEW" : "PREPARING", c->n);
+	draw_fill(1, c->x, 1, c->w, THEME_TITLE);
+	if (c->hidden_before > 0)
+		x += draw_textf(1, x, 8, THEME_WARNING, "<%d ", c->hidden_before);
+	draw_text(1, x, c->w, THEME_TITLE, title);
+	if (c->hidden_after > 0) {
+		char more[32];
+
+		snprintf(more, sizeof more, " %d more > ", c->hidden_after);
+		draw_text(1, c->x + c->w - text_width(more), text_width(more), THEME_WARNING, more);
+	}
+	if (c->n == 0)
+		draw_text(TOP + 1, c->x + 2, c->w - 4, THEME_DIM,
+		    col == BOARD_NEW ? "no new orders" : "nothing in preparation");
+	for (int i = 0; i < c->n; i++) {
+		const struct board_slot *s = &c->slots[i];
+
+		if (s->visible)
+			draw_card(k, s, k->board.cards[s->card].id == k->board.sel_id &&
+			    k->mode == KDS_BOARD, now);
+	}
+}
+
+static void
+draw_board(struct kds *k, int rows, int cols)
+{
+	int64_t now = kds_now(k);
+
+	board_layout(&k->board, cols, rows - 3);
+	draw_column(k, BOARD_NEW, now);
+	draw_column(k, BOARD_PREPARING, now);
+}
+
+static void
+draw_quit(void)
+{
+	static const char *const lines[] = { "Quit the kitchen display?", "",
+	    "y / Enter: quit     n / Esc: stay" };
+
+	draw_message("Quit", lines, 3, THEME_DIALOG);
+}
+
+void
+kds_view_draw(struct kds *k)
+{
+	int rows = term_rows(), cols = term_cols();
+
+	term_frame_begin();
+	k->header.now_ms = kds_now(k);
+	if (rows < MIN_ROWS || cols < MIN_COLS) {
+		draw_textf(0, 0, cols, THEME_ERROR, "window too small: %dx%d, need %dx%d",
+		    cols, rows, MIN_COLS, MIN_ROWS);
+		term_frame_end();
+		trace_frame(k->trace);
+		return;
+	}
+	header_view_draw(0, &k->header);
+	if (k->mode == KDS_LOGIN) {
+		form_view_dialog(&k->login, "Enter: next / sign in   Esc: quit");
+		draw_fill(rows - 1, 0, 1, cols, THEME_KEYBAR);
+		draw_text(rows - 1, 1, cols - 2, THEME_KEYBAR,
+		    "Sign in with your staff code and PIN");
+	} else {
+		draw_board(k, rows, cols);
+		keymap_view_bar(rows - 1, kds_keys_map(k));
+		switch (k->mode) {
+		case KDS_HELP:
+			keymap_view_help(kds_keys_map(k), "Keys", k->help_top);
+			break;
+		case KDS_RECALL:
+		case KDS_ALLDAY:
+		case KDS_STATION:
+			listbox_view_draw(&k->list, 0);
+			break;
+		case KDS_FIND:
+			form_view_dialog(&k->find, "Enter: find   Esc: close");
+			break;
+		case KDS_QUIT:
+			draw_quit();
+			break;
+		default:
+			break;
+		}
+	}
+	if (k->bells > 0) {
+		if (!k->cfg.quiet)
+			term_bell();
+		k->bells = 0;
+	}
+	term_frame_end();
+	trace_frame(k->trace);
+}
