@@ -119,8 +119,11 @@ draw_card(struct kds *k, const struct board_slot *s, bool selected, int64_t now)
 			continue;
 		}
 		snprintf(buf, sizeof buf, "%d x %s%s", it->qty, it->name, done ? "  (done)" : "");
-		if (cur.y == cur.last && (it->nmods > 0 || it->note[0] != '\0' ||
-		    i + 1 < c->nitems)) {
+		/* the last row shows "+N more" when anything follows */
+		bool more = it->nmods > 0 || it->note[0] != '\0';
+		for (int j = i + 1; j < c->nitems && !more; j++)
+			more = board_item_shown(&k->board, &c->items[j]);
+		if (cur.y == cur.last && more) {
 			hidden++;
 			continue;
 		}

@@ -65,9 +65,15 @@ report(struct labels *lb, bool force)
 	for (int i = 0; i < n; i++) {
 		if (strcmp(ps[i].uri, lb->uri) != 0)
 			continue;
-		xstrlcpy(st.state, ps[i].state, sizeof st.state);
 		xstrlcpy(st.error, ps[i].error, sizeof st.error);
 		st.ok = strcmp(ps[i].state, "ready") == 0 || strncmp(ps[i].state, "online", 6) == 0;
+		/* "online, drawer closed" says more than a kitchen needs */
+		if (!st.ok)
+			xstrlcpy(st.state, ps[i].state, sizeof st.state);
+		else if (strstr(ps[i].state, "paper low") != NULL)
+			xstrlcpy(st.state, "ready, paper low", sizeof st.state);
+		else
+			xstrlcpy(st.state, "ready", sizeof st.state);
 	}
 	for (int i = 0; i < nj; i++) {
 		if (strcmp(jobs[i].printer, lb->uri) == 0) {

@@ -67,7 +67,12 @@ class Tmux:
         # can be read; the environment goes to the command through env(1)
         # because the tmux server's own environment is not the program's
         envargs = " ".join(shlex.quote("%s=%s" % kv) for kv in sorted(env.items()))
-        shell = "exec env -i %s %s" % (envargs, cmd)
+        # a shell waits for the program and keeps its exit status in a file
+        # (tmux loses the status of a pane whose program ends at once)
+        self.status_file = os.path.join(self.dir, "exit-status")
+        if os.path.exists(self.status_file):
+            os.unlink(self.status_file)
+        shell = "env -i %s %s; echo $? > %s" % (envargs, cmd, shlex.quote(self.status_file))
         tenv = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "TMUX_TMPDIR": self.dir,
                 "HOME": self.dir, "LANG": "C.UTF-8"}
         r = subprocess.run(["tmux", "-S", self.sock, "-f", self.conf, "new-session", "-d",
@@ -93,11 +98,14 @@ class Tmux:
 
     # -- screen -----------------------------------------------------------
 
-    def capture(self, colors=False):
-        """The visible screen as text (with SGR escapes when colors)."""
+    def capture(self, colors=False, history=False):
+        """The visible screen as text (with SGR escapes when colors; with
+        the lines scrolled off the top too when history)."""
         args = ["capture-pane", "-p", "-t", "t"]
         if colors:
             args.insert(2, "-e")
+        if history:
+            args += ["-S", "-", "-J"]
         return self.tmux(*args)
 
     def wait_for(self, pattern, timeout=None, regex=False, colors=False, gone=False):
@@ -140,11 +148,13 @@ class Tmux:
                                      % (what, timeout or DEFAULT_TIMEOUT, screen))
             time.sleep(0.05)
 
-    def attrs_at(self, text, occurrence=0):
+    def attrs_at(self, text, occurrence=0, regex=False, screen=None):
         """The SGR state (a dict: bold, dim, italic, underline, blink,
-        reverse, fg, bg) where the n-th occurrence of text starts on the
-        screen, from a colour capture; None when text is not there."""
-        for line in self.capture(colors=True).split("\n"):
+        reverse, fg, bg) where the n-th occurrence of text (or of a regex)
+        starts on the screen, from one colour capture (or the given one);
+        None when it is not there."""
+        rx = re.compile(text if regex else re.escape(text))
+        for line in (screen or self.capture(colors=True)).split("\n"):
             state = {}
             plain = ""
             i = 0
@@ -158,15 +168,10 @@ class Tmux:
                 plain += line[i]
                 states.append(dict(state))
                 i += 1
-            start = 0
-            while True:
-                k = plain.find(text, start)
-                if k < 0:
-                    break
+            for m in rx.finditer(plain):
                 if occurrence == 0:
-                    return states[k]
+                    return states[m.start()]
                 occurrence -= 1
-                start = k + 1
         return None
 
     def line_with(self, text):
@@ -183,15 +188,32 @@ class Tmux:
         self.width, self.height = width, height
 
     def pid(self):
-        return int(self.tmux("display-message", "-p", "-t", "t", "#{pane_pid}").strip())
+        """The program's pid (the child of the pane's shell)."""
+        shell = int(self.tmux("display-message", "-p", "-t", "t", "#{pane_pid}").strip())
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            try:
+                with open("/proc/%d/task/%d/children" % (shell, shell)) as f:
+                    kids = f.read().split()
+                if kids:
+                    return int(kids[0])
+            except OSError:
+                pass
+            time.sleep(0.02)
+        raise AssertionError("no program under the pane's shell %d" % shell)
 
     def dead(self):
         out = self.tmux("display-message", "-p", "-t", "t", "#{pane_dead}", check=False).strip()
         return out == "1"
 
     def exit_status(self):
-        """The program's exit status once tmux has it (None before; a
-        program that dies of a signal reports 128 + the signal)."""
+        """The program's exit status once it ended (None before; a program
+        that dies of a signal reports 128 + the signal)."""
+        try:
+            with open(self.status_file) as f:
+                return int(f.read().strip())
+        except (OSError, ValueError, AttributeError):
+            pass
         out = self.tmux("display-message", "-p", "-t", "t",
                         "#{pane_dead_status}:#{pane_dead_signal}", check=False).strip()
         status, _, sig = out.partition(":")
