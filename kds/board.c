@@ -443,45 +443,55 @@ slot_of(const struct board *b, int64_t id, int *colp)
 	return -1;
 }
 
+/* Cards go, oldest first, each into the lane that is shortest so far
+ * (the leftmost of equals): a few cards spread across a wide screen, many
+ * pack down the lanes. Lanes are as tall as their cards; the column
+ * scrolls over them. */
 static void
 flow(struct board *b, struct board_column *col, int height)
 {
-	int lane = 0, y = 0, lw;
+	int tops[64] = { 0 }, lw;
 
 	col->lanes = col->w / BOARD_CARD_MIN_W;
 	if (col->lanes < 1)
 		col->lanes = 1;
+	if (col->lanes > 64)
+		col->lanes = 64;
 	lw = col->w / col->lanes;
+	col->nlanes = col->lanes;
+	col->content = 0;
 	for (int i = 0; i < col->n; i++) {
 		struct board_slot *s = &col->slots[i];
-		int h = board_card_height(b, &b->cards[s->card], lw);
+		int h = board_card_height(b, &b->cards[s->card], lw), lane = 0;
 
 		if (h > height)
 			h = height;
-		if (y > 0 && y + h > height) {
-			lane++;
-			y = 0;
+		for (int l = 1; l < col->lanes; l++) {
+			if (tops[l] < tops[lane])
+				lane = l;
 		}
 		s->lane = lane;
-		s->y = y;
-		s->h = h;
-		s->w = lw;
-		y += h;
+		s->y = tops[lane];
+		s->h = s->full_h = h;
+		tops[lane] += h;
+		if (tops[lane] > col->content)
+			col->content = tops[lane];
 	}
-	col->nlanes = col->n > 0 ? lane + 1 : 0;
 }
 
+/* The rows on screen: the selected card wholly in view; cards that start
+ * in view are shown (the last one cut at the bottom if need be). */
 static void
-place(struct board_column *col, int sel_lane)
+place(struct board_column *col, const struct board_slot *sel, int height)
 {
 	int lw = col->w / (col->lanes > 0 ? col->lanes : 1);
-	int max_scroll = col->nlanes - col->lanes;
+	int max_scroll = col->content - height;
 
-	if (sel_lane >= 0) {
-		if (sel_lane < col->scroll)
-			col->scroll = sel_lane;
-		if (sel_lane >= col->scroll + col->lanes)
-			col->scroll = sel_lane - col->lanes + 1;
+	if (sel != NULL) {
+		if (sel->y < col->scroll)
+			col->scroll = sel->y;
+		if (sel->y + sel->full_h > col->scroll + height)
+			col->scroll = sel->y + sel->full_h - height;
 	}
 	if (col->scroll > max_scroll)
 		col->scroll = max_scroll;
@@ -490,20 +500,33 @@ place(struct board_column *col, int sel_lane)
 	col->hidden_before = col->hidden_after = 0;
 	for (int i = 0; i < col->n; i++) {
 		struct board_slot *s = &col->slots[i];
+		int top = s->y - col->scroll;
 
-		s->visible = s->lane >= col->scroll && s->lane < col->scroll + col->lanes;
-		s->x = col->x + (s->lane - col->scroll) * lw;
-		/* the last lane takes the columns left over */
-		if (s->lane - col->scroll == col->lanes - 1)
-			s->w = col->x + col->w - s->x;
-		else
-			s->w = lw;
+		s->x = col->x + s->lane * lw;
+		s->w = s->lane == col->lanes - 1 ? col->x + col->w - s->x : lw;
 		s->position = 0;
-		if (s->lane < col->scroll)
+		s->h = s->full_h;
+		s->visible = top >= 0 && top + 3 <= height;
+		if (s->visible && top + s->h > height)
+			s->h = height - top;
+		if (top < 0)
 			col->hidden_before++;
 		else if (!s->visible)
 			col->hidden_after++;
 	}
+}
+
+static const struct board_column *sort_col;
+
+static int
+cmp_reading(const void *pa, const void *pb)
+{
+	const struct board_slot *a = &sort_col->slots[*(const int *)pa];
+	const struct board_slot *b = &sort_col->slots[*(const int *)pb];
+
+	if (a->y != b->y)
+		return a->y - b->y;
+	return a->lane - b->lane;
 }
 
 void
@@ -555,12 +578,19 @@ board_layout(struct board *b, int width, int height)
 	if (sel >= 0)
 		b->sel_col = sel_col;
 	for (int c = 0; c < BOARD_COLS; c++)
-		place(&b->col[c], c == sel_col && sel >= 0 ? b->col[c].slots[sel].lane : -1);
+		place(&b->col[c], c == sel_col && sel >= 0 ? &b->col[c].slots[sel] : NULL, height);
+	/* digits 1-9 for the cards on screen, in reading order */
 	for (int c = 0; c < BOARD_COLS; c++) {
-		for (int i = 0; i < b->col[c].n && pos <= 9; i++) {
+		int order[512], n = 0;
+
+		for (int i = 0; i < b->col[c].n && n < 512; i++) {
 			if (b->col[c].slots[i].visible)
-				b->col[c].slots[i].position = pos++;
+				order[n++] = i;
 		}
+		sort_col = &b->col[c];
+		qsort(order, (size_t)n, sizeof *order, cmp_reading);
+		for (int i = 0; i < n && pos <= 9; i++)
+			b->col[c].slots[order[i]].position = pos++;
 	}
 	b->stale = false;
 }
@@ -596,59 +626,95 @@ board_select_position(struct board *b, int position)
 	return false;
 }
 
-/* The slot in lane whose rows hold row y, else the nearest above it. */
+/* The slot in lane whose rows hold row y, else the nearest to it. */
 static int
 slot_in_lane(const struct board_column *col, int lane, int y)
+{
+	int best = -1, dist = 0;
+
+	for (int i = 0; i < col->n; i++) {
+		const struct board_slot *s = &col->slots[i];
+		int d;
+
+		if (s->lane != lane)
+			continue;
+		if (s->y <= y && y < s->y + s->full_h)
+			return i;
+		d = s->y > y ? s->y - y : y - (s->y + s->full_h - 1);
+		if (best < 0 || d < dist) {
+			best = i;
+			dist = d;
+		}
+	}
+	return best;
+}
+
+/* The card above (dir -1) or below (+1) in the same lane. */
+static int
+slot_vertical(const struct board_column *col, const struct board_slot *cur, int dir)
 {
 	int best = -1;
 
 	for (int i = 0; i < col->n; i++) {
 		const struct board_slot *s = &col->slots[i];
 
-		if (s->lane != lane)
+		if (s->lane != cur->lane || s == cur)
 			continue;
-		if (best < 0 || s->y <= y)
+		if (dir < 0 && s->y < cur->y && (best < 0 || s->y > col->slots[best].y))
 			best = i;
-		if (s->y <= y && y < s->y + s->h)
-			return i;
+		if (dir > 0 && s->y > cur->y && (best < 0 || s->y < col->slots[best].y))
+			best = i;
 	}
 	return best;
+}
+
+/* The rightmost lane of a column that holds a card. */
+static int
+last_lane(const struct board_column *col)
+{
+	int lane = 0;
+
+	for (int i = 0; i < col->n; i++) {
+		if (col->slots[i].lane > lane)
+			lane = col->slots[i].lane;
+	}
+	return lane;
 }
 
 bool
 board_move(struct board *b, enum board_dir d)
 {
 	int c, i = b->sel_id != 0 ? slot_of(b, b->sel_id, &c) : -1;
-	int tc, ti = -1, lane;
+	int tc, ti = -1;
 
 	if (i < 0)
 		return false;
 	const struct board_slot *s = &b->col[c].slots[i];
+	/* the row on screen, to land beside it in another column */
+	int row = s->y - b->col[c].scroll;
 	tc = c;
 	switch (d) {
 	case BOARD_UP:
-		ti = i - 1;
+		ti = slot_vertical(&b->col[c], s, -1);
 		break;
 	case BOARD_DOWN:
-		ti = i + 1 < b->col[c].n ? i + 1 : -1;
+		ti = slot_vertical(&b->col[c], s, 1);
 		break;
 	case BOARD_LEFT:
 		if (s->lane > 0) {
 			ti = slot_in_lane(&b->col[c], s->lane - 1, s->y);
 		} else if (c == BOARD_PREPARING && b->col[BOARD_NEW].n > 0) {
 			tc = BOARD_NEW;
-			lane = b->col[tc].scroll + b->col[tc].lanes - 1;
-			if (lane >= b->col[tc].nlanes)
-				lane = b->col[tc].nlanes - 1;
-			ti = slot_in_lane(&b->col[tc], lane, s->y);
+			ti = slot_in_lane(&b->col[tc], last_lane(&b->col[tc]),
+			    row + b->col[tc].scroll);
 		}
 		break;
 	case BOARD_RIGHT:
-		if (s->lane + 1 < b->col[c].nlanes) {
+		if (s->lane + 1 <= last_lane(&b->col[c])) {
 			ti = slot_in_lane(&b->col[c], s->lane + 1, s->y);
 		} else if (c == BOARD_NEW && b->col[BOARD_PREPARING].n > 0) {
 			tc = BOARD_PREPARING;
-			ti = slot_in_lane(&b->col[tc], b->col[tc].scroll, s->y);
+			ti = slot_in_lane(&b->col[tc], 0, row + b->col[tc].scroll);
 		}
 		break;
 	}

@@ -76,19 +76,22 @@ struct board_thresholds {
 struct board_slot {
 	int card;                    /* index in cards */
 	int lane;                    /* lane in its column, from 0 */
-	int x, y, w, h;              /* h may be cut to the body's height */
-	bool visible;                /* in a lane on screen now */
+	int x, y, w, h;              /* y: in the column (before scrolling);
+	                                h: rows on screen (cut at the bottom) */
+	int full_h;                  /* rows the card takes (at most the body) */
+	bool visible;                /* on screen now */
 	int position;                /* 1-9 for the digit keys, 0 = none */
 };
 
 struct board_column {
 	struct board_slot *slots;    /* visible cards in display order */
 	int n, cap;
-	int lanes;                   /* lanes that fit on screen */
-	int nlanes;                  /* lanes the cards need */
-	int scroll;                  /* first lane on screen */
+	int lanes;                   /* lanes side by side */
+	int nlanes;                  /* the same (kept for callers) */
+	int content;                 /* rows the tallest lane takes */
+	int scroll;                  /* first row on screen */
 	int x, w;                    /* the column on screen */
-	int hidden_before, hidden_after;  /* cards in lanes off screen */
+	int hidden_before, hidden_after;  /* cards scrolled off above, below */
 };
 
 struct board_count {

@@ -469,7 +469,10 @@ kds_keys_input(struct kds *k, int key)
 	trace_key(k->trace);
 	if (k->board.stale)
 		board_layout(&k->board, k->board.width, k->board.height);
-	mode_keys[k->mode](k, key);
+	if (key == INPUT_CTRL('c') && k->mode != KDS_QUIT)
+		k->mode = KDS_QUIT;      /* from anywhere */
+	else
+		mode_keys[k->mode](k, key);
 	if (k->mode == KDS_BOARD || k->mode == KDS_LOGIN)
 		kds_context(k);
 	kds_dirty(k);

@@ -59,13 +59,14 @@ card_wrapped(struct cursor *cur, enum theme_role role, const char *text, int max
 }
 
 static void
-draw_card(struct kds *k, const struct board_slot *s, bool selected, int64_t now)
+draw_card(struct kds *k, enum board_col col, const struct board_slot *s, bool selected,
+    int64_t now)
 {
 	const struct board_card *c = &k->board.cards[s->card];
 	enum board_age age = board_age(&k->board, c, now);
 	enum theme_role border = selected ? THEME_SELECTED :
 	    age == BOARD_AGE_LATE ? THEME_CARD_LATE : THEME_CARD_BORDER;
-	int y = TOP + s->y, x = s->x, w = s->w, h = s->h;
+	int y = TOP + s->y - k->board.col[col].scroll, x = s->x, w = s->w, h = s->h;
 	char buf[256], timer[16], sv[96];
 	struct cursor cur = { y + 1, x + 2, w - 4, y + h - 2 };
 	int hidden = 0;
@@ -156,12 +157,12 @@ draw_column(struct kds *k, enum board_col col, int64_t now)
 	snprintf(title, sizeof title, " %s (%d) ", col == BOARD_NEW ? "NEW" : "PREPARING", c->n);
 	draw_fill(1, c->x, 1, c->w, THEME_TITLE);
 	if (c->hidden_before > 0)
-		x += draw_textf(1, x, 8, THEME_WARNING, "<%d ", c->hidden_before);
+		x += draw_textf(1, x, 8, THEME_WARNING, "^%d ", c->hidden_before);
 	draw_text(1, x, c->w, THEME_TITLE, title);
 	if (c->hidden_after > 0) {
 		char more[32];
 
-		snprintf(more, sizeof more, " %d more > ", c->hidden_after);
+		snprintf(more, sizeof more, " %d more v ", c->hidden_after);
 		draw_text(1, c->x + c->w - text_width(more), text_width(more), THEME_WARNING, more);
 	}
 	if (c->n == 0)
@@ -171,7 +172,7 @@ draw_column(struct kds *k, enum board_col col, int64_t now)
 		const struct board_slot *s = &c->slots[i];
 
 		if (s->visible)
-			draw_card(k, s, k->board.cards[s->card].id == k->board.sel_id &&
+			draw_card(k, col, s, k->board.cards[s->card].id == k->board.sel_id &&
 			    k->mode == KDS_BOARD, now);
 	}
 }

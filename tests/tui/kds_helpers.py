@@ -132,8 +132,7 @@ class KdsTest(unittest.TestCase):
         for t in self.kdses:
             if t.started and not t.dead():
                 # a clean quit, so a sanitizer's report shows in the status
-                t.send("Escape")
-                t.send("q")
+                t.send("C-c")
                 try:
                     t.wait_for("Quit the kitchen display?", timeout=10)
                     t.send("y")

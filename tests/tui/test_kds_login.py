@@ -1,0 +1,83 @@
+"""brigade-kds login: without staff and PIN it opens on a login screen
+(PIN masked); a wrong PIN says so and changes nothing; five wrong PINs
+lock the account and the screen says so; the right PIN opens the board; a
+role that may not cook (a waiter) is offered no kitchen actions; bad flags
+are refused with a clear message."""
+import subprocess
+import unittest
+
+from kds_helpers import KDS, KdsTest
+
+
+class LoginTest(KdsTest):
+    def login(self, t, staff, pin):
+        t.send("C-u")
+        t.type(staff)
+        t.send("Enter")
+        t.send("C-u")
+        t.type(pin)
+        t.send("Enter")
+
+    def test_wrong_pin_then_right_one(self):
+        self.order()
+        t = self.start_kds(staff=None)
+        s = t.wait_for("Brigade KDS: sign in")
+        self.assertIn("Staff code", s)
+        self.assertIn("SIGNED OUT", s)
+        self.assertNotIn("Classic Burger", s, "no orders before signing in")
+        t.type("c1")
+        t.send("Enter")
+        t.type("1234")
+        s = t.wait_for("****")
+        self.assertNotIn("1234", s, "the PIN is masked")
+        t.send("Enter")
+        t.wait_for("unknown staff code or wrong PIN")
+        self.assertNotIn("****", t.capture(), "the PIN field is emptied")
+        t.type("3333")
+        t.send("Enter")
+        s = t.wait_for("Classic Burger")
+        self.assertIn("ONLINE", s)
+        self.assertIn("c1", s)
+
+    def test_locked_account(self):
+        t = self.start_kds(staff=None)
+        t.wait_for("Brigade KDS: sign in")
+        for i in range(5):
+            self.login(t, "c1", "9999")
+            t.wait_for("unknown staff code or wrong PIN")
+            t.wait_gone("Signing in")
+        self.login(t, "c1", "3333")
+        t.wait_for("locked")
+        self.assertIn("sign in", t.capture())
+
+    def test_waiter_gets_no_kitchen_actions(self):
+        o = self.order()
+        t = self.start_kds(staff="w1")
+        t.wait_for("#%d " % o["number"])
+        bar = t.line_with("help")
+        self.assertNotIn("start", bar)
+        self.assertNotIn("bump", bar)
+        self.assertNotIn("recall", bar)
+        t.send("Enter")
+        t.send("?")
+        t.wait_for("(not now)")
+        t.send("x")
+        self.assertEqual(self.get(o["id"])["status"], "PAID", "Enter did nothing")
+
+    def test_bad_flags(self):
+        for args, words in ((["--staff", "c1"], "--staff and --pin go together"),
+                            (["--station", "gr ill"], "not a station name"),
+                            (["--warn", "soon"], "expected a duration"),
+                            (["--server", "ftp://x"], "server: expected http"),
+                            (["--bogus"], "usage")):
+            r = subprocess.run([KDS] + args, capture_output=True, text=True, timeout=30,
+                               env=self.kds_env())
+            self.assertEqual(r.returncode, 2, (args, r.stderr))
+            self.assertIn(words, r.stderr, args)
+        r = subprocess.run([KDS, "--help"], capture_output=True, text=True, timeout=30)
+        self.assertEqual(r.returncode, 0)
+        self.assertIn("--label-printer", r.stdout)
+
+
+if __name__ == "__main__":
+    unittest.main()
