@@ -58,6 +58,28 @@ board_clear(struct board *b)
 }
 
 void
+board_sync_begin(struct board *b)
+{
+	for (int i = 0; i < b->n; i++)
+		b->cards[i].seen = false;
+}
+
+void
+board_sync_end(struct board *b)
+{
+	int out = 0;
+
+	for (int i = 0; i < b->n; i++) {
+		if (b->cards[i].seen)
+			b->cards[out++] = b->cards[i];
+		else
+			card_free(&b->cards[i]);
+	}
+	b->n = out;
+	b->stale = true;
+}
+
+void
 board_set_station(struct board *b, const char *station)
 {
 	if (station == NULL || strcmp(station, "all") == 0)
@@ -265,6 +287,7 @@ board_upsert(struct board *b, const struct order *o, const struct board_mark *ma
 	xstrlcpy(b->cards[i].refusal, refusal, sizeof b->cards[i].refusal);
 	b->cards[i].refusal_at = refusal_at;
 	b->cards[i].drawn = drawn;
+	b->cards[i].seen = true;
 	return !existed && board_card_column(b, &b->cards[i]) == BOARD_NEW;
 }
 

@@ -54,6 +54,7 @@ struct board_card {
 	char refusal[200];           /* the server's last refusal, "" for none */
 	int64_t refusal_at;          /* when it came (app's clock), for expiry */
 	bool drawn;                  /* it has been on screen (for the trace) */
+	bool seen;                   /* upserted since board_sync_begin */
 };
 
 /* This terminal's unconfirmed changes to an order (from the session). */
@@ -132,6 +133,10 @@ void board_set_recall_window(struct board *b, int64_t ms);
 bool board_upsert(struct board *b, const struct order *o, const struct board_mark *mark);
 void board_remove(struct board *b, int64_t id);
 void board_clear(struct board *b);
+/* A whole new set of orders (a snapshot): upsert each between these two;
+ * cards not upserted leave, the others keep their refusal and marks. */
+void board_sync_begin(struct board *b);
+void board_sync_end(struct board *b);
 const struct board_card *board_find(const struct board *b, int64_t id);
 const struct board_card *board_find_number(const struct board *b, int number);
 

@@ -144,7 +144,7 @@ kds_refresh_all(struct kds *k)
 {
 	struct cache *c = session_cache(k->s);
 
-	board_clear(&k->board);
+	board_sync_begin(&k->board);
 	for (int i = 0; i < cache_norders(c); i++) {
 		const struct order *o = cache_order(c, i);
 		struct board_mark bm;
@@ -152,6 +152,7 @@ kds_refresh_all(struct kds *k)
 		to_mark(k, o->id, &bm);
 		board_upsert(&k->board, o, &bm);
 	}
+	board_sync_end(&k->board);
 	kds_dirty(k);
 }
 
