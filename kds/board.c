@@ -559,9 +559,10 @@ board_layout(struct board *b, int width, int height)
 
 	b->width = width;
 	b->height = height;
-	/* where the selection was, to find a neighbour if it went */
-	int old_index = b->sel_id != 0 ? slot_of(b, b->sel_id, &sel_col) : -1;
-	int old_col = sel_col >= 0 ? sel_col : b->sel_col;
+	/* where the selection was at the last layout, to find a neighbour if
+	 * it went (the columns' slots are stale now: cards may have moved) */
+	int old_index = b->sel_index;
+	int old_col = b->sel_col;
 
 	for (int c = 0; c < BOARD_COLS; c++)
 		b->col[c].n = 0;
@@ -598,8 +599,10 @@ board_layout(struct board *b, int width, int height)
 			b->sel_id = 0;
 		}
 	}
-	if (sel >= 0)
+	if (sel >= 0) {
 		b->sel_col = sel_col;
+		b->sel_index = sel;
+	}
 	for (int c = 0; c < BOARD_COLS; c++)
 		place(&b->col[c], c == sel_col && sel >= 0 ? &b->col[c].slots[sel] : NULL, height);
 	/* digits 1-9 for the cards on screen, in reading order */

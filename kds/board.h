@@ -111,6 +111,7 @@ struct board {
 	int width, height;           /* the body, as last laid out */
 	int64_t sel_id;              /* the selected card, 0 = none */
 	int sel_col;                 /* the column the selection is in */
+	int sel_index;               /* its place in the column at the last layout */
 	bool stale;                  /* cards changed since the last layout */
 };
 
