@@ -3,6 +3,7 @@
  * kds_view.c, the model in board.c. */
 #include <errno.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -415,6 +416,11 @@ main(int argc, char **argv)
 	struct kds *k = &the_kds;
 	char err[512];
 
+	/* a screen runs for days: big buffers (snapshots) go back to the
+	 * system when freed, and two arenas (the loop's, the worker's) keep
+	 * fragments from piling up per thread */
+	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+	mallopt(M_ARENA_MAX, 2);
 	log_init("brigade-kds");
 	kds_config_defaults(&k->cfg);
 	if (cfg_load(&cc, err, sizeof err) < 0 || kds_config_load(&k->cfg, err, sizeof err) < 0) {

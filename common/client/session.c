@@ -2,6 +2,7 @@
 #include "session.h"
 
 #include <inttypes.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,8 +99,10 @@ save_fire(struct loop_timer *t)
 	struct session *s = t->ctx;
 
 	s->save_due = false;
-	if (cache_dirty(s->cache))
+	if (cache_dirty(s->cache)) {
 		cache_save(s->cache);
+		malloc_trim(0);      /* the file's text and tree were as big as the cache */
+	}
 }
 
 /* The cache is written a little after a change, not at every event: a
@@ -595,6 +598,9 @@ on_orders_page(void *arg, struct api_reply *r)
 		return;
 	}
 	cJSON_Delete(answer);
+	/* the snapshot's text and trees were the biggest things this process
+	 * ever held: give their pages back (a screen stays small for days) */
+	malloc_trim(0);
 	s->snapshotting = false;
 	s->failures = 0;
 	s->st.stale = false;

@@ -23,11 +23,9 @@ brigade-kds in a private tmux server (200x50), with its opt-in trace
 """
 import argparse
 import os
-import statistics
 import sys
 import tempfile
 import time
-import uuid
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "integration"))
@@ -123,10 +121,23 @@ def proc_mem(pid):
     mem = {}
     with open("/proc/%d/status" % pid) as f:
         for line in f:
-            if line.startswith(("VmRSS", "VmHWM")):
+            if line.startswith(("VmRSS", "VmHWM", "RssAnon", "RssFile")):
                 k, v = line.split(":")
                 mem[k] = int(v.split()[0])
     return mem
+
+
+def bench_baseline(server, workdir):
+    """Memory of a KDS with an empty board."""
+    d = os.path.join(workdir, "empty")
+    os.makedirs(d, exist_ok=True)
+    t = start_kds(d, server.port, os.path.join(d, "trace.txt"))
+    try:
+        t.wait_for("NEW (0)")
+        time.sleep(1)
+        return proc_mem(t.pid())
+    finally:
+        quit_kds(t)
 
 
 def bench_big_board(server, workdir, nopen, nkeys, idle_s):
@@ -180,15 +191,19 @@ def main():
     work = tempfile.mkdtemp(prefix="brigade-kds-bench-")
     server = Server(work).start()
     try:
+        base = bench_baseline(server, work)
+        print("memory with no orders: VmRSS %.1f MB (RssAnon %.1f MB, RssFile %.1f MB)"
+              % (base["VmRSS"] / 1024.0, base["RssAnon"] / 1024.0, base["RssFile"] / 1024.0))
         lat = bench_commit_to_drawn(server, work, a.orders)
         print("commit -> drawn, %d orders: p50 %.2f ms  p99 %.2f ms  max %.2f ms"
               % (len(lat), pct(lat, 50), pct(lat, 99), max(lat)))
         keys, mem, mem_after, cpu = bench_big_board(server, work, a.open, a.keys, a.idle)
         print("keypress -> frame, %d open orders, %d keys: p50 %.2f ms  p99 %.2f ms  max %.2f ms"
               % (a.open, len(keys), pct(keys, 50), pct(keys, 99), max(keys)))
-        print("memory with %d open orders: VmRSS %.1f MB  VmHWM %.1f MB (after %d s idle: %.1f MB)"
-              % (a.open, mem["VmRSS"] / 1024.0, mem["VmHWM"] / 1024.0, a.idle,
-                 mem_after["VmRSS"] / 1024.0))
+        print("memory with %d open orders: VmRSS %.1f MB (RssAnon %.1f MB private, RssFile %.1f MB "
+              "shared libraries)  VmHWM %.1f MB  (after %d s idle: VmRSS %.1f MB)"
+              % (a.open, mem["VmRSS"] / 1024.0, mem["RssAnon"] / 1024.0, mem["RssFile"] / 1024.0,
+                 mem["VmHWM"] / 1024.0, a.idle, mem_after["VmRSS"] / 1024.0))
         print("idle CPU over %d s with %d open orders: %.3f %%" % (a.idle, a.open, cpu))
     finally:
         server.stop()
