@@ -54,7 +54,7 @@ struct kds {
 	struct trace *trace;
 	int64_t note_at;             /* when header.note was set (mono ms) */
 	bool running;
-	bool start_in_login;
+	bool full_redraw;            /* repaint every cell at the next frame */
 };
 
 /* Something changed: draw at the end of this loop turn. */

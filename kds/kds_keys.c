@@ -321,6 +321,7 @@ board_key(struct kds *k, int key)
 		break;
 	case CMD_REDRAW:
 		k->header.note[0] = '\0';
+		k->full_redraw = true;
 		break;
 	}
 }

@@ -201,6 +201,10 @@ kds_view_draw(struct kds *k)
 {
 	int rows = term_rows(), cols = term_cols();
 
+	if (k->full_redraw) {
+		term_resize();           /* also forgets what the screen held */
+		k->full_redraw = false;
+	}
 	term_frame_begin();
 	k->header.now_ms = kds_now(k);
 	if (rows < MIN_ROWS || cols < MIN_COLS) {
