@@ -33,11 +33,11 @@ in_bar(const struct keymap *km, const struct keymap_entry *e)
 	    keymap_label(km, e) != NULL;
 }
 
-/* Width of one bar item: " KEYS " then " label " */
+/* Width of one bar item: " KEYS" then " label " */
 static int
 item_width(const struct keymap *km, const struct keymap_entry *e)
 {
-	return text_width(e->keys_text) + 2 + text_width(keymap_label(km, e)) + 2;
+	return text_width(e->keys_text) + 1 + text_width(keymap_label(km, e)) + 2;
 }
 
 int
@@ -68,7 +68,7 @@ keymap_bar(const struct keymap *km, int width, struct text_seg *segs, int max)
 
 		if (!take[i])
 			continue;
-		text_seg_add(segs, &count, max, THEME_KEYBAR_KEY, " %s ", e->keys_text);
+		text_seg_add(segs, &count, max, THEME_KEYBAR_KEY, " %s", e->keys_text);
 		text_seg_add(segs, &count, max, THEME_KEYBAR, " %s ", keymap_label(km, e));
 	}
 	return count;

@@ -56,7 +56,8 @@ const struct keymap_entry *keymap_lookup(const struct keymap *km, int key);
 const char *keymap_label(const struct keymap *km, const struct keymap_entry *e);
 
 /* The bar: for each offered entry (in table order) a key segment
- * (THEME_KEYBAR_KEY) and a label segment (THEME_KEYBAR); entries that do
+ * (THEME_KEYBAR_KEY, " KEYS") and a label segment (THEME_KEYBAR,
+ * " label "); entries that do
  * not fit in width are left out from the end, pinned ones last. Returns
  * the segment count. */
 int keymap_bar(const struct keymap *km, int width, struct text_seg *segs, int max);

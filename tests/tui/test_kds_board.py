@@ -21,11 +21,11 @@ class BoardTest(KdsTest):
         self.assertRegex(s, r"00:0\d")
         # the note stands out; the bar offers what Enter does now
         self.assertTrue(t.attrs_at("! no pickles").get("bold"))
-        self.assertIn("Enter  start", t.line_with("help"))
+        self.assertIn("Enter start", t.line_with("help"))
         t.send("Enter")
         t.wait_for("PREPARING (1)")
         self.wait_status(o["id"], "PREPARING")
-        t.wait_for("Enter  bump")
+        t.wait_for("Enter bump")
         t.send("Space")
         t.wait_for("PREPARING (0)")
         self.wait_status(o["id"], "READY")

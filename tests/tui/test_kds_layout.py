@@ -32,9 +32,9 @@ class LayoutTest(KdsTest):
         t.send("Enter")
         t.wait_for("PREPARING (1)")
         t.send("l")
-        t.wait_for("Enter  bump")
+        t.wait_for("Enter bump")
         t.send("h")
-        t.wait_for("Enter  start")
+        t.wait_for("Enter start")
 
     def test_wide_screen_and_resize(self):
         for i in range(8):

@@ -107,7 +107,7 @@ class RefusalTest(KdsTest):
         # offline at start the role is not known: a chef's moves are offered
         t2 = self.start_kds(staff="w1", home=home, wait=False)
         t2.wait_for("STALE")
-        t2.wait_for("Enter  start")
+        t2.wait_for("Enter start")
         t2.send("Enter")
         t2.wait_for("PENDING")
         self.server.start(port=port)
@@ -120,7 +120,7 @@ class RefusalTest(KdsTest):
         t2.wait_for("REFUSED")
         t2.wait_for("NEW (1)")
         self.assertEqual(self.get(a["id"])["status"], "PAID")
-        self.assertNotIn("Enter  start", t2.line_with("help"))
+        self.assertNotIn("Enter start", t2.line_with("help"))
 
 
 if __name__ == "__main__":

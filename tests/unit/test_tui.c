@@ -302,7 +302,7 @@ test_keymap(void **state)
 	/* everything fits at 80 columns: bump, recall, quit, help (not hidden) */
 	n = keymap_bar(&km, 80, segs, 32);
 	assert_int_equal(n, 8);
-	assert_string_equal(segs[0].text, " Enter ");
+	assert_string_equal(segs[0].text, " Enter");
 	assert_int_equal(segs[0].role, THEME_KEYBAR_KEY);
 	assert_string_equal(segs[1].text, " bump ");
 	assert_string_equal(segs[7].text, " help ");
