@@ -43,6 +43,8 @@ struct session {
 	bool have_creds, checking, logged_in, snapshotting, stream_started;
 	bool relogin, closing;
 	bool told_offline;
+	struct check_ctx *check;     /* the login check in flight (its context is
+	                                ours to free if the worker drops it) */
 	struct session_state st;
 	struct session_pending *ops;
 	int nops, capops;
@@ -383,6 +385,8 @@ on_checked(void *arg, struct api_reply *r)
 	struct session *s = cc->s;
 	bool stale = cc->generation != s->generation;
 
+	if (s->check == cc)
+		s->check = NULL;
 	free(cc);
 	if (s->closing)
 		return;
@@ -463,6 +467,7 @@ check_login(struct session *s)
 	cc = xcalloc(1, sizeof *cc);
 	cc->s = s;
 	cc->generation = s->generation;
+	s->check = cc;
 	s->checking = true;
 	worker_request(s->checker, "GET", "/api/v1/auth/me", NULL, 1, on_checked, cc);
 }
@@ -804,6 +809,7 @@ session_free(struct session *s)
 	stop_worker(&s->checker);
 	stop_worker(&s->worker);
 	loop_flush(s->loop);
+	free(s->check);              /* a check the worker never ran */
 	if (cache_dirty(s->cache))
 		cache_save(s->cache);
 	stream_free(s->stream);
