@@ -468,6 +468,7 @@ void
 kds_keys_input(struct kds *k, int key)
 {
 	trace_key(k->trace);
+	session_busy(k->s);
 	if (k->board.stale)
 		board_layout(&k->board, k->board.width, k->board.height);
 	if (key == INPUT_CTRL('c') && k->mode != KDS_QUIT)

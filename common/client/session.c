@@ -18,7 +18,9 @@
 #include "xalloc.h"
 
 #define SNAPSHOT_PAGE 2000
-#define SAVE_DELAY_MS 2000
+#define SAVE_DELAY_MS 5000      /* the stream replays what a stale start missed */
+#define SAVE_QUIET_MS 1000      /* no key for this long before writing the cache */
+#define SAVE_MAX_WAIT_MS 30000
 #define RETRY_BASE_MS 500
 #define RETRY_CAP_MS 5000
 
@@ -38,6 +40,8 @@ struct session {
 	struct loop_timer retry;     /* login check or snapshot, after a failure */
 	struct loop_timer save;
 	bool save_due;
+	int64_t save_wanted;         /* mono ms the first unsaved change came */
+	int64_t busy_at;             /* mono ms of the person's last key */
 	int failures;
 	unsigned generation;         /* of the credentials: stale answers are dropped */
 	bool have_creds, checking, logged_in, snapshotting, stream_started;
@@ -99,11 +103,22 @@ static void
 save_fire(struct loop_timer *t)
 {
 	struct session *s = t->ctx;
+	int64_t now = util_mono_ms();
 
+	/* writing 500 orders takes some 20 ms: not while someone is typing,
+	 * unless it has waited long enough */
+	if (now - s->busy_at < SAVE_QUIET_MS && now - s->save_wanted < SAVE_MAX_WAIT_MS) {
+		loop_timer_schedule(&s->save, SAVE_QUIET_MS);
+		return;
+	}
 	s->save_due = false;
 	if (cache_dirty(s->cache)) {
+		int64_t t0 = util_mono_us();
+
 		cache_save(s->cache);
 		malloc_trim(0);      /* the file's text and tree were as big as the cache */
+		log_debug("cache saved (%d orders) in %lld us", cache_norders(s->cache),
+		    (long long)(util_mono_us() - t0));
 	}
 }
 
@@ -115,6 +130,7 @@ schedule_save(struct session *s)
 	if (s->save_due)
 		return;
 	s->save_due = true;
+	s->save_wanted = util_mono_ms();
 	loop_timer_schedule(&s->save, SAVE_DELAY_MS);
 }
 
@@ -1117,6 +1133,12 @@ session_refresh_order(struct session *s, int64_t order_id)
 		return;
 	snprintf(path, sizeof path, "/api/v1/orders/%" PRId64, order_id);
 	worker_request(s->worker, "GET", path, NULL, 2, on_refresh, s);
+}
+
+void
+session_busy(struct session *s)
+{
+	s->busy_at = util_mono_ms();
 }
 
 int

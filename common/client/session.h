@@ -40,6 +40,8 @@
  *   session_refresh_order(s, id)     fetch one order again
  *   session_snapshot(s)              take a fresh snapshot now
  *   session_save(s)                  write the cache file now
+ *   session_busy(s)                  a key was pressed: the cache file (some
+ *                                    20 ms for 500 orders) waits for a pause
  */
 #ifndef BRIGADE_CLIENT_SESSION_H
 #define BRIGADE_CLIENT_SESSION_H
@@ -173,5 +175,6 @@ int session_retry(struct session *s, int64_t entry);
 void session_refresh_order(struct session *s, int64_t order_id);
 void session_snapshot(struct session *s);
 int session_save(struct session *s);
+void session_busy(struct session *s);
 
 #endif
