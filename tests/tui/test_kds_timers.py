@@ -24,15 +24,15 @@ def timer_attrs(t, seconds_re):
 
 class TimerTest(KdsTest):
     def test_colours_change_at_thresholds(self):
-        t = self.start_kds("--warn", "3s", "--late", "6s")
+        t = self.start_kds("--warn", "4s", "--late", "8s")
         self.order()
-        ok, _ = timer_attrs(t, "0[01]")
+        ok, _ = timer_attrs(t, "0[0-3]")
         self.assertEqual(ok.get("fg"), 2, "green while young: %r" % ok)
         # it ticks on its own, every second
         t.wait_for(r"00:02", regex=True)
-        warn, _ = timer_attrs(t, "0[34]")
+        warn, _ = timer_attrs(t, "0[4-7]")
         self.assertEqual((warn.get("fg"), warn.get("bg")), (0, 3), "warning: %r" % warn)
-        late, screen = timer_attrs(t, "0[6-9]")
+        late, screen = timer_attrs(t, "(0[89]|[1-5][0-9])")
         self.assertEqual(late.get("bg"), 1, "late: %r" % late)
         self.assertTrue(late.get("blink"))
         t.wait_for("LATE 00:")
