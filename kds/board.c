@@ -384,13 +384,12 @@ board_card_height(const struct board *b, const struct board_card *c, int w)
 
 /* --- columns and layout ------------------------------------------------ */
 
-static const struct board *sort_board;
-
 static int
-cmp_paid(const void *pa, const void *pb)
+cmp_paid(const void *pa, const void *pb, void *ctx)
 {
-	const struct board_card *a = &sort_board->cards[((const struct board_slot *)pa)->card];
-	const struct board_card *b = &sort_board->cards[((const struct board_slot *)pb)->card];
+	const struct board *bd = ctx;
+	const struct board_card *a = &bd->cards[((const struct board_slot *)pa)->card];
+	const struct board_card *b = &bd->cards[((const struct board_slot *)pb)->card];
 
 	if (a->paid_at != b->paid_at)
 		return a->paid_at < b->paid_at ? -1 : 1;
@@ -426,8 +425,7 @@ order_column(const struct board *b, struct board_column *col)
 
 	if (col->n < 2)
 		return;
-	sort_board = b;
-	qsort(col->slots, (size_t)col->n, sizeof *col->slots, cmp_paid);
+	qsort_r(col->slots, (size_t)col->n, sizeof *col->slots, cmp_paid, (void *)b);
 	sorted = xmalloc((size_t)col->n * sizeof *sorted);
 	placed = xcalloc((size_t)col->n, sizeof *placed);
 	for (int i = 0; i < col->n; i++) {
@@ -539,13 +537,12 @@ place(struct board_column *col, const struct board_slot *sel, int height)
 	}
 }
 
-static const struct board_column *sort_col;
-
 static int
-cmp_reading(const void *pa, const void *pb)
+cmp_reading(const void *pa, const void *pb, void *ctx)
 {
-	const struct board_slot *a = &sort_col->slots[*(const int *)pa];
-	const struct board_slot *b = &sort_col->slots[*(const int *)pb];
+	const struct board_column *col = ctx;
+	const struct board_slot *a = &col->slots[*(const int *)pa];
+	const struct board_slot *b = &col->slots[*(const int *)pb];
 
 	if (a->y != b->y)
 		return a->y - b->y;
@@ -613,8 +610,7 @@ board_layout(struct board *b, int width, int height)
 			if (b->col[c].slots[i].visible)
 				order[n++] = i;
 		}
-		sort_col = &b->col[c];
-		qsort(order, (size_t)n, sizeof *order, cmp_reading);
+		qsort_r(order, (size_t)n, sizeof *order, cmp_reading, &b->col[c]);
 		for (int i = 0; i < n && pos <= 9; i++)
 			b->col[c].slots[order[i]].position = pos++;
 	}
@@ -799,10 +795,11 @@ board_all_day(const struct board *b, struct board_count *out, int max)
 }
 
 static int
-cmp_ready(const void *pa, const void *pb)
+cmp_ready(const void *pa, const void *pb, void *ctx)
 {
-	const struct board_card *a = &sort_board->cards[*(const int *)pa];
-	const struct board_card *b = &sort_board->cards[*(const int *)pb];
+	const struct board *bd = ctx;
+	const struct board_card *a = &bd->cards[*(const int *)pa];
+	const struct board_card *b = &bd->cards[*(const int *)pb];
 
 	if (a->ready_at != b->ready_at)
 		return a->ready_at > b->ready_at ? -1 : 1;
@@ -825,8 +822,7 @@ board_recall_list(const struct board *b, int64_t now, int *out, int max)
 		if (mine)
 			out[n++] = i;
 	}
-	sort_board = b;
-	qsort(out, (size_t)n, sizeof *out, cmp_ready);
+	qsort_r(out, (size_t)n, sizeof *out, cmp_ready, (void *)b);
 	return n;
 }
 
