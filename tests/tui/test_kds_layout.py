@@ -19,7 +19,7 @@ class LayoutTest(KdsTest):
         for sku in ("B1", "B2", "B3"):
             self.order(items=[{"sku": sku, "qty": 1, "modifiers": []}, {"sku": "S1", "qty": 1}])
         t = self.start_kds(width=80, height=24)
-        s = t.wait_for("Bacon Burger")
+        s = t.wait_all("Bacon Burger", "NEW (3)", "help")
         lines = s.split("\n")
         self.assertIn("KDS", lines[0])
         self.assertIn("ONLINE", lines[0])
@@ -40,8 +40,8 @@ class LayoutTest(KdsTest):
         for i in range(8):
             self.order(items=[{"sku": "B1", "qty": 1}])
         t = self.start_kds(width=80, height=24)
-        s = t.wait_for("NEW (8)")
-        self.assertEqual(lanes_in_new(s, 80), 1)
+        s = t.wait_until(lambda s: "NEW (8)" in s and "more v" in s and lanes_in_new(s, 80) == 1,
+                         what="8 cards in one lane")
         self.assertRegex(s, r"\d more v", "the cards off screen are counted")
         t.resize(200, 50)
         s = t.wait_until(lambda s: lanes_in_new(s, 200) == 3, what="3 lanes at 200 columns")

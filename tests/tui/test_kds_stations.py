@@ -14,7 +14,7 @@ class StationTest(KdsTest):
                                   {"sku": "DR1", "qty": 1}])
         drinks = self.order(items=[{"sku": "DR2", "qty": 1}])
         t = self.start_kds("--station", "grill")
-        s = t.wait_for("Classic Burger")
+        s = t.wait_all("Classic Burger", "station grill", "NEW (1)", "help")
         self.assertIn("station grill", s)
         self.assertNotIn("Fries", s)
         self.assertNotIn("Cola", s)
@@ -33,7 +33,7 @@ class StationTest(KdsTest):
                          {"B1": True, "S1": False, "DR1": False})
         # the fryer, through the station switcher
         t.send("s")
-        s = t.wait_for("Switch station")
+        s = t.wait_all("Switch station", "Enter: switch")
         for name in ("all (expo", "grill", "fryer", "bar", "cold"):
             self.assertIn(name, s)
         t.send("Escape")
@@ -55,7 +55,7 @@ class StationTest(KdsTest):
     def pick_station(self, t, name):
         """Open the station switcher and choose name."""
         t.send("s")
-        s = t.wait_for("Switch station")
+        s = t.wait_all("Switch station", "Enter: switch")
         rows = []
         for line in s.split("\n")[s.split("\n").index(next(l for l in s.split("\n") if "Switch station" in l)) + 1:]:
             for cand in ("all (expo", "grill", "fryer", "bar", "cold"):
@@ -73,9 +73,7 @@ class StationTest(KdsTest):
         r = self.chef.post("/api/v1/orders/%d/items/done" % o["id"], {"station": "fryer"})
         self.assertEqual(r.status, 200, r)
         t = self.start_kds("--station", "all")
-        s = t.wait_for("1 x Fries  (done)")
-        self.assertIn("1 x Classic Burger", s)
-        self.assertIn("all stations", s)
+        t.wait_all("1 x Fries  (done)", "1 x Classic Burger", "all stations")
         self.assertTrue(t.attrs_at("1 x Fries  (done)").get("dim"))
         # the fryer's view has nothing left of it
         g = self.start_kds("--station", "fryer", width=80, height=24)

@@ -133,6 +133,12 @@ class Tmux:
                                      % (self.exit_status(), pattern, screen, self.tail_log()))
             time.sleep(0.05)
 
+    def wait_all(self, *texts, timeout=None):
+        """Poll until every text is on the screen at once (a frame may be
+        captured half written); returns the screen."""
+        return self.wait_until(lambda s: all(t in s for t in texts), timeout=timeout,
+                               what="all of %r on the screen" % (texts,))
+
     def wait_gone(self, pattern, **kw):
         return self.wait_for(pattern, gone=True, **kw)
 
