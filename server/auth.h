@@ -33,6 +33,7 @@ struct session {
 	char token_hash[65];
 	int64_t staff_id;
 	char staff[STAFF_MAX + 1];
+	char name[NAME_MAX_ + 1];
 	enum staff_role role;
 	char terminal[TERMINAL_MAX + 1];
 	int64_t expires_at;

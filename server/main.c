@@ -201,6 +201,7 @@ session_cached(void *ctx, const struct session_row *row, const struct staff_row 
 	memcpy(se.token_hash, row->token_hash, sizeof se.token_hash);
 	se.staff_id = row->staff_id;
 	xstrlcpy(se.staff, staff->code, sizeof se.staff);
+	xstrlcpy(se.name, staff->name, sizeof se.name);
 	se.role = staff->role;
 	xstrlcpy(se.terminal, row->terminal, sizeof se.terminal);
 	se.expires_at = row->expires_at;

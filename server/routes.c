@@ -228,6 +228,7 @@ h_me(struct server *s, struct lws *wsi, struct pss *p)
 	char *txt;
 
 	cJSON_AddStringToObject(j, "staff", p->caller.staff);
+	cJSON_AddStringToObject(j, "name", se != NULL ? se->name : "");
 	cJSON_AddStringToObject(j, "role", role_name(p->caller.role));
 	cJSON_AddStringToObject(j, "terminal", p->caller.terminal);
 	codec_add_int(j, "expires_at", se != NULL ? se->expires_at : 0);

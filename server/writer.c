@@ -530,6 +530,7 @@ do_login(struct writer *w, struct job *j, int64_t now)
 	memcpy(j->session.token_hash, sr.token_hash, sizeof sr.token_hash);
 	j->session.staff_id = row.id;
 	xstrlcpy(j->session.staff, row.code, sizeof j->session.staff);
+	xstrlcpy(j->session.name, row.name, sizeof j->session.name);
 	j->session.role = row.role;
 	xstrlcpy(j->session.terminal, sr.terminal, sizeof j->session.terminal);
 	j->session.expires_at = sr.expires_at;

@@ -94,6 +94,8 @@ read_input(struct loop *l)
 
 	if (n > 0) {
 		l->input_fn(l->input_ctx, buf, (size_t)n);
+		/* keystrokes may be a card swipe (keyboard wedge): keep no copy */
+		explicit_bzero(buf, (size_t)n);
 		return 0;
 	}
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))

@@ -64,7 +64,8 @@ class Auth(ServerTest):
     def test_logout_revokes(self):
         c = self.client("k1")
         me = c.get("/api/v1/auth/me")
-        self.assertEqual((me.status, me.json["staff"], me.json["role"]), (200, "k1", "CASHIER"))
+        self.assertEqual((me.status, me.json["staff"], me.json["role"], me.json["name"]),
+                         (200, "k1", "CASHIER", "Kim (cashier)"))
         self.assertEqual(c.post("/api/v1/auth/logout").status, 200)
         self.assertEqual(c.get("/api/v1/menu").status, 401)
         self.assertEqual(c.create(walk_in()).status, 401)
