@@ -289,6 +289,19 @@ struct login_job {
 	cJSON *menu, *orders;        /* the first snapshot, taken with that login */
 };
 
+/* A login answer nobody will read (the till stopped first). */
+static void
+conn_login_drop(void *arg)
+{
+	struct login_job *j = arg;
+
+	explicit_bzero(j->cfg.pin, sizeof j->cfg.pin);
+	explicit_bzero(j->token, sizeof j->token);
+	cJSON_Delete(j->menu);
+	cJSON_Delete(j->orders);
+	free(j);
+}
+
 /* The snapshot the login thread took; what it could not get is asked for
  * again through the worker. */
 static void
@@ -402,7 +415,7 @@ conn_login_main(void *arg)
 		api_reply_free(&r);
 	}
 	api_free(api);
-	loop_post(j->a->loop, conn_login_done, j);
+	loop_post_drop(j->a->loop, conn_login_done, conn_login_drop, j);
 	return NULL;
 }
 

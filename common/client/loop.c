@@ -16,6 +16,7 @@
 
 struct post {
 	loop_post_fn fn;
+	loop_post_fn drop;           /* releases arg undelivered */
 	void *arg;
 	struct post *next;
 };
@@ -225,8 +226,11 @@ loop_free(struct loop *l)
 	lws_context_destroy(l->ctx);
 	close(l->sig_pipe[0]);
 	close(l->sig_pipe[1]);
+	/* notes nobody will read: released, not delivered */
 	while ((p = l->head) != NULL) {
 		l->head = p->next;
+		if (p->drop != NULL)
+			p->drop(p->arg);
 		free(p);
 	}
 	pthread_mutex_destroy(&l->lock);
@@ -322,9 +326,16 @@ loop_flush(struct loop *l)
 void
 loop_post(struct loop *l, loop_post_fn fn, void *arg)
 {
+	loop_post_drop(l, fn, free, arg);
+}
+
+void
+loop_post_drop(struct loop *l, loop_post_fn fn, loop_post_fn drop, void *arg)
+{
 	struct post *p = xmalloc(sizeof *p);
 
 	p->fn = fn;
+	p->drop = drop;
 	p->arg = arg;
 	p->next = NULL;
 	pthread_mutex_lock(&l->lock);

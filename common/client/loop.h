@@ -59,9 +59,12 @@ void loop_timer_schedule(struct loop_timer *t, int64_t delay_ms);
 void loop_timer_cancel(struct loop_timer *t);
 
 /* From any thread: run fn(arg) on the loop soon. The only way other
- * threads talk to the loop. */
+ * threads talk to the loop. fn owns arg. If the loop is freed before fn
+ * runs, arg is released with free(); loop_post_drop names another way to
+ * release it (nested allocations, secrets to wipe) without delivering. */
 typedef void (*loop_post_fn)(void *arg);
 void loop_post(struct loop *l, loop_post_fn fn, void *arg);
+void loop_post_drop(struct loop *l, loop_post_fn fn, loop_post_fn drop, void *arg);
 /* On the loop thread: run every queued post now. For shutting down once
  * the threads that post have stopped (worker_free), so that no reply is
  * left behind unfreed. */

@@ -63,6 +63,19 @@ struct token_note {
 	enum staff_role role;
 };
 
+/* A reply nobody will read (the loop ended first). */
+static void
+drop_reply(void *arg)
+{
+	struct job *j = arg;
+
+	api_reply_free(&j->reply);
+	free(j->method);
+	free(j->path);
+	free(j->body);
+	free(j);
+}
+
 static void
 deliver_reply(void *arg)
 {
@@ -70,11 +83,16 @@ deliver_reply(void *arg)
 
 	if (j->done != NULL)
 		j->done(j->ctx, &j->reply);
-	api_reply_free(&j->reply);
-	free(j->method);
-	free(j->path);
-	free(j->body);
-	free(j);
+	drop_reply(j);
+}
+
+static void
+drop_token(void *arg)
+{
+	struct token_note *n = arg;
+
+	explicit_bzero(n->token, sizeof n->token);
+	free(n);
 }
 
 static void
@@ -94,8 +112,7 @@ deliver_token(void *arg)
 
 	if (n->h.token != NULL)
 		n->h.token(n->h.ctx, n->token, n->role);
-	explicit_bzero(n->token, sizeof n->token);
-	free(n);
+	drop_token(n);
 }
 
 static void
@@ -106,7 +123,7 @@ post_token(struct worker *w)
 	n->h = w->h;
 	xstrlcpy(n->token, api_session(w->api)->token, sizeof n->token);
 	n->role = api_session(w->api)->role;
-	loop_post(w->loop, deliver_token, n);
+	loop_post_drop(w->loop, deliver_token, drop_token, n);
 }
 
 static void
@@ -148,7 +165,7 @@ run_job(struct worker *w, struct job *j)
 	if (api_logged_in(w->api) && strcmp(old, api_session(w->api)->token) != 0)
 		post_token(w);
 	explicit_bzero(old, sizeof old);
-	loop_post(w->loop, deliver_reply, j);
+	loop_post_drop(w->loop, deliver_reply, drop_reply, j);
 }
 
 /* One slice of outbox delivery, then the next try is planned. */
