@@ -623,9 +623,7 @@ callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 			    "the request body is larger than 64 KiB");
 			return 0;
 		}
-		if (p->deferred_status == 0 && !p->route->body && p->body.len > 0) {
-			/* a body where none belongs is ignored, as HTTP allows */
-		}
+		/* a body where none belongs is ignored, as HTTP allows */
 		dispatch(s, wsi, p);
 		return 0;
 

@@ -199,6 +199,29 @@ bind_text(sqlite3_stmt *s, int i, const char *v)
 	sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
 }
 
+/* Run a statement that takes one integer or one text parameter. */
+static int
+run_int(struct store *st, enum stmt_id id, int64_t v)
+{
+	sqlite3_stmt *s = stmt(st, id);
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, v);
+	return run(st, s);
+}
+
+static int
+run_text(struct store *st, enum stmt_id id, const char *v)
+{
+	sqlite3_stmt *s = stmt(st, id);
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, v);
+	return run(st, s);
+}
+
 static const char *
 col_text(sqlite3_stmt *s, int i)
 {
@@ -669,12 +692,7 @@ store_idem_put(struct store *st, const char *key, const char *hash, int status,
 int
 store_idem_prune(struct store *st, int64_t older_than)
 {
-	sqlite3_stmt *s = stmt(st, S_IDEM_PRUNE);
-
-	if (s == NULL)
-		return -1;
-	sqlite3_bind_int64(s, 1, older_than);
-	return run(st, s);
+	return run_int(st, S_IDEM_PRUNE, older_than);
 }
 
 /* ---- staff and sessions ---------------------------------------------- */
@@ -816,12 +834,7 @@ store_staff_login_failed(struct store *st, int64_t id, int max_failures,
 int
 store_staff_login_ok(struct store *st, int64_t id)
 {
-	sqlite3_stmt *s = stmt(st, S_STAFF_OK);
-
-	if (s == NULL)
-		return -1;
-	sqlite3_bind_int64(s, 1, id);
-	return run(st, s);
+	return run_int(st, S_STAFF_OK, id);
 }
 
 int
@@ -842,34 +855,19 @@ store_session_insert(struct store *st, const struct session_row *row)
 int
 store_session_delete(struct store *st, const char *token_hash)
 {
-	sqlite3_stmt *s = stmt(st, S_SESSION_DELETE);
-
-	if (s == NULL)
-		return -1;
-	bind_text(s, 1, token_hash);
-	return run(st, s);
+	return run_text(st, S_SESSION_DELETE, token_hash);
 }
 
 int
 store_sessions_delete_staff(struct store *st, int64_t staff_id)
 {
-	sqlite3_stmt *s = stmt(st, S_SESSIONS_DELETE_STAFF);
-
-	if (s == NULL)
-		return -1;
-	sqlite3_bind_int64(s, 1, staff_id);
-	return run(st, s);
+	return run_int(st, S_SESSIONS_DELETE_STAFF, staff_id);
 }
 
 int
 store_sessions_prune(struct store *st, int64_t now)
 {
-	sqlite3_stmt *s = stmt(st, S_SESSIONS_PRUNE);
-
-	if (s == NULL)
-		return -1;
-	sqlite3_bind_int64(s, 1, now);
-	return run(st, s);
+	return run_int(st, S_SESSIONS_PRUNE, now);
 }
 
 int
