@@ -1,12 +1,13 @@
-/* hidreader: USB HID card readers (keyboard and vendor mode) via libusb. */
+/* hidreader: USB HID card readers (keyboard and vendor mode) via libusb,
+ * loaded when the first reader opens. */
 #include "hidreader.h"
 
-#include <libusb.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "dynlib.h"
 #include "log.h"
 #include "util.h"
 #include "xalloc.h"
@@ -14,6 +15,9 @@
 /* In keyboard mode a swipe that stops without Enter for this long is a
  * bad read (a reader sends a whole swipe in a few tens of ms). */
 #define HID_QUIET_MS 500
+
+/* Filled by dynlib_usb_load() in hidreader_open(), before any other call. */
+static const struct dynlib_usb *const usb = &dynlib_usb;
 
 struct hidreader {
 	libusb_context *ctx;
@@ -61,29 +65,31 @@ hidreader_open(const char *vid_pid, char *err, size_t errsize)
 		snprintf(err, errsize, "card reader must be given as VID:PID in hex, as in 0801:0001");
 		return NULL;
 	}
+	if (dynlib_usb_load(err, errsize) < 0)
+		return NULL;
 	r = xcalloc(1, sizeof *r);
-	if ((rc = libusb_init(&r->ctx)) != 0) {
-		snprintf(err, errsize, "libusb: %s", libusb_strerror(rc));
+	if ((rc = usb->libusb_init(&r->ctx)) != 0) {
+		snprintf(err, errsize, "libusb: %s", usb->libusb_strerror(rc));
 		free(r);
 		return NULL;
 	}
 	{
 		libusb_device **list;
-		ssize_t n = libusb_get_device_list(r->ctx, &list);
+		ssize_t n = usb->libusb_get_device_list(r->ctx, &list);
 		int denied = 0;
 
 		for (ssize_t i = 0; i < n && r->h == NULL; i++) {
 			struct libusb_device_descriptor d;
 
-			if (libusb_get_device_descriptor(list[i], &d) != 0 || d.idVendor != vid ||
-			    d.idProduct != pid)
+			if (usb->libusb_get_device_descriptor(list[i], &d) != 0 ||
+			    d.idVendor != vid || d.idProduct != pid)
 				continue;
-			rc = libusb_open(list[i], &r->h);
+			rc = usb->libusb_open(list[i], &r->h);
 			denied |= rc == LIBUSB_ERROR_ACCESS;
-			if (rc == 0 && libusb_get_active_config_descriptor(list[i], &cfg) != 0)
+			if (rc == 0 && usb->libusb_get_active_config_descriptor(list[i], &cfg) != 0)
 				cfg = NULL;
 		}
-		libusb_free_device_list(list, 1);
+		usb->libusb_free_device_list(list, 1);
 		if (r->h == NULL) {
 			if (denied)
 				snprintf(err, errsize, "permission denied on card reader %04x:%04x: "
@@ -116,29 +122,30 @@ hidreader_open(const char *vid_pid, char *err, size_t errsize)
 			}
 		}
 	}
-	libusb_free_config_descriptor(cfg);
+	usb->libusb_free_config_descriptor(cfg);
 	if (r->iface < 0) {
 		snprintf(err, errsize, "USB device %04x:%04x is not a HID card reader", vid, pid);
 		goto fail;
 	}
 	/* usbhid would turn a keyboard-mode reader into keystrokes for the
 	 * console; we read it ourselves while open */
-	if (libusb_kernel_driver_active(r->h, r->iface) == 1) {
-		rc = libusb_detach_kernel_driver(r->h, r->iface);
+	if (usb->libusb_kernel_driver_active(r->h, r->iface) == 1) {
+		rc = usb->libusb_detach_kernel_driver(r->h, r->iface);
 		r->detached = rc == 0;
 	}
-	if ((rc = libusb_claim_interface(r->h, r->iface)) != 0) {
+	if ((rc = usb->libusb_claim_interface(r->h, r->iface)) != 0) {
 		snprintf(err, errsize, "card reader %04x:%04x is %s", vid, pid,
-		    rc == LIBUSB_ERROR_BUSY ? "busy: another program holds it" : libusb_strerror(rc));
+		    rc == LIBUSB_ERROR_BUSY ? "busy: another program holds it" :
+		    usb->libusb_strerror(rc));
 		if (r->detached)
-			libusb_attach_kernel_driver(r->h, r->iface);
+			usb->libusb_attach_kernel_driver(r->h, r->iface);
 		goto fail;
 	}
 	return r;
 fail:
 	if (r->h != NULL)
-		libusb_close(r->h);
-	libusb_exit(r->ctx);
+		usb->libusb_close(r->h);
+	usb->libusb_exit(r->ctx);
 	free(r);
 	return NULL;
 }
@@ -232,7 +239,7 @@ hidreader_poll(struct hidreader *r, int timeout_ms, struct swipe_card *card,
 
 		if (left <= 0)
 			break;
-		rc = libusb_interrupt_transfer(r->h, r->ep, rep, size, &got,
+		rc = usb->libusb_interrupt_transfer(r->h, r->ep, rep, size, &got,
 		    (unsigned)(left < HID_QUIET_MS ? left : HID_QUIET_MS));
 		if (rc == LIBUSB_ERROR_TIMEOUT) {
 			if (r->len > 0 && util_mono_ms() - r->last_ms >= HID_QUIET_MS) {
@@ -246,7 +253,7 @@ hidreader_poll(struct hidreader *r, int timeout_ms, struct swipe_card *card,
 			hid_wipe(r);
 			snprintf(err, errsize, "card reader %s: %s",
 			    rc == LIBUSB_ERROR_NO_DEVICE ? "was unplugged" : "failed",
-			    libusb_strerror(rc));
+			    usb->libusb_strerror(rc));
 			log_warn("%s", err);
 			return -1;
 		}
@@ -264,10 +271,10 @@ hidreader_close(struct hidreader *r)
 	if (r == NULL)
 		return;
 	hid_wipe(r);
-	libusb_release_interface(r->h, r->iface);
+	usb->libusb_release_interface(r->h, r->iface);
 	if (r->detached)
-		libusb_attach_kernel_driver(r->h, r->iface);
-	libusb_close(r->h);
-	libusb_exit(r->ctx);
+		usb->libusb_attach_kernel_driver(r->h, r->iface);
+	usb->libusb_close(r->h);
+	usb->libusb_exit(r->ctx);
 	free(r);
 }

@@ -1,12 +1,13 @@
 /* transport_cups: cups://QUEUE, a raw job through the local CUPS server
- * (or $CUPS_SERVER). Kept in its own file: libcups' headers and
- * libwebsockets' both define HTTP_STATUS_*. */
-#include <cups/cups.h>
+ * (or $CUPS_SERVER), with libcups loaded when the first cups:// printer
+ * opens. Kept in its own file: libcups' headers and libwebsockets' both
+ * define HTTP_STATUS_*. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "dynlib.h"
 #include "log.h"
 #include "printer.h"
 #include "util.h"
@@ -16,6 +17,9 @@
  * from then on; waiting longer would only hold up the till. */
 #define CUPS_FOLLOW_MS 30000
 #define CUPS_CHUNK 8192
+
+/* Filled by dynlib_cups_load() in cups_open(), before any other call. */
+static const struct dynlib_cups *const cups = &dynlib_cups;
 
 struct cups_impl {
 	http_t *http;
@@ -29,11 +33,11 @@ cups_connect(struct printer *p, struct printer_error *err)
 
 	if (c->http != NULL)
 		return 0;
-	c->http = httpConnect2(cupsServer(), ippPort(), NULL, AF_UNSPEC, cupsEncryption(), 1,
-	    p->timeout_ms, NULL);
+	c->http = cups->httpConnect2(cups->cupsServer(), cups->ippPort(), NULL, AF_UNSPEC,
+	    cups->cupsEncryption(), 1, p->timeout_ms, NULL);
 	if (c->http == NULL)
 		return printer_fail(err, PRINTER_EOFFLINE, "CUPS is not running at %s: %s",
-		    cupsServer(), cupsLastErrorString());
+		    cups->cupsServer(), cups->cupsLastErrorString());
 	return 0;
 }
 
@@ -41,7 +45,7 @@ static void
 cups_disconnect(struct cups_impl *c)
 {
 	if (c->http != NULL)
-		httpClose(c->http);
+		cups->httpClose(c->http);
 	c->http = NULL;
 }
 
@@ -57,24 +61,25 @@ cups_printer_attrs(struct printer *p, struct printer_error *err)
 
 	if (cups_connect(p, err) < 0)
 		return NULL;
-	req = ippNewRequest(IPP_OP_GET_PRINTER_ATTRIBUTES);
-	ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_URI, "printer-uri", NULL, c->resource);
-	ippAddStrings(req, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "requested-attributes",
+	req = cups->ippNewRequest(IPP_OP_GET_PRINTER_ATTRIBUTES);
+	cups->ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_URI, "printer-uri", NULL,
+	    c->resource);
+	cups->ippAddStrings(req, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "requested-attributes",
 	    3, NULL, want);
-	resp = cupsDoRequest(c->http, req, "/");
-	if (resp == NULL || ippGetStatusCode(resp) > IPP_STATUS_OK_CONFLICTING) {
-		ipp_status_t st = cupsLastError();
+	resp = cups->cupsDoRequest(c->http, req, "/");
+	if (resp == NULL || cups->ippGetStatusCode(resp) > IPP_STATUS_OK_CONFLICTING) {
+		ipp_status_t st = cups->cupsLastError();
 
-		ippDelete(resp);
+		cups->ippDelete(resp);
 		if (st == IPP_STATUS_ERROR_NOT_FOUND)
 			printer_fail(err, PRINTER_ENOTFOUND,
 			    "no CUPS queue \"%s\" (lpstat -p lists the queues)", p->uri.target);
 		else if (st == IPP_STATUS_ERROR_FORBIDDEN || st == IPP_STATUS_ERROR_NOT_AUTHORIZED)
 			printer_fail(err, PRINTER_EACCESS, "CUPS refused access to \"%s\": %s",
-			    p->uri.target, cupsLastErrorString());
+			    p->uri.target, cups->cupsLastErrorString());
 		else
 			printer_fail(err, PRINTER_EOFFLINE, "CUPS queue \"%s\": %s", p->uri.target,
-			    cupsLastErrorString());
+			    cups->cupsLastErrorString());
 		cups_disconnect(c);
 		return NULL;
 	}
@@ -84,19 +89,23 @@ cups_printer_attrs(struct printer *p, struct printer_error *err)
 static int
 cups_open(struct printer *p, struct printer_error *err)
 {
-	struct cups_impl *c = xcalloc(1, sizeof *c);
+	struct cups_impl *c;
 	ipp_t *attrs;
+	char why[200];
 
+	if (dynlib_cups_load(why, sizeof why) < 0)
+		return printer_fail(err, PRINTER_ENOTFOUND, "%s", why);
+	c = xcalloc(1, sizeof *c);
 	p->impl = c;
-	httpAssembleURIf(HTTP_URI_CODING_ALL, c->resource, sizeof c->resource, "ipp", NULL,
-	    "localhost", 0, "/printers/%s", p->uri.target);
+	cups->httpAssembleURIf(HTTP_URI_CODING_ALL, c->resource, sizeof c->resource, "ipp",
+	    NULL, "localhost", 0, "/printers/%s", p->uri.target);
 	attrs = cups_printer_attrs(p, err);
 	if (attrs == NULL) {
 		free(c);
 		p->impl = NULL;
 		return -1;
 	}
-	ippDelete(attrs);
+	cups->ippDelete(attrs);
 	return 0;
 }
 
@@ -109,17 +118,19 @@ cups_job_state(struct printer *p, int job_id, char *reason, size_t size)
 	ipp_attribute_t *a;
 	int state = -1;
 
-	req = ippNewRequest(IPP_OP_GET_JOB_ATTRIBUTES);
-	ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_URI, "printer-uri", NULL, c->resource);
-	ippAddInteger(req, IPP_TAG_OPERATION, IPP_TAG_INTEGER, "job-id", job_id);
-	ippAddStrings(req, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "requested-attributes", 2,
+	req = cups->ippNewRequest(IPP_OP_GET_JOB_ATTRIBUTES);
+	cups->ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_URI, "printer-uri", NULL,
+	    c->resource);
+	cups->ippAddInteger(req, IPP_TAG_OPERATION, IPP_TAG_INTEGER, "job-id", job_id);
+	cups->ippAddStrings(req, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "requested-attributes", 2,
 	    NULL, want);
-	resp = cupsDoRequest(c->http, req, "/");
-	if (resp != NULL && (a = ippFindAttribute(resp, "job-state", IPP_TAG_ENUM)) != NULL)
-		state = ippGetInteger(a, 0);
-	if (resp != NULL && (a = ippFindAttribute(resp, "job-state-reasons", IPP_TAG_KEYWORD)))
-		xstrlcpy(reason, ippGetString(a, 0, NULL), size);
-	ippDelete(resp);
+	resp = cups->cupsDoRequest(c->http, req, "/");
+	if (resp != NULL && (a = cups->ippFindAttribute(resp, "job-state", IPP_TAG_ENUM)))
+		state = cups->ippGetInteger(a, 0);
+	if (resp != NULL &&
+	    (a = cups->ippFindAttribute(resp, "job-state-reasons", IPP_TAG_KEYWORD)))
+		xstrlcpy(reason, cups->ippGetString(a, 0, NULL), size);
+	cups->ippDelete(resp);
 	return state;
 }
 
@@ -135,37 +146,37 @@ cups_print(struct printer *p, const unsigned char *buf, size_t len, size_t *sent
 
 	if (cups_connect(p, err) < 0)
 		return -1;
-	job_id = cupsCreateJob(c->http, p->uri.target, "Brigade", 0, NULL);
+	job_id = cups->cupsCreateJob(c->http, p->uri.target, "Brigade", 0, NULL);
 	if (job_id == 0) {
-		printer_fail(err, cupsLastError() == IPP_STATUS_ERROR_NOT_FOUND ? PRINTER_ENOTFOUND :
-		    PRINTER_EOFFLINE, "CUPS queue \"%s\" took no job: %s", p->uri.target,
-		    cupsLastErrorString());
+		printer_fail(err, cups->cupsLastError() == IPP_STATUS_ERROR_NOT_FOUND ?
+		    PRINTER_ENOTFOUND : PRINTER_EOFFLINE, "CUPS queue \"%s\" took no job: %s",
+		    p->uri.target, cups->cupsLastErrorString());
 		cups_disconnect(c);
 		return -1;
 	}
-	if (cupsStartDocument(c->http, p->uri.target, job_id, "brigade", CUPS_FORMAT_RAW, 1) !=
-	    HTTP_STATUS_CONTINUE) {
+	if (cups->cupsStartDocument(c->http, p->uri.target, job_id, "brigade", CUPS_FORMAT_RAW,
+	    1) != HTTP_STATUS_CONTINUE) {
 		printer_fail(err, PRINTER_EOFFLINE, "CUPS job %d on \"%s\": %s", job_id,
-		    p->uri.target, cupsLastErrorString());
-		cupsCancelJob2(c->http, p->uri.target, job_id, 1);
+		    p->uri.target, cups->cupsLastErrorString());
+		cups->cupsCancelJob2(c->http, p->uri.target, job_id, 1);
 		cups_disconnect(c);
 		return -1;
 	}
 	while (*sent < len) {
 		size_t n = len - *sent < CUPS_CHUNK ? len - *sent : CUPS_CHUNK;
 
-		if (cupsWriteRequestData(c->http, (const char *)buf + *sent, n) !=
+		if (cups->cupsWriteRequestData(c->http, (const char *)buf + *sent, n) !=
 		    HTTP_STATUS_CONTINUE) {
 			printer_fail(err, PRINTER_EGONE, "CUPS stopped taking job %d after %zu of "
-			    "%zu bytes: %s", job_id, *sent, len, cupsLastErrorString());
+			    "%zu bytes: %s", job_id, *sent, len, cups->cupsLastErrorString());
 			cups_disconnect(c);
 			return -1;
 		}
 		*sent += n;
 	}
-	if (cupsFinishDocument(c->http, p->uri.target) > IPP_STATUS_OK_CONFLICTING) {
+	if (cups->cupsFinishDocument(c->http, p->uri.target) > IPP_STATUS_OK_CONFLICTING) {
 		printer_fail(err, PRINTER_EJOB, "CUPS did not accept job %d: %s", job_id,
-		    cupsLastErrorString());
+		    cups->cupsLastErrorString());
 		cups_disconnect(c);
 		return -1;
 	}
@@ -210,12 +221,12 @@ cups_status(struct printer *p, struct printer_status *st, struct printer_error *
 	if (attrs == NULL)
 		return -1;
 	st->known |= PRINTER_ONLINE;
-	a = ippFindAttribute(attrs, "printer-state", IPP_TAG_ENUM);
-	if (a != NULL && ippGetInteger(a, 0) != IPP_PSTATE_STOPPED)
+	a = cups->ippFindAttribute(attrs, "printer-state", IPP_TAG_ENUM);
+	if (a != NULL && cups->ippGetInteger(a, 0) != IPP_PSTATE_STOPPED)
 		st->flags |= PRINTER_ONLINE;
-	a = ippFindAttribute(attrs, "printer-state-reasons", IPP_TAG_KEYWORD);
-	for (int i = 0; a != NULL && i < ippGetCount(a); i++) {
-		const char *r = ippGetString(a, i, NULL);
+	a = cups->ippFindAttribute(attrs, "printer-state-reasons", IPP_TAG_KEYWORD);
+	for (int i = 0; a != NULL && i < cups->ippGetCount(a); i++) {
+		const char *r = cups->ippGetString(a, i, NULL);
 
 		for (size_t k = 0; r != NULL && k < sizeof reasons / sizeof reasons[0]; k++) {
 			if (strncmp(r, reasons[k].prefix, strlen(reasons[k].prefix)) == 0) {
@@ -226,7 +237,7 @@ cups_status(struct printer *p, struct printer_status *st, struct printer_error *
 			}
 		}
 	}
-	ippDelete(attrs);
+	cups->ippDelete(attrs);
 	return 0;
 }
 

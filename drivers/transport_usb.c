@@ -2,12 +2,13 @@
  * class interface (or a vendor one, as some clones have) and its bulk
  * endpoints, takes the interface from the kernel's usblp driver for the
  * time it is open and gives it back on close, writes in chunks with a
- * timeout and reads DLE EOT status with a timeout, so nothing hangs. */
-#include <libusb.h>
+ * timeout and reads DLE EOT status with a timeout, so nothing hangs.
+ * libusb is loaded when the first USB printer opens. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "dynlib.h"
 #include "log.h"
 #include "printer.h"
 #include "xalloc.h"
@@ -15,6 +16,9 @@
 #define USB_CHUNK 4096
 #define USB_CLASS_PRINTER 7
 #define USB_RULE "packaging/udev/60-brigade.rules"
+
+/* Filled by dynlib_usb_load() in usb_open(), before any other call. */
+static const struct dynlib_usb *const usb = &dynlib_usb;
 
 struct usb_impl {
 	libusb_context *ctx;
@@ -45,14 +49,14 @@ usb_fail(struct printer *p, int rc, const char *what, struct printer_error *err)
 		return printer_fail(err, PRINTER_EGONE, "USB printer %s was unplugged (%s)", id, what);
 	case LIBUSB_ERROR_NOT_FOUND:
 		return printer_fail(err, PRINTER_ENOTFOUND, "USB printer %s: %s: %s", id, what,
-		    libusb_strerror(rc));
+		    usb->libusb_strerror(rc));
 	case LIBUSB_ERROR_TIMEOUT:
 		return printer_fail(err, PRINTER_ETIMEOUT,
 		    "USB printer %s took no data for %d ms (%s; paper out or offline?)", id,
 		    p->timeout_ms, what);
 	default:
 		return printer_fail(err, PRINTER_EIO, "USB printer %s: %s: %s", id, what,
-		    libusb_strerror(rc));
+		    usb->libusb_strerror(rc));
 	}
 }
 
@@ -64,8 +68,8 @@ usb_find_interface(libusb_device *dev, struct usb_impl *u)
 	struct libusb_config_descriptor *cfg;
 	int found = -1;
 
-	if (libusb_get_active_config_descriptor(dev, &cfg) != 0 &&
-	    libusb_get_config_descriptor(dev, 0, &cfg) != 0)
+	if (usb->libusb_get_active_config_descriptor(dev, &cfg) != 0 &&
+	    usb->libusb_get_config_descriptor(dev, 0, &cfg) != 0)
 		return -1;
 	for (int pass = 0; pass < 2 && found < 0; pass++) {
 		int want = pass == 0 ? USB_CLASS_PRINTER : LIBUSB_CLASS_VENDOR_SPEC;
@@ -92,7 +96,7 @@ usb_find_interface(libusb_device *dev, struct usb_impl *u)
 				found = alt->bInterfaceNumber;
 		}
 	}
-	libusb_free_config_descriptor(cfg);
+	usb->libusb_free_config_descriptor(cfg);
 	return found;
 }
 
@@ -104,7 +108,7 @@ usb_serial_matches(libusb_device_handle *h, const struct libusb_device_descripto
 
 	if (d->iSerialNumber == 0)
 		return false;
-	if (libusb_get_string_descriptor_ascii(h, d->iSerialNumber, s, sizeof s) < 0)
+	if (usb->libusb_get_string_descriptor_ascii(h, d->iSerialNumber, s, sizeof s) < 0)
 		return false;
 	return strcmp((const char *)s, serial) == 0;
 }
@@ -112,33 +116,37 @@ usb_serial_matches(libusb_device_handle *h, const struct libusb_device_descripto
 static int
 usb_open(struct printer *p, struct printer_error *err)
 {
-	struct usb_impl *u = xcalloc(1, sizeof *u);
+	struct usb_impl *u;
 	libusb_device **list = NULL;
 	libusb_device *dev = NULL;
 	ssize_t n;
 	int rc = LIBUSB_ERROR_NOT_FOUND, denied = 0;
+	char why[200];
 
+	if (dynlib_usb_load(why, sizeof why) < 0)
+		return printer_fail(err, PRINTER_ENOTFOUND, "%s", why);
+	u = xcalloc(1, sizeof *u);
 	p->impl = u;
-	if ((rc = libusb_init(&u->ctx)) != 0) {
+	if ((rc = usb->libusb_init(&u->ctx)) != 0) {
 		free(u);
 		p->impl = NULL;
-		return printer_fail(err, PRINTER_EIO, "libusb: %s", libusb_strerror(rc));
+		return printer_fail(err, PRINTER_EIO, "libusb: %s", usb->libusb_strerror(rc));
 	}
-	n = libusb_get_device_list(u->ctx, &list);
+	n = usb->libusb_get_device_list(u->ctx, &list);
 	for (ssize_t i = 0; i < n && u->h == NULL; i++) {
 		struct libusb_device_descriptor d;
 		libusb_device_handle *h;
 
-		if (libusb_get_device_descriptor(list[i], &d) != 0 || d.idVendor != p->uri.vid ||
-		    d.idProduct != p->uri.pid)
+		if (usb->libusb_get_device_descriptor(list[i], &d) != 0 ||
+		    d.idVendor != p->uri.vid || d.idProduct != p->uri.pid)
 			continue;
-		rc = libusb_open(list[i], &h);
+		rc = usb->libusb_open(list[i], &h);
 		if (rc != 0) {
 			denied |= rc == LIBUSB_ERROR_ACCESS;
 			continue;
 		}
 		if (p->uri.serial[0] && !usb_serial_matches(h, &d, p->uri.serial)) {
-			libusb_close(h);
+			usb->libusb_close(h);
 			rc = LIBUSB_ERROR_NOT_FOUND;
 			continue;
 		}
@@ -146,8 +154,8 @@ usb_open(struct printer *p, struct printer_error *err)
 		dev = list[i];
 	}
 	if (u->h == NULL) {
-		libusb_free_device_list(list, 1);
-		libusb_exit(u->ctx);
+		usb->libusb_free_device_list(list, 1);
+		usb->libusb_exit(u->ctx);
 		free(u);
 		p->impl = NULL;
 		if (denied)
@@ -157,10 +165,10 @@ usb_open(struct printer *p, struct printer_error *err)
 		    p->uri.vid, p->uri.pid, p->uri.serial[0] ? " with serial " : "", p->uri.serial);
 	}
 	u->iface = usb_find_interface(dev, u);
-	libusb_free_device_list(list, 1);
+	usb->libusb_free_device_list(list, 1);
 	if (u->iface < 0) {
-		libusb_close(u->h);
-		libusb_exit(u->ctx);
+		usb->libusb_close(u->h);
+		usb->libusb_exit(u->ctx);
 		free(u);
 		p->impl = NULL;
 		return printer_fail(err, PRINTER_ENOTFOUND,
@@ -168,24 +176,24 @@ usb_open(struct printer *p, struct printer_error *err)
 	}
 	/* usblp binds to every printer; it must let go for us to talk, and
 	 * gets the printer back when we close */
-	if (libusb_kernel_driver_active(u->h, u->iface) == 1) {
-		rc = libusb_detach_kernel_driver(u->h, u->iface);
+	if (usb->libusb_kernel_driver_active(u->h, u->iface) == 1) {
+		rc = usb->libusb_detach_kernel_driver(u->h, u->iface);
 		if (rc != 0 && rc != LIBUSB_ERROR_NOT_FOUND) {
 			usb_fail(p, rc, "detaching the kernel driver", err);
 			goto fail;
 		}
 		u->detached = rc == 0;
 	}
-	if ((rc = libusb_claim_interface(u->h, u->iface)) != 0) {
+	if ((rc = usb->libusb_claim_interface(u->h, u->iface)) != 0) {
 		usb_fail(p, rc, "claiming the interface", err);
 		goto fail;
 	}
 	return 0;
 fail:
 	if (u->detached)
-		libusb_attach_kernel_driver(u->h, u->iface);
-	libusb_close(u->h);
-	libusb_exit(u->ctx);
+		usb->libusb_attach_kernel_driver(u->h, u->iface);
+	usb->libusb_close(u->h);
+	usb->libusb_exit(u->ctx);
 	free(u);
 	p->impl = NULL;
 	return -1;
@@ -199,13 +207,13 @@ usb_print(struct printer *p, const unsigned char *buf, size_t len, size_t *sent,
 
 	while (*sent < len) {
 		int n = (int)(len - *sent < USB_CHUNK ? len - *sent : USB_CHUNK), done = 0;
-		int rc = libusb_bulk_transfer(u->h, u->ep_out, (unsigned char *)buf + *sent, n,
-		    &done, (unsigned)p->timeout_ms);
+		int rc = usb->libusb_bulk_transfer(u->h, u->ep_out, (unsigned char *)buf + *sent,
+		    n, &done, (unsigned)p->timeout_ms);
 
 		*sent += (size_t)(done > 0 ? done : 0);
 		if (rc == LIBUSB_ERROR_PIPE) {
-			libusb_clear_halt(u->h, u->ep_out);
-			rc = libusb_bulk_transfer(u->h, u->ep_out, (unsigned char *)buf + *sent,
+			usb->libusb_clear_halt(u->h, u->ep_out);
+			rc = usb->libusb_bulk_transfer(u->h, u->ep_out, (unsigned char *)buf + *sent,
 			    (int)(len - *sent < USB_CHUNK ? len - *sent : USB_CHUNK), &done,
 			    (unsigned)p->timeout_ms);
 			*sent += (size_t)(done > 0 ? done : 0);
@@ -227,7 +235,7 @@ usb_xchg(struct printer *p, const unsigned char *q, size_t n, unsigned char *ans
 
 	if (usb_print(p, q, n, &sent, err) < 0)
 		return -1;
-	rc = libusb_bulk_transfer(u->h, u->ep_in, buf, size, &got, (unsigned)timeout_ms);
+	rc = usb->libusb_bulk_transfer(u->h, u->ep_in, buf, size, &got, (unsigned)timeout_ms);
 	if (rc == LIBUSB_ERROR_TIMEOUT || (rc == 0 && got == 0))
 		return 0;
 	if (rc != 0)
@@ -253,11 +261,11 @@ usb_close(struct printer *p)
 
 	if (u == NULL)
 		return;
-	libusb_release_interface(u->h, u->iface);
+	usb->libusb_release_interface(u->h, u->iface);
 	if (u->detached)
-		libusb_attach_kernel_driver(u->h, u->iface);
-	libusb_close(u->h);
-	libusb_exit(u->ctx);
+		usb->libusb_attach_kernel_driver(u->h, u->iface);
+	usb->libusb_close(u->h);
+	usb->libusb_exit(u->ctx);
 	free(u);
 	p->impl = NULL;
 }

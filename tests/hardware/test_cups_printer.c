@@ -3,7 +3,8 @@
  * capture backend: the bytes that reach the backend are the bytes sent,
  * byte for byte; a job CUPS cancels is reported as failed (and the queue
  * leaves it to a person); a missing queue and a stopped cupsd are clear
- * errors. Skips (77) only when cupsd is not installed. */
+ * errors; libcups is loaded by the first cups:// printer, not at start.
+ * Skips (77) only when cupsd is not installed. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +12,7 @@
 #include <cmocka.h>
 
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,6 +65,22 @@ stop_cupsd(void)
 	}
 }
 
+/* Whether a shared library is mapped into this process. */
+static bool
+mapped(const char *soname)
+{
+	FILE *fp = fopen("/proc/self/maps", "r");
+	char line[512];
+	bool found = false;
+
+	if (fp == NULL)
+		return false;
+	while (!found && fgets(line, sizeof line, fp) != NULL)
+		found = strstr(line, soname) != NULL;
+	fclose(fp);
+	return found;
+}
+
 /* Everything a receipt printer can be sent, including NUL and ESC bytes
  * that a filter would mangle: only a raw path keeps them. */
 static void
@@ -87,6 +105,24 @@ sample(struct escpos *e, struct profile *p)
 	document_receipt(e, &o, &c);
 	escpos_raw(e, "\x00\x01\xff", 3);
 	order_free(&o);
+}
+
+/* A program that never prints through CUPS does not carry libcups (and
+ * GnuTLS, avahi, krb5... with it). Runs first: nothing has used a cups://
+ * printer yet. */
+static void
+test_loaded_on_first_use(void **state)
+{
+	struct printer_error err;
+	struct printer *p;
+
+	(void)state;
+	assert_false(mapped("/libcups.so.2"));
+	p = printer_open("cups://capture", &err);
+	if (p == NULL)
+		fail_msg("%s", err.message);
+	assert_true(mapped("/libcups.so.2"));
+	printer_close(p);
 }
 
 static void
@@ -182,6 +218,7 @@ int
 main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_loaded_on_first_use),
 		cmocka_unit_test(test_raw_job_bytes),
 		cmocka_unit_test(test_queue_through_cups),
 		cmocka_unit_test(test_errors),

@@ -3,7 +3,9 @@
  * ioctl handler plays the device's side of usbfs: it records the bytes
  * the printer receives, answers DLE EOT, holds a kernel driver that must
  * be detached and given back, and can be busy, answer nothing, or be
- * unplugged mid-job. Runs under umockdev-wrapper; skips (77) outside it. */
+ * unplugged mid-job. libusb is loaded by the first USB device opened, not
+ * at start, and umockdev still sees it. Runs under umockdev-wrapper;
+ * skips (77) outside it. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -336,6 +338,22 @@ teardown(void **state)
 	return 0;
 }
 
+/* Whether a shared library is mapped into this process. */
+static bool
+mapped(const char *soname)
+{
+	FILE *fp = fopen("/proc/self/maps", "r");
+	char line[512];
+	bool found = false;
+
+	if (fp == NULL)
+		return false;
+	while (!found && fgets(line, sizeof line, fp) != NULL)
+		found = strstr(line, soname) != NULL;
+	fclose(fp);
+	return found;
+}
+
 static int
 with_lock_int(const int *v)
 {
@@ -345,6 +363,24 @@ with_lock_int(const int *v)
 	r = *v;
 	pthread_mutex_unlock(&dev.lock);
 	return r;
+}
+
+/* A program without USB printers or readers does not carry libusb and
+ * libudev. Runs first: nothing has opened a USB device yet. */
+static void
+test_loaded_on_first_use(void **state)
+{
+	struct printer_error err;
+	struct printer *p;
+
+	(void)state;
+	plug("tm-t20.umockdev", "/dev/bus/usb/001/001");
+	assert_false(mapped("/libusb-1.0.so.0"));
+	p = printer_open("usb://04b8:0e15", &err);
+	if (p == NULL)
+		fail_msg("%s", err.message);
+	assert_true(mapped("/libusb-1.0.so.0"));
+	printer_close(p);
 }
 
 static void
@@ -650,6 +686,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_loaded_on_first_use, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_print_and_status, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_status_never_answers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_busy, setup, teardown),
