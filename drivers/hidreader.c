@@ -33,16 +33,21 @@ struct hidreader {
 	int64_t last_ms;
 };
 
-/* US layout, usages 0x04..0x38: unshifted and shifted. */
-static const char hid_plain[] = "abcdefghijklmnopqrstuvwxyz1234567890\n\033\b\t -=[]\\#;'`,./";
-static const char hid_shift[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ!@#$%^&*()\n\033\b\t _+{}|~:\"~<>?";
+/* US layout, usages 0x04..0x38: unshifted, then shifted. One table
+ * indexed by shift rather than picking one of two arrays with ?:, which
+ * GCC 12's UBSan object-size check wrongly reports as out of bounds. */
+#define HID_USAGES (0x38 - 0x04 + 1)
+static const char hid_keys[2][HID_USAGES + 1] = {
+	"abcdefghijklmnopqrstuvwxyz1234567890\n\033\b\t -=[]\\#;'`,./",
+	"ABCDEFGHIJKLMNOPQRSTUVWXYZ!@#$%^&*()\n\033\b\t _+{}|~:\"~<>?",
+};
 
 int
 hidreader_usage_char(unsigned char usage, int shift)
 {
 	if (usage < 0x04 || usage > 0x38)
 		return 0;
-	return (unsigned char)(shift ? hid_shift : hid_plain)[usage - 0x04];
+	return (unsigned char)hid_keys[shift != 0][usage - 0x04];
 }
 
 static void
