@@ -432,7 +432,7 @@ main(int argc, char **argv)
 	wedge_init(&a->wedge, WEDGE_GAP_MS);
 	input_init(&term_input);
 
-	a->loop = loop_new(stream_protocols());
+	a->loop = loop_new(stream_protocols(), cfg_tls(&a->cfg), a->cfg.ca_file);
 	if (a->loop == NULL) {
 		fprintf(stderr, "brigade-pos: cannot start the event loop\n");
 		return 1;

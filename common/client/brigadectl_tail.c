@@ -161,7 +161,7 @@ brigadectl_tail(int argc, char **argv, const struct client_cfg *cfg,
 		fprintf(stderr, "brigadectl: tail: unexpected argument \"%s\"\n", argv[optind]);
 		return EXIT_USAGE;
 	}
-	t.loop = loop_new_tls(stream_protocols(), cfg->ca_file);
+	t.loop = loop_new(stream_protocols(), cfg_tls(cfg), cfg->ca_file);
 	if (t.loop == NULL) {
 		fprintf(stderr, "brigadectl: cannot start the event loop\n");
 		return EXIT_UNREACHABLE;

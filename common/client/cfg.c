@@ -108,6 +108,47 @@ valid_server(const char *v)
 	return true;
 }
 
+bool
+cfg_tls(const struct client_cfg *c)
+{
+	return strncmp(c->server, "https://", 8) == 0;
+}
+
+int
+cfg_server_addr(const char *url, struct server_addr *out)
+{
+	const char *p;
+	char *colon;
+
+	memset(out, 0, sizeof *out);
+	if (strncmp(url, "https://", 8) == 0) {
+		out->tls = true;
+		p = url + 8;
+		out->port = 443;
+	} else if (strncmp(url, "http://", 7) == 0) {
+		p = url + 7;
+		out->port = 80;
+	} else {
+		return -1;
+	}
+	xstrlcpy(out->host, p, sizeof out->host);
+	out->host[strcspn(out->host, "/")] = '\0';
+	if (out->host[0] == '[') {
+		char *close = strchr(out->host, ']');
+
+		if (close == NULL)
+			return -1;
+		colon = close[1] == ':' ? close + 1 : NULL;
+	} else {
+		colon = strrchr(out->host, ':');
+	}
+	if (colon != NULL) {
+		*colon = '\0';
+		out->port = atoi(colon + 1);
+	}
+	return out->host[0] != '\0' && out->port > 0 && out->port < 65536 ? 0 : -1;
+}
+
 int
 cfg_set(struct client_cfg *c, const char *key, const char *value,
     char *err, size_t errsize)

@@ -43,6 +43,19 @@ int cfg_set(struct client_cfg *c, const char *key, const char *value,
  * cfg_set afterwards. */
 int cfg_load(struct client_cfg *c, char *err, size_t errsize);
 
+/* A server URL taken apart: http://host:port -> host, port, tls. */
+struct server_addr {
+	char host[128];
+	int port;
+	bool tls;
+};
+
+/* Whether the server is reached over TLS (https://). */
+bool cfg_tls(const struct client_cfg *c);
+
+/* 0, or -1 when url is not http(s)://HOST[:PORT]. */
+int cfg_server_addr(const char *url, struct server_addr *out);
+
 /* Create the parent directories of path (mode 0700). */
 int cfg_mkdirs_for(const char *path);
 

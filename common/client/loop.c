@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "tls.h"
 #include "xalloc.h"
 
 #define LOOP_PROTOCOL "brigade-loop"
@@ -24,6 +25,7 @@ struct post {
 struct loop {
 	struct lws_context *ctx;
 	struct lws_protocols *protocols;
+	bool tls;                    /* holds the shared TLS context */
 	bool stopping;
 	/* input */
 	int input_fd;
@@ -150,13 +152,7 @@ adopt(struct loop *l, int fd)
 }
 
 struct loop *
-loop_new(const struct loop_protocols *extra)
-{
-	return loop_new_tls(extra, NULL);
-}
-
-struct loop *
-loop_new_tls(const struct loop_protocols *extra, const char *ca_file)
+loop_new(const struct loop_protocols *extra, bool tls, const char *ca_file)
 {
 	struct lws_context_creation_info info;
 	struct loop *l = xcalloc(1, sizeof *l);
@@ -177,19 +173,34 @@ loop_new_tls(const struct loop_protocols *extra, const char *ca_file)
 		free(l);
 		return NULL;
 	}
-	lws_set_log_level(LLL_ERR, NULL);
+	client_tls_log_setup();
 	memset(&info, 0, sizeof info);
 	info.port = CONTEXT_PORT_NO_LISTEN;
 	info.protocols = l->protocols;
 	info.user = l;
-	info.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
 	info.timeout_secs = 10;      /* connect and handshake */
-	/* wss:// checks the server against this CA as well as the system's */
-	if (ca_file != NULL && ca_file[0] != '\0')
-		info.client_ssl_ca_filepath = ca_file;
+	info.fd_limit_per_thread = 64;   /* stdin, a pipe, the stream */
+	if (tls) {
+		char err[300];
+
+		/* wss:// checks the server against ca_file as well as the system's */
+		info.provided_client_ssl_ctx = client_tls_acquire(ca_file, err, sizeof err);
+		if (info.provided_client_ssl_ctx == NULL) {
+			log_error("%s", err);
+			close(l->sig_pipe[0]);
+			close(l->sig_pipe[1]);
+			free(l->protocols);
+			free(l);
+			return NULL;
+		}
+		info.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+		l->tls = true;
+	}
 	l->ctx = lws_create_context(&info);
 	if (l->ctx == NULL) {
 		log_error("cannot create the libwebsockets context");
+		if (l->tls)
+			client_tls_release();
 		close(l->sig_pipe[0]);
 		close(l->sig_pipe[1]);
 		free(l->protocols);
@@ -224,6 +235,8 @@ loop_free(struct loop *l)
 	signal(SIGHUP, SIG_DFL);
 	loop_sig_fd = -1;
 	lws_context_destroy(l->ctx);
+	if (l->tls)
+		client_tls_release();
 	close(l->sig_pipe[0]);
 	close(l->sig_pipe[1]);
 	/* notes nobody will read: released, not delivered */

@@ -20,13 +20,15 @@ struct loop_protocols {
 	int count;
 };
 
-/* Create the loop. extra may be NULL. NULL (after a log line) when lws
- * could not start. */
-struct loop *loop_new(const struct loop_protocols *extra);
-/* The same, trusting ca_file (PEM; NULL or "": the system's CAs only) for
- * wss:// connections, like --ca-file does for REST. */
-struct loop *loop_new_tls(const struct loop_protocols *extra, const char *ca_file);
+/* Create the loop. extra may be NULL. TLS is set up only when tls is true
+ * (an https:// server): OpenSSL's setup costs some 3 MB of resident memory
+ * that a till talking plain HTTP on its LAN does not need. wss://
+ * connections then trust ca_file (PEM; NULL or "": the system's CAs only),
+ * like --ca-file does for REST. NULL (after a log line) when lws could not
+ * start. */
+struct loop *loop_new(const struct loop_protocols *extra, bool tls, const char *ca_file);
 void loop_free(struct loop *l);
+
 struct lws_context *loop_context(struct loop *l);
 struct loop *loop_from_context(struct lws_context *ctx);
 

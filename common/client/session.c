@@ -787,7 +787,7 @@ session_new(const struct session_opts *o, const struct session_handlers *h, char
 		free(s);
 		return NULL;
 	}
-	s->loop = loop_new(stream_protocols());
+	s->loop = loop_new(stream_protocols(), cfg_tls(&s->cfg), s->cfg.ca_file);
 	if (s->loop == NULL) {
 		snprintf(err, errsize, "cannot start the event loop");
 		outbox_close(s->ob);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cfg.h"
 #include "clock.h"
 #include "log.h"
 #include "strbuf.h"
@@ -31,9 +32,8 @@ struct stream {
 	struct lws *wsi;
 	lws_sorted_usec_list_t sul;  /* the reconnect timer */
 	uint16_t retry_count;
-	char host[128];
-	int port;
-	bool tls, insecure;
+	struct server_addr addr;
+	bool insecure;
 	char token[128];
 	bool live_only;              /* no after=: start at the head */
 	struct clock *clk;
@@ -98,14 +98,14 @@ connect_now(lws_sorted_usec_list_t *sul)
 		    (long long)s->st.last_seq);
 	memset(&i, 0, sizeof i);
 	i.context = loop_context(s->loop);
-	i.address = s->host;
-	i.port = s->port;
-	i.host = s->host;
-	i.origin = s->host;
+	i.address = s->addr.host;
+	i.port = s->addr.port;
+	i.host = s->addr.host;
+	i.origin = s->addr.host;
 	i.path = path;
 	i.local_protocol_name = STREAM_PROTOCOL;
-	i.ssl_connection = s->tls ? LCCSCF_USE_SSL : 0;
-	if (s->tls && s->insecure)
+	i.ssl_connection = s->addr.tls ? LCCSCF_USE_SSL : 0;
+	if (s->addr.tls && s->insecure)
 		i.ssl_connection |= LCCSCF_ALLOW_SELFSIGNED | LCCSCF_SKIP_SERVER_CERT_HOSTNAME_CHECK |
 		    LCCSCF_ALLOW_EXPIRED | LCCSCF_ALLOW_INSECURE;
 	i.retry_and_idle_policy = &retry_policy;
@@ -313,41 +313,6 @@ stream_protocols(void)
 	return &stream_protocol_list;
 }
 
-/* http://host:port -> host, port, tls. */
-static int
-parse_url(struct stream *s, const char *url)
-{
-	const char *p;
-	char *colon;
-
-	if (strncmp(url, "https://", 8) == 0) {
-		s->tls = true;
-		p = url + 8;
-		s->port = 443;
-	} else if (strncmp(url, "http://", 7) == 0) {
-		p = url + 7;
-		s->port = 80;
-	} else {
-		return -1;
-	}
-	xstrlcpy(s->host, p, sizeof s->host);
-	s->host[strcspn(s->host, "/")] = '\0';
-	if (s->host[0] == '[') {
-		char *close = strchr(s->host, ']');
-
-		if (close == NULL)
-			return -1;
-		colon = close[1] == ':' ? close + 1 : NULL;
-	} else {
-		colon = strrchr(s->host, ':');
-	}
-	if (colon != NULL) {
-		*colon = '\0';
-		s->port = atoi(colon + 1);
-	}
-	return s->host[0] != '\0' && s->port > 0 && s->port < 65536 ? 0 : -1;
-}
-
 struct stream *
 stream_new(struct loop *l, const char *url, bool insecure, struct clock *clk,
     const struct stream_handlers *h)
@@ -359,7 +324,7 @@ stream_new(struct loop *l, const char *url, bool insecure, struct clock *clk,
 	s->clk = clk;
 	s->h = *h;
 	strbuf_init(&s->msg);
-	if (parse_url(s, url) < 0) {
+	if (cfg_server_addr(url, &s->addr) < 0) {
 		log_error("not a server URL: %s", url);
 		free(s);
 		return NULL;

@@ -136,7 +136,7 @@ main(void)
 		fprintf(stderr, "client_probe: %s\n", err);
 		return 2;
 	}
-	p.loop = loop_new(stream_protocols());
+	p.loop = loop_new(stream_protocols(), cfg_tls(&cfg), cfg.ca_file);
 	if (p.loop == NULL)
 		return 1;
 	struct stream_handlers sh = { NULL, NULL, NULL, &p };

@@ -61,9 +61,10 @@ class Handler(socketserver.BaseRequestHandler):
 
     def send_json(self, status, text):
         body = text.encode()
+        close = b"" if self.server.mode == "dropidle" else b"Connection: close\r\n"
         self.request.sendall(b"HTTP/1.1 %d X\r\nContent-Type: application/json\r\n"
-                             b"Content-Length: %d\r\nConnection: close\r\n\r\n%s"
-                             % (status, len(body), body))
+                             b"Content-Length: %d\r\n%s\r\n%s"
+                             % (status, len(body), close, body))
 
     def handle(self):
         line, headers, body = self.read_request()
@@ -77,7 +78,14 @@ class Handler(socketserver.BaseRequestHandler):
             return self.send_json(200, '{"staff":"m1","role":"MANAGER"}')
         if path.startswith("/api/v1/stream"):
             return self.stream(headers)
-        if mode == "garbage":
+        if mode == "dropidle":
+            # a good answer that promises to keep the connection (no
+            # Connection: close), and then the connection is closed anyway,
+            # as a server does with idle connections
+            body = b'{"categories":[],"items":[{"sku":"B1"}]}'
+            self.request.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                                 b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
+        elif mode == "garbage":
             self.request.sendall(b"\x00\xffTHIS IS NOT HTTP\r\n\r\n\x1b[2J" * 10)
         elif mode == "notjson":
             self.request.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 14\r\n"
@@ -187,6 +195,20 @@ class BadPeerTest(unittest.TestCase):
         c = server.client("m1")
         self.addCleanup(c.close)
         self.assertEqual(len(c.get("/api/v1/orders").json["orders"]), 4)
+
+    def test_a_kept_connection_the_server_closed_is_not_an_error(self):
+        # login, then the read: each answered on a connection the peer
+        # closes right after; the second request must go on a new one
+        # (one attempt only: no retry may hide it)
+        os.makedirs(os.path.join(self.tmp, "brigade"), exist_ok=True)
+        with open(os.path.join(self.tmp, "brigade", "brigade.conf"), "w") as f:
+            f.write("retries = 1\n")
+        p = self.peer("dropidle")
+        for _ in range(3):
+            r = self.ctl(p.port).run("menu", timeout=60)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertIn('"sku":"B1"', r.stdout)
+            self.assertNotIn("retrying", r.stderr)
 
     def tail_stderr(self, mode, seconds=2.5):
         p = self.peer(mode)
