@@ -147,11 +147,17 @@ doc_qr_url(const struct doc_config *c, const struct order *o, char *out, size_t 
 	out[n] = '\0';
 }
 
+/* The server's daily number, large. An order it has not numbered yet
+ * (number 0: a sale made while it was away) prints none: the till puts
+ * its provisional number above, and a customer must never be handed a
+ * number that another order will get. */
 static void
 doc_order_number(struct escpos *e, const struct order *o, int size)
 {
 	char num[24];
 
+	if (o->number <= 0)
+		return;
 	snprintf(num, sizeof num, "#%d", o->number);
 	escpos_align(e, ESCPOS_CENTER);
 	escpos_style(e, ESCPOS_BOLD);
@@ -273,7 +279,10 @@ document_receipt(struct escpos *e, const struct order *o, const struct doc_confi
 	}
 	doc_rule(e, '-');
 	escpos_align(e, ESCPOS_CENTER);
-	if (c->qr_url[0]) {
+	/* a link to an order the server has not numbered would point at
+	 * another order, or at none */
+	if (c->qr_url[0] && (o->number > 0 || (strstr(c->qr_url, "{number}") == NULL &&
+	    strstr(c->qr_url, "{id}") == NULL))) {
 		char url[256];
 
 		doc_qr_url(c, o, url, sizeof url);
@@ -379,7 +388,10 @@ document_labels(struct escpos *e, const struct order *o)
 			char num[24], of[24];
 
 			n++;
-			snprintf(num, sizeof num, "#%d", o->number);
+			if (o->number > 0)
+				snprintf(num, sizeof num, "#%d", o->number);
+			else
+				num[0] = '\0';
 			snprintf(of, sizeof of, "%d/%d", n, total);
 			escpos_align(e, ESCPOS_LEFT);
 			escpos_style(e, ESCPOS_BOLD);

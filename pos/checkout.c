@@ -150,7 +150,7 @@ checkout_submit(struct app *a)
 	sales_label(a->cfg.terminal, seq, label, sizeof label);
 	ticket_totals(&a->ticket, &tt);
 	ticket_to_order(&a->ticket, &o);
-	o.number = seq;
+	o.number = 0;              /* the server numbers it; paper shows the label */
 	o.created_at = o.updated_at = now;
 	xstrlcpy(o.business_day, day, sizeof o.business_day);
 	xstrlcpy(o.staff, a->staff, sizeof o.staff);

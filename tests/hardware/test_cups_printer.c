@@ -22,6 +22,7 @@
 
 #include "documents.h"
 #include "log.h"
+#include "mapped.h"
 #include "printer.h"
 #include "printq.h"
 #include "xalloc.h"
@@ -63,22 +64,6 @@ stop_cupsd(void)
 		}
 		cupsd_pid = 0;
 	}
-}
-
-/* Whether a shared library is mapped into this process. */
-static bool
-mapped(const char *soname)
-{
-	FILE *fp = fopen("/proc/self/maps", "r");
-	char line[512];
-	bool found = false;
-
-	if (fp == NULL)
-		return false;
-	while (!found && fgets(line, sizeof line, fp) != NULL)
-		found = strstr(line, soname) != NULL;
-	fclose(fp);
-	return found;
 }
 
 /* Everything a receipt printer can be sent, including NUL and ESC bytes

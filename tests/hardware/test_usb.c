@@ -27,6 +27,7 @@
 
 #include "hidreader.h"
 #include "log.h"
+#include "mapped.h"
 #include "printer.h"
 #include "util.h"
 #include "xalloc.h"
@@ -336,22 +337,6 @@ teardown(void **state)
 		dev.completed = g_list_delete_link(dev.completed, dev.completed);
 	}
 	return 0;
-}
-
-/* Whether a shared library is mapped into this process. */
-static bool
-mapped(const char *soname)
-{
-	FILE *fp = fopen("/proc/self/maps", "r");
-	char line[512];
-	bool found = false;
-
-	if (fp == NULL)
-		return false;
-	while (!found && fgets(line, sizeof line, fp) != NULL)
-		found = strstr(line, soname) != NULL;
-	fclose(fp);
-	return found;
 }
 
 static int

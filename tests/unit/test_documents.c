@@ -235,6 +235,41 @@ test_receipt_cancelled_dine_in(void **state)
 	order_free(&o);
 }
 
+/* A sale the server has not numbered yet (made while it was away): no
+ * "#0", and no QR link that would name another order. */
+static void
+test_not_numbered_yet(void **state)
+{
+	struct doc_config c;
+	struct order o;
+	struct profile p;
+	struct escpos e;
+	char *text;
+
+	(void)state;
+	sample_order(&o);
+	sample_config(&c);
+	o.id = 0;
+	o.number = 0;
+	load("generic-80", &p);
+	escpos_begin(&e, &p);
+	assert_int_equal(document_receipt(&e, &o, &c), 0);
+	text = render_to_text(e.data, e.len, p.columns);
+	assert_null(strstr(text, "#0"));
+	assert_null(strstr(text, "brigade.example"));
+	assert_non_null(strstr(text, "Frites"));
+	free(text);
+	escpos_free(&e);
+	escpos_begin(&e, &p);
+	assert_int_equal(document_kitchen(&e, &o, NULL, T0), 0);
+	text = render_to_text(e.data, e.len, p.columns);
+	assert_null(strstr(text, "#0"));
+	assert_non_null(strstr(text, "Frites"));
+	free(text);
+	escpos_free(&e);
+	order_free(&o);
+}
+
 static void
 test_kitchen(void **state)
 {
@@ -345,6 +380,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_receipts),
 		cmocka_unit_test(test_receipt_cancelled_dine_in),
+		cmocka_unit_test(test_not_numbered_yet),
 		cmocka_unit_test(test_kitchen),
 		cmocka_unit_test(test_labels),
 		cmocka_unit_test(test_reports),
