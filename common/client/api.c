@@ -81,6 +81,7 @@ static const struct {
 struct transfer {
 	struct api *a;
 	struct lws *wsi;             /* the connection carrying it, if any */
+	int lane;
 	char method[8];
 	char *path;
 	unsigned char *wire;         /* LWS_PRE bytes, then the request body */
@@ -103,11 +104,22 @@ struct transfer {
 	struct transfer *next;
 };
 
+/* Connections are kept open, one per lane; a lane is an lws vhost, since
+ * lws queues the requests to one server on one kept connection per vhost.
+ * Eight lanes let the outbox's window of eight go at once. */
+#define API_LANES 8
+
+struct api_lane {
+	struct lws_vhost *vh;
+	int busy;                    /* requests on it now */
+};
+
 struct api {
 	struct client_cfg cfg;
 	struct server_addr addr;
 	struct clock *clk;
 	struct lws_context *ctx;
+	struct api_lane lanes[API_LANES];
 	struct lws_protocols protocols[2];
 	struct transfer *active;
 	struct transfer *done, **done_tail;
@@ -177,9 +189,19 @@ api_new(const struct client_cfg *cfg, struct clock *clk)
 			info.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
 	}
 	client_tls_log_setup();
+	info.options |= LWS_SERVER_OPTION_EXPLICIT_VHOSTS;
 	a->ctx = lws_create_context(&info);
 	if (a->ctx == NULL)
 		abort();
+	for (int k = 0; k < API_LANES; k++) {
+		char name[16];
+
+		snprintf(name, sizeof name, "rest%d", k);
+		info.vhost_name = name;   /* copied by lws */
+		a->lanes[k].vh = lws_create_vhost(a->ctx, &info);
+		if (a->lanes[k].vh == NULL)
+			abort();
+	}
 	return a;
 }
 
@@ -287,6 +309,7 @@ settle(struct transfer *t)
 	t->next = NULL;
 	*a->done_tail = t;
 	a->done_tail = &t->next;
+	a->lanes[t->lane].busy--;
 	lws_sul_cancel(&t->deadline);
 	if (t->wsi != NULL)
 		lws_set_opaque_user_data(t->wsi, NULL);
@@ -519,6 +542,7 @@ connect_transfer(struct transfer *t, bool pipeline)
 
 	memset(&i, 0, sizeof i);
 	i.context = a->ctx;
+	i.vhost = a->lanes[t->lane].vh;
 	i.address = a->addr.host;
 	i.port = a->addr.port;
 	i.host = a->addr.host;
@@ -572,6 +596,13 @@ api_start(struct api *a, const struct api_req *req, void *tag)
 		snprintf(t->auth, sizeof t->auth, "Bearer %s", a->sess.token);
 	xstrlcpy(t->idem, req->idem_key != NULL ? req->idem_key : "", sizeof t->idem);
 	t->sent_ms = util_now_ms();
+	/* the least busy lane: lane 0 for one request at a time */
+	t->lane = 0;
+	for (int k = 1; k < API_LANES; k++) {
+		if (a->lanes[k].busy < a->lanes[t->lane].busy)
+			t->lane = k;
+	}
+	a->lanes[t->lane].busy++;
 	t->next = a->active;
 	a->active = t;
 	a->inflight++;

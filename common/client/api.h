@@ -1,8 +1,9 @@
-/* api: the REST client (libcurl). A struct api belongs to one thread (the
- * worker, or a command-line program): it keeps the bearer token, reuses
- * connections, and runs several requests at once through a curl multi
- * handle. Results are parsed: JSON bodies, and errors turned into an
- * enum api_err plus the server's code, field and message. */
+/* api: the REST client (libwebsockets' HTTP client, in a context of its
+ * own). A struct api belongs to one thread (the worker, or a command-line
+ * program): it keeps the bearer token, keeps up to eight connections
+ * open (one per lane) and queues requests on the least busy one. Results
+ * are parsed: JSON bodies, and errors turned into an enum api_err plus the
+ * server's code, field and message. */
 #ifndef BRIGADE_CLIENT_API_H
 #define BRIGADE_CLIENT_API_H
 

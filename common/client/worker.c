@@ -1,4 +1,4 @@
-/* worker: a curl thread with a job queue, and the outbox in the background. */
+/* worker: the REST thread with a job queue, and the outbox in the background. */
 #include "worker.h"
 
 #include <errno.h>

@@ -1,4 +1,4 @@
-/* worker: the thread that owns libcurl. It runs requests for the loop
+/* worker: the thread that owns the REST client. It runs requests for the loop
  * thread and delivers the outbox in the background; results come back to
  * the loop through loop_post. The loop thread never waits for it. */
 #ifndef BRIGADE_CLIENT_WORKER_H
