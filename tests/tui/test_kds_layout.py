@@ -48,8 +48,9 @@ class LayoutTest(KdsTest):
         self.assertNotRegex(s, r"\d more v")
         self.assertEqual(len(re.findall(r"┌\[\d\]", s)), 8)
         t.resize(80, 24)
-        s = t.wait_until(lambda s: lanes_in_new(s, 80) == 1, what="1 lane at 80 columns")
-        self.assertIn("help", s.split("\n")[23])
+        # the key bar is on the last row once the frame for 80x24 is out
+        t.wait_until(lambda s: lanes_in_new(s, 80) == 1 and "help" in (s.split("\n") + [""] * 24)[23],
+                     what="1 lane and the key bar at 80x24")
         t.resize(30, 8)
         t.wait_for("window too small")
         t.resize(100, 30)
