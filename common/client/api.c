@@ -193,11 +193,12 @@ api_new(const struct client_cfg *cfg, struct clock *clk)
 	a->ctx = lws_create_context(&info);
 	if (a->ctx == NULL)
 		abort();
+	/* lws 4.1 keeps the name's pointer: the names are string literals */
+	static const char *const lane_names[API_LANES] = {
+		"rest0", "rest1", "rest2", "rest3", "rest4", "rest5", "rest6", "rest7",
+	};
 	for (int k = 0; k < API_LANES; k++) {
-		char name[16];
-
-		snprintf(name, sizeof name, "rest%d", k);
-		info.vhost_name = name;   /* copied by lws */
+		info.vhost_name = lane_names[k];
 		a->lanes[k].vh = lws_create_vhost(a->ctx, &info);
 		if (a->lanes[k].vh == NULL)
 			abort();
