@@ -124,7 +124,7 @@ class BoardTest(KdsTest):
         t = self.start_kds()
         t.tmux("set-option", "-g", "monitor-bell", "on")
         t.tmux("set-option", "-g", "bell-action", "any")
-        t.tmux("new-window", "-d", "-t", "t", "sleep 600")   # the bell flag is kept for
+        t.tmux("new-window", "-d", "-t", "t:", "sleep 600")   # the bell flag is kept for
         t.tmux("select-window", "-t", "t:1")                 # a window not looked at
         self.order()
         t.wait_until(lambda s: t.tmux("display-message", "-p", "-t", "t:0",
