@@ -209,6 +209,18 @@ class KdsTest(unittest.TestCase):
                 raise AssertionError("order %d is %s, not %s" % (oid, o["status"], status))
             time.sleep(0.05)
 
+    def wait_order(self, oid, predicate, what, timeout=30):
+        """Poll the server's order until predicate(order) holds: the KDS
+        shows a change at once, the server has it a moment later."""
+        deadline = time.time() + timeout
+        while True:
+            o = self.get(oid)
+            if predicate(o):
+                return o
+            if time.time() > deadline:
+                raise AssertionError("order %d: %s not met: %r" % (oid, what, o))
+            time.sleep(0.05)
+
     def actions(self, oid):
         return [h["action"] for h in self.get(oid)["history"]]
 

@@ -26,8 +26,10 @@ class StationTest(KdsTest):
         self.wait_status(mixed["id"], "PREPARING")
         t.send("Enter")
         t.wait_for("PREPARING (0)")
-        # the grill's part is done; the order waits for the others
-        o = self.get(mixed["id"])
+        # the grill's part is done (the screen shows it before the server
+        # has it); the order waits for the others
+        o = self.wait_order(mixed["id"], lambda o: any(i["done"] for i in o["items"]),
+                            "the grill's items done")
         self.assertEqual(o["status"], "PREPARING")
         self.assertEqual({i["sku"]: i["done"] for i in o["items"]},
                          {"B1": True, "S1": False, "DR1": False})

@@ -30,7 +30,7 @@ class TimerTest(KdsTest):
         ok, _ = timer_attrs(t, "0[0-3]")
         self.assertEqual(ok.get("fg"), 2, "green while young: %r" % ok)
         # it ticks on its own, every second
-        t.wait_for(r"00:02", regex=True)
+        t.wait_until(lambda s: "00:02" in s.split("\n", 1)[-1], what="the timer at 00:02")
         warn, _ = timer_attrs(t, "0[4-7]")
         self.assertEqual((warn.get("fg"), warn.get("bg")), (0, 3), "warning: %r" % warn)
         late, screen = timer_attrs(t, "(0[89]|[1-5][0-9])")
@@ -50,7 +50,10 @@ class TimerTest(KdsTest):
         self.order()
         t.wait_for("LATE 00:0", timeout=30)
         b = self.start_kds("--station", "fryer", home=home, width=80, height=24)
-        b.wait_for(r"00:0[5-9]", regex=True)
+        # the ticket's timer, below the header (whose clock reads 00:mm:ss
+        # after midnight)
+        b.wait_until(lambda s: re.search(r"00:0[5-9]", s.split("\n", 1)[-1]),
+                     what="the fryer ticket at 5 s or more")
         self.assertNotIn("LATE", b.capture())
 
     def test_monochrome_late(self):
