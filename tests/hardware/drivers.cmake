@@ -23,11 +23,24 @@ if(TARGET brigade-drivers)
   find_program(UMOCKDEV_WRAPPER umockdev-wrapper)
   if(UMOCKDEV_FOUND AND UMOCKDEV_WRAPPER)
     brigade_hw_test(test_usb SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_usb.c
+      ${CMAKE_CURRENT_LIST_DIR}/usbdev.c
       LIBS PkgConfig::UMOCKDEV Threads::Threads WRAPPER ${UMOCKDEV_WRAPPER})
     target_compile_definitions(test_usb PRIVATE USB_DATA_DIR="${CMAKE_CURRENT_LIST_DIR}/usb")
     # the preload comes before ASan's runtime in the library list
     set_tests_properties(test_usb PROPERTIES ENVIRONMENT
       "ASAN_OPTIONS=verify_asan_link_order=0:detect_leaks=1:abort_on_error=1")
+
+    # one emulated device served to another process (a till under tmux)
+    add_executable(usbdev-serve ${CMAKE_CURRENT_LIST_DIR}/usbdev_serve.c
+      ${CMAKE_CURRENT_LIST_DIR}/usbdev.c)
+    target_link_libraries(usbdev-serve PRIVATE brigade-drivers PkgConfig::UMOCKDEV
+      Threads::Threads)
+    if(TARGET brigade-pos AND Python3_FOUND AND TMUX_PROGRAM)
+      add_test(NAME pos_card_reader
+        COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tests/tui/test_pos_card_reader.py -v)
+      set_tests_properties(pos_card_reader PROPERTIES LABELS "tui;hardware" TIMEOUT 300
+        ENVIRONMENT "BRIGADE_BIN=${CMAKE_BINARY_DIR}/bin;USBDEV_SERVE=$<TARGET_FILE:usbdev-serve>;USB_DATA_DIR=${CMAKE_CURRENT_LIST_DIR}/usb")
+    endif()
   else()
     message(STATUS "umockdev not found: test_usb is not built (install umockdev libumockdev-dev)")
   endif()
