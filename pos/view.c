@@ -115,6 +115,11 @@ draw_header(struct app *a)
 		h.printer_ok = bad == NULL;
 		h.printer_queued = a->printers.waiting;
 	}
+	if (a->reader != NULL && a->reader_failed) {
+		/* a card reader that is gone stays in sight until it is back */
+		xstrlcpy(h.note, a->reader_error, sizeof h.note);
+		h.note_role = THEME_ERROR;
+	}
 	header_view_draw(0, &h);
 }
 

@@ -253,6 +253,15 @@ class PosTest(unittest.TestCase):
         self.addCleanup(lambda: p in self.rig.poses and self.rig.drop(p))
         return p
 
+    def assertCardNumberNowhere(self, pos, pan):
+        """The card number never reached the screen, the outbox, the print
+        queue, the log or any other file of the till."""
+        import glob
+        self.assertNotIn(pan, pos.capture())
+        for path in glob.glob(os.path.join(pos.state, "brigade", "*")):
+            with open(path, "rb") as f:
+                self.assertNotIn(pan.encode(), f.read(), path)
+
 
 # A good card (VISA 4111...1111, expires 12/2029) as a keyboard-wedge reader
 # types it: track 1, track 2, then Enter.
