@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include <libwebsockets.h>
+#include <netdb.h>
 
 #include "cfg.h"
 #include "clock.h"
@@ -533,6 +534,23 @@ on_http(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
 	return lws_callback_http_dummy(wsi, reason, user, in, len);
 }
 
+/* Whether a host name resolves: said when lws cannot start a connection
+ * (it resolves synchronously and does not say why). Only on that path, and
+ * only on the REST client's own thread. */
+static bool
+name_resolves(const char *host)
+{
+	struct addrinfo hints, *res = NULL;
+	int rc;
+
+	memset(&hints, 0, sizeof hints);
+	hints.ai_socktype = SOCK_STREAM;
+	rc = getaddrinfo(host, NULL, &hints, &res);
+	if (res != NULL)
+		freeaddrinfo(res);
+	return rc == 0;
+}
+
 /* Send t on the connection to the server that is open (pipeline), or on a
  * new one. */
 static void
@@ -561,9 +579,14 @@ connect_transfer(struct transfer *t, bool pipeline)
 		i.ssl_connection |= LCCSCF_ALLOW_SELFSIGNED | LCCSCF_SKIP_SERVER_CERT_HOSTNAME_CHECK |
 		    LCCSCF_ALLOW_EXPIRED | LCCSCF_ALLOW_INSECURE;
 	t->wsi = NULL;
-	if (lws_client_connect_via_info(&i) == NULL)
-		fail(t, API_ERR_NETWORK, "unreachable", "cannot start a connection to %s:%d",
-		    a->addr.host, a->addr.port);
+	if (lws_client_connect_via_info(&i) == NULL) {
+		if (!name_resolves(a->addr.host))
+			fail(t, API_ERR_NETWORK, "unreachable", "the server's name \"%s\" is not "
+			    "known (check --server, or the network's DNS)", a->addr.host);
+		else
+			fail(t, API_ERR_NETWORK, "unreachable", "cannot start a connection to %s:%d",
+			    a->addr.host, a->addr.port);
+	}
 }
 
 void
