@@ -34,6 +34,8 @@ enum kds_mode {
 	KDS_MODE_COUNT
 };
 
+#define KDS_LABEL_WAIT 64
+
 struct kds {
 	struct kds_config cfg;
 	struct session *s;
@@ -51,6 +53,11 @@ struct kds {
 	bool redraw_due;
 	int bells;                   /* new orders to ring for at the next frame */
 	struct labels *labels;
+	/* orders bumped to READY here while online: their labels print when
+	 * the server confirms (not for a bump it refuses), or at once if the
+	 * connection drops first */
+	int64_t label_wait[KDS_LABEL_WAIT];
+	int nlabel_wait;
 	struct trace *trace;
 	int64_t note_at;             /* when header.note was set (mono ms) */
 	bool running;
@@ -71,6 +78,10 @@ int64_t kds_now(const struct kds *k);
 /* Bring the board up to date with the session for an order (or all). */
 void kds_refresh_order(struct kds *k, int64_t id, bool ring);
 void kds_refresh_all(struct kds *k);
+
+/* A bump took order id to READY (service not dine-in): print its labels,
+ * now when offline, when the server confirms when online. */
+void kds_labels_bumped(struct kds *k, int64_t id);
 
 /* kds_keys.c */
 void kds_keys_input(struct kds *k, int key);

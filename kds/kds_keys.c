@@ -132,12 +132,8 @@ bump(struct kds *k)
 		kds_note(k, THEME_ERROR, "#%d: %s", number, session_state(k->s)->error);
 		return;
 	}
-	if (to_ready && k->labels != NULL && service != SERVICE_DINE_IN) {
-		const struct order *o = cache_find(session_cache(k->s), id);
-
-		if (o != NULL && labels_print(k->labels, o) == 0)
-			kds_note(k, THEME_SUCCESS, "labels for #%d sent to the printer", number);
-	}
+	if (to_ready && k->labels != NULL && service != SERVICE_DINE_IN)
+		kds_labels_bumped(k, id);
 }
 
 static void

@@ -157,6 +157,78 @@ kds_refresh_all(struct kds *k)
 	kds_dirty(k);
 }
 
+/* --- labels ---------------------------------------------------------------- */
+
+static void
+labels_now(struct kds *k, int64_t id)
+{
+	const struct order *o = cache_find(session_cache(k->s), id);
+
+	if (o == NULL) {
+		log_warn("labels for order %lld: the order is no longer known", (long long)id);
+		return;
+	}
+	if (labels_print(k->labels, o) == 0)
+		kds_note(k, THEME_SUCCESS, "labels for #%d sent to the printer", o->number);
+}
+
+static void
+label_unwait(struct kds *k, int i)
+{
+	k->label_wait[i] = k->label_wait[--k->nlabel_wait];
+}
+
+void
+kds_labels_bumped(struct kds *k, int64_t id)
+{
+	if (session_state(k->s)->conn != SESSION_ONLINE || k->nlabel_wait == KDS_LABEL_WAIT) {
+		labels_now(k, id);     /* the kitchen goes on without the server */
+		return;
+	}
+	for (int i = 0; i < k->nlabel_wait; i++) {
+		if (k->label_wait[i] == id)
+			return;
+	}
+	k->label_wait[k->nlabel_wait++] = id;
+}
+
+/* The server's word on orders whose labels wait: READY (or beyond) prints
+ * them; cancelled or gone, they are dropped. id 0: every waiting order. */
+static void
+labels_settle(struct kds *k, int64_t id)
+{
+	for (int i = 0; i < k->nlabel_wait;) {
+		const struct order *o;
+		struct session_mark m;
+
+		if (id != 0 && k->label_wait[i] != id) {
+			i++;
+			continue;
+		}
+		o = cache_find(session_cache(k->s), k->label_wait[i]);
+		session_mark(k->s, k->label_wait[i], &m);
+		if (o == NULL || o->status == STATUS_CANCELLED) {
+			label_unwait(k, i);
+		} else if (!m.pending && o->status >= STATUS_READY) {
+			labels_now(k, k->label_wait[i]);
+			label_unwait(k, i);
+		} else {
+			i++;
+		}
+	}
+}
+
+/* The connection dropped before the server answered: the bumps wait in
+ * the outbox, the labels print now. */
+static void
+labels_flush(struct kds *k)
+{
+	while (k->nlabel_wait > 0) {
+		labels_now(k, k->label_wait[0]);
+		label_unwait(k, 0);
+	}
+}
+
 /* --- session handlers --------------------------------------------------------- */
 
 static void
@@ -166,10 +238,14 @@ on_orders(void *ctx, const int64_t *ids, int n)
 
 	if (n < 0) {
 		kds_refresh_all(k);
+		labels_settle(k, 0);
 		return;
 	}
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n; i++) {
 		kds_refresh_order(k, ids[i], true);
+		if (k->nlabel_wait > 0)
+			labels_settle(k, ids[i]);
+	}
 }
 
 static void
@@ -195,6 +271,8 @@ on_state(void *ctx, const struct session_state *st)
 	k->header.stale_saved_at = st->saved_at;
 	k->header.queued = st->queued;
 	k->header.attention = st->attention;
+	if (st->conn != SESSION_ONLINE)
+		labels_flush(k);
 	kds_context(k);
 	kds_dirty(k);
 }
@@ -251,6 +329,13 @@ on_refused(void *ctx, const struct session_refusal *r)
 	} else {
 		kds_note(k, THEME_ERROR, "order %lld: %s refused: %s", (long long)r->order_id,
 		    what, r->message);
+	}
+	/* a refused bump prints no labels */
+	for (int i = 0; i < k->nlabel_wait; i++) {
+		if (k->label_wait[i] == r->order_id) {
+			label_unwait(k, i);
+			break;
+		}
 	}
 	/* shown on the card and in the log: nothing is left for a person to
 	 * decide about a kitchen move, and the card shows the server's truth */

@@ -30,7 +30,9 @@ VPRINTER = os.path.join(BIN, "brigade-vprinter")
 
 class Proxy:
     """A TCP relay on 127.0.0.1 to the server. cut() drops every
-    connection and refuses new ones; restore() lets them through again."""
+    connection and refuses new ones; restore() lets them through again.
+    hold() keeps what the client sends (the server's side still flows, so
+    the client stays online) until release(): a slow link."""
 
     def __init__(self, target_port):
         self.target = target_port
@@ -41,6 +43,8 @@ class Proxy:
         self.port = self.lsock.getsockname()[1]
         self.pairs = []
         self.open = True
+        self.held = False
+        self.turns = 0
         self.stop = False
         self.lock = threading.Lock()
         self.thread = threading.Thread(target=self._run, daemon=True)
@@ -48,10 +52,11 @@ class Proxy:
 
     def _run(self):
         while not self.stop:
+            self.turns += 1
             socks = [self.lsock]
             with self.lock:
                 for a, b in self.pairs:
-                    socks += [a, b]
+                    socks += [b] if self.held else [a, b]
             try:
                 r, _, _ = select.select(socks, [], [], 0.05)
             except (OSError, ValueError):
@@ -106,6 +111,17 @@ class Proxy:
 
     def restore(self):
         self.open = True
+
+    def hold(self):
+        """From the relay's next turn on (waited for: a select already
+        under way still watches the client's side)."""
+        self.held = True
+        turn = self.turns
+        while self.turns < turn + 2:
+            time.sleep(0.01)
+
+    def release(self):
+        self.held = False
 
     def close(self):
         self.stop = True

@@ -2,13 +2,14 @@
 order to READY prints one label per unit through the durable print queue
 to the virtual printer; a dine-in order prints none; a printer that is
 gone shows in the header, never blocks the screen, and its labels print
-once it is back."""
+once it is back. Online, labels print when the server confirms the bump
+(a bump the server refuses prints none); offline, at once."""
 import os
 import signal
 import time
 import unittest
 
-from kds_helpers import KdsTest, wait_file
+from kds_helpers import KdsTest, Proxy, wait_file
 
 
 class LabelTest(KdsTest):
@@ -68,6 +69,51 @@ class LabelTest(KdsTest):
         finally:
             proc.kill()
             proc.wait()
+
+    def test_labels_follow_the_server(self):
+        proc, port, paper = self.vprinter()
+        self.addCleanup(lambda: (proc.kill(), proc.wait()))
+        proxy = Proxy(self.server.port)
+        self.others.append(proxy)
+        t = self.start_kds("--label-printer", "tcp://127.0.0.1:%d" % port, port=proxy.port)
+        t.wait_for("printer ready")
+
+        # a slow link: the bump waits, and meanwhile the pass bumped the
+        # order; the server refuses ours, so no labels from here
+        a = self.order(service="PICKUP", items=[{"sku": "B2", "qty": 1}])
+        self.assertEqual(self.chef.act(a["id"], "start").status, 200)
+        t.wait_for("PREPARING (1)")
+        proxy.hold()
+        t.send("Enter")
+        t.wait_for("PREPARING (0)")
+        self.assertEqual(self.chef.act(a["id"], "ready").status, 200)
+        proxy.release()
+        t.wait_for("ready refused")
+
+        # a bump the server takes prints; labels print in order, so once
+        # this one is on paper the refused one would be too
+        b = self.order(service="DELIVERY", items=[{"sku": "B3", "qty": 1}])
+        self.assertEqual(self.chef.act(b["id"], "start").status, 200)
+        t.wait_for("#%d " % b["number"])
+        t.send("Enter")
+        self.wait_status(b["id"], "READY")
+        text = wait_file(paper, "Bacon Burger")
+        self.assertNotIn("Cheeseburger", text)
+        self.assertNotIn("#%d" % a["number"], text)
+
+        # offline the kitchen goes on: labels print at once
+        c = self.order(service="PICKUP", items=[{"sku": "B4", "qty": 1}])
+        self.assertEqual(self.chef.act(c["id"], "start").status, 200)
+        t.wait_for("#%d " % c["number"])
+        proxy.cut()
+        t.wait_for("OFFLINE")
+        t.send("Enter")
+        wait_file(paper, "Veggie Burger")
+        self.assertEqual(self.get(c["id"])["status"], "PREPARING", "the server has not heard")
+        proxy.restore()
+        self.wait_status(c["id"], "READY")
+        t.wait_gone("queued")
+        self.assertEqual(open(paper).read().count("Veggie Burger"), 1)
 
     def test_bad_printer_uri(self):
         t = self.start_kds("--label-printer", "lpt://nowhere", wait=False)
