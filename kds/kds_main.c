@@ -160,7 +160,7 @@ kds_refresh_all(struct kds *k)
 /* --- labels ---------------------------------------------------------------- */
 
 static void
-labels_now(struct kds *k, int64_t id)
+kds_labels_now(struct kds *k, int64_t id)
 {
 	const struct order *o = cache_find(session_cache(k->s), id);
 
@@ -173,7 +173,7 @@ labels_now(struct kds *k, int64_t id)
 }
 
 static void
-label_unwait(struct kds *k, int i)
+kds_label_unwait(struct kds *k, int i)
 {
 	k->label_wait[i] = k->label_wait[--k->nlabel_wait];
 }
@@ -182,7 +182,7 @@ void
 kds_labels_bumped(struct kds *k, int64_t id)
 {
 	if (session_state(k->s)->conn != SESSION_ONLINE || k->nlabel_wait == KDS_LABEL_WAIT) {
-		labels_now(k, id);     /* the kitchen goes on without the server */
+		kds_labels_now(k, id);     /* the kitchen goes on without the server */
 		return;
 	}
 	for (int i = 0; i < k->nlabel_wait; i++) {
@@ -195,7 +195,7 @@ kds_labels_bumped(struct kds *k, int64_t id)
 /* The server's word on orders whose labels wait: READY (or beyond) prints
  * them; cancelled or gone, they are dropped. id 0: every waiting order. */
 static void
-labels_settle(struct kds *k, int64_t id)
+kds_labels_settle(struct kds *k, int64_t id)
 {
 	for (int i = 0; i < k->nlabel_wait;) {
 		const struct order *o;
@@ -208,10 +208,10 @@ labels_settle(struct kds *k, int64_t id)
 		o = cache_find(session_cache(k->s), k->label_wait[i]);
 		session_mark(k->s, k->label_wait[i], &m);
 		if (o == NULL || o->status == STATUS_CANCELLED) {
-			label_unwait(k, i);
+			kds_label_unwait(k, i);
 		} else if (!m.pending && o->status >= STATUS_READY) {
-			labels_now(k, k->label_wait[i]);
-			label_unwait(k, i);
+			kds_labels_now(k, k->label_wait[i]);
+			kds_label_unwait(k, i);
 		} else {
 			i++;
 		}
@@ -221,11 +221,11 @@ labels_settle(struct kds *k, int64_t id)
 /* The connection dropped before the server answered: the bumps wait in
  * the outbox, the labels print now. */
 static void
-labels_flush(struct kds *k)
+kds_labels_flush(struct kds *k)
 {
 	while (k->nlabel_wait > 0) {
-		labels_now(k, k->label_wait[0]);
-		label_unwait(k, 0);
+		kds_labels_now(k, k->label_wait[0]);
+		kds_label_unwait(k, 0);
 	}
 }
 
@@ -238,13 +238,13 @@ on_orders(void *ctx, const int64_t *ids, int n)
 
 	if (n < 0) {
 		kds_refresh_all(k);
-		labels_settle(k, 0);
+		kds_labels_settle(k, 0);
 		return;
 	}
 	for (int i = 0; i < n; i++) {
 		kds_refresh_order(k, ids[i], true);
 		if (k->nlabel_wait > 0)
-			labels_settle(k, ids[i]);
+			kds_labels_settle(k, ids[i]);
 	}
 }
 
@@ -272,7 +272,7 @@ on_state(void *ctx, const struct session_state *st)
 	k->header.queued = st->queued;
 	k->header.attention = st->attention;
 	if (st->conn != SESSION_ONLINE)
-		labels_flush(k);
+		kds_labels_flush(k);
 	kds_context(k);
 	kds_dirty(k);
 }
@@ -333,7 +333,7 @@ on_refused(void *ctx, const struct session_refusal *r)
 	/* a refused bump prints no labels */
 	for (int i = 0; i < k->nlabel_wait; i++) {
 		if (k->label_wait[i] == r->order_id) {
-			label_unwait(k, i);
+			kds_label_unwait(k, i);
 			break;
 		}
 	}

@@ -427,6 +427,9 @@ on_checked(void *arg, struct api_reply *r)
 		stop_worker(&s->checker);
 		start_worker(s);
 		s->st.error[0] = '\0';
+		/* signed in: connecting until the stream is live, not "signed out" */
+		if (s->st.conn == SESSION_SIGNED_OUT)
+			set_conn(s, SESSION_STARTING, "");
 		tell_login(s, SESSION_LOGIN_OK, "");
 		take_snapshot(s);
 		tell_state(s);

@@ -12,13 +12,17 @@ from kds_helpers import KDS, KdsTest
 class LoginTest(KdsTest):
     def login(self, t, pin, staff=None):
         """Type the staff code (first time) and a PIN, and wait for the
-        answer: keys typed while the form waits are not taken."""
+        answer: keys typed while the form waits are not taken. The answer
+        is in when the masked PIN has gone and the form no longer waits
+        (the same message as the last attempt's proves nothing)."""
         if staff:
             t.type(staff)
             t.send("Enter")
         t.type(pin)
+        t.wait_for("*" * len(pin))
         t.send("Enter")
-        t.wait_gone("Signing in")
+        t.wait_until(lambda s: "*" * len(pin) not in s and "Signing in" not in s,
+                     what="the answer to PIN %s" % pin)
 
     def test_wrong_pin_then_right_one(self):
         self.order()
@@ -37,9 +41,9 @@ class LoginTest(KdsTest):
         self.assertNotIn("****", t.capture(), "the PIN field is emptied")
         t.type("3333")
         t.send("Enter")
-        s = t.wait_for("Classic Burger")
-        self.assertIn("ONLINE", s)
+        s = t.wait_all("Classic Burger", "ONLINE")
         self.assertIn("c1", s)
+        self.assertNotIn("SIGNED OUT", s)
 
     def test_locked_account(self):
         t = self.start_kds(staff=None)
