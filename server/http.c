@@ -1,15 +1,48 @@
-/* http: brigade-server's protocol callback: HTTP requests (routing, auth,
- * bodies, deferred responses) and the WebSocket event stream, on one port. */
+/* http: brigade-server's connections: HTTP/1.1 requests (routing, auth,
+ * bodies, deferred answers, pipelining) and the WebSocket event stream, on
+ * one port. libwebsockets owns the loop, the listening socket, TLS and the
+ * timers; every accepted connection comes to us as a raw socket and we
+ * read HTTP ourselves (h1.c), so that no request, however split, pipelined
+ * or malformed, is read two ways, and a slow or idle connection costs only
+ * its own small buffer. (libwebsockets 4.1's own HTTP server re-reads a
+ * pipelined request's buffered header bytes as the body of the next one and
+ * then spins; it also shares a fixed pool of header buffers among all
+ * connections, which slow senders can exhaust.) */
 #include "http.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <openssl/evp.h>
+#include <openssl/sha.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
 
 #include "codec.h"
 #include "log.h"
 #include "util.h"
 #include "xalloc.h"
+
+/* How long a connection may take, in seconds: to send a whole head once it
+ * has begun (or from connecting), to send a body once its head is in, and
+ * to start another request after an answer. */
+#define HEAD_TIMEOUT_S 10
+#define BODY_TIMEOUT_S 30
+#define IDLE_TIMEOUT_S 60
+/* Bytes read ahead of the request being answered (pipelining): beyond
+ * this the connection is not read until it catches up. */
+#define INPUT_MAX (H1_HEAD_MAX + MAX_BODY + 4096)
+/* The stream: a ping after this long without a frame from the client, and
+ * the connection closed when the ping has no answer within WS_DEAD_S. */
+#define WS_PING_S 20
+#define WS_DEAD_S 25
+#define WS_FRAME_MAX 4096        /* a client has nothing bigger to say */
+
+#define TO_HEAD ((enum pending_timeout)(PENDING_TIMEOUT_USER_REASON_BASE + 0))
+#define TO_BODY ((enum pending_timeout)(PENDING_TIMEOUT_USER_REASON_BASE + 1))
+#define TO_IDLE ((enum pending_timeout)(PENDING_TIMEOUT_USER_REASON_BASE + 2))
 
 static const char *const method_names[M_COUNT] = {
 	"GET", "POST", "PATCH", "PUT", "DELETE", "?",
@@ -50,43 +83,220 @@ pending_take(struct server *s, uint64_t id)
 	return NULL;
 }
 
+/* ---- connections per client address ---------------------------------- */
+
+/* A client address and how many connections it holds. */
+struct peer {
+	unsigned char addr[16];
+	int n;
+	bool warned;                 /* said so in the log once */
+	struct peer *next;
+};
+
+#define PEER_BUCKETS 256
+
+static unsigned
+peer_hash(const unsigned char addr[16])
+{
+	unsigned h = 2166136261u;
+
+	for (int i = 0; i < 16; i++)
+		h = (h ^ addr[i]) * 16777619u;
+	return h % PEER_BUCKETS;
+}
+
+/* The connection's client address as 16 bytes (IPv4 mapped into IPv6). */
+static void
+peer_addr(struct lws *wsi, unsigned char out[16])
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof ss;
+
+	memset(out, 0, 16);
+	if (getpeername(lws_get_socket_fd(wsi), (struct sockaddr *)&ss, &sl) != 0)
+		return;
+	if (ss.ss_family == AF_INET) {
+		out[10] = out[11] = 0xff;
+		memcpy(out + 12, &((struct sockaddr_in *)&ss)->sin_addr, 4);
+	} else if (ss.ss_family == AF_INET6) {
+		memcpy(out, &((struct sockaddr_in6 *)&ss)->sin6_addr, 16);
+	}
+}
+
+/* Count a new connection against its address; false when the address
+ * already holds as many as it may (the connection is then closed). */
+static bool
+peer_admit(struct server *s, struct pss *p, struct lws *wsi)
+{
+	struct peer **b, *e;
+
+	if (s->peers == NULL)
+		s->peers = xcalloc(PEER_BUCKETS, sizeof *s->peers);
+	peer_addr(wsi, p->peer);
+	b = &s->peers[peer_hash(p->peer)];
+	for (e = *b; e != NULL && memcmp(e->addr, p->peer, 16) != 0; e = e->next)
+		;
+	if (e == NULL) {
+		e = xcalloc(1, sizeof *e);
+		memcpy(e->addr, p->peer, 16);
+		e->next = *b;
+		*b = e;
+	}
+	if (s->cfg.max_conn_per_addr > 0 && e->n >= s->cfg.max_conn_per_addr) {
+		if (!e->warned)
+			log_warn("%s: a client address holds %d connections; refusing more",
+			    __func__, e->n);
+		e->warned = true;
+		return false;
+	}
+	e->n++;
+	p->counted = true;
+	return true;
+}
+
+static void
+peer_release(struct server *s, struct pss *p)
+{
+	struct peer **b, *e;
+
+	if (!p->counted)
+		return;
+	p->counted = false;
+	b = &s->peers[peer_hash(p->peer)];
+	for (; (e = *b) != NULL; b = &e->next) {
+		if (memcmp(e->addr, p->peer, 16) == 0) {
+			if (--e->n == 0) {
+				*b = e->next;
+				free(e);
+			}
+			return;
+		}
+	}
+}
+
+void
+http_free_peers(struct server *s)
+{
+	if (s->peers == NULL)
+		return;
+	for (int i = 0; i < PEER_BUCKETS; i++) {
+		while (s->peers[i] != NULL) {
+			struct peer *e = s->peers[i];
+
+			s->peers[i] = e->next;
+			free(e);
+		}
+	}
+	free(s->peers);
+	s->peers = NULL;
+}
+
+/* ---- output ----------------------------------------------------------- */
+
+/* Queue bytes to send on the next WRITEABLE (after what is queued). */
+static void
+out_queue(struct lws *wsi, struct pss *p, const void *data, size_t len)
+{
+	size_t have = p->out_len;
+
+	p->out = xrealloc(p->out, LWS_PRE + have + len);
+	memcpy(p->out + LWS_PRE + have, data, len);
+	p->out_len = have + len;
+	lws_callback_on_writable(wsi);
+}
+
+/* Send what is queued. lws keeps what the socket does not take and sends
+ * it before it calls WRITEABLE again. */
+static int
+out_flush(struct lws *wsi, struct pss *p)
+{
+	int n;
+
+	if (p->out_len == 0)
+		return 0;
+	n = lws_write(wsi, p->out + LWS_PRE, p->out_len, LWS_WRITE_RAW);
+	free(p->out);
+	p->out = NULL;
+	p->out_len = 0;
+	return n < 0 ? -1 : 0;
+}
+
+static void
+in_consume(struct pss *p, size_t n)
+{
+	memmove(p->in.data, p->in.data + n, p->in.len - n);
+	p->in.len -= n;
+}
+
 /* ---- responses ------------------------------------------------------- */
+
+static const char *
+reason_phrase(int status)
+{
+	static const struct { int status; const char *text; } phrases[] = {
+		{ 200, "OK" }, { 201, "Created" }, { 202, "Accepted" },
+		{ 204, "No Content" }, { 400, "Bad Request" }, { 401, "Unauthorized" },
+		{ 403, "Forbidden" }, { 404, "Not Found" }, { 405, "Method Not Allowed" },
+		{ 408, "Request Timeout" }, { 409, "Conflict" }, { 411, "Length Required" },
+		{ 413, "Content Too Large" }, { 414, "URI Too Long" },
+		{ 422, "Unprocessable Content" }, { 429, "Too Many Requests" },
+		{ 431, "Request Header Fields Too Large" }, { 500, "Internal Server Error" },
+		{ 503, "Service Unavailable" }, { 505, "HTTP Version Not Supported" },
+	};
+
+	for (size_t i = 0; i < sizeof phrases / sizeof phrases[0]; i++) {
+		if (phrases[i].status == status)
+			return phrases[i].text;
+	}
+	return "Unknown";
+}
 
 static void
 request_reset(struct pss *p)
 {
 	strbuf_free(&p->body);
-	free(p->resp);
 	free(p->deferred_body);
-	p->resp = NULL;
 	p->deferred_body = NULL;
-	p->resp_len = 0;
-	p->resp_ready = false;
 	p->deferred_status = 0;
-	p->body_too_large = false;
 	p->authed = false;
 	p->allow[0] = '\0';
-	p->close_after = false;
 	p->route = NULL;
 	p->idem_key[0] = '\0';
 	p->token_hash[0] = '\0';
 	p->arg[0][0] = p->arg[1][0] = '\0';
+	p->body_len = 0;
 	memset(&p->caller, 0, sizeof p->caller);
 }
 
+/* Queue the whole answer (head and body: one send) and wait for WRITEABLE;
+ * the connection reads nothing more until it has gone. */
 void
 http_respond(struct server *s, struct lws *wsi, struct pss *p, int status,
     const char *ctype, const char *body, size_t len)
 {
-	free(p->resp);
-	p->resp = xmalloc(LWS_PRE + len + 1);
-	memcpy(p->resp + LWS_PRE, body, len);
-	p->resp[LWS_PRE + len] = '\0';
-	p->resp_len = len;
+	char head[512];
+	int n;
+
+	n = snprintf(head, sizeof head,
+	    "HTTP/1.1 %d %s\r\n"
+	    "content-type: %s\r\n"
+	    "content-length: %zu\r\n"
+	    "x-brigade-time: %lld\r\n"
+	    "cache-control: no-store\r\n"
+	    "%s%s%s"
+	    "%s"
+	    "%s"
+	    "\r\n",
+	    status, reason_phrase(status), ctype, len, (long long)util_now_ms(),
+	    p->allow[0] != '\0' ? "allow: " : "", p->allow,
+	    p->allow[0] != '\0' ? "\r\n" : "",
+	    status == 401 ? "www-authenticate: Bearer\r\n" : "",
+	    p->close_after ? "connection: close\r\n" : "");
+	out_queue(wsi, p, head, (size_t)n);
+	if (len > 0)
+		out_queue(wsi, p, body, len);
 	p->status = status;
-	p->ctype = ctype;
-	p->resp_ready = true;
-	lws_callback_on_writable(wsi);
+	p->state = C_ANSWERED;
 	(void)s;
 }
 
@@ -107,6 +317,16 @@ http_error(struct server *s, struct lws *wsi, struct pss *p, int status,
 	free(body);
 }
 
+/* A refusal that ends the connection: what follows it cannot be trusted
+ * to be where the next request begins. */
+static void
+refuse_and_close(struct server *s, struct lws *wsi, struct pss *p, int status,
+    const char *code, const char *field, const char *message)
+{
+	p->close_after = true;
+	http_error(s, wsi, p, status, code, field, message);
+}
+
 void
 http_submit(struct server *s, struct lws *wsi, struct pss *p, struct job *j,
     bool via_auth)
@@ -114,6 +334,7 @@ http_submit(struct server *s, struct lws *wsi, struct pss *p, struct job *j,
 	j->req_id = ++s->next_req_id;
 	j->started_us = p->start_us;
 	p->req_id = j->req_id;
+	p->state = C_WAITING;
 	pending_add(s, j->req_id, wsi);
 	if (via_auth)
 		authw_submit(s->authw, j);
@@ -124,64 +345,9 @@ http_submit(struct server *s, struct lws *wsi, struct pss *p, struct job *j,
 bool
 http_query(struct lws *wsi, const char *name, char *out, int size)
 {
-	char key[40], buf[512];
-	const char *v;
+	struct pss *p = lws_wsi_user(wsi);
 
-	out[0] = '\0';
-	snprintf(key, sizeof key, "%s=", name);
-	v = lws_get_urlarg_by_name(wsi, key, buf, sizeof buf);
-	if (v == NULL)
-		return true;
-	if ((int)strlen(v) >= size)
-		return false;
-	memcpy(out, v, strlen(v) + 1);
-	return true;
-}
-
-/* Write the queued response: headers and body go out in one send, which
- * on a busy server is a measurable share of each request. */
-static int
-write_response(struct server *s, struct lws *wsi, struct pss *p)
-{
-	size_t cap = LWS_PRE + 1024 + p->resp_len;
-	unsigned char *buf = xmalloc(cap);
-	unsigned char *start = buf + LWS_PRE, *q = start, *end = buf + LWS_PRE + 1023;
-	char now[24];
-	int n = -1;
-
-	snprintf(now, sizeof now, "%lld", (long long)util_now_ms());
-	if (lws_add_http_common_headers(wsi, (unsigned)p->status, p->ctype,
-	    p->resp_len, &q, end) ||
-	    lws_add_http_header_by_name(wsi, (const unsigned char *)"x-brigade-time:",
-	    (const unsigned char *)now, (int)strlen(now), &q, end) ||
-	    lws_add_http_header_by_name(wsi, (const unsigned char *)"cache-control:",
-	    (const unsigned char *)"no-store", 8, &q, end) ||
-	    (p->allow[0] != '\0' && lws_add_http_header_by_name(wsi,
-	    (const unsigned char *)"allow:", (const unsigned char *)p->allow,
-	    (int)strlen(p->allow), &q, end)) ||
-	    (p->status == 401 && lws_add_http_header_by_name(wsi,
-	    (const unsigned char *)"www-authenticate:", (const unsigned char *)"Bearer", 6,
-	    &q, end)) ||
-	    (p->close_after && lws_add_http_header_by_token(wsi, WSI_TOKEN_CONNECTION,
-	    (const unsigned char *)"close", 5, &q, end)) ||
-	    lws_finalize_http_header(wsi, &q, end))
-		goto out;
-	memcpy(q, p->resp + LWS_PRE, p->resp_len);
-	q += p->resp_len;
-	/* written as raw header bytes: lws sends them as they are */
-	n = lws_write(wsi, start, (size_t)(q - start), LWS_WRITE_HTTP_HEADERS);
-out:
-	free(buf);
-	if (n < 0)
-		return -1;
-	metrics_request(&s->metrics, p->route != NULL ? p->route->name : "unmatched",
-	    p->status, util_mono_us() - p->start_us);
-	if (p->close_after)
-		return -1;
-	request_reset(p);
-	if (lws_http_transaction_completed(wsi))
-		return -1;
-	return 0;
+	return h1_query(p->query, name, out, (size_t)size) >= 0;
 }
 
 /* Finished jobs from the workers: apply their effects (events, menu,
@@ -214,10 +380,7 @@ complete_jobs(struct server *s)
 			struct pss *p = lws_wsi_user(wsi);
 
 			p->req_id = 0;
-			if (j->body != NULL)
-				http_respond_json(s, wsi, p, j->status, j->body);
-			else
-				http_respond_json(s, wsi, p, j->status, "{}");
+			http_respond_json(s, wsi, p, j->status, j->body != NULL ? j->body : "{}");
 		}
 		job_free(j);
 	}
@@ -225,24 +388,6 @@ complete_jobs(struct server *s)
 }
 
 /* ---- routing --------------------------------------------------------- */
-
-static enum http_method
-method_of(struct lws *wsi)
-{
-	static const struct { int lws; enum http_method m; } map[] = {
-		{ LWSHUMETH_GET, M_GET }, { LWSHUMETH_POST, M_POST },
-		{ LWSHUMETH_PATCH, M_PATCH }, { LWSHUMETH_PUT, M_PUT },
-		{ LWSHUMETH_DELETE, M_DELETE },
-	};
-	char *uri;
-	int len, m = lws_http_get_uri_and_method(wsi, &uri, &len);
-
-	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
-		if (map[i].lws == m)
-			return map[i].m;
-	}
-	return M_OTHER;
-}
 
 /* Match path against pattern, capturing {x} segments into args. */
 static bool
@@ -301,18 +446,13 @@ route_find(enum http_method m, const char *path, char args[2][72], char *allow,
 
 /* Resolve the bearer token into the caller; false if there is none. */
 static bool
-authenticate(struct server *s, struct lws *wsi, struct pss *p)
+authenticate(struct server *s, struct pss *p, const char *hdr)
 {
-	char hdr[128];
 	const struct session *se;
-	int n = lws_hdr_copy(wsi, hdr, sizeof hdr, WSI_TOKEN_HTTP_AUTHORIZATION);
 
-	if (n <= 7 || strncasecmp(hdr, "Bearer ", 7) != 0)
-		return false;
-	if (strlen(hdr + 7) != AUTH_TOKEN_LEN)
+	if (strncasecmp(hdr, "Bearer ", 7) != 0 || strlen(hdr + 7) != AUTH_TOKEN_LEN)
 		return false;
 	auth_token_hash(hdr + 7, p->token_hash);
-	explicit_bzero(hdr, sizeof hdr);
 	se = sessions_find(&s->sessions, p->token_hash, util_now_ms());
 	if (se == NULL)
 		return false;
@@ -327,11 +467,10 @@ authenticate(struct server *s, struct lws *wsi, struct pss *p)
 /* Decide the fate of a request from its line and headers. Returns 0 when it
  * may proceed to its handler, or fills an error into status/body. */
 static int
-request_check(struct server *s, struct lws *wsi, struct pss *p, int *status,
-    char **body)
+request_check(struct server *s, struct pss *p, const struct h1_request *r,
+    int *status, char **body)
 {
 	char allow[64];
-	int n;
 
 	p->route = route_find(p->method, p->path, p->arg, allow, sizeof allow);
 	if (p->route == NULL) {
@@ -347,7 +486,7 @@ request_check(struct server *s, struct lws *wsi, struct pss *p, int *status,
 		return -1;
 	}
 	if (p->route->roles != 0) {
-		if (!authenticate(s, wsi, p)) {
+		if (!authenticate(s, p, r->authorization)) {
 			*status = 401;
 			*body = codec_error_body("unauthorized", NULL,
 			    "log in first: send Authorization: Bearer <token>");
@@ -363,14 +502,11 @@ request_check(struct server *s, struct lws *wsi, struct pss *p, int *status,
 			return -1;
 		}
 	}
-	n = lws_hdr_custom_length(wsi, "idempotency-key:", 16);
-	if (n > 0) {
-		char key[IDEM_KEY_MAX + 2];
-		bool ok = n <= IDEM_KEY_MAX &&
-		    lws_hdr_custom_copy(wsi, key, sizeof key, "idempotency-key:", 16) == n;
+	if (r->idem_len >= 0) {
+		bool ok = r->idem_len > 0 && r->idem_len <= IDEM_KEY_MAX;
 
-		for (int i = 0; ok && i < n; i++) {
-			char c = key[i];
+		for (int i = 0; ok && i < r->idem_len; i++) {
+			char c = r->idem_key[i];
 
 			ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
 			    (c >= 'A' && c <= 'Z') || c == '-' || c == '_';
@@ -381,68 +517,58 @@ request_check(struct server *s, struct lws *wsi, struct pss *p, int *status,
 			    "Idempotency-Key: 1 to 64 letters, digits, '-' or '_'");
 			return -1;
 		}
-		memcpy(p->idem_key, key, (size_t)n);
-		p->idem_key[n] = '\0';
+		memcpy(p->idem_key, r->idem_key, (size_t)r->idem_len);
+		p->idem_key[r->idem_len] = '\0';
 	}
 	return 0;
 }
 
+/* The request's head is in: check it, and either answer now or wait for
+ * its body (an error found now is answered once the body has been read,
+ * so that the body is not taken for the next request). */
 static void
-dispatch(struct server *s, struct lws *wsi, struct pss *p)
+request_begin(struct server *s, struct lws *wsi, struct pss *p, const struct h1_request *r)
 {
-	if (p->deferred_status != 0) {
-		http_respond_json(s, wsi, p, p->deferred_status, p->deferred_body);
-		return;
-	}
-	p->route->handler(s, wsi, p);
-}
-
-static int
-on_http(struct server *s, struct lws *wsi, struct pss *p, const char *uri)
-{
-	char cl[24];
-	int64_t content_length = 0;
 	int status = 0;
 	char *body = NULL;
 
 	request_reset(p);
 	p->start_us = util_mono_us();
-	p->method = method_of(wsi);
-	xstrlcpy(p->path, uri != NULL ? uri : "/", sizeof p->path);
-	if (lws_hdr_copy(wsi, cl, sizeof cl, WSI_TOKEN_HTTP_CONTENT_LENGTH) > 0)
-		content_length = atoll(cl);
-
-	if (content_length == 0 &&
-	    lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_TRANSFER_ENCODING) > 0) {
-		/* chunked request bodies are not taken: say so, and close */
-		p->close_after = true;
-		http_error(s, wsi, p, 411, "length_required", NULL,
-		    "send the body with a Content-Length (chunked uploads are not accepted)");
-		return 0;
-	}
-	if (content_length > MAX_BODY) {
-		/* refuse before reading it, and close: the unread body would
-		 * otherwise be taken for the next request */
-		p->close_after = true;
-		http_error(s, wsi, p, 413, "body_too_large", NULL,
+	p->method = r->method;
+	xstrlcpy(p->path, r->path, sizeof p->path);
+	xstrlcpy(p->query, r->query, sizeof p->query);
+	p->close_after = !r->keep_alive;
+	if (r->content_length > MAX_BODY) {
+		/* refuse before reading it */
+		refuse_and_close(s, wsi, p, 413, "body_too_large", NULL,
 		    "the request body is larger than 64 KiB");
-		return 0;
+		return;
 	}
-	if (request_check(s, wsi, p, &status, &body) < 0) {
-		if (content_length > 0) {
-			/* answer once the body has been read */
-			p->deferred_status = status;
-			p->deferred_body = body;
-			return 0;
-		}
-		http_respond_json(s, wsi, p, status, body);
-		free(body);
-		return 0;
+	if (r->content_length < 0 && (r->method == M_POST || r->method == M_PATCH ||
+	    r->method == M_PUT))
+		p->body_len = 0;   /* no Content-Length: no body (RFC 9112 6.3) */
+	else
+		p->body_len = r->content_length > 0 ? (size_t)r->content_length : 0;
+	if (request_check(s, p, r, &status, &body) < 0) {
+		p->deferred_status = status;
+		p->deferred_body = body;
 	}
-	if (content_length > 0)
-		return 0;   /* the handler runs at BODY_COMPLETION */
-	dispatch(s, wsi, p);
-	return 0;
+	p->state = C_BODY;
+	if (p->body_len > 0)
+		lws_set_timeout(wsi, TO_BODY, BODY_TIMEOUT_S);
+}
+
+/* The whole request is in: run its handler, which answers at once or hands
+ * a job to a worker. */
+static void
+request_run(struct server *s, struct lws *wsi, struct pss *p)
+{
+	lws_set_timeout(wsi, NO_PENDING_TIMEOUT, 0);
+	p->state = C_RUNNING;
+	if (p->deferred_status != 0)
+		http_respond_json(s, wsi, p, p->deferred_status, p->deferred_body);
+	else
+		p->route->handler(s, wsi, p);   /* a body where none belongs is ignored */
 }
 
 /* ---- the stream ------------------------------------------------------ */
@@ -457,21 +583,27 @@ http_close_streams(struct server *s, const char *token_hash, int64_t staff_id)
 	}
 }
 
-/* Check a stream upgrade: path, token, role, after=. Fills sub on success,
- * or status and an error body. */
+/* Check a stream upgrade: path, key, token, role, after=. Fills the
+ * subscription on success, or status and an error body. */
 static int
-stream_check(struct server *s, struct lws *wsi, struct pss *p, int *status,
+stream_check(struct server *s, struct pss *p, const struct h1_request *r, int *status,
     char **body)
 {
-	char uri[128], after[24];
-	int n = lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_GET_URI);
+	char after[24];
 
-	if (n <= 0 || strcmp(uri, "/api/v1/stream") != 0) {
+	if (strcmp(r->path, "/api/v1/stream") != 0) {
 		*status = 404;
 		*body = codec_error_body("not_found", NULL, "the stream is at /api/v1/stream");
 		return -1;
 	}
-	if (!authenticate(s, wsi, p)) {
+	if (r->method != M_GET || strcmp(r->ws_version, "13") != 0 ||
+	    strlen(r->ws_key) != 24 || r->content_length > 0) {
+		*status = 400;
+		*body = codec_error_body("bad_upgrade", NULL,
+		    "a WebSocket upgrade is a GET with Sec-WebSocket-Version: 13 and a key");
+		return -1;
+	}
+	if (!authenticate(s, p, r->authorization)) {
 		*status = 401;
 		*body = codec_error_body("unauthorized", NULL,
 		    "log in first: send Authorization: Bearer <token>");
@@ -483,10 +615,8 @@ stream_check(struct server *s, struct lws *wsi, struct pss *p, int *status,
 		return -1;
 	}
 	p->sub.asked_after = -1;
-	if (!http_query(wsi, "after", after, sizeof after)) {
-		after[0] = 'x';
-		after[1] = '\0';
-	}
+	if (h1_query(r->query, "after", after, sizeof after) < 0)
+		xstrlcpy(after, "x", sizeof after);
 	if (after[0] != '\0') {
 		char *end;
 		long long v = strtoll(after, &end, 10);
@@ -502,36 +632,30 @@ stream_check(struct server *s, struct lws *wsi, struct pss *p, int *status,
 	return 0;
 }
 
-/* Reject an upgrade with a JSON error, written right away. */
-static int
-stream_reject(struct lws *wsi, int status, char *body)
-{
-	unsigned char buf[LWS_PRE + 2048];
-	unsigned char *start = buf + LWS_PRE, *q = start, *end = buf + sizeof buf - 1;
-	size_t len = strlen(body);
+static void ws_ping_check(lws_sorted_usec_list_t *sul);
 
-	if (len > 1024)
-		len = 1024;
-	if (lws_add_http_common_headers(wsi, (unsigned)status, "application/json",
-	    len, &q, end) == 0 &&
-	    lws_add_http_header_by_token(wsi, WSI_TOKEN_CONNECTION,
-	    (const unsigned char *)"close", 5, &q, end) == 0 &&
-	    lws_finalize_http_header(wsi, &q, end) == 0 &&
-	    (size_t)(end - q) > len) {
-		memcpy(q, body, len);
-		q += len;
-		lws_write(wsi, start, (size_t)(q - start), LWS_WRITE_HTTP_HEADERS);
-	}
-	free(body);
-	return 1;
-}
-
+/* Answer a good upgrade with 101 and subscribe the connection. */
 static void
-stream_established(struct server *s, struct lws *wsi, struct pss *p)
+stream_upgrade(struct server *s, struct lws *wsi, struct pss *p, const struct h1_request *r)
 {
+	static const char guid[] = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 	struct stream_sub *sub = &p->sub;
+	unsigned char digest[SHA_DIGEST_LENGTH];
+	char cat[64 + sizeof guid], accept[32], head[256];
 	int64_t after = sub->asked_after;
+	int n;
 
+	snprintf(cat, sizeof cat, "%s%s", r->ws_key, guid);
+	SHA1((const unsigned char *)cat, strlen(cat), digest);
+	EVP_EncodeBlock((unsigned char *)accept, digest, SHA_DIGEST_LENGTH);
+	n = snprintf(head, sizeof head,
+	    "HTTP/1.1 101 Switching Protocols\r\n"
+	    "upgrade: websocket\r\n"
+	    "connection: Upgrade\r\n"
+	    "sec-websocket-accept: %s\r\n\r\n", accept);
+	out_queue(wsi, p, head, (size_t)n);
+
+	p->state = C_WS;
 	p->is_ws = true;
 	sub->wsi = wsi;
 	memcpy(sub->token_hash, p->token_hash, sizeof sub->token_hash);
@@ -541,7 +665,132 @@ stream_established(struct server *s, struct lws *wsi, struct pss *p)
 	sub->cursor = after < 0 || after > s->stream.head ? s->stream.head : after;
 	sub->hello_pending = true;
 	stream_subscribe(&s->stream, sub);
-	lws_callback_on_writable(wsi);
+	p->ws_last_rx_ms = util_now_ms();
+	lws_set_timeout(wsi, NO_PENDING_TIMEOUT, 0);
+	lws_sul_schedule(lws_get_context(wsi), 0, &p->sul_ping, ws_ping_check,
+	    WS_PING_S * LWS_US_PER_SEC);
+}
+
+/* A WebSocket frame header for a server frame (never masked). */
+static size_t
+ws_frame_head(unsigned char *h, int opcode, size_t len)
+{
+	h[0] = (unsigned char)(0x80 | opcode);
+	if (len < 126) {
+		h[1] = (unsigned char)len;
+		return 2;
+	}
+	if (len < 65536) {
+		h[1] = 126;
+		h[2] = (unsigned char)(len >> 8);
+		h[3] = (unsigned char)len;
+		return 4;
+	}
+	h[1] = 127;
+	for (int i = 0; i < 8; i++)
+		h[2 + i] = (unsigned char)((uint64_t)len >> (56 - 8 * i));
+	return 10;
+}
+
+/* Queue a control frame (ping, pong, close). */
+static void
+ws_control(struct lws *wsi, struct pss *p, int opcode, const unsigned char *data,
+    size_t len)
+{
+	unsigned char frame[2 + 125];
+	size_t n = ws_frame_head(frame, opcode, len);
+
+	memcpy(frame + n, data, len);
+	out_queue(wsi, p, frame, n + len);
+}
+
+/* Close the stream with a status code (RFC 6455 7.4): the close frame
+ * goes, then the connection. */
+static void
+ws_fail(struct lws *wsi, struct pss *p, int code)
+{
+	unsigned char b[2] = { (unsigned char)(code >> 8), (unsigned char)code };
+
+	if (p->state == C_CLOSING)
+		return;
+	ws_control(wsi, p, 0x8, b, 2);
+	p->state = C_CLOSING;
+}
+
+/* Keepalive of the stream: a ping after WS_PING_S without a frame from the
+ * client, and the end of the connection when it goes unanswered. A dead
+ * link is then noticed within WS_PING_S + WS_DEAD_S, and its cursor freed. */
+static void
+ws_ping_check(lws_sorted_usec_list_t *sul)
+{
+	struct pss *p = lws_container_of(sul, struct pss, sul_ping);
+	struct lws *wsi = p->sub.wsi;
+	int64_t quiet = util_now_ms() - p->ws_last_rx_ms;
+
+	if (p->ws_ping_sent_ms != 0 && util_now_ms() - p->ws_ping_sent_ms >= WS_DEAD_S * 1000) {
+		lws_set_timeout(wsi, PENDING_TIMEOUT_CLOSE_SEND, LWS_TO_KILL_ASYNC);
+		return;
+	}
+	if (p->ws_ping_sent_ms == 0 && quiet >= WS_PING_S * 1000) {
+		ws_control(wsi, p, 0x9, (const unsigned char *)"k", 1);
+		p->ws_ping_sent_ms = util_now_ms();
+	}
+	lws_sul_schedule(lws_get_context(wsi), 0, &p->sul_ping, ws_ping_check,
+	    5 * LWS_US_PER_SEC);
+}
+
+/* Read the client's frames: the stream is one-way, so only control frames
+ * mean anything; every frame must be masked (RFC 6455 5.1). */
+static void
+ws_read(struct lws *wsi, struct pss *p)
+{
+	while (p->state == C_WS && p->in.len >= 2) {
+		const unsigned char *b = (const unsigned char *)p->in.data;
+		int opcode = b[0] & 0x0f;
+		bool fin = (b[0] & 0x80) != 0, masked = (b[1] & 0x80) != 0;
+		size_t hl = 2, len = b[1] & 0x7f;
+		unsigned char payload[125];
+
+		if ((b[0] & 0x70) != 0 || !masked ||
+		    (opcode >= 0x3 && opcode <= 0x7) || opcode > 0xa) {
+			ws_fail(wsi, p, 1002);   /* protocol error */
+			return;
+		}
+		if (len == 126) {
+			if (p->in.len < 4)
+				return;
+			len = (size_t)b[2] << 8 | b[3];
+			hl = 4;
+		} else if (len == 127) {
+			ws_fail(wsi, p, 1009);   /* too big for anything we take */
+			return;
+		}
+		if ((opcode & 0x8) != 0 && (len > 125 || !fin)) {
+			ws_fail(wsi, p, 1002);
+			return;
+		}
+		if (len > WS_FRAME_MAX) {
+			ws_fail(wsi, p, 1009);
+			return;
+		}
+		if (p->in.len < hl + 4 + len)
+			return;
+		p->ws_last_rx_ms = util_now_ms();
+		p->ws_ping_sent_ms = 0;
+		if (opcode == 0x9 || opcode == 0x8) {
+			for (size_t i = 0; i < len; i++)
+				payload[i] = b[hl + 4 + i] ^ b[hl + (i & 3)];
+		}
+		in_consume(p, hl + 4 + len);
+		if (opcode == 0x9) {
+			ws_control(wsi, p, 0xa, payload, len);
+		} else if (opcode == 0x8) {
+			/* echo the close, then go */
+			ws_control(wsi, p, 0x8, payload, len >= 2 ? 2 : 0);
+			p->state = C_CLOSING;
+		}
+		/* text, binary, continuation and pong: nothing to do */
+	}
 }
 
 static int
@@ -549,20 +798,32 @@ stream_writeable(struct server *s, struct lws *wsi, struct pss *p)
 {
 	struct stream_sub *sub = &p->sub;
 	unsigned char *buf;
-	size_t len;
+	size_t len, hl;
 	int64_t seq;
 	bool owned;
+	int n;
 
+	if (p->out_len > 0) {
+		/* the 101, a pong, a ping or a close go first */
+		if (out_flush(wsi, p) < 0)
+			return -1;
+		lws_callback_on_writable(wsi);
+		return 0;
+	}
+	if (p->state == C_CLOSING)
+		return -1;
 	if (sub->hello_pending) {
 		unsigned char hello[LWS_PRE + 256];
-		int n = snprintf((char *)hello + LWS_PRE, 256,
+		unsigned char *t = hello + LWS_PRE;
+
+		n = snprintf((char *)t, 240,
 		    "{\"type\":\"hello\",\"server_time\":%lld,\"head\":%lld,\"after\":%lld,\"resync\":%s}",
 		    (long long)util_now_ms(), (long long)s->stream.head,
 		    (long long)sub->asked_after,
 		    sub->asked_after > s->stream.head ? "true" : "false");
-
+		hl = ws_frame_head(t - 2, 0x1, (size_t)n);   /* n < 126: two bytes */
 		sub->hello_pending = false;
-		if (lws_write(wsi, hello + LWS_PRE, (size_t)n, LWS_WRITE_TEXT) < n)
+		if (lws_write(wsi, t - hl, hl + (size_t)n, LWS_WRITE_RAW) < 0)
 			return -1;
 		if (sub->cursor < s->stream.head)
 			lws_callback_on_writable(wsi);
@@ -571,15 +832,142 @@ stream_writeable(struct server *s, struct lws *wsi, struct pss *p)
 	buf = stream_next(&s->stream, s->reader, sub, &len, &seq, &owned);
 	if (buf == NULL)
 		return 0;
-	int n = lws_write(wsi, buf + LWS_PRE, len, LWS_WRITE_TEXT);
+	{
+		/* the frame head goes in the headroom before the text: the same
+		 * bytes for every subscriber of a shared ring entry */
+		unsigned char h[10];
+
+		hl = ws_frame_head(h, 0x1, len);
+		memcpy(buf + LWS_PRE - hl, h, hl);
+		n = lws_write(wsi, buf + LWS_PRE - hl, hl + len, LWS_WRITE_RAW);
+	}
 	if (owned)
 		free(buf);
-	if (n < (int)len)
+	if (n < 0)
 		return -1;
 	sub->cursor = seq;
 	if (sub->cursor < s->stream.head)
 		lws_callback_on_writable(wsi);
 	return 0;
+}
+
+/* ---- the connection -------------------------------------------------- */
+
+/* Read what has arrived, as far as the connection's state allows: heads,
+ * bodies and the stream's frames. A connection with an answer on its way
+ * reads nothing more until it has gone; pipelined bytes wait in p->in. */
+static void
+conn_process(struct server *s, struct lws *wsi, struct pss *p)
+{
+	for (;;) {
+		if (p->state == C_HEAD) {
+			struct h1_request req, *r = &req;
+			struct h1_error err;
+			int n;
+
+			if (p->in.len == 0)
+				return;
+			n = h1_parse(p->in.data, p->in.len, &p->head_scanned, r, &err);
+			if (n == 0) {
+				if (!p->head_started) {
+					/* the head has begun: it has HEAD_TIMEOUT_S to end */
+					p->head_started = true;
+					lws_set_timeout(wsi, TO_HEAD, HEAD_TIMEOUT_S);
+				}
+				return;
+			}
+			p->head_scanned = 0;
+			p->head_started = false;
+			if (n < 0) {
+				request_reset(p);
+				p->start_us = util_mono_us();
+				p->in.len = 0;
+				refuse_and_close(s, wsi, p, err.status, err.code, err.field,
+				    err.message);
+				return;
+			}
+			in_consume(p, (size_t)n);
+			if (r->upgrade_ws) {
+				int status = 0;
+				char *body = NULL;
+
+				request_reset(p);
+				p->start_us = util_mono_us();
+				if (stream_check(s, p, r, &status, &body) < 0) {
+					p->close_after = true;
+					http_respond_json(s, wsi, p, status, body);
+					free(body);
+					return;
+				}
+				stream_upgrade(s, wsi, p, r);
+				continue;
+			}
+			request_begin(s, wsi, p, r);
+			continue;
+		}
+		if (p->state == C_BODY) {
+			if (p->in.len < p->body_len)
+				return;
+			strbuf_append(&p->body, p->in.data, p->body_len);
+			in_consume(p, p->body_len);
+			request_run(s, wsi, p);
+			continue;
+		}
+		if (p->state == C_WS) {
+			ws_read(wsi, p);
+			return;
+		}
+		return;   /* running, waiting on a worker, answered or closing */
+	}
+}
+
+/* The answer has gone: account for it and take the next request. */
+static int
+http_writeable(struct server *s, struct lws *wsi, struct pss *p)
+{
+	if (p->state == C_CLOSING)
+		return -1;   /* what was queued before it has gone */
+	if (p->state != C_ANSWERED || p->out_len == 0)
+		return 0;
+	if (out_flush(wsi, p) < 0)
+		return -1;
+	metrics_request(&s->metrics, p->route != NULL ? p->route->name : "unmatched",
+	    p->status, util_mono_us() - p->start_us);
+	if (p->close_after) {
+		/* close once lws has sent all of it */
+		p->state = C_CLOSING;
+		lws_callback_on_writable(wsi);
+		return 0;
+	}
+	request_reset(p);
+	p->state = C_HEAD;
+	lws_set_timeout(wsi, TO_IDLE, IDLE_TIMEOUT_S);
+	if (p->rx_held && p->in.len < INPUT_MAX) {
+		p->rx_held = false;
+		lws_rx_flow_control(wsi, 1);
+	}
+	conn_process(s, wsi, p);
+	return 0;
+}
+
+static void
+conn_close(struct server *s, struct lws *wsi, struct pss *p)
+{
+	for (int i = 0; i < s->npending; i++) {
+		/* a job still running answers no one */
+		if (s->pending[i].wsi == wsi)
+			s->pending[i--] = s->pending[--s->npending];
+	}
+	if (p->is_ws) {
+		stream_unsubscribe(&s->stream, &p->sub);
+		lws_sul_cancel(&p->sul_ping);
+	}
+	peer_release(s, p);
+	request_reset(p);
+	strbuf_free(&p->in);
+	free(p->out);
+	p->out = NULL;
+	p->out_len = 0;
 }
 
 /* ---- the protocol callback ------------------------------------------- */
@@ -590,8 +978,6 @@ callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 {
 	struct pss *p = user;
 	struct server *s;
-	int status = 0;
-	char *body = NULL;
 
 	switch (reason) {
 	case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
@@ -600,83 +986,37 @@ callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 			complete_jobs(s);
 		return 0;
 
-	case LWS_CALLBACK_HTTP:
-		return on_http(server_of(wsi), wsi, p, in);
-
-	case LWS_CALLBACK_HTTP_BODY:
-		if (p->body_too_large)
-			return 0;
-		if (p->body.len + len > MAX_BODY) {
-			p->body_too_large = true;
-			return 0;
-		}
-		strbuf_append(&p->body, in, len);
-		return 0;
-
-	case LWS_CALLBACK_HTTP_BODY_COMPLETION:
+	case LWS_CALLBACK_RAW_ADOPT:
 		s = server_of(wsi);
-		if (p->resp_ready)
-			return 0;   /* already answered (413) */
-		if (p->body_too_large) {
-			p->close_after = true;
-			http_error(s, wsi, p, 413, "body_too_large", NULL,
-			    "the request body is larger than 64 KiB");
-			return 0;
-		}
-		/* a body where none belongs is ignored, as HTTP allows */
-		dispatch(s, wsi, p);
-		return 0;
-
-	case LWS_CALLBACK_HTTP_WRITEABLE:
-		if (!p->resp_ready)
-			return 0;
-		return write_response(server_of(wsi), wsi, p);
-
-	case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
-	case LWS_CALLBACK_CLOSED_HTTP:
-		if (p == NULL)
-			return 0;
-		s = server_of(wsi);
-		if (p->req_id != 0) {
-			pending_take(s, p->req_id);
-			p->req_id = 0;
-		}
-		request_reset(p);
-		return 0;
-
-	case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE: {
-		/* no per-connection data exists yet: check into a scratch one */
-		struct pss scratch;
-
-		memset(&scratch, 0, sizeof scratch);
-		s = server_of(wsi);
-		if (in == NULL || strcmp(in, "websocket") != 0)
-			return stream_reject(wsi, 400, codec_error_body("bad_upgrade", NULL,
-			    "only WebSocket upgrades are served"));
-		if (stream_check(s, wsi, &scratch, &status, &body) < 0)
-			return stream_reject(wsi, status, body);
-		return 0;
-	}
-
-	case LWS_CALLBACK_ESTABLISHED:
-		s = server_of(wsi);
-		/* the headers are still here: check again and fill in */
-		if (stream_check(s, wsi, p, &status, &body) < 0) {
-			free(body);
+		if (!peer_admit(s, p, wsi))
 			return -1;
-		}
-		stream_established(s, wsi, p);
+		p->state = C_HEAD;
+		strbuf_init(&p->in);
+		lws_set_timeout(wsi, TO_HEAD, HEAD_TIMEOUT_S);
 		return 0;
 
-	case LWS_CALLBACK_SERVER_WRITEABLE:
-		return stream_writeable(server_of(wsi), wsi, p);
+	case LWS_CALLBACK_RAW_RX:
+		s = server_of(wsi);
+		if (p->state == C_CLOSING)
+			return 0;
+		strbuf_append(&p->in, in, len);
+		if (p->in.len >= INPUT_MAX && !p->rx_held) {
+			/* a pipelining client far ahead of its answers */
+			p->rx_held = true;
+			lws_rx_flow_control(wsi, 0);
+		}
+		conn_process(s, wsi, p);
+		return 0;
 
-	case LWS_CALLBACK_RECEIVE:
-		return 0;   /* the stream is one-way; pings are handled by lws */
+	case LWS_CALLBACK_RAW_WRITEABLE:
+		s = server_of(wsi);
+		if (p->is_ws)
+			return stream_writeable(s, wsi, p);
+		return http_writeable(s, wsi, p);
 
-	case LWS_CALLBACK_CLOSED:
-		if (p != NULL && p->is_ws)
-			stream_unsubscribe(&server_of(wsi)->stream, &p->sub);
+	case LWS_CALLBACK_RAW_CLOSE:
+		if (p != NULL)
+			conn_close(server_of(wsi), wsi, p);
 		return 0;
 
 	default:

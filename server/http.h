@@ -7,9 +7,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "h1.h"
 #include "server.h"
-
-enum http_method { M_GET, M_POST, M_PATCH, M_PUT, M_DELETE, M_OTHER, M_COUNT };
 
 struct pss;
 typedef void (*route_handler)(struct server *s, struct lws *wsi, struct pss *p);
@@ -28,17 +27,32 @@ struct route {
 extern const struct route routes[];
 extern const int nroutes;
 
-/* Per-connection state; lws allocates it zeroed for each connection and it
- * is reset at the start of each request on a kept-alive connection. */
+/* Where a connection is: reading a head, reading a body, running its
+ * handler, waiting on a worker, its answer queued, streaming, or closing
+ * once what is queued has gone. */
+enum conn_state { C_HEAD, C_BODY, C_RUNNING, C_WAITING, C_ANSWERED, C_WS, C_CLOSING };
+
+/* Per-connection state; lws allocates it zeroed for each connection and the
+ * request part is reset for each request on a kept-alive connection. */
 struct pss {
+	enum conn_state state;
+	struct strbuf in;            /* read, not yet consumed (pipelined too) */
+	size_t head_scanned;         /* see h1_parse */
+	bool head_started;           /* a head's first bytes are in */
+	bool rx_held;                /* too far ahead: not read for now */
+	unsigned char peer[16];      /* the client's address */
+	bool counted;                /* counted against it */
+	unsigned char *out;          /* LWS_PRE bytes of headroom, then bytes */
+	size_t out_len;
 	bool is_ws;
 	/* the request */
 	enum http_method method;
-	char path[256];
+	char path[H1_PATH_MAX];
+	char query[H1_QUERY_MAX];
 	const struct route *route;
 	char arg[2][72];
+	size_t body_len;
 	struct strbuf body;
-	bool body_too_large;
 	int64_t start_us;
 	bool authed;
 	struct caller caller;
@@ -47,16 +61,15 @@ struct pss {
 	int deferred_status;         /* an error found before the body ended */
 	char *deferred_body;
 	uint64_t req_id;             /* waiting on a worker when nonzero */
-	/* the response */
-	bool resp_ready;
+	/* the answer */
 	int status;
-	const char *ctype;
-	unsigned char *resp;         /* LWS_PRE bytes of headroom, then body */
-	size_t resp_len;
 	char allow[64];              /* the Allow header of a 405 */
 	bool close_after;
 	/* the stream */
 	struct stream_sub sub;
+	int64_t ws_last_rx_ms;       /* the client's last frame */
+	int64_t ws_ping_sent_ms;     /* a ping awaiting its pong, or 0 */
+	lws_sorted_usec_list_t sul_ping;
 };
 
 /* Queue a response (the body is copied) and ask for WRITEABLE. */
@@ -71,6 +84,9 @@ void http_submit(struct server *s, struct lws *wsi, struct pss *p,
     struct job *j, bool via_auth);
 /* A query argument's value ("" when absent); false if too long. */
 bool http_query(struct lws *wsi, const char *name, char *out, int size);
+
+/* Free the count of connections per client address (at exit). */
+void http_free_peers(struct server *s);
 
 /* Close every stream of a revoked login (token_hash) or staff member. */
 void http_close_streams(struct server *s, const char *token_hash,

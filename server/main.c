@@ -2,6 +2,7 @@
  * the database, the worker threads and the libwebsockets loop. */
 #include <errno.h>
 #include <netdb.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <getopt.h>
 #include <signal.h>
@@ -62,6 +63,26 @@ config_defaults(struct server_config *c)
 	c->idem_retention_days = 7;
 	c->sync_full = true;
 	xstrlcpy(c->currency, "USD", sizeof c->currency);
+	c->max_conn_per_addr = 1024;
+}
+
+/* Every connection is a file descriptor: take all the soft limit may grow
+ * to (systemd starts services at 1024), within what lws's tables should
+ * hold, so that a flood of idle connections cannot keep real ones out. */
+static unsigned
+raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return 0;
+	if (rl.rlim_max == RLIM_INFINITY || rl.rlim_max > 65536)
+		rl.rlim_cur = 65536;
+	else
+		rl.rlim_cur = rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return 0;
+	return (unsigned)rl.rlim_cur;
 }
 
 static int
@@ -137,6 +158,10 @@ config_set(void *ctx, const char *key, const char *v, char *err, size_t errsize)
 		if (config_int(v, 1, 365, &n) < 0)
 			goto bad;
 		c->idem_retention_days = (int)n;
+	} else if (strcmp(key, "max_connections_per_address") == 0) {
+		if (config_int(v, 0, 1000000, &n) < 0)
+			goto bad;
+		c->max_conn_per_addr = (int)n;
 	} else if (strcmp(key, "sync") == 0) {
 		if (strcmp(v, "full") == 0)
 			c->sync_full = true;
@@ -345,10 +370,6 @@ main(int argc, char **argv)
 	static struct server srv;
 	struct server *s = &srv;
 	struct lws_context_creation_info info;
-	static const lws_retry_bo_t retry = {
-		.secs_since_valid_ping = 20,
-		.secs_since_valid_hangup = 45,
-	};
 	char err[512], *port_file = NULL, *staff_spec = NULL;
 	struct store *wst = NULL, *ast = NULL;
 	struct menu menu;
@@ -449,10 +470,12 @@ main(int argc, char **argv)
 	info.iface = s->cfg.listen_host;
 	info.protocols = server_protocols;
 	info.user = s;
-	info.retry_and_idle_policy = &retry;
-	info.options = LWS_SERVER_OPTION_VALIDATE_UTF8;
-	info.max_http_header_pool = 1024;
-	info.keepalive_timeout = 60;
+	/* every accepted connection is a raw socket on our protocol: the
+	 * server reads HTTP/1.1 and the stream's frames itself (http.c) */
+	info.options = LWS_SERVER_OPTION_ADOPT_APPLY_LISTEN_ACCEPT_CONFIG;
+	info.listen_accept_role = "raw-skt";
+	info.listen_accept_protocol = "brigade";
+	info.fd_limit_per_thread = raise_fd_limit();
 	info.timeout_secs = 20;
 	if (s->cfg.tls_cert[0] != '\0') {
 		info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
@@ -537,6 +560,7 @@ main(int argc, char **argv)
 	sessions_free(&s->sessions);
 	free(s->menu_json);
 	free(s->pending);
+	http_free_peers(s);
 	store_close(s->reader);
 	return 0;
 

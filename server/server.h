@@ -36,6 +36,7 @@ struct server_config {
 	char tls_cert[512];
 	char tls_key[512];
 	char currency[8];
+	int max_conn_per_addr;       /* connections one client address may hold */
 };
 
 /* A request waiting on a worker: finds its connection when the job is done
@@ -60,6 +61,7 @@ struct server {
 	uint64_t next_req_id;
 	struct pending *pending;
 	int npending, cap_pending;
+	struct peer **peers;         /* connections per client address */
 	lws_sorted_usec_list_t sul_housekeeping;
 	bool stopping;
 };
