@@ -224,6 +224,8 @@ parse_header(const char *s, size_t n, struct h1_request *r, struct head_state *h
 		h->conn_upgrade |= list_has(v, vlen, "upgrade");
 	} else if (IS("upgrade")) {
 		h->upgrade_hdr = list_has(v, vlen, "websocket");
+	} else if (IS("expect")) {
+		r->expect_continue = vlen == 12 && strncasecmp(v, "100-continue", 12) == 0;
 	} else if (IS("authorization")) {
 		if (h->has_auth)
 			return refuse(err, 400, "bad_request", "Authorization",

@@ -24,6 +24,7 @@ struct h1_request {
 	int64_t content_length;      /* -1: none given */
 	bool keep_alive;             /* the connection may serve another */
 	bool upgrade_ws;             /* Upgrade: websocket, Connection: upgrade */
+	bool expect_continue;        /* Expect: 100-continue */
 	char authorization[160];     /* "" when absent */
 	int idem_len;                /* -1 absent; longer than the buffer: too long */
 	char idem_key[80];

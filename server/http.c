@@ -550,8 +550,21 @@ request_begin(struct server *s, struct lws *wsi, struct pss *p, const struct h1_
 	else
 		p->body_len = r->content_length > 0 ? (size_t)r->content_length : 0;
 	if (request_check(s, p, r, &status, &body) < 0) {
+		if (r->expect_continue && p->body_len > 0) {
+			/* the client waits to hear before it sends the body: it
+			 * need not, and what it sends anyway is not read */
+			p->close_after = true;
+			http_respond_json(s, wsi, p, status, body);
+			free(body);
+			return;
+		}
 		p->deferred_status = status;
 		p->deferred_body = body;
+	} else if (r->expect_continue && p->body_len > 0 && r->minor == 1) {
+		/* curl, for one, waits a second for this before a larger body */
+		static const char cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
+
+		out_queue(wsi, p, cont, sizeof cont - 1);
 	}
 	p->state = C_BODY;
 	if (p->body_len > 0)
@@ -927,7 +940,9 @@ http_writeable(struct server *s, struct lws *wsi, struct pss *p)
 {
 	if (p->state == C_CLOSING)
 		return -1;   /* what was queued before it has gone */
-	if (p->state != C_ANSWERED || p->out_len == 0)
+	if (p->state != C_ANSWERED)
+		return out_flush(wsi, p);   /* an interim answer: 100 Continue */
+	if (p->out_len == 0)
 		return 0;
 	if (out_flush(wsi, p) < 0)
 		return -1;

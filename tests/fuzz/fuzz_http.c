@@ -187,7 +187,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cut = data[0];
 	data++;
 	size--;
-	stream = malloc(size * 2 + 64);
+	/* each @T@ (3 bytes) becomes the 64 of the token */
+	stream = malloc(size / 3 * 64 + size + 1);
 	for (size_t i = 0; i < size; i++) {
 		if (i + 3 <= size && memcmp(data + i, "@T@", 3) == 0) {
 			memcpy(stream + n, token, 64);

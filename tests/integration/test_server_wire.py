@@ -257,6 +257,26 @@ class Wire(ServerTest):
         got = read_responses(s, 2)
         self.assertEqual([g[0] for g in got], [401, 200], got)
 
+    def test_expect_100_continue(self):
+        """A client that waits for 100 Continue before its body hears it at
+        once; one that would be refused hears the refusal instead."""
+        body = json.dumps(noted("expect")).encode()
+        head = ("POST /api/v1/orders HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+                "Content-Type: application/json\r\nContent-Length: %d\r\n"
+                "Idempotency-Key: %s\r\n" % (len(body), uuid.uuid4())).encode()
+        s = self.connect()
+        s.sendall(head + b"Authorization: Bearer " + self.k.token.encode() + b"\r\n\r\n")
+        s.settimeout(5)
+        self.assertTrue(s.recv(100).startswith(b"HTTP/1.1 100 Continue\r\n\r\n"))
+        s.sendall(body)
+        got = read_responses(s, 1)
+        self.assertEqual(got[0][0], 201, got)
+        s = self.connect()
+        s.sendall(head + b"\r\n")
+        got = read_responses(s, 1)
+        self.assertError(got[0], 401, "unauthorized")
+        self.assertTrue(closed_by_peer(s))
+
     # ---- the stream -------------------------------------------------------
 
     def stream(self):
