@@ -1,10 +1,14 @@
 /* store: brigade-server's SQLite database, prepared statements only. */
 #include "store.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "codec.h"
 #include "log.h"
@@ -244,6 +248,39 @@ exec_sql(struct store *st, const char *sql, char *err, size_t errsize)
 	return 0;
 }
 
+/* The database holds PIN hashes: 4-digit PINs fall to an offline search in
+ * minutes, so only the server's own user may read it. SQLite gives the
+ * -wal, -shm and -journal files the database file's mode, so creating the
+ * file 0600 (whatever the umask) keeps them private too; an existing
+ * database and its side files are narrowed to 0600 as well. */
+static int
+private_files(const char *path, char *err, size_t errsize)
+{
+	static const char *const sides[] = { "-wal", "-shm", "-journal" };
+	char side[600];
+	struct stat sb;
+	int fd;
+
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		snprintf(err, errsize, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &sb) == 0 && (sb.st_mode & 0777) != 0600 &&
+	    fchmod(fd, 0600) < 0)
+		log_warn("%s: cannot make it private (mode 0600): %s", path,
+		    strerror(errno));
+	close(fd);
+	for (size_t i = 0; i < sizeof sides / sizeof sides[0]; i++) {
+		snprintf(side, sizeof side, "%s%s", path, sides[i]);
+		if (lstat(side, &sb) == 0 && S_ISREG(sb.st_mode) &&
+		    (sb.st_mode & 0777) != 0600 && chmod(side, 0600) < 0)
+			log_warn("%s: cannot make it private (mode 0600): %s", side,
+			    strerror(errno));
+	}
+	return 0;
+}
+
 struct store *
 store_open(const char *path, bool readonly, enum store_sync sync, char *err,
     size_t errsize)
@@ -254,6 +291,9 @@ store_open(const char *path, bool readonly, enum store_sync sync, char *err,
 	char pragmas[256];
 
 	xstrlcpy(st->path, path, sizeof st->path);
+	if (!readonly && strcmp(path, ":memory:") != 0 &&
+	    private_files(path, err, errsize) < 0)
+		goto fail;
 	if (sqlite3_open_v2(path, &st->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		snprintf(err, errsize, "%s: %s", path, st->db ? sqlite3_errmsg(st->db) :
 		    "cannot open");
