@@ -2,6 +2,7 @@
  * the database, the worker threads and the libwebsockets loop. */
 #include <errno.h>
 #include <netdb.h>
+#include <openssl/ssl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <getopt.h>
@@ -22,6 +23,11 @@
 #include "xalloc.h"
 
 #define VERSION "0.1.0"
+#define TLS12_CIPHERS "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:" \
+    "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:" \
+    "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305"
+#define TLS13_CIPHERS "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:" \
+    "TLS_CHACHA20_POLY1305_SHA256"
 #define HOUSEKEEPING_US (3600 * LWS_US_PER_SEC)
 
 static volatile sig_atomic_t got_signal;
@@ -484,6 +490,14 @@ main(int argc, char **argv)
 		/* responses are written as HTTP/1.1 (headers and body in one
 		 * send): offer only that, so clients never pick h2 */
 		info.alpn = "http/1.1";
+		/* TLS 1.2 and 1.3 only, and in 1.2 only ECDHE key exchange (a
+		 * stolen key does not open recorded traffic) with AEAD ciphers
+		 * (no CBC, no SHA-1 MACs); see docs/operations.md */
+		info.ssl_cipher_list = TLS12_CIPHERS;
+		info.tls1_3_plus_cipher_list = TLS13_CIPHERS;
+		info.ssl_options_set = SSL_OP_NO_SSLv3 | SSL_OP_NO_TLSv1 |
+		    SSL_OP_NO_TLSv1_1 | SSL_OP_NO_COMPRESSION |
+		    SSL_OP_CIPHER_SERVER_PREFERENCE;
 	}
 	/* BRIGADE_LWS_LOG=mask turns on libwebsockets' own logging */
 	lws_set_log_level(getenv("BRIGADE_LWS_LOG") ? atoi(getenv("BRIGADE_LWS_LOG")) :

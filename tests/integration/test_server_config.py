@@ -156,6 +156,39 @@ class Config(unittest.TestCase):
         finally:
             self.assertEqual(s.stop(), 0)
 
+    def test_tls_ciphers(self):
+        """Only ECDHE with AEAD in TLS 1.2, TLS 1.3, nothing older."""
+        cert = os.path.join(self.tmp, "cert.pem")
+        key = os.path.join(self.tmp, "key.pem")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                        "-subj", "/CN=localhost", "-keyout", key, "-out", cert],
+                       check=True, capture_output=True)
+        s = Server(self.tmp, extra=["--tls-cert", cert, "--tls-key", key]).start()
+
+        def handshake(*args):
+            # @SECLEVEL=0 so that the client offers what the server must refuse
+            r = subprocess.run(["openssl", "s_client", "-connect", "127.0.0.1:%d" % s.port,
+                                "-servername", "localhost"] + list(args),
+                               input="", capture_output=True, text=True, timeout=30)
+            return r.returncode == 0 and "Cipher is (NONE)" not in r.stdout
+
+        try:
+            for suite in ("ECDHE-RSA-AES128-GCM-SHA256", "ECDHE-RSA-AES256-GCM-SHA384",
+                          "ECDHE-RSA-CHACHA20-POLY1305"):
+                with self.subTest(accepted=suite):
+                    self.assertTrue(handshake("-tls1_2", "-cipher", suite))
+            self.assertTrue(handshake("-tls1_3"))
+            for suite in ("ECDHE-RSA-AES128-SHA", "ECDHE-RSA-AES256-SHA384", "AES128-SHA",
+                          "AES128-GCM-SHA256", "AES256-SHA256", "DHE-RSA-AES128-GCM-SHA256",
+                          "DES-CBC3-SHA"):
+                with self.subTest(refused=suite):
+                    self.assertFalse(handshake("-tls1_2", "-cipher", suite + ":@SECLEVEL=0"))
+            for version in ("-tls1", "-tls1_1"):
+                with self.subTest(refused=version):
+                    self.assertFalse(handshake(version, "-cipher", "ALL:@SECLEVEL=0"))
+        finally:
+            self.assertEqual(s.stop(), 0)
+
 
 if __name__ == "__main__":
     unittest.main()
