@@ -48,14 +48,206 @@ codec_error_set(struct codec_error *err, int status, const char *code,
 	va_end(ap);
 }
 
+/* A strict check of RFC 8259 grammar over the raw text, before cJSON sees
+ * it: cJSON is lenient where it matters (it cuts a string at \u0000, so
+ * "k1\u0000zz" would read as "k1"; it takes 01 and 1. as numbers). One pass,
+ * no allocation; nesting deeper than JSON_DEPTH_MAX is refused. */
+#define JSON_DEPTH_MAX 64
+
+struct jscan {
+	const char *p, *end;
+	int depth;
+};
+
+static void
+js_ws(struct jscan *s)
+{
+	while (s->p < s->end && (*s->p == ' ' || *s->p == '\t' || *s->p == '\n' ||
+	    *s->p == '\r'))
+		s->p++;
+}
+
+static bool
+js_hex(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+static bool
+js_string(struct jscan *s)
+{
+	s->p++;   /* the opening quote */
+	while (s->p < s->end) {
+		unsigned char c = (unsigned char)*s->p;
+
+		if (c == '"') {
+			s->p++;
+			return true;
+		}
+		if (c < 0x20)
+			return false;    /* control characters must be escaped */
+		if (c != '\\') {
+			s->p++;
+			continue;
+		}
+		if (++s->p >= s->end)
+			return false;
+		switch (*s->p) {
+		case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
+			s->p++;
+			break;
+		case 'u':
+			if (s->end - s->p < 5 || !js_hex(s->p[1]) || !js_hex(s->p[2]) ||
+			    !js_hex(s->p[3]) || !js_hex(s->p[4]))
+				return false;
+			/* no NUL in a string: C would cut it there */
+			if (memcmp(s->p + 1, "0000", 4) == 0)
+				return false;
+			s->p += 5;
+			break;
+		default:
+			return false;
+		}
+	}
+	return false;
+}
+
+static bool
+js_digits(struct jscan *s)
+{
+	const char *start = s->p;
+
+	while (s->p < s->end && *s->p >= '0' && *s->p <= '9')
+		s->p++;
+	return s->p > start;
+}
+
+static bool
+js_number(struct jscan *s)
+{
+	if (*s->p == '-')
+		s->p++;
+	if (s->p >= s->end)
+		return false;
+	if (*s->p == '0')
+		s->p++;                  /* no leading zeros: 01 is not a number */
+	else if (!js_digits(s))
+		return false;
+	if (s->p < s->end && *s->p == '.') {
+		s->p++;
+		if (!js_digits(s))
+			return false;    /* 1. is not a number */
+	}
+	if (s->p < s->end && (*s->p == 'e' || *s->p == 'E')) {
+		s->p++;
+		if (s->p < s->end && (*s->p == '+' || *s->p == '-'))
+			s->p++;
+		if (!js_digits(s))
+			return false;
+	}
+	/* 01 leaves a digit behind, caught here or by the caller */
+	return s->p >= s->end || !(*s->p >= '0' && *s->p <= '9');
+}
+
+static bool
+js_word(struct jscan *s, const char *w, size_t n)
+{
+	if ((size_t)(s->end - s->p) < n || memcmp(s->p, w, n) != 0)
+		return false;
+	s->p += n;
+	return true;
+}
+
+static bool js_value(struct jscan *s);
+
+/* An object or array; close is '}' or ']'. */
+static bool
+js_container(struct jscan *s, char close)
+{
+	if (++s->depth > JSON_DEPTH_MAX)
+		return false;
+	s->p++;
+	js_ws(s);
+	if (s->p < s->end && *s->p == close) {
+		s->p++;
+		s->depth--;
+		return true;
+	}
+	for (;;) {
+		if (close == '}') {
+			if (s->p >= s->end || *s->p != '"' || !js_string(s))
+				return false;
+			js_ws(s);
+			if (s->p >= s->end || *s->p != ':')
+				return false;
+			s->p++;
+		}
+		if (!js_value(s))
+			return false;
+		if (s->p >= s->end)
+			return false;
+		if (*s->p == close) {
+			s->p++;
+			s->depth--;
+			return true;
+		}
+		if (*s->p != ',')
+			return false;
+		s->p++;
+		js_ws(s);
+	}
+}
+
+/* One value with the whitespace around it. */
+static bool
+js_value(struct jscan *s)
+{
+	bool ok;
+
+	js_ws(s);
+	if (s->p >= s->end)
+		return false;
+	switch (*s->p) {
+	case '{': ok = js_container(s, '}'); break;
+	case '[': ok = js_container(s, ']'); break;
+	case '"': ok = js_string(s); break;
+	case 't': ok = js_word(s, "true", 4); break;
+	case 'f': ok = js_word(s, "false", 5); break;
+	case 'n': ok = js_word(s, "null", 4); break;
+	default:
+		ok = *s->p == '-' || (*s->p >= '0' && *s->p <= '9') ? js_number(s) : false;
+		break;
+	}
+	if (ok)
+		js_ws(s);
+	return ok;
+}
+
+bool
+codec_json_strict(const char *text, size_t len, size_t *bad_at)
+{
+	struct jscan s = { text, text + len, 0 };
+	bool ok = js_value(&s) && s.p == s.end;
+
+	if (!ok && bad_at != NULL)
+		*bad_at = (size_t)(s.p - text);
+	return ok;
+}
+
 cJSON *
 codec_parse_object(const char *body, size_t len, struct codec_error *err)
 {
 	const char *end = NULL;
+	size_t at = 0;
 	cJSON *j;
 
 	if (body == NULL || len == 0) {
 		codec_error_set(err, 400, "invalid_json", NULL, "request body is empty");
+		return NULL;
+	}
+	if (!codec_json_strict(body, len, &at)) {
+		codec_error_set(err, 400, "invalid_json", NULL,
+		    "malformed JSON near byte %zu", at);
 		return NULL;
 	}
 	j = cJSON_ParseWithLengthOpts(body, len, &end, false);

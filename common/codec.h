@@ -25,8 +25,14 @@ struct codec_error {
 void codec_error_set(struct codec_error *err, int status, const char *code,
     const char *field, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
-/* Parse a request body. Fails (400 invalid_json) on syntax errors, trailing
- * garbage, or a top level that is not an object. */
+/* Whether text is strict RFC 8259 JSON (no leading zeros, no "1.", no
+ * unescaped control characters, no \u0000 in strings, nesting at most 64);
+ * *bad_at is where it went wrong. */
+bool codec_json_strict(const char *text, size_t len, size_t *bad_at);
+
+/* Parse a request body. Fails (400 invalid_json) on syntax errors (checked
+ * strictly, see codec_json_strict), trailing garbage, or a top level that
+ * is not an object. */
 cJSON *codec_parse_object(const char *body, size_t len, struct codec_error *err);
 
 /* Request validation helpers, shared by every decoder (and the server's

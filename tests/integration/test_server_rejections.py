@@ -85,6 +85,35 @@ class Rejections(ServerTest):
                 self.assertRefused(r, 422, "invalid_field", "customer.name")
         self.assertEqual(self.state(), before)
 
+    def test_strict_json(self):
+        """What a lenient parser lets through is refused: a string cut at
+        \\u0000, numbers like 01 and 1."""
+        anon = self.server.client()
+        self.addCleanup(anon.close)
+        for raw in ('{"staff":"k1\\u0000zz","pin":"1111"}', '{"staff":"k1","pin":"1111\\u0000"}',
+                    '{"staff":"k1","pin":"1111","terminal":"t\\u0000"}'):
+            with self.subTest(raw=raw):
+                r = anon.post("/api/v1/auth/login", raw=raw)
+                self.assertRefused(r, 400, "invalid_json")
+                self.assertNotIn("token", r.json)
+        before = self.state()
+        base = json.dumps(walk_in())
+        for bad in ('"qty": 01', '"qty": 1.', '"qty": -01', '"qty": .5', '"qty": 1e'):
+            raw = base.replace('"qty": 2', bad, 1)
+            self.assertNotEqual(raw, base)
+            with self.subTest(raw=bad):
+                self.assertRefused(self.k.post("/api/v1/orders", raw=raw, key=str(uuid.uuid4())),
+                                   400, "invalid_json")
+        for bad in ('"table": "T\\u00004"', '"table": "T\t4"'):
+            raw = base.replace('"source"', bad + ', "source"', 1)
+            with self.subTest(raw=bad):
+                self.assertRefused(self.k.post("/api/v1/orders", raw=raw, key=str(uuid.uuid4())),
+                                   400, "invalid_json")
+        self.assertEqual(self.state(), before)
+        # the strict forms still pass
+        ok = base.replace('"amount": 10000', '"amount": 1.0e4', 1)
+        self.assertEqual(self.k.post("/api/v1/orders", raw=ok, key=str(uuid.uuid4())).status, 201)
+
     def test_body_too_large(self):
         before = self.state()
         raw = '{"source":"POS","pad":"' + "a" * (70 * 1024) + '"}'

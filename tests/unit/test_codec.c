@@ -38,6 +38,51 @@ decode(const char *body)
 	return err;
 }
 
+/* The strict grammar check before cJSON: what cJSON lets through (a string
+ * cut at \u0000, 01, 1.) is refused; every valid form passes. */
+static void
+test_json_strict(void **state)
+{
+	static const char *const good_docs[] = {
+		"{}", " {\"a\" : [ ] } ", "{\"a\":0}", "{\"a\":-0.5e+10}", "{\"a\":1E2}",
+		"{\"a\":[1,2.25,-3,true,false,null,\"x\",{}]}", "{\"a\":\"\\u00e9\\n\\\"\\/\"}",
+		"{\"a\":\"Zo\xc3\xab\"}", "[1]", "\"s\"", "10",
+	};
+	static const char *const bad_docs[] = {
+		"{\"staff\":\"k1\\u0000zz\"}", "{\"a\":01}", "{\"a\":1.}", "{\"a\":.5}",
+		"{\"a\":-}", "{\"a\":1e}", "{\"a\":+1}", "{\"a\":00}", "{\"a\":-01}",
+		"{\"a\":[1,]}", "{\"a\":1,}", "{,}", "{\"a\"}", "{\"a\":\"\t\"}",
+		"{\"a\":\"\\x\"}", "{\"a\":\"\\u12\"}", "{\"a\":tru}", "{'a':1}",
+		"{\"a\":1}x", "{\"a\":NaN}", "{\"a\":Infinity}", "", " ", "{\"a\":\"open}",
+		"{\"a\":1}{}",
+	};
+	char deep[200];
+	size_t at;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof good_docs / sizeof good_docs[0]; i++)
+		assert_true(codec_json_strict(good_docs[i], strlen(good_docs[i]), &at));
+	for (size_t i = 0; i < sizeof bad_docs / sizeof bad_docs[0]; i++) {
+		if (codec_json_strict(bad_docs[i], strlen(bad_docs[i]), &at))
+			fail_msg("accepted: %s", bad_docs[i]);
+	}
+	/* a NUL byte in the raw text, inside or after the document */
+	assert_false(codec_json_strict("{\"a\":\"x\0y\"}", 12, &at));
+	assert_false(codec_json_strict("{}\0", 3, &at));
+	/* nesting: 64 levels pass, 65 do not */
+	memset(deep, '[', 64);
+	memset(deep + 64, ']', 64);
+	assert_true(codec_json_strict(deep, 128, &at));
+	memset(deep, '[', 65);
+	memset(deep + 65, ']', 65);
+	assert_false(codec_json_strict(deep, 130, &at));
+	/* and the body codec refuses them with 400 invalid_json */
+	struct codec_error err = decode("{\"source\":\"POS\",\"service\":\"PICKUP\","
+	    "\"items\":[{\"sku\":\"B1\",\"qty\":01}]}");
+	assert_int_equal(err.status, 400);
+	assert_string_equal(err.code, "invalid_json");
+}
+
 static void
 test_request_good(void **state)
 {
@@ -274,6 +319,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_json_strict),
 		cmocka_unit_test(test_request_good),
 		cmocka_unit_test(test_request_refusals),
 		cmocka_unit_test(test_invalid_utf8),
