@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "jsonw.h"
+#include "pan.h"
 #include "strbuf.h"
 #include "utf8.h"
 #include "xalloc.h"
@@ -799,6 +800,17 @@ payment_from_json(const cJSON *j, const char *path, bool strict,
 		    codec_get_str(card, "last4", cpath, &spec_last4, true, p->card.last4,
 		    sizeof p->card.last4, NULL, err) < 0)
 			return -1;
+		/* a request names a brand from the closed list, never free text
+		 * (a card number once arrived as the brand) */
+		if (strict && card_brand_parse(p->card.brand) < 0) {
+			char bfield[80];
+
+			snprintf(bfield, sizeof bfield, "%s.brand", cpath);
+			codec_error_set(err, 422, "invalid_field", bfield, "%s: must be one of "
+			    "VISA, MASTERCARD, AMEX, DISCOVER, JCB, DINERS, UNIONPAY, MAESTRO, CARD",
+			    bfield);
+			return -1;
+		}
 	}
 	return 0;
 }
@@ -928,6 +940,40 @@ link_from_json(const cJSON *j, struct order *o, bool *present,
 }
 
 int
+codec_check_no_pan(const char *text, const char *field, int min_digits,
+    struct codec_error *err)
+{
+	if (!pan_in_text(text, min_digits))
+		return 0;
+	codec_error_set(err, 422, "card_number_refused", field,
+	    "%s: holds what looks like a card number; card numbers are never stored",
+	    field);
+	return -1;
+}
+
+/* No free-text field of an incoming order may hold a card number (it would
+ * sit in the order and its event for good). */
+static int
+order_check_no_pan(const struct order *o, struct codec_error *err)
+{
+	char field[64];
+
+	if (codec_check_no_pan(o->table, "table", PAN_DIGITS_MIN, err) < 0 ||
+	    codec_check_no_pan(o->customer.name, "customer.name", PAN_DIGITS_MIN, err) < 0 ||
+	    codec_check_no_pan(o->customer.phone, "customer.phone",
+	    PAN_PHONE_DIGITS_MIN, err) < 0 ||
+	    codec_check_no_pan(o->customer.address, "customer.address",
+	    PAN_DIGITS_MIN, err) < 0)
+		return -1;
+	for (int i = 0; i < o->nitems; i++) {
+		snprintf(field, sizeof field, "items[%d].note", i);
+		if (codec_check_no_pan(o->items[i].note, field, PAN_DIGITS_MIN, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int
 order_request_from_json(const cJSON *j, struct order *o, struct codec_error *err)
 {
 	static const char *const keys[] = { "source", "service", "table",
@@ -944,7 +990,8 @@ order_request_from_json(const cJSON *j, struct order *o, struct codec_error *err
 	    (cust != NULL && customer_from_json(cust, "customer", true, &o->customer, err) < 0) ||
 	    items_from_json(j, true, o, err) < 0 ||
 	    payments_from_json(j, true, o, err) < 0 ||
-	    link_from_json(j, o, NULL, err) < 0)
+	    link_from_json(j, o, NULL, err) < 0 ||
+	    order_check_no_pan(o, err) < 0)
 		goto fail;
 	o->source = (enum order_source)source;
 	o->service = (enum service_type)service;
@@ -1043,7 +1090,7 @@ order_patch_from_json(const cJSON *j, struct order *o, unsigned *mask,
 		    "nothing to change: give service, table, customer or linked_to");
 		return -1;
 	}
-	return 0;
+	return order_check_no_pan(o, err);
 }
 
 int

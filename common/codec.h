@@ -30,6 +30,12 @@ void codec_error_set(struct codec_error *err, int status, const char *code,
  * *bad_at is where it went wrong. */
 bool codec_json_strict(const char *text, size_t len, size_t *bad_at);
 
+/* 422 card_number_refused naming field when text holds a card number
+ * (see pan_in_text; min_digits is PAN_DIGITS_MIN, or PAN_PHONE_DIGITS_MIN
+ * for a phone number). */
+int codec_check_no_pan(const char *text, const char *field, int min_digits,
+    struct codec_error *err);
+
 /* Parse a request body. Fails (400 invalid_json) on syntax errors (checked
  * strictly, see codec_json_strict), trailing garbage, or a top level that
  * is not an object. */

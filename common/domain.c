@@ -23,6 +23,10 @@ static const char *const role_names[ROLE_COUNT] = {
 static const char *const tender_names[TENDER_COUNT] = {
 	"CASH", "CARD",
 };
+static const char *const card_brand_names[CARD_BRAND_COUNT] = {
+	"CARD", "VISA", "MASTERCARD", "AMEX", "DISCOVER", "JCB", "DINERS",
+	"UNIONPAY", "MAESTRO",
+};
 
 #define FLOOR (ROLE_BIT(ROLE_WAITER) | ROLE_BIT(ROLE_MANAGER) | ROLE_BIT(ROLE_ADMIN))
 #define KITCHEN (ROLE_BIT(ROLE_CHEF) | ROLE_BIT(ROLE_MANAGER) | ROLE_BIT(ROLE_ADMIN))
@@ -78,6 +82,8 @@ int service_parse(const char *n) { return name_lookup(service_names, SERVICE_COU
 int source_parse(const char *n) { return name_lookup(source_names, SOURCE_COUNT, n); }
 int role_parse(const char *n) { return name_lookup(role_names, ROLE_COUNT, n); }
 int tender_parse(const char *n) { return name_lookup(tender_names, TENDER_COUNT, n); }
+const char *card_brand_name(enum card_brand b) { return name_of(card_brand_names, CARD_BRAND_COUNT, (int)b); }
+int card_brand_parse(const char *n) { return name_lookup(card_brand_names, CARD_BRAND_COUNT, n); }
 
 bool
 status_is_open(enum order_status s)

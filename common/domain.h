@@ -1,5 +1,5 @@
 /* domain: the restaurant's vocabulary (statuses, actions, services, sources,
- * roles, tenders) and the one lifecycle table that says how an order moves. */
+ * roles, tenders, card brands) and the one lifecycle table that says how an order moves. */
 #ifndef BRIGADE_DOMAIN_H
 #define BRIGADE_DOMAIN_H
 
@@ -60,6 +60,22 @@ enum tender_type {
 	TENDER_COUNT
 };
 
+/* The card brands a payment may name: what the card reader
+ * (drivers/swipe.c) can tell from a card number, and CARD when it cannot.
+ * A closed list, so a brand field can never carry anything else. */
+enum card_brand {
+	CARD_BRAND_CARD,
+	CARD_BRAND_VISA,
+	CARD_BRAND_MASTERCARD,
+	CARD_BRAND_AMEX,
+	CARD_BRAND_DISCOVER,
+	CARD_BRAND_JCB,
+	CARD_BRAND_DINERS,
+	CARD_BRAND_UNIONPAY,
+	CARD_BRAND_MAESTRO,
+	CARD_BRAND_COUNT
+};
+
 #define ROLE_BIT(r) (1u << (r))
 #define STATUS_BIT(s) (1u << (s))
 #define SERVICE_BIT(s) (1u << (s))
@@ -73,12 +89,14 @@ const char *service_name(enum service_type s);
 const char *source_name(enum order_source s);
 const char *role_name(enum staff_role r);
 const char *tender_name(enum tender_type t);
+const char *card_brand_name(enum card_brand b);
 int status_parse(const char *name);
 int action_parse(const char *name);
 int service_parse(const char *name);
 int source_parse(const char *name);
 int role_parse(const char *name);
 int tender_parse(const char *name);
+int card_brand_parse(const char *name);
 
 /* Whether an order in this status is still open (not COMPLETED/CANCELLED). */
 bool status_is_open(enum order_status s);

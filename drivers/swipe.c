@@ -16,23 +16,23 @@
 static const struct {
 	int digits;
 	int lo, hi;
-	const char *brand;
+	enum card_brand brand;       /* common/domain.h: the server takes no other */
 } swipe_brands[] = {
-	{ 4, 2221, 2720, "MASTERCARD" },
-	{ 4, 6011, 6011, "DISCOVER" },
-	{ 4, 3528, 3589, "JCB" },
-	{ 3, 644, 649, "DISCOVER" },
-	{ 3, 300, 305, "DINERS" },
-	{ 2, 51, 55, "MASTERCARD" },
-	{ 2, 34, 34, "AMEX" },
-	{ 2, 37, 37, "AMEX" },
-	{ 2, 65, 65, "DISCOVER" },
-	{ 2, 36, 36, "DINERS" },
-	{ 2, 38, 38, "DINERS" },
-	{ 2, 62, 62, "UNIONPAY" },
-	{ 2, 50, 50, "MAESTRO" },
-	{ 2, 56, 69, "MAESTRO" },
-	{ 1, 4, 4, "VISA" },
+	{ 4, 2221, 2720, CARD_BRAND_MASTERCARD },
+	{ 4, 6011, 6011, CARD_BRAND_DISCOVER },
+	{ 4, 3528, 3589, CARD_BRAND_JCB },
+	{ 3, 644, 649, CARD_BRAND_DISCOVER },
+	{ 3, 300, 305, CARD_BRAND_DINERS },
+	{ 2, 51, 55, CARD_BRAND_MASTERCARD },
+	{ 2, 34, 34, CARD_BRAND_AMEX },
+	{ 2, 37, 37, CARD_BRAND_AMEX },
+	{ 2, 65, 65, CARD_BRAND_DISCOVER },
+	{ 2, 36, 36, CARD_BRAND_DINERS },
+	{ 2, 38, 38, CARD_BRAND_DINERS },
+	{ 2, 62, 62, CARD_BRAND_UNIONPAY },
+	{ 2, 50, 50, CARD_BRAND_MAESTRO },
+	{ 2, 56, 69, CARD_BRAND_MAESTRO },
+	{ 1, 4, 4, CARD_BRAND_VISA },
 };
 
 static const char *const swipe_messages[SWIPE_RESULT_COUNT] = {
@@ -99,9 +99,9 @@ swipe_brand(const char *pan)
 		for (int k = 0; k < swipe_brands[i].digits; k++)
 			prefix = prefix * 10 + (pan[k] - '0');
 		if (prefix >= swipe_brands[i].lo && prefix <= swipe_brands[i].hi)
-			return swipe_brands[i].brand;
+			return card_brand_name(swipe_brands[i].brand);
 	}
-	return "CARD";
+	return card_brand_name(CARD_BRAND_CARD);
 }
 
 static bool

@@ -8,6 +8,7 @@
 #include "codec.h"
 #include "http.h"
 #include "log.h"
+#include "pan.h"
 #include "reports.h"
 #include "util.h"
 #include "xalloc.h"
@@ -196,7 +197,8 @@ decode_login(struct pss *p, const cJSON *body, struct job *j,
 	    codec_get_str(body, "pin", NULL, &spec_pin, true, j->pin, sizeof j->pin,
 	    NULL, err) < 0 ||
 	    codec_get_str(body, "terminal", NULL, &spec_terminal, false, j->terminal,
-	    sizeof j->terminal, NULL, err) < 0)
+	    sizeof j->terminal, NULL, err) < 0 ||
+	    codec_check_no_pan(j->terminal, "terminal", PAN_DIGITS_MIN, err) < 0)
 		return -1;
 	return 0;
 }
@@ -418,6 +420,7 @@ decode_action(struct pss *p, const cJSON *body, struct job *j,
 	    NULL, err) < 0 ||
 	    codec_get_str(body, "reason", NULL, &spec_reason, false, j->reason,
 	    sizeof j->reason, NULL, err) < 0 ||
+	    codec_check_no_pan(j->reason, "reason", PAN_DIGITS_MIN, err) < 0 ||
 	    order_payments_from_json(body, &j->order, err) < 0)
 		return -1;
 	j->expected_version = (int)version;
@@ -575,11 +578,14 @@ staff_fields(const cJSON *body, struct job *j, bool create, struct codec_error *
 
 	if (codec_only_keys(body, NULL, create ? keys : patch_keys, err) < 0)
 		return -1;
-	if (create && codec_get_str(body, "staff", NULL, &spec_staff_code, true,
-	    j->staff.code, sizeof j->staff.code, NULL, err) < 0)
+	/* the code is in every order the account takes */
+	if (create && (codec_get_str(body, "staff", NULL, &spec_staff_code, true,
+	    j->staff.code, sizeof j->staff.code, NULL, err) < 0 ||
+	    codec_check_no_pan(j->staff.code, "staff", PAN_DIGITS_MIN, err) < 0))
 		return -1;
 	if (codec_get_str(body, "name", NULL, &spec_person, create, j->staff.name,
-	    sizeof j->staff.name, &have, err) < 0)
+	    sizeof j->staff.name, &have, err) < 0 ||
+	    codec_check_no_pan(j->staff.name, "name", PAN_DIGITS_MIN, err) < 0)
 		return -1;
 	if (have)
 		j->mask |= STAFF_PATCH_NAME;

@@ -140,7 +140,7 @@ class Lifecycle(ServerTest):
         self.assertEqual((o["paid"], o["change"]), (3000, 354))
         # split tenders: card part plus cash with change
         r = self.k.create(walk_in(pay=[{"tender": "CARD", "amount": 2000,
-                                         "card": {"brand": "MC", "last4": "0005"}},
+                                         "card": {"brand": "MASTERCARD", "last4": "0005"}},
                                         {"tender": "CASH", "amount": 1000}]))
         self.assertEqual((r.status, r.json["change"]), (201, 354))
         # a card cannot be overpaid: change only comes from cash

@@ -114,6 +114,60 @@ class Rejections(ServerTest):
         ok = base.replace('"amount": 10000', '"amount": 1.0e4', 1)
         self.assertEqual(self.k.post("/api/v1/orders", raw=ok, key=str(uuid.uuid4())).status, 201)
 
+    def test_card_numbers_refused(self):
+        """No field of an order or event may hold a card number."""
+        m = self.client("m1")
+        before = self.state()
+        events = m.get("/api/v1/events?after=0&limit=1000").raw
+        base = walk_in()
+        pan = "4111111111111111"
+        card = {"tender": "CARD", "amount": 2646, "card": {"brand": "VISA", "last4": "1111"}}
+        cases = [
+            (dict(base, payments=[dict(card, card={"brand": pan, "last4": "1111"})]),
+             "invalid_field", "payments[0].card.brand"),
+            (dict(base, payments=[dict(card, card={"brand": "Visa", "last4": "1111"})]),
+             "invalid_field", "payments[0].card.brand"),
+            (dict(base, customer={"name": "4111 1111 1111 1111"}), "card_number_refused", "customer.name"),
+            (dict(base, customer={"address": "1 Main St 4111-1111-1111-1111"}),
+             "card_number_refused", "customer.address"),
+            (dict(base, customer={"phone": pan}), "card_number_refused", "customer.phone"),
+            (dict(base, table="378282246310005"), "card_number_refused", "table"),
+            (dict(base, items=[{"sku": "B1", "qty": 1, "note": "card 378282246310005"}]),
+             "card_number_refused", "items[0].note"),
+        ]
+        for body, code, field in cases:
+            r = self.k.create(body)
+            with self.subTest(body=json.dumps(body)[:120]):
+                self.assertRefused(r, 422, code, field)
+        # an open order: a patch, and an action's reason
+        o = self.k.create(walk_in()).json
+        before = self.state()
+        events = m.get("/api/v1/events?after=0&limit=1000").raw
+        r = self.k.patch("/api/v1/orders/%d" % o["id"], {"customer": {"name": "x", "phone": "4111 1111 1111 1111"}})
+        self.assertRefused(r, 422, "card_number_refused", "customer.phone")
+        r = m.act(o["id"], "cancel", reason="refund to 4111111111111111")
+        self.assertRefused(r, 422, "card_number_refused", "reason")
+        # the terminal name goes into every order; staff codes and names too
+        r = self.server.client().post("/api/v1/auth/login",
+                                      {"staff": "k1", "pin": "1111", "terminal": pan})
+        self.assertRefused(r, 422, "card_number_refused", "terminal")
+        r = m.post("/api/v1/staff", {"staff": pan, "name": "Kai", "role": "CASHIER", "pin": "1212"})
+        self.assertRefused(r, 422, "card_number_refused", "staff")
+        r = m.post("/api/v1/staff", {"staff": "k9", "name": pan, "role": "CASHIER", "pin": "1212"})
+        self.assertRefused(r, 422, "card_number_refused", "name")
+        self.assertEqual(self.state(), before)
+        self.assertEqual(m.get("/api/v1/events?after=0&limit=1000").raw, events)
+        self.assertNotIn(pan, events)
+        self.assertEqual(m.get("/api/v1/staff").raw.count(pan), 0)
+        # phone numbers and every brand the card reader gives still pass
+        for phone in ("+1 555 010 0100", "+49 30 1234567 03", "555-0100"):
+            r = self.k.create(dict(base, customer={"name": "Al", "phone": phone}))
+            self.assertEqual(r.status, 201, (phone, r))
+        for brand in ("VISA", "MASTERCARD", "AMEX", "DISCOVER", "JCB", "DINERS", "UNIONPAY",
+                      "MAESTRO", "CARD"):
+            r = self.k.create(dict(base, payments=[dict(card, card={"brand": brand, "last4": "1111"})]))
+            self.assertEqual(r.status, 201, (brand, r))
+
     def test_body_too_large(self):
         before = self.state()
         raw = '{"source":"POS","pad":"' + "a" * (70 * 1024) + '"}'

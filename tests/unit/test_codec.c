@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "codec.h"
+#include "pan.h"
 #include "utf8.h"
 
 static const char good[] =
@@ -81,6 +82,57 @@ test_json_strict(void **state)
 	    "\"items\":[{\"sku\":\"B1\",\"qty\":01}]}");
 	assert_int_equal(err.status, 400);
 	assert_string_equal(err.code, "invalid_json");
+}
+
+/* Card numbers in free text: 13-19 digits, grouped by single spaces or
+ * dashes, that pass Luhn; a phone field only from 16 digits. */
+static void
+test_pan_in_text(void **state)
+{
+	static const char *const found[] = {
+		"4111111111111111", "card 4111 1111 1111 1111 thanks", "4111-1111-1111-1111",
+		"378282246310005", "amex 3782 822463 10005", "12 4111111111111111",
+		"4111111111111111 99", "x4111111111111111y", "6011000990139424",
+		"4222222222222", "41111111 11111111 x",
+	};
+	static const char *const clean[] = {
+		"", "no pickles", "4111111111111112", "555-0100", "+1 555 010 0100",
+		"1 Main St, Apt 12", "4111  1111 1111 1111",
+		"4111--1111-1111-1111", "12345678901234567890123",
+		"411111111111", "T4",
+	};
+	struct codec_error err;
+
+	(void)state;
+	assert_true(pan_luhn_ok("79927398713", 11));
+	assert_false(pan_luhn_ok("79927398710", 11));
+	for (size_t i = 0; i < sizeof found / sizeof found[0]; i++) {
+		if (!pan_in_text(found[i], PAN_DIGITS_MIN))
+			fail_msg("missed: %s", found[i]);
+	}
+	for (size_t i = 0; i < sizeof clean / sizeof clean[0]; i++) {
+		if (pan_in_text(clean[i], PAN_DIGITS_MIN))
+			fail_msg("false alarm: %s", clean[i]);
+	}
+	/* a 13-digit phone number that happens to pass Luhn is a phone number */
+	assert_true(pan_luhn_ok("4930123456703", 13));
+	assert_false(pan_in_text("+49 30 1234567 03", PAN_PHONE_DIGITS_MIN));
+	assert_true(pan_in_text("4111 1111 1111 1111", PAN_PHONE_DIGITS_MIN));
+
+	/* in a request: the field is named, the brand is a closed list */
+	err = decode("{\"source\":\"POS\",\"service\":\"PICKUP\",\"items\":[{\"sku\":\"B1\","
+	    "\"qty\":1,\"note\":\"4111 1111 1111 1111\"}]}");
+	assert_int_equal(err.status, 422);
+	assert_string_equal(err.code, "card_number_refused");
+	assert_string_equal(err.field, "items[0].note");
+	err = decode("{\"source\":\"POS\",\"service\":\"PICKUP\",\"items\":[{\"sku\":\"B1\","
+	    "\"qty\":1}],\"payments\":[{\"tender\":\"CARD\",\"amount\":100,"
+	    "\"card\":{\"brand\":\"4111111111111111\",\"last4\":\"1111\"}}]}");
+	assert_int_equal(err.status, 422);
+	assert_string_equal(err.code, "invalid_field");
+	assert_string_equal(err.field, "payments[0].card.brand");
+	for (int b = 0; b < CARD_BRAND_COUNT; b++)
+		assert_int_equal(card_brand_parse(card_brand_name((enum card_brand)b)), b);
 }
 
 static void
@@ -320,6 +372,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_json_strict),
+		cmocka_unit_test(test_pan_in_text),
 		cmocka_unit_test(test_request_good),
 		cmocka_unit_test(test_request_refusals),
 		cmocka_unit_test(test_invalid_utf8),
