@@ -64,8 +64,11 @@ new_job(struct pss *p, enum job_kind kind)
 	struct job *j = job_new(kind, 0);
 
 	j->caller = p->caller;
-	xstrlcpy(j->idem_key, p->idem_key, sizeof j->idem_key);
-	if (p->idem_key[0] != '\0') {
+	/* a login is not replayable: its answer is a new token, and a stored
+	 * copy would be a token kept in plain text */
+	if (kind != JOB_LOGIN)
+		xstrlcpy(j->idem_key, p->idem_key, sizeof j->idem_key);
+	if (j->idem_key[0] != '\0') {
 		/* what a replay must match: method, path and body */
 		struct strbuf sb;
 

@@ -15,7 +15,7 @@
 #include "strbuf.h"
 #include "xalloc.h"
 
-#define SCHEMA_VERSION 1
+#define SCHEMA_VERSION 2
 
 static const char schema_sql[] =
     "CREATE TABLE IF NOT EXISTS meta("
@@ -53,11 +53,12 @@ static const char schema_sql[] =
     "  seq INTEGER PRIMARY KEY, type TEXT NOT NULL, at INTEGER NOT NULL,"
     "  order_id INTEGER, body TEXT NOT NULL);"
     /* an answer that was an order change points at its event instead of
-     * keeping a third copy of the order */
+     * keeping a third copy of the order; staff_id is the account that
+     * first used the key (NULL for keys kept before schema 2) */
     "CREATE TABLE IF NOT EXISTS idempotency("
     "  key TEXT PRIMARY KEY, request_hash TEXT NOT NULL,"
     "  status INTEGER NOT NULL, body TEXT NOT NULL, event_seq INTEGER,"
-    "  created_at INTEGER NOT NULL);"
+    "  created_at INTEGER NOT NULL, staff_id INTEGER);"
     "CREATE INDEX IF NOT EXISTS idempotency_age ON idempotency(created_at);";
 
 /* Every statement the server runs, prepared on first use. */
@@ -116,10 +117,10 @@ static const char *const stmt_sql[S_COUNT] = {
 	    " VALUES(?1, ?2, ?3, ?4, ?5)",
 	[S_EVENT_AFTER] = "SELECT seq, body FROM events WHERE seq > ?1 ORDER BY seq LIMIT 1",
 	[S_EVENTS_LIST] = "SELECT body FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2",
-	[S_IDEM_GET] = "SELECT i.request_hash, i.status, i.body, e.body FROM idempotency i"
-	    " LEFT JOIN events e ON e.seq = i.event_seq WHERE i.key = ?1",
+	[S_IDEM_GET] = "SELECT i.request_hash, i.status, i.body, e.body, i.staff_id"
+	    " FROM idempotency i LEFT JOIN events e ON e.seq = i.event_seq WHERE i.key = ?1",
 	[S_IDEM_PUT] = "INSERT INTO idempotency(key, request_hash, status, body, event_seq,"
-	    " created_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+	    " created_at, staff_id) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	[S_IDEM_PRUNE] = "DELETE FROM idempotency WHERE created_at < ?1",
 	[S_STAFF_BY_CODE] = "SELECT " STAFF_COLS " FROM staff WHERE code = ?1",
 	[S_STAFF_BY_ID] = "SELECT " STAFF_COLS " FROM staff WHERE id = ?1",
@@ -248,6 +249,28 @@ exec_sql(struct store *st, const char *sql, char *err, size_t errsize)
 	return 0;
 }
 
+/* Bring a database made by an older server up to this schema. Schema 2:
+ * idempotency keys belong to the account that first used them. */
+static int
+migrate(struct store *st, char *err, size_t errsize)
+{
+	sqlite3_stmt *s = NULL;
+	bool have = false;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT 1 FROM pragma_table_info('idempotency')"
+	    " WHERE name = 'staff_id'", -1, &s, NULL) != SQLITE_OK) {
+		snprintf(err, errsize, "%s: %s", st->path, sqlite3_errmsg(st->db));
+		return -1;
+	}
+	have = sqlite3_step(s) == SQLITE_ROW;
+	sqlite3_finalize(s);
+	if (have)
+		return 0;
+	log_info("%s: idempotency keys now belong to an account (schema 2)", st->path);
+	return exec_sql(st, "ALTER TABLE idempotency ADD COLUMN staff_id INTEGER;",
+	    err, errsize);
+}
+
 /* The database holds PIN hashes: 4-digit PINs fall to an offline search in
  * minutes, so only the server's own user may read it. SQLite gives the
  * -wal, -shm and -journal files the database file's mode, so creating the
@@ -312,8 +335,11 @@ store_open(const char *path, bool readonly, enum store_sync sync, char *err,
 		if (exec_sql(st, "PRAGMA journal_mode = WAL;", err, errsize) < 0 ||
 		    exec_sql(st, schema_sql, err, errsize) < 0)
 			goto fail;
+		if (migrate(st, err, errsize) < 0)
+			goto fail;
 		snprintf(version, sizeof version,
-		    "INSERT OR IGNORE INTO meta VALUES('schema', '%d');", SCHEMA_VERSION);
+		    "INSERT INTO meta VALUES('schema', '%d')"
+		    " ON CONFLICT(key) DO UPDATE SET value = excluded.value;", SCHEMA_VERSION);
 		if (exec_sql(st, version, err, errsize) < 0)
 			goto fail;
 	}
@@ -682,7 +708,7 @@ store_events_list(struct store *st, int64_t after, int limit, struct strbuf *out
 
 int
 store_idem_get(struct store *st, const char *key, char hash[65], int *status,
-    char **body)
+    char **body, int64_t *staff_id)
 {
 	sqlite3_stmt *s = stmt(st, S_IDEM_GET);
 	int rc;
@@ -694,6 +720,8 @@ store_idem_get(struct store *st, const char *key, char hash[65], int *status,
 	if (rc == SQLITE_ROW) {
 		xstrlcpy(hash, col_text(s, 0), 65);
 		*status = sqlite3_column_int(s, 1);
+		*staff_id = sqlite3_column_type(s, 4) == SQLITE_NULL ? 0 :
+		    sqlite3_column_int64(s, 4);
 		if (sqlite3_column_type(s, 3) != SQLITE_NULL) {
 			size_t len;
 			const char *p = event_payload(col_text(s, 3), &len);
@@ -711,7 +739,7 @@ store_idem_get(struct store *st, const char *key, char hash[65], int *status,
 
 int
 store_idem_put(struct store *st, const char *key, const char *hash, int status,
-    const char *body, int64_t event_seq, int64_t now)
+    const char *body, int64_t event_seq, int64_t now, int64_t staff_id)
 {
 	sqlite3_stmt *s = stmt(st, S_IDEM_PUT);
 
@@ -726,6 +754,7 @@ store_idem_put(struct store *st, const char *key, const char *hash, int status,
 	else
 		sqlite3_bind_null(s, 5);
 	sqlite3_bind_int64(s, 6, now);
+	sqlite3_bind_int64(s, 7, staff_id);
 	return run(st, s);
 }
 

@@ -88,11 +88,14 @@ int store_events_list(struct store *st, int64_t after, int limit,
 
 /* Idempotency keys: 0 found (fills outputs, body malloc'd), 1 not found.
  * A result that was an order change is stored as its event's seq (the
- * answer is the order the event carries) instead of a copy of the body. */
+ * answer is the order the event carries) instead of a copy of the body.
+ * staff_id is the account that first used the key (0: a key kept by a
+ * server before keys had owners). */
 int store_idem_get(struct store *st, const char *key, char hash[65],
-    int *status, char **body);
+    int *status, char **body, int64_t *staff_id);
 int store_idem_put(struct store *st, const char *key, const char *hash,
-    int status, const char *body, int64_t event_seq, int64_t now);
+    int status, const char *body, int64_t event_seq, int64_t now,
+    int64_t staff_id);
 int store_idem_prune(struct store *st, int64_t older_than);
 
 /* Staff and sessions. */

@@ -605,18 +605,22 @@ static const job_handler handlers[JOB_KIND_COUNT] = {
 };
 
 /* Answer a replayed Idempotency-Key from the stored result. Returns 1 when
- * the job was answered, 0 to run it, -1 on a storage error. */
+ * the job was answered, 0 to run it, -1 on a storage error. A key belongs
+ * to the account that first used it: anyone else is refused, whatever the
+ * request, so a stored answer (a customer's address, an order the caller
+ * may not create) is only ever given back to its own account. */
 static int
 idem_replay(struct writer *w, struct job *j)
 {
 	char hash[65];
 	char *body = NULL;
+	int64_t owner = 0;
 	int status = 0;
 	int rc;
 
 	if (j->idem_key[0] == '\0')
 		return 0;
-	rc = store_idem_get(w->st, j->idem_key, hash, &status, &body);
+	rc = store_idem_get(w->st, j->idem_key, hash, &status, &body, &owner);
 	if (rc < 0) {
 		storage_error(w, j);
 		return -1;
@@ -627,6 +631,12 @@ idem_replay(struct writer *w, struct job *j)
 		free(body);
 		job_fail(j, 422, "idempotency_key_reused", "Idempotency-Key",
 		    "this Idempotency-Key was already used for a different request");
+		return 1;
+	}
+	if (owner == 0 || owner != j->caller.staff_id) {
+		free(body);
+		job_fail(j, 409, "idempotency_key_in_use", "Idempotency-Key",
+		    "this Idempotency-Key was already used by another account; make a new one");
 		return 1;
 	}
 	free(j->body);
@@ -649,7 +659,8 @@ run_job(struct writer *w, struct job *j, int64_t now)
 	if (j->idem_key[0] != '\0' && j->status >= 200 && j->status < 300 &&
 	    store_idem_put(w->st, j->idem_key, j->req_hash, j->status,
 	    j->body != NULL ? j->body : "",
-	    j->nevents > 0 ? j->events[j->nevents - 1].seq : 0, now) < 0)
+	    j->nevents > 0 ? j->events[j->nevents - 1].seq : 0, now,
+	    j->caller.staff_id) < 0)
 		storage_error(w, j);
 }
 
