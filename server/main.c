@@ -379,12 +379,13 @@ main(int argc, char **argv)
 	char err[512], *port_file = NULL, *staff_spec = NULL;
 	struct store *wst = NULL, *ast = NULL;
 	struct menu menu;
-	int opt;
+	int opt, exit_code = 1;
 
 	log_init("brigade-server");
 	/* each connection is used by one thread: no global allocator stats
 	 * (and their mutex) on the hot path */
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	store_global_init();
 	config_defaults(&s->cfg);
 	/* the config file first, so that flags win */
 	for (int i = 1; i < argc - 1; i++) {
@@ -435,7 +436,17 @@ main(int argc, char **argv)
 	wst = store_open(s->cfg.db_path, false,
 	    s->cfg.sync_full ? STORE_SYNC_FULL : STORE_SYNC_NORMAL, err, sizeof err);
 	if (wst == NULL) {
+		fprintf(stderr, "brigade-server: %s%s\n", err,
+		    store_damage() == SQLITE_CORRUPT ? " (the database is damaged; "
+		    "restore it from a backup)" : "");
+		if (store_damage() == SQLITE_CORRUPT)
+			exit_code = 3;
+		goto fail;
+	}
+	/* a damaged database is refused now, not discovered mid-service */
+	if (store_check(wst, err, sizeof err) < 0) {
 		fprintf(stderr, "brigade-server: %s\n", err);
+		exit_code = 3;
 		goto fail;
 	}
 	if (s->cfg.demo && store_is_empty(wst) &&
@@ -522,6 +533,12 @@ main(int argc, char **argv)
 		    s->cfg.tls_cert[0] ? " (or cannot load the certificate)" : "");
 		goto fail;
 	}
+	/* before the port file tells anyone we are up: a stop that follows
+	 * at once must find the handler, not the default action */
+	signal_ctx = s->ctx;
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGPIPE, SIG_IGN);
 	s->vhost = lws_get_vhost_by_name(s->ctx, "default");
 	int port = s->vhost != NULL ? lws_get_vhost_listen_port(s->vhost) : s->cfg.listen_port;
 	if (port_file != NULL) {
@@ -538,10 +555,6 @@ main(int argc, char **argv)
 	wst = ast = NULL;   /* the workers own them now */
 	menu_free(&menu);
 
-	signal_ctx = s->ctx;
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	signal(SIGPIPE, SIG_IGN);
 	lws_sul_schedule(s->ctx, 0, &s->sul_housekeeping, housekeeping, 5 * LWS_US_PER_SEC);
 
 	printf("brigade-server %s listening on %s://%s:%d (database %s)\n", VERSION,
@@ -579,6 +592,7 @@ main(int argc, char **argv)
 	return 0;
 
 fail:
+	signal_ctx = NULL;
 	if (s->ctx != NULL)
 		lws_context_destroy(s->ctx);
 	menu_free(&menu);
@@ -589,5 +603,5 @@ fail:
 	stream_free(&s->stream);
 	sessions_free(&s->sessions);
 	free(s->menu_json);
-	return 1;
+	return exit_code;
 }

@@ -133,8 +133,19 @@ order_id_arg(struct server *s, struct lws *wsi, struct pss *p, int64_t *id)
 static void
 h_healthz(struct server *s, struct lws *wsi, struct pss *p)
 {
-	char body[200];
+	char body[320];
 
+	/* a damaged database refuses every change: the supervisor and the
+	 * screens should know, not just the log */
+	if (store_damaged()) {
+		snprintf(body, sizeof body,
+		    "{\"status\":\"damaged\",\"server_time\":%lld,\"head\":%lld,"
+		    "\"error\":{\"code\":\"store_corrupt\",\"message\":\"the database is "
+		    "damaged: changes are refused until it is restored from a backup\"}}",
+		    (long long)util_now_ms(), (long long)s->stream.head);
+		http_respond_json(s, wsi, p, 503, body);
+		return;
+	}
 	/* the key retention tells an offline client how long its queued
 	 * changes stay safe to replay */
 	snprintf(body, sizeof body,

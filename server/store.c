@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sqlite3.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -154,6 +155,64 @@ struct store {
 	sqlite3_stmt *stmts[S_COUNT];
 	char path[512];
 };
+
+/* SQLITE_CORRUPT or SQLITE_NOTADB, set for good the first time SQLite
+ * reports a damaged file on any connection of any thread (its error log
+ * sees every statement's error, so no call site can miss one). */
+static atomic_int store_damage_code;
+
+static void
+sqlite_log(void *ctx, int code, const char *msg)
+{
+	int primary = code & 0xff, none = 0;
+
+	(void)ctx;
+	if ((primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB) &&
+	    atomic_compare_exchange_strong(&store_damage_code, &none, primary))
+		log_error("the database is damaged: %s", msg);
+}
+
+void
+store_global_init(void)
+{
+	sqlite3_config(SQLITE_CONFIG_LOG, sqlite_log, NULL);
+}
+
+int
+store_damage(void)
+{
+	return atomic_load(&store_damage_code);
+}
+
+bool
+store_damaged(void)
+{
+	return store_damage() != 0;
+}
+
+int
+store_check(struct store *st, char *err, size_t errsize)
+{
+	sqlite3_stmt *s = NULL;
+	int rc, none;
+
+	/* quick_check reads every page (it skips only the index-to-table
+	 * cross-check of integrity_check): seconds for a year of orders */
+	rc = sqlite3_prepare_v2(st->db, "PRAGMA quick_check(1)", -1, &s, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW && strcmp((const char *)sqlite3_column_text(s, 0), "ok") == 0) {
+		sqlite3_finalize(s);
+		return 0;
+	}
+	snprintf(err, errsize, "%s is damaged (%s); restore it from a backup",
+	    st->path, rc == SQLITE_ROW ? (const char *)sqlite3_column_text(s, 0) :
+	    sqlite3_errmsg(st->db));
+	sqlite3_finalize(s);
+	none = 0;
+	atomic_compare_exchange_strong(&store_damage_code, &none, SQLITE_CORRUPT);
+	return -1;
+}
 
 const char *
 store_errmsg(struct store *st)

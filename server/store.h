@@ -37,6 +37,18 @@ struct session_row {
 
 enum store_sync { STORE_SYNC_NORMAL, STORE_SYNC_FULL };
 
+/* Before any store_open: route SQLite's error log here, which notices a
+ * damaged file on every connection. */
+void store_global_init(void);
+/* What SQLite first reported about a damaged file since start
+ * (SQLITE_CORRUPT or SQLITE_NOTADB; 0 for none), and whether it did:
+ * writes are then refused. At start-up NOTADB means a file that is not a
+ * database at all, CORRUPT a database that is damaged. */
+int store_damage(void);
+bool store_damaged(void);
+/* PRAGMA quick_check: 0 when sound, else -1 with the first problem in err. */
+int store_check(struct store *st, char *err, size_t errsize);
+
 /* Open (creating and migrating) the database at path. Returns NULL with a
  * reason in err. */
 struct store *store_open(const char *path, bool readonly, enum store_sync sync,

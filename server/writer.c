@@ -685,8 +685,12 @@ batch_failed(struct writer *w, struct job *batch)
 			j->menu_json = NULL;
 			j->has_session = false;
 			j->revoke_staff = 0;
-			job_fail(j, 503, "storage_error", NULL,
-			    "the order database could not be written; nothing was changed, try again");
+			if (store_damaged())
+				job_fail(j, 503, "store_corrupt", NULL,
+				    "the order database is damaged: nothing was changed (see /healthz)");
+			else
+				job_fail(j, 503, "storage_error", NULL,
+				    "the order database could not be written; nothing was changed, try again");
 		}
 	}
 	w->num_day[0] = '\0';
@@ -696,6 +700,19 @@ batch_failed(struct writer *w, struct job *batch)
 		menu_free(&w->menu);
 		w->menu = m;
 	}
+}
+
+/* Once SQLite has reported the file damaged, nothing more is written to
+ * it: a write on a damaged b-tree can spread the damage, and an order
+ * accepted now might be unreadable later. Every job is refused. */
+static void
+refuse_damaged(struct writer *w, struct job *batch)
+{
+	for (struct job *j = batch; j != NULL; j = j->next)
+		job_fail(j, 503, "store_corrupt", NULL,
+		    "the order database is damaged: nothing can be changed until it is "
+		    "restored (see /healthz)");
+	w->poisoned = false;
 }
 
 static void *
@@ -729,7 +746,9 @@ writer_main(void *arg)
 		}
 
 		int64_t now = util_now_ms();
-		if (store_begin(w->st) < 0) {
+		if (store_damaged()) {
+			refuse_damaged(w, batch);
+		} else if (store_begin(w->st) < 0) {
 			batch_failed(w, batch);
 		} else {
 			for (j = batch; j != NULL && !w->poisoned; j = j->next)
