@@ -13,6 +13,7 @@
 struct authw {
 	struct store *st;
 	struct writer *writer;
+	struct throttle *throttle;
 	int iterations;
 	struct job_queue queue;
 	pthread_t thread;
@@ -27,40 +28,67 @@ finish(struct authw *a, struct job *j)
 	a->done(a->done_ctx, j);
 }
 
-/* Verify a login's PIN. Unknown or disabled accounts cost the same time as
- * real ones; a locked account is refused before any hashing. */
+/* Refuse a login that its address or its (code, address) pair may not
+ * make now: the same answer whether the code exists or not, before any
+ * lookup or hashing. */
+static void
+refuse_limited(struct job *j, enum throttle_verdict v, int64_t retry_ms)
+{
+	char msg[160];
+	int secs = (int)((retry_ms + 999) / 1000);
+
+	j->retry_after = secs > 0 ? secs : 1;
+	if (v == THROTTLE_ADDRESS) {
+		snprintf(msg, sizeof msg, "too many wrong logins from this address: "
+		    "try again in %d seconds", j->retry_after);
+		job_fail(j, 429, "too_many_attempts", NULL, msg);
+	} else {
+		snprintf(msg, sizeof msg, "too many wrong PINs: the account is locked "
+		    "on this terminal for %d more seconds", j->retry_after);
+		job_fail(j, 429, "account_locked", NULL, msg);
+	}
+}
+
+/* Verify a login's PIN. Every wrong login, for an unknown code as for a
+ * known one, counts against the client's address and against the (code,
+ * address) pair (throttle.h); unknown or disabled accounts cost the same
+ * time as real ones. */
 static void
 login(struct authw *a, struct job *j)
 {
 	char code[STAFF_MAX + 1];
+	int64_t now = util_now_ms(), retry_ms = 0;
+	enum throttle_verdict v;
 	int rc;
 
 	xstrlcpy(code, j->staff.code, sizeof code);
+	v = throttle_check(a->throttle, j->peer, code, now, &retry_ms);
+	if (v != THROTTLE_OK) {
+		explicit_bzero(j->pin, sizeof j->pin);
+		refuse_limited(j, v, retry_ms);
+		finish(a, j);
+		return;
+	}
 	rc = store_staff_by_code(a->st, code, &j->staff);
 	if (rc != 0 || !j->staff.active) {
 		auth_pin_burn(a->iterations);
 		explicit_bzero(j->pin, sizeof j->pin);
-		if (rc < 0)
+		if (rc < 0) {
 			job_fail(j, 503, "storage_error", NULL, "the staff database could not be read");
-		else
+		} else {
+			throttle_failed(a->throttle, j->peer, code, now);
 			job_fail(j, 401, "invalid_credentials", NULL, "unknown staff code or wrong PIN");
-		finish(a, j);
-		return;
-	}
-	if (j->staff.locked_until > util_now_ms()) {
-		char msg[128];
-
-		snprintf(msg, sizeof msg,
-		    "too many wrong PINs: the account is locked for %lld more seconds",
-		    (long long)((j->staff.locked_until - util_now_ms() + 999) / 1000));
-		explicit_bzero(j->pin, sizeof j->pin);
-		job_fail(j, 429, "account_locked", NULL, msg);
+		}
 		finish(a, j);
 		return;
 	}
 	j->pin_ok = auth_pin_verify(j->pin, j->staff.pin_hash);
 	explicit_bzero(j->pin, sizeof j->pin);
 	explicit_bzero(j->staff.pin_hash, sizeof j->staff.pin_hash);
+	if (j->pin_ok)
+		throttle_succeeded(a->throttle, j->peer, code);
+	else
+		j->lock_until = throttle_failed(a->throttle, j->peer, code, now);
 	writer_submit(a->writer, j);
 }
 
@@ -89,13 +117,14 @@ authw_main(void *arg)
 }
 
 struct authw *
-authw_start(struct store *st, struct writer *w, int iterations,
-    writer_done_fn done, void *ctx)
+authw_start(struct store *st, struct writer *w, struct throttle *throttle,
+    int iterations, writer_done_fn done, void *ctx)
 {
 	struct authw *a = xcalloc(1, sizeof *a);
 
 	a->st = st;
 	a->writer = w;
+	a->throttle = throttle;
 	a->iterations = iterations;
 	a->done = done;
 	a->done_ctx = ctx;

@@ -9,10 +9,11 @@
 
 struct authw;
 
-/* st is a connection of its own (read-only use); done receives jobs that
- * finish here (unknown staff, locked accounts) instead of at the writer. */
-struct authw *authw_start(struct store *st, struct writer *w, int iterations,
-    writer_done_fn done, void *ctx);
+/* st is a connection of its own (read-only use); throttle holds the login
+ * budgets (shared); done receives jobs that finish here (unknown staff,
+ * spent budgets) instead of at the writer. */
+struct authw *authw_start(struct store *st, struct writer *w,
+    struct throttle *throttle, int iterations, writer_done_fn done, void *ctx);
 void authw_submit(struct authw *a, struct job *j);
 void authw_stop(struct authw *a);
 

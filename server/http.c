@@ -260,6 +260,7 @@ request_reset(struct pss *p)
 	p->deferred_status = 0;
 	p->authed = false;
 	p->allow[0] = '\0';
+	p->retry_after = 0;
 	p->route = NULL;
 	p->idem_key[0] = '\0';
 	p->token_hash[0] = '\0';
@@ -274,9 +275,11 @@ void
 http_respond(struct server *s, struct lws *wsi, struct pss *p, int status,
     const char *ctype, const char *body, size_t len)
 {
-	char head[512];
+	char head[560], retry[40] = "";
 	int n;
 
+	if (p->retry_after > 0)
+		snprintf(retry, sizeof retry, "retry-after: %d\r\n", p->retry_after);
 	n = snprintf(head, sizeof head,
 	    "HTTP/1.1 %d %s\r\n"
 	    "content-type: %s\r\n"
@@ -286,10 +289,11 @@ http_respond(struct server *s, struct lws *wsi, struct pss *p, int status,
 	    "%s%s%s"
 	    "%s"
 	    "%s"
+	    "%s"
 	    "\r\n",
 	    status, reason_phrase(status), ctype, len, (long long)util_now_ms(),
 	    p->allow[0] != '\0' ? "allow: " : "", p->allow,
-	    p->allow[0] != '\0' ? "\r\n" : "",
+	    p->allow[0] != '\0' ? "\r\n" : "", retry,
 	    status == 401 ? "www-authenticate: Bearer\r\n" : "",
 	    p->close_after ? "connection: close\r\n" : "");
 	out_queue(wsi, p, head, (size_t)n);
@@ -380,6 +384,7 @@ complete_jobs(struct server *s)
 			struct pss *p = lws_wsi_user(wsi);
 
 			p->req_id = 0;
+			p->retry_after = j->retry_after;
 			http_respond_json(s, wsi, p, j->status, j->body != NULL ? j->body : "{}");
 		}
 		job_free(j);

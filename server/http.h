@@ -64,6 +64,7 @@ struct pss {
 	/* the answer */
 	int status;
 	char allow[64];              /* the Allow header of a 405 */
+	int retry_after;             /* seconds: the Retry-After of a 429 */
 	bool close_after;
 	/* the stream */
 	struct stream_sub sub;

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "auth.h"
+#include "throttle.h"
 #include "order.h"
 #include "service.h"
 #include "store.h"
@@ -71,10 +72,14 @@ struct job {
 	char pin[16];                /* wiped once hashed or verified */
 	char terminal[TERMINAL_MAX + 1];
 	bool pin_ok;                 /* login: the auth worker's verdict */
+	char peer[THROTTLE_ADDR_MAX]; /* login: the client's address */
+	int64_t lock_until;          /* login: this failure locked the code for
+	                                the address until then (0: it did not) */
 	char token_hash[65];         /* logout */
 
 	/* Results, filled by the worker. */
 	int status;                  /* HTTP status */
+	int retry_after;             /* seconds, for a 429's Retry-After */
 	char *body;                  /* JSON response (malloc'd) */
 	int nevents;
 	struct job_event *events;

@@ -65,6 +65,8 @@ config_defaults(struct server_config *c)
 	c->token_ttl_s = 12 * 3600;
 	c->lockout_attempts = 5;
 	c->lockout_s = 5 * 60;
+	c->login_addr_failures = 30;
+	c->login_addr_window_s = 15 * 60;
 	c->pin_iterations = 100000;
 	c->idem_retention_days = 7;
 	c->sync_full = true;
@@ -156,6 +158,14 @@ config_set(void *ctx, const char *key, const char *v, char *err, size_t errsize)
 		if (config_int(v, 1, 24 * 3600, &n) < 0)
 			goto bad;
 		c->lockout_s = (int)n;
+	} else if (strcmp(key, "login_address_failures") == 0) {
+		if (config_int(v, 1, 100000, &n) < 0)
+			goto bad;
+		c->login_addr_failures = (int)n;
+	} else if (strcmp(key, "login_address_window_seconds") == 0) {
+		if (config_int(v, 1, 24 * 3600, &n) < 0)
+			goto bad;
+		c->login_addr_window_s = (int)n;
 	} else if (strcmp(key, "pin_hash_iterations") == 0) {
 		if (config_int(v, 10000, 10000000, &n) < 0)
 			goto bad;
@@ -472,11 +482,17 @@ main(int argc, char **argv)
 	store_sessions_each(s->reader, util_now_ms(), session_cached, s);
 	stream_init(&s->stream, store_max_seq(s->reader), 4096);
 
+	struct throttle_config tc = {
+		.addr_failures = s->cfg.login_addr_failures,
+		.addr_window_ms = (int64_t)s->cfg.login_addr_window_s * 1000,
+		.account_failures = s->cfg.lockout_attempts,
+		.lock_ms = (int64_t)s->cfg.lockout_s * 1000,
+	};
+	s->throttle = throttle_new(&tc);
 	struct writer_config wc = {
 		.tax_bp = s->cfg.tax_bp,
 		.day_start_hour = s->cfg.day_start_hour,
-		.max_failures = s->cfg.lockout_attempts,
-		.lock_ms = (int64_t)s->cfg.lockout_s * 1000,
+		.throttle = s->throttle,
 		.token_ttl_ms = (int64_t)s->cfg.token_ttl_s * 1000,
 		.idem_retention_ms = (int64_t)s->cfg.idem_retention_days * 86400000,
 		.max_batch = 256,
@@ -551,7 +567,8 @@ main(int argc, char **argv)
 	}
 
 	s->writer = writer_start(wst, &menu, &wc, jobs_done, s);
-	s->authw = authw_start(ast, s->writer, s->cfg.pin_iterations, jobs_done, s);
+	s->authw = authw_start(ast, s->writer, s->throttle, s->cfg.pin_iterations,
+	    jobs_done, s);
 	wst = ast = NULL;   /* the workers own them now */
 	menu_free(&menu);
 
@@ -589,6 +606,7 @@ main(int argc, char **argv)
 	free(s->pending);
 	http_free_peers(s);
 	store_close(s->reader);
+	throttle_free(s->throttle);
 	return 0;
 
 fail:
@@ -603,5 +621,6 @@ fail:
 	stream_free(&s->stream);
 	sessions_free(&s->sessions);
 	free(s->menu_json);
+	throttle_free(s->throttle);
 	return exit_code;
 }

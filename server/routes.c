@@ -103,6 +103,9 @@ submit_body(struct server *s, struct lws *wsi, struct pss *p, enum job_kind kind
 		return;
 	j = new_job(p, kind);
 	j->order_id = order_id;
+	/* logins are budgeted per client address (throttle.h) */
+	if (kind == JOB_LOGIN)
+		lws_get_peer_simple(wsi, j->peer, sizeof j->peer);
 	rc = decode(p, body, j, &err);
 	pin = cJSON_GetObjectItemCaseSensitive(body, "pin");
 	if (pin != NULL && cJSON_IsString(pin))

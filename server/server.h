@@ -28,8 +28,10 @@ struct server_config {
 	int tax_bp;
 	int day_start_hour;
 	int token_ttl_s;
-	int lockout_attempts;
+	int lockout_attempts;        /* per (staff code, client address) */
 	int lockout_s;
+	int login_addr_failures;     /* wrong logins per address per window */
+	int login_addr_window_s;
 	int pin_iterations;
 	int idem_retention_days;
 	bool sync_full;
@@ -53,6 +55,7 @@ struct server {
 	struct store *reader;        /* the service thread's read connection */
 	struct writer *writer;
 	struct authw *authw;
+	struct throttle *throttle;   /* login budgets, shared with the workers */
 	struct sessions sessions;
 	struct job_queue done;       /* finished jobs from the workers */
 	char *menu_json;             /* GET /menu body, refreshed on change */

@@ -444,12 +444,14 @@ do_staff_patch(struct writer *w, struct job *j, int64_t now)
 		xstrlcpy(row.pin_hash, j->staff.pin_hash, sizeof row.pin_hash);
 		row.failed = 0;
 		row.locked_until = 0;
+		throttle_forget_code(w->cfg.throttle, row.code);
 	}
 	if (j->mask & STAFF_PATCH_ACTIVE) {
 		row.active = j->staff.active;
 		if (row.active) {          /* re-enabling also unlocks */
 			row.failed = 0;
 			row.locked_until = 0;
+			throttle_forget_code(w->cfg.throttle, row.code);
 		}
 	}
 	row.updated_at = now;
@@ -485,23 +487,17 @@ do_login(struct writer *w, struct job *j, int64_t now)
 		job_fail(j, 401, "invalid_credentials", NULL, "unknown staff code or wrong PIN");
 		return -1;
 	}
-	if (row.locked_until > now) {
-		char msg[128];
-
-		snprintf(msg, sizeof msg,
-		    "too many wrong PINs: the account is locked for %lld more seconds",
-		    (long long)((row.locked_until - now + 999) / 1000));
-		job_fail(j, 429, "account_locked", NULL, msg);
-		return -1;
-	}
+	/* Locks are kept per (code, address) by the auth worker; the staff
+	 * row only records the latest one, for the staff list's "locked". */
 	if (!j->pin_ok) {
-		if (store_staff_login_failed(w->st, row.id, w->cfg.max_failures,
-		    now + w->cfg.lock_ms) < 0) {
+		job_fail(j, 401, "invalid_credentials", NULL, "unknown staff code or wrong PIN");
+		if (j->lock_until == 0)
+			return -1;
+		if (store_staff_login_failed(w->st, row.id, 1, j->lock_until) < 0) {
 			storage_error(w, j);
 			return -1;
 		}
-		job_fail(j, 401, "invalid_credentials", NULL, "unknown staff code or wrong PIN");
-		return 0;   /* keep the failure count */
+		return 0;   /* keep the record */
 	}
 	memset(&sr, 0, sizeof sr);
 	auth_token_new(token);

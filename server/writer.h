@@ -15,8 +15,7 @@
 struct writer_config {
 	int tax_bp;                  /* tax rate in basis points */
 	int day_start_hour;          /* business day boundary, local time */
-	int max_failures;            /* wrong PINs before the account locks */
-	int64_t lock_ms;             /* how long it stays locked */
+	struct throttle *throttle;   /* login locks, forgotten on a new PIN */
 	int64_t token_ttl_ms;        /* how long a login lasts */
 	int64_t idem_retention_ms;   /* how long idempotency keys are kept */
 	int max_batch;               /* most jobs in one transaction */

@@ -112,10 +112,11 @@ class Response:
 class Client:
     """HTTP/1.1 keep-alive client for the API."""
 
-    def __init__(self, port, host="127.0.0.1"):
+    def __init__(self, port, host="127.0.0.1", source=None):
         self.host = host
         self.port = port
-        self.token = None
+        self.source = source     # another loopback address (127.0.0.2) to
+        self.token = None        # be another terminal to the server
         self.conn = None
 
     def login(self, staff, pin, terminal="test"):
@@ -136,7 +137,9 @@ class Client:
             data = data.encode()
         for attempt in range(2):
             if self.conn is None:
-                self.conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
+                self.conn = http.client.HTTPConnection(
+                    self.host, self.port, timeout=30,
+                    source_address=(self.source, 0) if self.source else None)
             try:
                 self.conn.request(method, path, body=data, headers=h)
                 resp = self.conn.getresponse()

@@ -3,7 +3,7 @@
 import time
 import unittest
 
-from brigade_test import Client, ServerTest, walk_in
+from brigade_test import PINS, Client, ServerTest, walk_in
 
 
 class Auth(ServerTest):
@@ -55,6 +55,22 @@ class Auth(ServerTest):
             self.login("c1", "0000")
         self.assertEqual(self.login("c1", "3333").status, 200)
         self.assertEqual(self.login("c1", "0000").status, 401)
+
+    def test_lockout_is_per_terminal(self):
+        """Wrong PINs from one address lock the account there only: a
+        stranger cannot lock the admin out of the office."""
+        stranger = Client(self.server.port, source="127.0.0.7")
+        office = Client(self.server.port, source="127.0.0.8")
+        self.addCleanup(stranger.close)
+        self.addCleanup(office.close)
+        for i in range(5):
+            r = stranger.post("/api/v1/auth/login", {"staff": "a1", "pin": "0000"})
+            self.assertEqual(r.status, 401, (i, r))
+        r = stranger.post("/api/v1/auth/login", {"staff": "a1", "pin": "5555"})
+        self.assertEqual((r.status, r.code), (429, "account_locked"))
+        self.assertGreaterEqual(int(r.headers["retry-after"]), 1)
+        r = office.post("/api/v1/auth/login", {"staff": "a1", "pin": "5555"})
+        self.assertEqual(r.status, 200, r)
 
     def test_logout_revokes(self):
         c = self.client("k1")
@@ -139,6 +155,56 @@ class Expiry(ServerTest):
         time.sleep(3.2)
         r = c.get("/api/v1/menu")
         self.assertEqual((r.status, r.code), (401, "unauthorized"))
+
+
+class LoginBudget(ServerTest):
+    """Wrong logins are budgeted per client address, and a locked unknown
+    code looks exactly like a locked real one."""
+    server_config = ("lockout_attempts = 3\nlockout_seconds = 60\n"
+                     "login_address_failures = 12\nlogin_address_window_seconds = 3\n")
+
+    def login(self, source, staff, pin):
+        c = Client(self.server.port, source=source)
+        try:
+            return c.post("/api/v1/auth/login", {"staff": staff, "pin": pin})
+        finally:
+            c.close()
+
+    def test_address_budget(self):
+        src = "127.0.0.21"
+        codes = ["k1", "w1", "c1", "m1", "nobody1", "nobody2"]
+        n = 0
+        for code in codes:
+            for _ in range(2):
+                r = self.login(src, code, "0000")
+                self.assertEqual(r.status, 401, (code, r))
+                n += 1
+        self.assertEqual(n, 12)
+        # the budget is spent: every login from there waits, known code or
+        # not, right PIN or not, and says for how long
+        for code, pin in (("k1", "1111"), ("a1", "5555"), ("nobody3", "1234")):
+            r = self.login(src, code, pin)
+            self.assertEqual((r.status, r.code), (429, "too_many_attempts"), (code, r))
+            self.assertIn(int(r.headers["retry-after"]), (1, 2, 3))
+        # nobody was locked: the same accounts log in from elsewhere
+        for code in ("k1", "w1", "c1", "m1"):
+            self.assertEqual(self.login("127.0.0.22", code, PINS[code]).status,
+                             200, code)
+        # and the address may try again after the window
+        time.sleep(3.2)
+        self.assertEqual(self.login(src, "k1", "1111").status, 200)
+
+    def test_unknown_code_locks_like_a_known_one(self):
+        answers = {}
+        for code, src in (("w1", "127.0.0.31"), ("ghost", "127.0.0.32")):
+            seq = []
+            for _ in range(4):
+                r = self.login(src, code, "0000")
+                seq.append((r.status, r.code, r.json["error"]["message"].split(":")[0],
+                            "retry-after" in r.headers))
+            answers[code] = seq
+        self.assertEqual(answers["w1"], answers["ghost"])
+        self.assertEqual(answers["ghost"][-1][:2], (429, "account_locked"))
 
 
 if __name__ == "__main__":

@@ -1,0 +1,188 @@
+/* throttle: wrong-login budgets per address and per (code, address). */
+#include "throttle.h"
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xalloc.h"
+
+/* Fixed tables: a flood of addresses or codes recycles the stalest entry
+ * instead of growing without bound. */
+#define ADDR_SLOTS 1024
+#define PAIR_SLOTS 4096
+
+struct addr_slot {
+	char addr[THROTTLE_ADDR_MAX];
+	int64_t window_start;
+	int failures;
+};
+
+struct pair_slot {
+	char addr[THROTTLE_ADDR_MAX];
+	char code[STAFF_MAX + 1];
+	int failures;                /* wrong PINs in a row */
+	int64_t locked_until;
+	int64_t last;                /* the last failure, for recycling */
+};
+
+/* Shared by the auth worker (checks and counts) and the writer (forgets a
+ * code's locks on a new PIN): one lock, held for a table scan only. */
+struct throttle {
+	struct throttle_config cfg;
+	pthread_mutex_t lock;
+	struct addr_slot addrs[ADDR_SLOTS];
+	struct pair_slot pairs[PAIR_SLOTS];
+};
+
+struct throttle *
+throttle_new(const struct throttle_config *cfg)
+{
+	struct throttle *l = xcalloc(1, sizeof *l);
+
+	l->cfg = *cfg;
+	pthread_mutex_init(&l->lock, NULL);
+	return l;
+}
+
+void
+throttle_free(struct throttle *l)
+{
+	if (l == NULL)
+		return;
+	pthread_mutex_destroy(&l->lock);
+	free(l);
+}
+
+/* The slot of addr, or NULL; with create, an empty slot or else the one
+ * whose window started longest ago. */
+static struct addr_slot *
+addr_find(struct throttle *l, const char *addr, bool create, int64_t now)
+{
+	struct addr_slot *empty = NULL, *oldest = NULL, *victim;
+
+	for (int i = 0; i < ADDR_SLOTS; i++) {
+		struct addr_slot *a = &l->addrs[i];
+
+		if (a->addr[0] == '\0') {
+			if (empty == NULL)
+				empty = a;
+		} else if (strcmp(a->addr, addr) == 0) {
+			return a;
+		} else if (oldest == NULL || a->window_start < oldest->window_start) {
+			oldest = a;
+		}
+	}
+	if (!create)
+		return NULL;
+	victim = empty != NULL ? empty : oldest;
+	memset(victim, 0, sizeof *victim);
+	xstrlcpy(victim->addr, addr, sizeof victim->addr);
+	victim->window_start = now;
+	return victim;
+}
+
+/* The slot of (addr, code), or NULL; with create, an empty slot or else
+ * the one that failed longest ago. */
+static struct pair_slot *
+pair_find(struct throttle *l, const char *addr, const char *code, bool create)
+{
+	struct pair_slot *empty = NULL, *oldest = NULL, *victim;
+
+	for (int i = 0; i < PAIR_SLOTS; i++) {
+		struct pair_slot *p = &l->pairs[i];
+
+		if (p->addr[0] == '\0') {
+			if (empty == NULL)
+				empty = p;
+		} else if (strcmp(p->addr, addr) == 0 && strcmp(p->code, code) == 0) {
+			return p;
+		} else if (oldest == NULL || p->last < oldest->last) {
+			oldest = p;
+		}
+	}
+	if (!create)
+		return NULL;
+	victim = empty != NULL ? empty : oldest;
+	memset(victim, 0, sizeof *victim);
+	xstrlcpy(victim->addr, addr, sizeof victim->addr);
+	xstrlcpy(victim->code, code, sizeof victim->code);
+	return victim;
+}
+
+enum throttle_verdict
+throttle_check(struct throttle *l, const char *addr, const char *code, int64_t now,
+    int64_t *retry_ms)
+{
+	enum throttle_verdict v = THROTTLE_OK;
+	struct addr_slot *a;
+	struct pair_slot *p;
+
+	pthread_mutex_lock(&l->lock);
+	a = addr_find(l, addr, false, now);
+	if (a != NULL && now - a->window_start >= l->cfg.addr_window_ms) {
+		a->window_start = now;   /* a new window */
+		a->failures = 0;
+	}
+	p = pair_find(l, addr, code, false);
+	if (a != NULL && a->failures >= l->cfg.addr_failures) {
+		v = THROTTLE_ADDRESS;
+		*retry_ms = a->window_start + l->cfg.addr_window_ms - now;
+	} else if (p != NULL && p->locked_until > now) {
+		v = THROTTLE_ACCOUNT;
+		*retry_ms = p->locked_until - now;
+	}
+	pthread_mutex_unlock(&l->lock);
+	return v;
+}
+
+int64_t
+throttle_failed(struct throttle *l, const char *addr, const char *code, int64_t now)
+{
+	int64_t locked = 0;
+	struct addr_slot *a;
+	struct pair_slot *p;
+
+	pthread_mutex_lock(&l->lock);
+	a = addr_find(l, addr, true, now);
+	if (now - a->window_start >= l->cfg.addr_window_ms) {
+		a->window_start = now;
+		a->failures = 0;
+	}
+	a->failures++;
+	p = pair_find(l, addr, code, true);
+	if (p->locked_until != 0 && p->locked_until <= now)
+		p->failures = 0;         /* a lock that ended starts a new count */
+	p->last = now;
+	if (++p->failures >= l->cfg.account_failures) {
+		p->locked_until = now + l->cfg.lock_ms;
+		p->failures = 0;
+		locked = p->locked_until;
+	}
+	pthread_mutex_unlock(&l->lock);
+	return locked;
+}
+
+void
+throttle_succeeded(struct throttle *l, const char *addr, const char *code)
+{
+	struct pair_slot *p;
+
+	pthread_mutex_lock(&l->lock);
+	p = pair_find(l, addr, code, false);
+	if (p != NULL)
+		memset(p, 0, sizeof *p);
+	pthread_mutex_unlock(&l->lock);
+}
+
+void
+throttle_forget_code(struct throttle *l, const char *code)
+{
+	pthread_mutex_lock(&l->lock);
+	for (int i = 0; i < PAIR_SLOTS; i++) {
+		if (l->pairs[i].addr[0] != '\0' && strcmp(l->pairs[i].code, code) == 0)
+			memset(&l->pairs[i], 0, sizeof l->pairs[i]);
+	}
+	pthread_mutex_unlock(&l->lock);
+}

@@ -1,0 +1,46 @@
+/* throttle: how many wrong logins are allowed, per client address and per
+ * (staff code, address). A stranger cannot lock anyone out from another
+ * terminal, unknown codes are treated exactly like known ones, and one
+ * address cannot try PINs faster than its budget across all accounts. */
+#ifndef BRIGADE_THROTTLE_H
+#define BRIGADE_THROTTLE_H
+
+#include <stdint.h>
+
+#include "order.h"
+
+#define THROTTLE_ADDR_MAX 64     /* an IPv6 address in text, and then some */
+
+struct throttle_config {
+	int addr_failures;           /* wrong logins an address may make... */
+	int64_t addr_window_ms;      /* ...per window, then it waits it out */
+	int account_failures;        /* wrong PINs in a row for a code from an
+	                                address before that pair is locked */
+	int64_t lock_ms;             /* how long such a lock lasts */
+};
+
+enum throttle_verdict {
+	THROTTLE_OK,
+	THROTTLE_ADDRESS,              /* the address spent its budget */
+	THROTTLE_ACCOUNT,              /* this code is locked for this address */
+};
+
+struct throttle;
+
+struct throttle *throttle_new(const struct throttle_config *cfg);
+void throttle_free(struct throttle *l);
+
+/* Before a PIN is checked: may addr try code now? When not, *retry_ms is
+ * how long until it may. */
+enum throttle_verdict throttle_check(struct throttle *l, const char *addr,
+    const char *code, int64_t now, int64_t *retry_ms);
+/* A wrong login (unknown code or wrong PIN). Returns when the (code,
+ * address) lock ends if this failure set it, else 0. */
+int64_t throttle_failed(struct throttle *l, const char *addr, const char *code,
+    int64_t now);
+/* A right PIN: the (code, address) count starts again. */
+void throttle_succeeded(struct throttle *l, const char *addr, const char *code);
+/* A new PIN or a re-enabled account: its locks from every address end. */
+void throttle_forget_code(struct throttle *l, const char *code);
+
+#endif
