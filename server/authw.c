@@ -85,10 +85,19 @@ login(struct authw *a, struct job *j)
 	j->pin_ok = auth_pin_verify(j->pin, j->staff.pin_hash);
 	explicit_bzero(j->pin, sizeof j->pin);
 	explicit_bzero(j->staff.pin_hash, sizeof j->staff.pin_hash);
-	if (j->pin_ok)
+	if (j->pin_ok) {
 		throttle_succeeded(a->throttle, j->peer, code);
-	else
+	} else {
 		j->lock_until = throttle_failed(a->throttle, j->peer, code, now);
+		/* answered here, as an unknown code is, unless the staff row
+		 * is to record a new lock */
+		if (j->lock_until == 0) {
+			job_fail(j, 401, "invalid_credentials", NULL,
+			    "unknown staff code or wrong PIN");
+			finish(a, j);
+			return;
+		}
+	}
 	writer_submit(a->writer, j);
 }
 
