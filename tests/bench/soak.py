@@ -404,6 +404,13 @@ class Tills:
         self.states = {}
         self.handed = {n: [] for n in self.names}
         self.sent_calls = 0
+        try:
+            self._start(bindir, server_url, kitchen_uri, staff, pin)
+        except BaseException:
+            self.stop()           # no till or tmux server outlives a failed start
+            raise
+
+    def _start(self, bindir, server_url, kitchen_uri, staff, pin):
         pos = os.path.join(bindir, "brigade-pos")
         for i, name in enumerate(self.names):
             st = os.path.join(self.dir, name)
@@ -467,8 +474,8 @@ class Tills:
 
     def alive(self):
         out = {}
-        for name in self.names:
-            out[name] = not os.path.exists(os.path.join(self.states[name], "exit-status"))
+        for name, st in self.states.items():
+            out[name] = not os.path.exists(os.path.join(st, "exit-status"))
         return out
 
     def exit_statuses(self):
