@@ -61,6 +61,18 @@ checkout_wait_end(struct app *a)
 	a->receipt_label[0] = '\0';
 }
 
+/* A sale finished while the previous one still waits for the server's
+ * answer: the previous one prints now with what we have, as when its wait
+ * runs out, rather than being dropped with its kitchen ticket. */
+static void
+checkout_flush_wait(struct app *a)
+{
+	if (a->receipt_wait_entry == 0)
+		return;
+	a->receipt_wait_until = 0;
+	checkout_tick(a);
+}
+
 /* The customer's tenders as a request's "payments" array. */
 static cJSON *
 checkout_payments_json(const struct ticket *t)
@@ -100,7 +112,7 @@ checkout_pay_order(struct app *a)
 		return;
 	/* the receipt waits for the server's order, paid; a copy of ours with
 	 * the tenders is printed if it does not come in time */
-	checkout_wait_end(a);
+	checkout_flush_wait(a);
 	order_copy(&a->receipt_order, &a->pay_order);
 	a->receipt_order.npayments = a->ticket.npayments;
 	memcpy(a->receipt_order.payments, a->ticket.payments, sizeof a->ticket.payments);
@@ -165,7 +177,7 @@ checkout_submit(struct app *a)
 		return;   /* the ticket stays: nothing was sold */
 	}
 	sales_add(&a->sales, entry, label, seq, tt.total, tt.change, now);
-	checkout_wait_end(a);
+	checkout_flush_wait(a);
 	a->receipt_order = o;      /* takes the items */
 	xstrlcpy(a->receipt_label, label, sizeof a->receipt_label);
 	a->receipt_wait_entry = entry;
