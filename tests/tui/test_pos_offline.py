@@ -8,6 +8,7 @@ and a manager can resolve it; none is dropped. The printer running out of
 paper is shown, and what was sold meanwhile prints once, when paper is back."""
 import os
 import re
+import signal
 import sqlite3
 import sys
 import unittest
@@ -69,6 +70,32 @@ class Offline(PosTest):
         pos = self.pos("k1", terminal="tillA")
         pos.wait_for("ONLINE")
         self.assertEqual(len(self.rig.orders()), before + 2)
+
+    def test_quick_sales_on_a_silent_link_all_print(self):
+        """Two sales a moment apart while the server hangs, before the till
+        takes it for gone: the first's receipt and kitchen ticket print too
+        (its wait for the server's number used to end without printing)."""
+        pos = self.pos("k1", terminal="tillQ")
+        pos.wait_for("ONLINE")
+        before = len(self.rig.orders())
+        tickets = self.rig.printer.read_text().count("Ordered")
+        server = self.rig.server.proc
+        server.send_signal(signal.SIGSTOP)
+        try:
+            pos.ring("B1")
+            pos.send("Enter")
+            pos.send("Enter")                   # exact cash
+            pos.type("DR1")                     # the next sale, at once
+            pos.send("Enter")
+            pos.send("Enter")
+            pos.send("Enter")
+            paper = self.rig.printer.wait_text("Ordered", tickets + 2)
+        finally:
+            server.send_signal(signal.SIGCONT)
+        self.assertEqual(paper.count("Ordered"), tickets + 2)
+        wait(lambda: len(self.rig.orders()) == before + 2, "both sales on the server")
+        mine = [o for o in self.rig.orders() if o["terminal"] == "tillQ"]
+        self.assertEqual(sorted(o["total"] for o in mine), [270, 1026])
 
     def test_refused_on_replay_needs_attention(self):
         pos = self.pos("k1", terminal="tillB")
