@@ -2,6 +2,7 @@
 # server_bench: brigade-server throughput, latency and stream fan-out.
 #
 #   tests/bench/server_bench.sh [RUNS]      (after ./brigade build)
+#   BRIGADE_BENCH_BIN=DIR tests/bench/server_bench.sh   (the binaries of another build)
 #
 # 1. GET /healthz with wrk (64 connections): the ceiling of the HTTP layer.
 # 2. POST /api/v1/orders with wrk (64 connections, a fresh Idempotency-Key
@@ -13,7 +14,7 @@
 # table for docs/benchmarks.md.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
-bin=$top/build/bin
+bin=${BRIGADE_BENCH_BIN:-$top/build/bin}   # another build to compare against
 runs=${1:-3}
 dur=${BENCH_SECONDS:-10}
 ulimit -n 8192
