@@ -304,7 +304,8 @@ queue_and_send(const struct outbox_new *n, int count)
 			    "can be reached\n", (long long)queued, (long long)sc.first,
 			    (long long)sc.last);
 		if (res == SENDER_AUTH)
-			fprintf(stderr, "brigadectl: cannot log in: %s\n", rep.last_error);
+			fprintf(stderr, "brigadectl: %s: %s\n", rep.refused_after_login ?
+			    "not authorized" : "cannot log in", rep.last_error);
 		else if (rep.last_error[0] != '\0')
 			fprintf(stderr, "brigadectl: %s\n", rep.last_error);
 	}
@@ -662,7 +663,8 @@ cmd_replay(int argc, char **argv)
 		rc = counts[OUTBOX_ATTENTION] > 0 ? EXIT_ATTENTION : EXIT_OK;
 		break;
 	case SENDER_AUTH:
-		fprintf(stderr, "brigadectl: cannot log in: %s\n", rep.last_error);
+		fprintf(stderr, "brigadectl: %s: %s\n", rep.refused_after_login ?
+		    "not authorized" : "cannot log in", rep.last_error);
 		rc = EXIT_AUTH;
 		break;
 	case SENDER_STORAGE:

@@ -14,6 +14,8 @@ and the server to play a bad network.
                                      everything / pass again
     p.hold() / p.release()           the client's side waits, the server's
                                      flows (a slow uplink)
+    p.strip_header("authorization")  a proxy that removes a request header
+    p.requests                       "METHOD PATH" of each request seen
 
 A blackhole keeps the bytes in the kernel's buffers, as a real link that
 drops packets makes TCP keep them for retransmission: when the link comes
@@ -23,6 +25,7 @@ blackhole are joined to the server when it ends.
 Standard library only; one thread.
 """
 import heapq
+import re
 import select
 import socket
 import struct
@@ -69,6 +72,8 @@ class NetProxy:
         self.lock = threading.Lock()
         self.later = []               # (due, n, pair, dst, data) for delay()
         self.n = 0
+        self.strip = None             # a compiled request-header pattern to remove
+        self.requests = []
         self.thread = threading.Thread(target=self._run, daemon=True)
         self.thread.start()
 
@@ -124,6 +129,13 @@ class NetProxy:
 
     def release(self):
         self.held = False
+
+    def strip_header(self, name):
+        """Remove this header from every request (a proxy that drops
+        Authorization, say). Matched per chunk: loopback requests come
+        whole."""
+        self.strip = re.compile(rb"\r\n" + re.escape(name.encode()) + rb":[^\r]*",
+                                re.IGNORECASE)
 
     def connections(self):
         with self.lock:
@@ -188,6 +200,13 @@ class NetProxy:
         except OSError:
             self._drop(pair)
 
+    def _filter(self, data):
+        for m in re.finditer(rb"(?:^|\r\n)(GET|POST|PATCH|PUT|DELETE) (\S+) HTTP/1\.1", data):
+            self.requests.append("%s %s" % (m.group(1).decode(), m.group(2).decode()))
+        if self.strip is not None:
+            data = self.strip.sub(b"", data)
+        return data
+
     def _run(self):
         while not self.stop:
             self.turns += 1
@@ -231,6 +250,8 @@ class NetProxy:
                     data = s.recv(65536)
                 except OSError:
                     data = b""
+                if data and s is pair.client:
+                    data = self._filter(data)
                 if mode == DELAY and latency > 0:
                     pair.eof = not data
                     self.n += 1
