@@ -724,6 +724,10 @@ on_stream_status(void *ctx, const struct stream_status *st)
 		if (s->st.conn != SESSION_ONLINE) {
 			set_conn(s, SESSION_ONLINE, "");
 			tell_state(s);
+			/* back: what waits in the outbox goes now, not at the
+			 * end of the worker's backoff */
+			if (s->worker != NULL)
+				worker_kick(s->worker);
 		}
 		break;
 	case STREAM_RECONNECTING:

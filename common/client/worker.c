@@ -19,7 +19,7 @@
  * long behind a big replay. */
 #define WORKER_SLICE_MS 300
 #define WORKER_BACKOFF_BASE_MS 500
-#define WORKER_BACKOFF_CAP_MS 15000
+#define WORKER_BACKOFF_CAP_MS 5000
 
 enum job_kind { JOB_REQUEST, JOB_LOGIN };
 
