@@ -296,6 +296,12 @@ fail_msg:
 	return NULL;
 }
 
+bool
+outbox_age_near(int64_t age_ms, int64_t retention_ms)
+{
+	return retention_ms > 0 && age_ms >= retention_ms / 4 * 3;
+}
+
 void
 outbox_close(struct outbox *ob)
 {
@@ -491,6 +497,18 @@ outbox_counts(struct outbox *ob, int64_t *counts)
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+outbox_oldest_pending(struct outbox *ob, int64_t *created_at)
+{
+	char sql[96];
+	int rc;
+
+	*created_at = 0;
+	snprintf(sql, sizeof sql, "SELECT coalesce(min(created_at), 0) FROM outbox "
+	    "WHERE state=%d", OUTBOX_PENDING);
+	return query_int(ob, sql, created_at, &rc);
 }
 
 int

@@ -97,6 +97,7 @@ count_outbox(struct session *s)
 		s->st.queued = counts[OUTBOX_PENDING];
 		s->st.attention = counts[OUTBOX_ATTENTION];
 	}
+	outbox_oldest_pending(s->ob, &s->st.oldest_queued_at);
 }
 
 static void
@@ -328,6 +329,8 @@ on_outbox(void *ctx, const struct worker_outbox_status *ws)
 		return;
 	s->st.queued = ws->pending;
 	s->st.attention = ws->attention;
+	if (ws->retention_ms > 0)
+		s->st.retention_ms = ws->retention_ms;
 	settle_ops(s);
 	count_outbox(s);
 	tell_state(s);

@@ -26,6 +26,27 @@ class Offline(PosTest):
             before(self.rig.server.db)
         return port
 
+    def test_queued_sale_age_and_retention_warning(self):
+        """The header gives the oldest queued change's age and, near the
+        server's Idempotency-Key retention (GET /healthz), says to send it
+        soon."""
+        pos = self.pos("k1", terminal="tillR")
+        port = self.rig.server.port
+        self.rig.server.stop()
+        pos.wait_for("OFFLINE")
+        pos.ring("B1")
+        pos.send("Enter")
+        pos.send("Enter")
+        pos.wait_for("Order tillR-1 (queued)")
+        pos.wait_for("1 queued")
+        db = sqlite3.connect(os.path.join(pos.state, "brigade", "pos-tillR-outbox.db"))
+        db.execute("UPDATE outbox SET created_at = created_at - 6 * 86400000 - 3600000")
+        db.commit()
+        db.close()
+        pos.wait_for("1 queued, oldest 6 d 1 h: SEND SOON (server keeps 7 d 0 h)")
+        self.rig.server.start(port=port)
+        pos.wait_gone("queued", timeout=60)
+
     def test_offline_sales_replay_exactly_once(self):
         pos = self.pos("k1", terminal="tillA")
         before = len(self.rig.orders())
