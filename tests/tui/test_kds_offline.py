@@ -66,6 +66,11 @@ class OfflineTest(KdsTest):
         a = self.order(items=[{"sku": "B1", "qty": 1}])
         t = self.start_kds(port=proxy.port, width=150)
         t.wait_for("NEW (1)")
+        # the worker has asked the server for its retention: then the link goes
+        deadline = time.time() + 30
+        while "GET /healthz" not in proxy.requests:
+            self.assertLess(time.time(), deadline, "the retention was never asked for")
+            time.sleep(0.05)
         proxy.cut()
         t.wait_for("OFFLINE since")
         t.send("1")

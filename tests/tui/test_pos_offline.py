@@ -14,7 +14,16 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from pos_helpers import PosTest, wait  # noqa: E402
+from pos_helpers import Pos, PosTest, wait  # noqa: E402
+from kds_helpers import NetProxy  # noqa: E402
+
+
+class _Via:
+    """The rig as a till behind a proxy sees it: the proxy's port."""
+
+    def __init__(self, rig, port):
+        self.dir, self.printer = rig.dir, rig.printer
+        self.server = type("S", (), {"port": port})()
 
 
 class Offline(PosTest):
@@ -30,10 +39,16 @@ class Offline(PosTest):
         """The header gives the oldest queued change's age and, near the
         server's Idempotency-Key retention (GET /healthz), says to send it
         soon."""
-        pos = self.pos("k1", terminal="tillR")
-        port = self.rig.server.port
-        self.rig.server.stop()
-        pos.wait_for("OFFLINE")
+        proxy = NetProxy(self.rig.server.port)
+        self.addCleanup(proxy.close)
+        pos = Pos(_Via(self.rig, proxy.port), "tillR")
+        self.rig.poses.append(pos)
+        self.addCleanup(lambda: pos in self.rig.poses and self.rig.drop(pos))
+        pos.launch(staff="k1")
+        pos.wait_for("Classic Burger")
+        # the worker has asked the server for its retention: then the link goes
+        wait(lambda: "GET /healthz" in proxy.requests, "the retention asked for")
+        proxy.cut()
         pos.ring("B1")
         pos.send("Enter")
         pos.send("Enter")
@@ -44,7 +59,7 @@ class Offline(PosTest):
         db.commit()
         db.close()
         pos.wait_for("1 queued, oldest 6 d 1 h: SEND SOON (server keeps 7 d 0 h)")
-        self.rig.server.start(port=port)
+        proxy.restore()
         pos.wait_gone("queued", timeout=60)
 
     def test_offline_sales_replay_exactly_once(self):
