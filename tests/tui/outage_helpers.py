@@ -11,6 +11,7 @@ tail printed every event once, in order, with no gap.
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -157,7 +158,9 @@ class OutageTest(KdsTest):
 
     def outage(self, cut, seconds, during=3):
         """Everything up and live; the link cut (blackhole or reset) for
-        `seconds` while orders come in at the server; then restored.
+        `seconds` while orders come in at the server; then restored. With
+        cut "sigstop" the server is stopped instead, and the orders come
+        as soon as it continues.
         Returns {client: seconds after the restore it had caught up}."""
         kds = self.start_kds(port=self.proxy.port)
         pos = self.start_pos()
@@ -169,10 +172,16 @@ class OutageTest(KdsTest):
         pos.wait_for("#%d" % web0["number"])
         self.wait(lambda: len(seqs_of(tail_out)) == head0, "tail printed the first events", 30)
 
-        getattr(self.proxy, cut)()
+        stopped = cut == "sigstop"
+        if stopped:
+            # the server itself stops answering (its connections stay up)
+            self.server.proc.send_signal(signal.SIGSTOP)
+        else:
+            getattr(self.proxy, cut)()
         t_cut = time.time()
-        new = [self.order(items=[{"sku": "B2", "qty": 1}]) for _ in range(during)]
-        web = [self.online_order("During%d" % i) for i in range(during)]
+        if not stopped:
+            new = [self.order(items=[{"sku": "B2", "qty": 1}]) for _ in range(during)]
+            web = [self.online_order("During%d" % i) for i in range(during)]
         # a change made at the console while cut: queued, in bounded time
         t0 = time.time()
         r = self.ctl("submit", "-", stdin=json.dumps(walk_in(items=[{"sku": "S1", "qty": 3}])))
@@ -187,8 +196,13 @@ class OutageTest(KdsTest):
         if left > 0:
             time.sleep(left)
 
-        self.proxy.passthrough()
         t_back = time.time()
+        if stopped:
+            self.server.proc.send_signal(signal.SIGCONT)
+            new = [self.order(items=[{"sku": "B2", "qty": 1}]) for _ in range(during)]
+            web = [self.online_order("During%d" % i) for i in range(during)]
+        else:
+            self.proxy.passthrough()
         numbers = [first["number"]] + [o["number"] for o in new]
         webnums = [web0["number"]] + [o["number"] for o in web]
         took = {}

@@ -1,9 +1,10 @@
 """client_outage: every client (the kitchen screen, a till, brigadectl tail
-and its outbox) cut off from the server at once through one proxy, for a
-short and a long blackhole (the link drops everything, connections hang)
-and for a link that resets every connection; orders keep coming in at the
-server meanwhile. Each client comes back by itself within seconds of the
-link returning and shows every order exactly once: no gap, no duplicate.
+and its outbox) cut off from the server at once through one proxy: a
+blackhole (the link drops everything, connections hang) of 5 s and of
+30 s, a link that resets every connection for 5 s, and the server itself
+stopped (SIGSTOP) for 26 s. Orders keep coming in at the server meanwhile
+(after the SIGCONT for the stopped one). Each client comes back by itself
+within seconds and shows every order exactly once: no gap, no duplicate.
 The three-minute cut is test_client_outage_long (label slow)."""
 import unittest
 
@@ -19,6 +20,9 @@ class Outage(OutageTest):
 
     def test_reset_5s(self):
         self.outage("reset", 5)
+
+    def test_server_sigstop_26s(self):
+        self.outage("sigstop", 26)
 
 
 if __name__ == "__main__":
