@@ -72,6 +72,7 @@ class NetProxy:
         self.lock = threading.Lock()
         self.later = []               # (due, n, pair, dst, data) for delay()
         self.n = 0
+        self.last_due = 0.0
         self.strip = None             # a compiled request-header pattern to remove
         self.requests = []
         self.thread = threading.Thread(target=self._run, daemon=True)
@@ -232,7 +233,7 @@ class NetProxy:
             except (OSError, ValueError):
                 continue
             now = time.time()
-            while self.later and self.later[0][0] <= now:
+            while mode != BLACKHOLE and self.later and self.later[0][0] <= now:
                 _, _, pair, dst, data = heapq.heappop(self.later)
                 if data is None:
                     self._drop(pair)
@@ -252,10 +253,13 @@ class NetProxy:
                     data = b""
                 if data and s is pair.client:
                     data = self._filter(data)
-                if mode == DELAY and latency > 0:
+                if (mode == DELAY and latency > 0) or self.later:
+                    # in order, also while the last delayed bytes drain
+                    due = max(now + (latency if mode == DELAY else 0), self.last_due)
+                    self.last_due = due
                     pair.eof = not data
                     self.n += 1
-                    heapq.heappush(self.later, (now + latency, self.n, pair, dst,
+                    heapq.heappush(self.later, (due, self.n, pair, dst,
                                                 data if data else None))
                 elif data:
                     self._send(pair, dst, data)

@@ -176,6 +176,8 @@ class OutageTest(KdsTest):
         if stopped:
             # the server itself stops answering (its connections stay up)
             self.server.proc.send_signal(signal.SIGSTOP)
+        elif cut == "delay":
+            self.proxy.delay(0.3)     # a slow link, not a broken one
         else:
             getattr(self.proxy, cut)()
         t_cut = time.time()
@@ -186,9 +188,17 @@ class OutageTest(KdsTest):
         t0 = time.time()
         r = self.ctl("submit", "-", stdin=json.dumps(walk_in(items=[{"sku": "S1", "qty": 3}])))
         submit_s = time.time() - t0
-        self.assertIn("queued", r.stdout, r.stdout + r.stderr)
+        if cut == "delay":
+            # slow but working: the change goes at once, and nobody is offline
+            self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+            self.assertNotIn("queued", r.stdout, r.stdout + r.stderr)
+            self.assertNotIn("OFFLINE", kds.capture() + pos.capture())
+            console = [json.loads(r.stdout)["number"]]
+        else:
+            self.assertIn("queued", r.stdout, r.stdout + r.stderr)
+            console = []
         self.assertLess(submit_s, 30, "brigadectl submit waited for ever")
-        if seconds > 15:
+        if seconds > 15 and cut != "delay":
             # long enough for every client to see that the link is dead
             kds.wait_for("OFFLINE since", timeout=seconds)
             pos.wait_for("OFFLINE since", timeout=seconds)
@@ -203,7 +213,7 @@ class OutageTest(KdsTest):
             web = [self.online_order("During%d" % i) for i in range(during)]
         else:
             self.proxy.passthrough()
-        numbers = [first["number"]] + [o["number"] for o in new]
+        numbers = [first["number"]] + [o["number"] for o in new] + console
         webnums = [web0["number"]] + [o["number"] for o in web]
         took = {}
         took["kds"] = self.wait(
