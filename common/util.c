@@ -97,3 +97,20 @@ util_ct_equal(const void *a, const void *b, size_t n)
 		d |= x[i] ^ y[i];
 	return d == 0;
 }
+
+void
+util_age_text(int64_t age_ms, char *out, size_t size)
+{
+	int64_t s = age_ms > 0 ? age_ms / 1000 : 0;
+
+	if (s < 60)
+		snprintf(out, size, "%lld s", (long long)s);
+	else if (s < 3600)
+		snprintf(out, size, "%lld m", (long long)(s / 60));
+	else if (s < 86400)
+		snprintf(out, size, "%lld h %02lld m", (long long)(s / 3600),
+		    (long long)(s % 3600 / 60));
+	else
+		snprintf(out, size, "%lld d %lld h", (long long)(s / 86400),
+		    (long long)(s % 86400 / 3600));
+}

@@ -26,5 +26,7 @@ void util_business_day(int64_t ms, int day_start_hour, char out[11]);
 
 /* Constant-time comparison of n bytes (secrets, hashes). */
 int util_ct_equal(const void *a, const void *b, size_t n);
+/* A duration for people: "45 s", "12 m", "3 h 05 m", "6 d 12 h". */
+void util_age_text(int64_t ms, char *out, size_t size);
 
 #endif

@@ -49,6 +49,8 @@ struct kds {
 	struct listbox list;         /* recall, all-day and station lists */
 	int help_top;
 	struct header_info header;
+	int64_t oldest_queued_at;    /* session state: for the header's age */
+	int64_t retention_ms;
 	struct loop_timer tick, redraw;
 	bool redraw_due;
 	int bells;                   /* new orders to ring for at the next frame */

@@ -9,8 +9,10 @@
 #include "kds.h"
 #include "keymap_view.h"
 #include "listbox_view.h"
+#include "outbox.h"
 #include "term.h"
 #include "text.h"
+#include "util.h"
 #include "trace.h"
 
 #define MIN_COLS 40
@@ -207,6 +209,14 @@ kds_view_draw(struct kds *k)
 	}
 	term_frame_begin();
 	k->header.now_ms = kds_now(k);
+	if (k->header.queued > 0 && k->oldest_queued_at > 0) {
+		int64_t age = util_now_ms() - k->oldest_queued_at;
+
+		header_queued_age(&k->header, age, k->retention_ms,
+		    outbox_age_near(age, k->retention_ms));
+	} else {
+		header_queued_age(&k->header, 0, 0, false);
+	}
 	if (rows < MIN_ROWS || cols < MIN_COLS) {
 		draw_textf(0, 0, cols, THEME_ERROR, "window too small: %dx%d, need %dx%d",
 		    cols, rows, MIN_COLS, MIN_ROWS);

@@ -162,8 +162,10 @@ conn_start(struct app *a, char *err, size_t errsize)
 	struct stream_handlers sh = { conn_on_event, conn_on_resync, conn_on_stream, a };
 
 	a->cache = cache_new(a->cfg.cache[0] ? a->cfg.cache : NULL);
-	if (cache_load(a->cache, err, errsize) < 0)
+	if (cache_load(a->cache, err, errsize) < 0) {
 		log_warn("%s", err);
+		app_say(a, THEME_WARNING, "%s", err);
+	}
 	a->ob = outbox_open(a->cfg.outbox, 0, err, errsize);
 	if (a->ob == NULL)
 		return -1;

@@ -98,6 +98,12 @@ draw_header(struct app *a)
 	h.stale_saved_at = a->cache != NULL ? cache_saved_at(a->cache) : 0;
 	h.queued = a->have_obst ? a->obst.pending : sales_queued(&a->sales);
 	h.attention = a->nattention;
+	if (a->have_obst && h.queued > 0 && a->obst.oldest_at > 0) {
+		int64_t age = util_now_ms() - a->obst.oldest_at;
+
+		header_queued_age(&h, age, a->obst.retention_ms,
+		    outbox_age_near(age, a->obst.retention_ms));
+	}
 	if (rp->configured || kp->configured) {
 		const struct spool_printer_status *bad = rp->configured && !rp->ready ? rp :
 		    kp->configured && !kp->ready ? kp : NULL;

@@ -880,16 +880,33 @@ api_call(struct api *a, const struct api_req *req, int attempts,
 	api_reply_init(reply);
 	for (int attempt = 1;; attempt++) {
 		enum api_err e;
+		bool fresh = false;      /* this turn logged in */
 
 		api_reply_free(reply);
-		if (!req->no_auth && !api_logged_in(a))
+		if (!req->no_auth && !api_logged_in(a)) {
 			e = api_login(a, reply);
-		else
+			fresh = e == API_OK;
+		} else {
 			e = API_OK;
+		}
 		if (e == API_OK) {
 			api_reply_free(reply);
 			e = run_one(a, req, reply);
-			if (e == API_ERR_UNAUTHORIZED && !req->no_auth && !relogged) {
+			if (e == API_ERR_UNAUTHORIZED && !req->no_auth && (fresh || relogged)) {
+				/* refused with the token a login just gave: logging in
+				 * again would only do the same, and open one more
+				 * session on the server each time */
+				char was[sizeof reply->message];
+
+				xstrlcpy(was, reply->message, sizeof was);
+				snprintf(reply->message, sizeof reply->message,
+				    "the server refused the request right after a successful login "
+				    "(HTTP 401: %s); is a proxy between here and the server removing "
+				    "the Authorization header?", was);
+				log_warn("%s %s: %s", req->method, req->path, reply->message);
+				return e;
+			}
+			if (e == API_ERR_UNAUTHORIZED && !req->no_auth) {
 				/* the session ended (expired, server restarted with a
 				 * new database): log in again once, at no attempt's cost */
 				api_forget_token(a);

@@ -83,7 +83,8 @@ bool api_logged_in(const struct api *a);
 void api_forget_token(struct api *a);
 
 /* One request, waiting for its answer: logs in first when needed, logs in
- * again once on a 401, and retries network errors, 5xx and 429 up to
+ * again once on a 401 with an older token (a 401 right after a login is
+ * the answer, with a message saying so: no login loop), and retries network errors, 5xx and 429 up to
  * `attempts` times with exponential backoff and jitter. For the worker
  * thread and command-line programs only: it blocks. */
 enum api_err api_call(struct api *a, const struct api_req *req, int attempts,

@@ -304,7 +304,8 @@ queue_and_send(const struct outbox_new *n, int count)
 			    "can be reached\n", (long long)queued, (long long)sc.first,
 			    (long long)sc.last);
 		if (res == SENDER_AUTH)
-			fprintf(stderr, "brigadectl: cannot log in: %s\n", rep.last_error);
+			fprintf(stderr, "brigadectl: %s: %s\n", rep.refused_after_login ?
+			    "not authorized" : "cannot log in", rep.last_error);
 		else if (rep.last_error[0] != '\0')
 			fprintf(stderr, "brigadectl: %s\n", rep.last_error);
 	}
@@ -555,6 +556,48 @@ entry_json(const struct outbox_entry *e)
 	return j;
 }
 
+/* The age of the oldest pending change, and the server's key retention
+ * when it answers: a change still pending after that could be applied
+ * twice, so one nearing it is warned about on stderr. */
+static void
+add_pending_age(cJSON *j, struct outbox *ob)
+{
+	struct api *a;
+	struct api_req req = { "GET", "/healthz", NULL, NULL, true };
+	struct api_reply r;
+	int64_t oldest = 0, age, retention = 0;
+	char age_text[32], ret_text[32];
+
+	if (outbox_oldest_pending(ob, &oldest) < 0 || oldest <= 0)
+		return;
+	age = util_now_ms() - oldest;
+	codec_add_int(j, "oldest_pending_at", oldest);
+	codec_add_int(j, "oldest_pending_age_ms", age);
+	a = api_new(&cfg, &server_clock);
+	if (api_call(a, &req, 1, &r) == API_OK) {
+		const cJSON *ms = cJSON_GetObjectItemCaseSensitive(r.json, "idempotency_retention_ms");
+
+		if (cJSON_IsNumber(ms) && ms->valuedouble > 0)
+			retention = (int64_t)ms->valuedouble;
+	}
+	api_reply_free(&r);
+	api_free(a);
+	if (retention > 0)
+		codec_add_int(j, "idempotency_retention_ms", retention);
+	else
+		cJSON_AddNullToObject(j, "idempotency_retention_ms");
+	util_age_text(age, age_text, sizeof age_text);
+	if (outbox_age_near(age, retention)) {
+		util_age_text(retention, ret_text, sizeof ret_text);
+		fprintf(stderr, "brigadectl: warning: the oldest queued change is %s old and the "
+		    "server recognises a change for %s only; send it soon ('brigadectl replay') "
+		    "or, past that, it could be applied twice\n", age_text, ret_text);
+	} else if (retention == 0) {
+		fprintf(stderr, "brigadectl: the oldest queued change is %s old (the server's "
+		    "key retention is not known: it did not answer)\n", age_text);
+	}
+}
+
 static int
 cmd_outbox(int argc, char **argv)
 {
@@ -579,6 +622,8 @@ cmd_outbox(int argc, char **argv)
 	codec_add_int(j, "pending", counts[OUTBOX_PENDING]);
 	codec_add_int(j, "attention", counts[OUTBOX_ATTENTION]);
 	codec_add_int(j, "done", counts[OUTBOX_DONE]);
+	if (counts[OUTBOX_PENDING] > 0)
+		add_pending_age(j, ob);
 	cJSON *arr = cJSON_AddArrayToObject(j, "entries");
 	for (int i = 0; i < n; i++)
 		cJSON_AddItemToArray(arr, entry_json(&e[i]));
@@ -662,7 +707,8 @@ cmd_replay(int argc, char **argv)
 		rc = counts[OUTBOX_ATTENTION] > 0 ? EXIT_ATTENTION : EXIT_OK;
 		break;
 	case SENDER_AUTH:
-		fprintf(stderr, "brigadectl: cannot log in: %s\n", rep.last_error);
+		fprintf(stderr, "brigadectl: %s: %s\n", rep.refused_after_login ?
+		    "not authorized" : "cannot log in", rep.last_error);
 		rc = EXIT_AUTH;
 		break;
 	case SENDER_STORAGE:

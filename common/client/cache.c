@@ -26,6 +26,8 @@ struct cache {
 	int64_t head;
 	int64_t saved_at;
 	bool stale, dirty;
+	bool foreign;                /* the path holds another program's file:
+	                                never written over */
 };
 
 struct cache *
@@ -227,6 +229,21 @@ cache_load(struct cache *c, char *err, size_t errsize)
 		return -1;
 	}
 	j = sb.len > 0 ? cJSON_ParseWithLength(sb.data, sb.len) : NULL;
+	/* ours, even damaged, is a JSON object; anything else (a database,
+	 * a document) was put there by someone else and is not replaced */
+	size_t lead = 0;
+	while (lead < sb.len && (sb.data[lead] == ' ' || sb.data[lead] == '\n' ||
+	    sb.data[lead] == '\r' || sb.data[lead] == '\t'))
+		lead++;
+	if (sb.len > 0 && (lead == sb.len || sb.data[lead] != '{' || (j != NULL &&
+	    !cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(j, "version"))))) {
+		strbuf_free(&sb);
+		cJSON_Delete(j);
+		c->foreign = true;
+		snprintf(err, errsize, "%s is not a Brigade cache file: it is left as it is, "
+		    "and the orders are not saved (see the cache setting)", c->path);
+		return -1;
+	}
 	strbuf_free(&sb);
 	if (j == NULL ||
 	    codec_get_int(j, "version", NULL, 1, CACHE_VERSION, true, &version, NULL, &cerr) < 0 ||
@@ -258,6 +275,10 @@ cache_save(struct cache *c)
 
 	if (c->path[0] == '\0')
 		return 0;
+	if (c->foreign) {
+		c->dirty = false;
+		return -1;   /* said at load */
+	}
 	j = cJSON_CreateObject();
 	codec_add_int(j, "version", CACHE_VERSION);
 	codec_add_int(j, "saved_at", util_now_ms());

@@ -15,6 +15,10 @@
 #include "xalloc.h"
 
 #define OUTBOX_SCHEMA_VERSION 1
+/* PRAGMA application_id of an outbox file ("BrOx"): what tells our file
+ * from any other SQLite database, such as a copy of the server's. Files
+ * from before it was set (schema 1) are recognised by their tables. */
+#define OUTBOX_APPLICATION_ID 0x42724f78
 /* Done entries are kept a week for support questions ("did my order go?"). */
 #define OUTBOX_DONE_KEEP_MS (7LL * 86400 * 1000)
 
@@ -22,6 +26,7 @@ struct outbox {
 	sqlite3 *db;
 	char path[PATH_MAX];
 	bool in_tx;
+	bool marked;                 /* the file carries our application id */
 };
 
 static const char *const state_names[OUTBOX_STATE_COUNT] = {
@@ -146,6 +151,61 @@ check_integrity(struct outbox *ob, char *err, size_t errsize)
 	return 0;
 }
 
+/* Whether the file is an outbox (ours, or one from before the application
+ * id) or new and empty; anything else is refused before a byte is written:
+ * pointed at another program's database by mistake, we must not add our
+ * table to it. 0 yes, -1 no (err says why). */
+static int
+check_ours(struct outbox *ob, char *err, size_t errsize)
+{
+	sqlite3_stmt *st;
+	int64_t app = 0;
+	int rc;
+	char other[64] = "";
+
+	if (query_int(ob, "PRAGMA application_id", &app, &rc) < 0) {
+		open_error(ob, rc, err, errsize);
+		return -1;
+	}
+	if (app == OUTBOX_APPLICATION_ID) {
+		ob->marked = true;
+		return 0;
+	}
+	if (app != 0) {
+		snprintf(err, errsize, "%s is not an outbox (a SQLite database of another "
+		    "program: application id 0x%08llx); nothing was written to it", ob->path,
+		    (unsigned long long)(uint32_t)app);
+		return -1;
+	}
+	/* no id: an empty file, or an outbox older than the id */
+	rc = sqlite3_prepare_v2(ob->db, "SELECT name FROM sqlite_master", -1, &st, NULL);
+	if (rc != SQLITE_OK) {
+		open_error(ob, rc, err, errsize);
+		return -1;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(st, 0);
+
+		if (name == NULL || (strcmp(name, "outbox") != 0 &&
+		    strcmp(name, "outbox_by_state") != 0 && strcmp(name, "sqlite_sequence") != 0 &&
+		    strncmp(name, "sqlite_autoindex_outbox_", 24) != 0)) {
+			if (other[0] == '\0')
+				snprintf(other, sizeof other, "%.40s", name != NULL ? name : "?");
+		}
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		open_error(ob, rc, err, errsize);
+		return -1;
+	}
+	if (other[0] != '\0') {
+		snprintf(err, errsize, "%s is not an outbox (a SQLite database with other "
+		    "tables, such as \"%s\"); nothing was written to it", ob->path, other);
+		return -1;
+	}
+	return 0;
+}
+
 struct outbox *
 outbox_open(const char *path, unsigned flags, char *err, size_t errsize)
 {
@@ -191,6 +251,8 @@ outbox_open(const char *path, unsigned flags, char *err, size_t errsize)
 	/* the first read tells a database from anything else */
 	if (query_int(ob, "PRAGMA user_version", &version, &rc) < 0)
 		goto fail;
+	if (check_ours(ob, err, errsize) < 0)
+		goto fail_msg;
 	if (version > OUTBOX_SCHEMA_VERSION) {
 		snprintf(err, errsize, "the outbox %s was written by a newer brigade "
 		    "(schema %lld); upgrade this program", path, (long long)version);
@@ -207,8 +269,10 @@ outbox_open(const char *path, unsigned flags, char *err, size_t errsize)
 			rc = sqlite3_errcode(ob->db);
 			goto fail;
 		}
-		snprintf(sql, sizeof sql, "PRAGMA user_version=%d", OUTBOX_SCHEMA_VERSION);
-		if (exec(ob, sql) < 0) {
+		/* marked once: an open that changes nothing costs no fsync */
+		snprintf(sql, sizeof sql, "PRAGMA user_version=%d; PRAGMA application_id=%d",
+		    OUTBOX_SCHEMA_VERSION, OUTBOX_APPLICATION_ID);
+		if ((version != OUTBOX_SCHEMA_VERSION || !ob->marked) && exec(ob, sql) < 0) {
 			rc = sqlite3_errcode(ob->db);
 			goto fail;
 		}
@@ -230,6 +294,12 @@ fail_msg:
 	sqlite3_close(ob->db);
 	free(ob);
 	return NULL;
+}
+
+bool
+outbox_age_near(int64_t age_ms, int64_t retention_ms)
+{
+	return retention_ms > 0 && age_ms >= retention_ms / 4 * 3;
 }
 
 void
@@ -427,6 +497,18 @@ outbox_counts(struct outbox *ob, int64_t *counts)
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+outbox_oldest_pending(struct outbox *ob, int64_t *created_at)
+{
+	char sql[96];
+	int rc;
+
+	*created_at = 0;
+	snprintf(sql, sizeof sql, "SELECT coalesce(min(created_at), 0) FROM outbox "
+	    "WHERE state=%d", OUTBOX_PENDING);
+	return query_int(ob, sql, created_at, &rc);
 }
 
 int

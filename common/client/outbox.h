@@ -85,6 +85,15 @@ void outbox_entry_free(struct outbox_entry *e);
 int outbox_get(struct outbox *ob, int64_t id, struct outbox_entry *out);
 /* counts[OUTBOX_STATE_COUNT] */
 int outbox_counts(struct outbox *ob, int64_t *counts);
+/* When the oldest pending entry was made (ms since the epoch), 0 for none. */
+int outbox_oldest_pending(struct outbox *ob, int64_t *created_at);
+
+/* The server recognises an Idempotency-Key for its retention (GET /healthz
+ * idempotency_retention_ms); an entry still pending after that could be
+ * applied twice. Whether an entry's age nears it (three quarters of it
+ * gone), to warn while there is time to send it. retention_ms <= 0: not
+ * known. */
+bool outbox_age_near(int64_t age_ms, int64_t retention_ms);
 
 /* State changes, called by the sender. A batch of them may be grouped in
  * outbox_begin/outbox_commit so that one fsync covers them all. */

@@ -14,7 +14,7 @@
 #define SENDER_BATCH 256
 #define SENDER_WINDOW 8
 #define SENDER_BACKOFF_BASE_MS 250
-#define SENDER_BACKOFF_CAP_MS 10000
+#define SENDER_BACKOFF_CAP_MS 5000
 
 struct slot {
 	struct outbox_entry e;
@@ -38,6 +38,8 @@ struct sender {
 	int fail_streak;             /* transient failures in a row */
 	int64_t backoff_until;       /* mono ms */
 	bool need_login;
+	bool fresh_login;            /* no answer but 401s since the last login */
+	bool auth_refused;           /* a 401 right after a fresh login */
 	bool offline;                /* stop_on_transient hit a failure */
 	bool storage_failed;
 };
@@ -171,12 +173,26 @@ record(struct sender *s, struct slot *sl)
 
 	sl->answered = false;
 	sl->started = false;
+	if (sl->err != API_ERR_UNAUTHORIZED)
+		s->fresh_login = false;
 	if (sl->err == API_OK) {
 		if (outbox_mark_done(s->ob, sl->e.id, sl->status, sl->text) < 0)
 			return -1;
 		st = OUTBOX_DONE;
 		s->rep->done++;
 		s->fail_streak = 0;
+	} else if (sl->err == API_ERR_UNAUTHORIZED && s->fresh_login) {
+		/* refused with a token the server just gave: logging in again
+		 * would only do the same (something between here and the server
+		 * drops the token, or the server does not keep its sessions) */
+		s->auth_refused = true;
+		s->rep->refused_after_login = true;
+		s->rep->last_err = sl->err;
+		snprintf(s->rep->last_error, sizeof s->rep->last_error,
+		    "the server refused the request right after a successful login (%s); "
+		    "is a proxy between here and the server removing the Authorization "
+		    "header?", sl->text);
+		return 0;
 	} else if (sl->err == API_ERR_UNAUTHORIZED) {
 		/* the session is gone, not the entry's fault: log in, send again */
 		s->need_login = true;
@@ -283,6 +299,7 @@ relogin(struct sender *s)
 
 	if (e == API_OK) {
 		s->need_login = false;
+		s->fresh_login = true;
 		api_reply_free(&r);
 		return SENDER_DRAINED;
 	}
@@ -314,6 +331,8 @@ sender_run(struct sender *s, const struct sender_opts *opts,
 	s->backoff_until = 0;
 	s->offline = false;
 	s->storage_failed = false;
+	s->auth_refused = false;
+	s->fresh_login = false;
 	s->need_login = !api_logged_in(s->api);
 	batch_clear(s);
 
@@ -332,6 +351,9 @@ sender_run(struct sender *s, const struct sender_opts *opts,
 			stopping = true;
 		} else if (s->storage_failed) {
 			res = SENDER_STORAGE;
+			stopping = true;
+		} else if (s->auth_refused) {
+			res = SENDER_AUTH;
 			stopping = true;
 		}
 		if (stopping) {

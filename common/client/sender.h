@@ -3,7 +3,8 @@
  * other. 2xx marks an entry done; a 4xx moves it to needs-attention with
  * the server's reason and the rest goes on; network errors, 5xx and 429
  * leave it pending and the sender backs off (exponential, with jitter)
- * before trying again, for ever if asked to. A 401 logs in again. Runs on
+ * before trying again, for ever if asked to. A 401 logs in again, once: a
+ * 401 right after a login ends the run (SENDER_AUTH). Runs on
  * the thread that owns the struct api (the worker, or brigadectl). */
 #ifndef BRIGADE_CLIENT_SENDER_H
 #define BRIGADE_CLIENT_SENDER_H
@@ -20,7 +21,8 @@ enum sender_result {
 	SENDER_OFFLINE,              /* stopped at a network/server failure */
 	SENDER_TIMEOUT,              /* the deadline came first */
 	SENDER_STOPPED,              /* *stop was set */
-	SENDER_AUTH,                 /* cannot log in: bad or missing staff/PIN */
+	SENDER_AUTH,                 /* cannot log in (bad or missing staff/PIN),
+	                                or refused right after a login */
 	SENDER_STORAGE,              /* the outbox could not be written */
 };
 
@@ -39,6 +41,8 @@ struct sender_report {
 	enum api_err last_err;       /* of the last failure */
 	char last_error[300];        /* "code: message" of the last failure */
 	int64_t retry_in_ms;         /* current backoff, 0 when none */
+	bool refused_after_login;    /* SENDER_AUTH: the login worked, the
+	                                request with its token got 401 */
 };
 
 /* Called for each entry that reached done or needs-attention, after that

@@ -97,6 +97,7 @@ count_outbox(struct session *s)
 		s->st.queued = counts[OUTBOX_PENDING];
 		s->st.attention = counts[OUTBOX_ATTENTION];
 	}
+	outbox_oldest_pending(s->ob, &s->st.oldest_queued_at);
 }
 
 static void
@@ -328,6 +329,8 @@ on_outbox(void *ctx, const struct worker_outbox_status *ws)
 		return;
 	s->st.queued = ws->pending;
 	s->st.attention = ws->attention;
+	if (ws->retention_ms > 0)
+		s->st.retention_ms = ws->retention_ms;
 	settle_ops(s);
 	count_outbox(s);
 	tell_state(s);
@@ -724,6 +727,10 @@ on_stream_status(void *ctx, const struct stream_status *st)
 		if (s->st.conn != SESSION_ONLINE) {
 			set_conn(s, SESSION_ONLINE, "");
 			tell_state(s);
+			/* back: what waits in the outbox goes now, not at the
+			 * end of the worker's backoff */
+			if (s->worker != NULL)
+				worker_kick(s->worker);
 		}
 		break;
 	case STREAM_RECONNECTING:

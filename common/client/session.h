@@ -79,6 +79,10 @@ struct session_state {
 	int64_t saved_at;               /* when that cache was saved (ms) */
 	int64_t queued;                 /* outbox entries waiting to be sent */
 	int64_t attention;              /* outbox entries the server refused */
+	int64_t oldest_queued_at;       /* when the oldest waiting entry was made
+	                                   (ms since the epoch), 0 for none */
+	int64_t retention_ms;           /* the server's idempotency key retention,
+	                                   0 until known (outbox_age_near) */
 	char error[200];                /* why offline / signed out, "" if none */
 	int role;                       /* enum staff_role, -1 until known */
 	char staff[STAFF_MAX + 1];

@@ -14,10 +14,10 @@
 
 #define STREAM_PROTOCOL "brigade-stream"
 
-/* Reconnect backoff: grows to 5 s and stays there, for ever, with jitter.
+/* Reconnect backoff: grows to 3 s and stays there, for ever, with jitter.
  * Pings every 5 s of silence and a hang-up after 12 s without an answer
  * find a server that stopped answering (SIGSTOP, a pulled cable). */
-static const uint32_t backoff_ms[] = { 250, 500, 1000, 2000, 3000, 5000 };
+static const uint32_t backoff_ms[] = { 250, 500, 1000, 2000, 3000 };
 static const lws_retry_bo_t retry_policy = {
 	.retry_ms_table = backoff_ms,
 	.retry_ms_table_count = LWS_ARRAY_SIZE(backoff_ms),
@@ -27,10 +27,18 @@ static const lws_retry_bo_t retry_policy = {
 	.jitter_percent = 30,
 };
 
+/* One attempt (TCP connect, TLS, the upgrade, the hello) must be through in
+ * this time, or it is abandoned and the next is scheduled. lws's own
+ * timeouts are not enough: an attempt whose upgrade gets no answer (a link
+ * that drops everything, a stopped server) is closed by lws 4.1 without any
+ * callback to us, and nothing would ever try again. */
+#define STREAM_ATTEMPT_MS 5000
+
 struct stream {
 	struct loop *loop;
 	struct lws *wsi;
 	lws_sorted_usec_list_t sul;  /* the reconnect timer */
+	lws_sorted_usec_list_t attempt; /* the deadline of the attempt under way */
 	uint16_t retry_count;
 	struct server_addr addr;
 	bool insecure;
@@ -73,12 +81,43 @@ set_state(struct stream *s, enum stream_state state, const char *error)
 }
 
 static void connect_now(lws_sorted_usec_list_t *sul);
+static void schedule_retry(struct stream *s);
+
+/* The connection the stream no longer wants: it is closed, and whatever lws
+ * says of it afterwards is not heard. */
+static void
+abandon(struct stream *s)
+{
+	if (s->wsi == NULL)
+		return;
+	lws_set_opaque_user_data(s->wsi, NULL);
+	lws_set_timeout(s->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+	s->wsi = NULL;
+}
+
+/* The attempt under way is not through in time: give it up, try again. */
+static void
+attempt_expired(lws_sorted_usec_list_t *sul)
+{
+	struct stream *s = lws_container_of(sul, struct stream, attempt);
+	char why[96];
+
+	if (s->hello_seen || s->freeing)
+		return;
+	abandon(s);
+	snprintf(why, sizeof why, "no answer from the server within %d s",
+	    STREAM_ATTEMPT_MS / 1000);
+	log_info("stream: %s; trying again", why);
+	set_state(s, s->st.state == STREAM_ONLINE ? STREAM_RECONNECTING : s->st.state, why);
+	schedule_retry(s);
+}
 
 static void
 schedule_retry(struct stream *s)
 {
 	if (s->freeing)
 		return;
+	lws_sul_cancel(&s->attempt);
 	s->st.attempts++;
 	lws_retry_sul_schedule(loop_context(s->loop), 0, &s->sul, &retry_policy,
 	    connect_now, &s->retry_count);
@@ -112,6 +151,9 @@ connect_now(lws_sorted_usec_list_t *sul)
 	i.opaque_user_data = s;
 	i.pwsi = &s->wsi;
 	s->hello_seen = false;
+	abandon(s);
+	lws_sul_schedule(loop_context(s->loop), 0, &s->attempt, attempt_expired,
+	    (lws_usec_t)STREAM_ATTEMPT_MS * LWS_US_PER_MS);
 	if (lws_client_connect_via_info(&i) == NULL) {
 		s->wsi = NULL;
 		set_state(s, s->st.state == STREAM_UNAUTHORIZED ? STREAM_UNAUTHORIZED :
@@ -150,6 +192,7 @@ on_hello(struct stream *s, const cJSON *j)
 		}
 	}
 	s->hello_seen = true;
+	lws_sul_cancel(&s->attempt);
 	s->retry_count = 0;
 	s->st.attempts = 0;
 	set_state(s, STREAM_ONLINE, "");
@@ -254,6 +297,8 @@ callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 
 	if (s == NULL)
 		return 0;
+	if (s->wsi != NULL && wsi != s->wsi)
+		return 0;   /* an abandoned attempt */
 	switch (reason) {
 	case LWS_CALLBACK_CLIENT_APPEND_HANDSHAKE_HEADER: {
 		unsigned char **p = (unsigned char **)in, *end = *p + len;
@@ -340,6 +385,7 @@ stream_free(struct stream *s)
 	s->freeing = true;
 	lws_sul_schedule(loop_context(s->loop), 0, &s->sul, connect_now,
 	    LWS_SET_TIMER_USEC_CANCEL);
+	lws_sul_cancel(&s->attempt);
 	if (s->wsi != NULL) {
 		lws_set_opaque_user_data(s->wsi, NULL);
 		lws_set_timeout(s->wsi, PENDING_TIMEOUT_CLOSE_SEND, LWS_TO_KILL_SYNC);

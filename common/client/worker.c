@@ -19,7 +19,7 @@
  * long behind a big replay. */
 #define WORKER_SLICE_MS 300
 #define WORKER_BACKOFF_BASE_MS 500
-#define WORKER_BACKOFF_CAP_MS 15000
+#define WORKER_BACKOFF_CAP_MS 5000
 
 enum job_kind { JOB_REQUEST, JOB_LOGIN };
 
@@ -47,6 +47,7 @@ struct worker {
 	bool kicked, quit;
 	int fail_streak;
 	int64_t next_try;            /* mono ms; 0 = not due */
+	int64_t retention_ms;        /* the server's key retention, 0 unknown */
 	volatile sig_atomic_t stop;  /* asks a running sender slice to end */
 };
 
@@ -137,6 +138,8 @@ post_outbox(struct worker *w, const struct sender_report *rep, bool online)
 		n->st.pending = counts[OUTBOX_PENDING];
 		n->st.attention = counts[OUTBOX_ATTENTION];
 	}
+	outbox_oldest_pending(w->ob, &n->st.oldest_at);
+	n->st.retention_ms = w->retention_ms;
 	n->st.online = online;
 	n->st.retry_in_ms = w->next_try > 0 ? w->next_try - util_mono_ms() : 0;
 	if (rep != NULL)
@@ -168,6 +171,26 @@ run_job(struct worker *w, struct job *j)
 	loop_post_drop(w->loop, deliver_reply, drop_reply, j);
 }
 
+/* How long the server recognises an Idempotency-Key: asked once, when it
+ * answers, so that the screens can warn about a change queued for nearly
+ * that long. */
+static void
+learn_retention(struct worker *w)
+{
+	struct api_req req = { "GET", "/healthz", NULL, NULL, true };
+	struct api_reply r;
+
+	if (w->retention_ms > 0)
+		return;
+	if (api_call(w->api, &req, 1, &r) == API_OK) {
+		const cJSON *ms = cJSON_GetObjectItemCaseSensitive(r.json, "idempotency_retention_ms");
+
+		if (cJSON_IsNumber(ms) && ms->valuedouble > 0)
+			w->retention_ms = (int64_t)ms->valuedouble;
+	}
+	api_reply_free(&r);
+}
+
 /* One slice of outbox delivery, then the next try is planned. */
 static void
 run_sender(struct worker *w)
@@ -180,6 +203,9 @@ run_sender(struct worker *w)
 
 	xstrlcpy(old, had ? api_session(w->api)->token : "", sizeof old);
 	enum sender_result res = sender_run(w->sender, &opts, &rep);
+
+	if (res == SENDER_DRAINED || res == SENDER_TIMEOUT || rep.done > 0)
+		learn_retention(w);
 
 	if (api_logged_in(w->api) && strcmp(old, api_session(w->api)->token) != 0)
 		post_token(w);

@@ -20,6 +20,10 @@ struct worker_outbox_status {
 	int64_t attention;
 	bool online;                 /* the last send reached the server */
 	int64_t retry_in_ms;         /* waiting before the next try */
+	int64_t oldest_at;           /* when the oldest pending change was made
+	                                (ms since the epoch), 0 for none */
+	int64_t retention_ms;        /* the server's idempotency_retention_ms,
+	                                0 until GET /healthz told it */
 	char last_error[300];
 };
 

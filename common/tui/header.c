@@ -5,6 +5,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "util.h"
+
 void
 header_clock_text(int64_t ms, char *out, size_t size)
 {
@@ -59,6 +61,17 @@ header_conn_text(const struct header_info *h, char *out, size_t size,
 }
 
 void
+header_queued_age(struct header_info *h, int64_t age_ms, int64_t retention_ms, bool near)
+{
+	h->queued_age[0] = h->retention[0] = '\0';
+	h->queued_warn = near;
+	if (age_ms >= 60000 || near)
+		util_age_text(age_ms, h->queued_age, sizeof h->queued_age);
+	if (retention_ms > 0)
+		util_age_text(retention_ms, h->retention, sizeof h->retention);
+}
+
+void
 header_segments(const struct header_info *h, struct text_seg *left, int *nl,
     struct text_seg *right, int *nr, int max)
 {
@@ -85,7 +98,16 @@ header_segments(const struct header_info *h, struct text_seg *left, int *nl,
 	}
 	if (h->attention > 0)
 		text_seg_add(right, nr, max, THEME_ERROR, " %lld refused ", (long long)h->attention);
-	if (h->queued > 0)
+	if (h->queued > 0 && h->queued_warn)
+		/* a change queued for nearly the server's key retention could
+		 * be applied twice if it waits longer: say so loudly */
+		text_seg_add(right, nr, max, THEME_ERROR, " %lld queued, oldest %s: SEND SOON "
+		    "(server keeps %s) ", (long long)h->queued, h->queued_age,
+		    h->retention[0] != '\0' ? h->retention : "?");
+	else if (h->queued > 0 && h->queued_age[0] != '\0')
+		text_seg_add(right, nr, max, THEME_QUEUED, " %lld queued, oldest %s ",
+		    (long long)h->queued, h->queued_age);
+	else if (h->queued > 0)
 		text_seg_add(right, nr, max, THEME_QUEUED, " %lld queued ", (long long)h->queued);
 	if (h->stale) {
 		char at[16];

@@ -35,6 +35,9 @@ struct header_info {
 	bool stale;                 /* showing the saved cache, unconfirmed */
 	int64_t stale_saved_at;     /* when that cache was saved (ms), 0 unknown */
 	int64_t queued;             /* outbox entries waiting */
+	char queued_age[24];        /* the oldest one's age ("3 h 05 m"), "" unknown */
+	bool queued_warn;           /* it nears the server's key retention */
+	char retention[24];         /* that retention ("7 d 0 h"), "" unknown */
 	int64_t attention;          /* outbox entries refused, to look at */
 	char printer[64];           /* printer state, "" when there is none */
 	bool printer_ok;            /* the printer state is good news */
@@ -44,6 +47,10 @@ struct header_info {
 };
 
 void header_clock_text(int64_t ms, char *out, size_t size);
+/* The oldest queued change's age (shown from a minute on, or when near),
+ * and whether it nears the server's key retention (outbox_age_near). */
+void header_queued_age(struct header_info *h, int64_t age_ms, int64_t retention_ms,
+    bool near);
 void header_conn_text(const struct header_info *h, char *out, size_t size,
     enum theme_role *role);
 /* Left: title and context; right: the states, most important last (the

@@ -250,6 +250,37 @@ class OutboxTest(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assert_exactly_once(["pin"])
 
+    def test_outbox_shows_age_and_warns_near_retention(self):
+        """brigadectl outbox gives the oldest pending change's age and the
+        server's key retention (GET /healthz), and warns on stderr once
+        three quarters of it are gone."""
+        self.server.stop()
+        r = self.ctl.run("submit", "-", input=tagged_order("old"))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.server.start(port=self.port)
+        r = self.ctl.run("outbox")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        j = json.loads(r.stdout)
+        self.assertEqual(j["idempotency_retention_ms"], 7 * 86400000)
+        self.assertLess(j["oldest_pending_age_ms"], 600000)
+        self.assertNotIn("warning", r.stderr)
+        # six days later (the entry's time moved back)
+        import sqlite3
+        db = sqlite3.connect(self.ctl.outbox)
+        db.execute("UPDATE outbox SET created_at = created_at - 6 * 86400000")
+        db.commit()
+        db.close()
+        r = self.ctl.run("outbox")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        j = json.loads(r.stdout)
+        self.assertGreaterEqual(j["oldest_pending_age_ms"], 6 * 86400000)
+        self.assertIn("warning: the oldest queued change is 6 d 0 h old", r.stderr)
+        self.assertIn("7 d 0 h", r.stderr)
+        r = self.ctl.run("replay")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        r = self.ctl.run("outbox")
+        self.assertNotIn("oldest_pending_age_ms", json.loads(r.stdout))
+
     def test_reads_and_usage(self):
         r = self.ctl.run("menu")
         self.assertEqual(r.returncode, 0, r.stderr)

@@ -6,6 +6,7 @@ import base64
 import hashlib
 import json
 import os
+import subprocess
 import shutil
 import socket
 import socketserver
@@ -252,6 +253,25 @@ class BadPeerTest(unittest.TestCase):
             self.assert_clean_failure(r, 4, ("not an outbox",))
         with open(bad, "rb") as f:
             self.assertEqual(f.read(), before)
+
+    def test_outbox_server_database(self):
+        """A copy of the server's database is another program's: refused,
+        and not a byte of it written (no outbox table added)."""
+        server = Server(self.tmp).start()
+        self.addCleanup(server.stop)
+        server.stop()
+        copy = os.path.join(self.tmp, "copy.db")
+        subprocess.run(["sqlite3", server.db, ".backup '%s'" % copy], check=True)
+        self.assertGreater(os.path.getsize(copy), 0)
+        with open(copy, "rb") as f:
+            before = f.read()
+        ctl = self.ctl(9, outbox=copy)
+        for cmd in (("submit", "-"), ("outbox",), ("replay",)):
+            r = ctl.run(*cmd, input=tagged_order("x"))
+            self.assert_clean_failure(r, 4, ("not an outbox", "nothing was written"))
+        with open(copy, "rb") as f:
+            self.assertEqual(f.read(), before)
+        self.assertFalse(os.path.exists(copy + "-wal"))
 
     def test_outbox_damaged(self):
         server = Server(self.tmp).start()

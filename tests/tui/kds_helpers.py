@@ -2,18 +2,16 @@
 brigade-server (tests/integration/brigade_test.py) on 127.0.0.1.
 
 KdsTest starts a demo server per test; start_kds() runs the KDS in its own
-tmux server with its own state directory; Proxy stands between the KDS and
-the server so a test can cut the network while the server stays up for
-other terminals (a cable pulled, not a server down).
+tmux server with its own state directory; Proxy (tests/integration/
+netproxy.py) stands between the KDS and the server so a test can cut the
+network while the server stays up for other terminals (a cable pulled, not
+a server down).
 """
 import os
-import select
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import unittest
 
@@ -23,111 +21,10 @@ sys.path.insert(0, os.path.join(HERE, "..", "integration"))
 
 from brigade_test import BIN, PINS, Server, walk_in  # noqa: E402,F401
 from tui_helpers import Tmux  # noqa: E402
+from netproxy import NetProxy, Proxy  # noqa: E402,F401
 
 KDS = os.path.join(BIN, "brigade-kds")
 VPRINTER = os.path.join(BIN, "brigade-vprinter")
-
-
-class Proxy:
-    """A TCP relay on 127.0.0.1 to the server. cut() drops every
-    connection and refuses new ones; restore() lets them through again.
-    hold() keeps what the client sends (the server's side still flows, so
-    the client stays online) until release(): a slow link."""
-
-    def __init__(self, target_port):
-        self.target = target_port
-        self.lsock = socket.socket()
-        self.lsock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.lsock.bind(("127.0.0.1", 0))
-        self.lsock.listen(64)
-        self.port = self.lsock.getsockname()[1]
-        self.pairs = []
-        self.open = True
-        self.held = False
-        self.turns = 0
-        self.stop = False
-        self.lock = threading.Lock()
-        self.thread = threading.Thread(target=self._run, daemon=True)
-        self.thread.start()
-
-    def _run(self):
-        while not self.stop:
-            self.turns += 1
-            socks = [self.lsock]
-            with self.lock:
-                for a, b in self.pairs:
-                    socks += [b] if self.held else [a, b]
-            try:
-                r, _, _ = select.select(socks, [], [], 0.05)
-            except (OSError, ValueError):
-                continue
-            for s in r:
-                if s is self.lsock:
-                    try:
-                        c, _ = self.lsock.accept()
-                    except OSError:
-                        continue
-                    if not self.open:
-                        c.close()
-                        continue
-                    try:
-                        u = socket.create_connection(("127.0.0.1", self.target), timeout=2)
-                    except OSError:
-                        c.close()
-                        continue
-                    with self.lock:
-                        self.pairs.append((c, u))
-                    continue
-                with self.lock:
-                    pair = next((p for p in self.pairs if s in p), None)
-                if pair is None:
-                    continue
-                other = pair[1] if s is pair[0] else pair[0]
-                try:
-                    data = s.recv(65536)
-                    if data:
-                        other.sendall(data)
-                        continue
-                except OSError:
-                    pass
-                self._drop(pair)
-
-    def _drop(self, pair):
-        with self.lock:
-            if pair in self.pairs:
-                self.pairs.remove(pair)
-        for s in pair:
-            try:
-                s.close()
-            except OSError:
-                pass
-
-    def cut(self):
-        self.open = False
-        with self.lock:
-            pairs = list(self.pairs)
-        for p in pairs:
-            self._drop(p)
-
-    def restore(self):
-        self.open = True
-
-    def hold(self):
-        """From the relay's next turn on (waited for: a select already
-        under way still watches the client's side)."""
-        self.held = True
-        turn = self.turns
-        while self.turns < turn + 2:
-            time.sleep(0.01)
-
-    def release(self):
-        self.held = False
-
-    def close(self):
-        self.stop = True
-        self.cut()
-        self.thread.join(timeout=5)
-        self.lsock.close()
 
 
 class KdsTest(unittest.TestCase):

@@ -5,7 +5,9 @@ are sent exactly once and the board takes the server's truth (a change
 made elsewhere meanwhile wins and the refusal is shown); a KDS started
 while the server is down shows the saved board, marked STALE, and catches
 up when the server is back."""
+import os
 import re
+import sqlite3
 import time
 import unittest
 
@@ -54,6 +56,34 @@ class OfflineTest(KdsTest):
         # the cancelled order leaves the board: the server's truth
         t.wait_for("NEW (0)")
         self.assertNotIn("#%d " % c["number"], t.capture())
+
+    def test_queued_change_age_and_retention_warning(self):
+        """The header gives the oldest queued change's age and, near the
+        server's Idempotency-Key retention (GET /healthz), says to send it
+        soon."""
+        proxy = Proxy(self.server.port)
+        self.others.append(proxy)
+        a = self.order(items=[{"sku": "B1", "qty": 1}])
+        t = self.start_kds(port=proxy.port, width=150)
+        t.wait_for("NEW (1)")
+        # the worker has asked the server for its retention: then the link goes
+        deadline = time.time() + 30
+        while "GET /healthz" not in proxy.requests:
+            self.assertLess(time.time(), deadline, "the retention was never asked for")
+            time.sleep(0.05)
+        proxy.cut()
+        t.wait_for("OFFLINE since")
+        t.send("1")
+        t.send("Enter")
+        t.wait_for("1 queued")
+        db = sqlite3.connect(os.path.join(self.tmp, "kds", "state", "brigade", "kds-outbox.db"))
+        db.execute("UPDATE outbox SET created_at = created_at - 6 * 86400000")
+        db.commit()
+        db.close()
+        t.wait_for("1 queued, oldest 6 d 0 h: SEND SOON (server keeps 7 d 0 h)")
+        proxy.restore()
+        self.wait_status(a["id"], "PREPARING")
+        t.wait_gone("queued")
 
     def bump_card(self, t, number):
         """Select the card with this number (by its digit) and press Enter."""

@@ -15,7 +15,16 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from pos_helpers import PosTest, wait  # noqa: E402
+from pos_helpers import Pos, PosTest, wait  # noqa: E402
+from kds_helpers import NetProxy  # noqa: E402
+
+
+class _Via:
+    """The rig as a till behind a proxy sees it: the proxy's port."""
+
+    def __init__(self, rig, port):
+        self.dir, self.printer = rig.dir, rig.printer
+        self.server = type("S", (), {"port": port})()
 
 
 class Offline(PosTest):
@@ -26,6 +35,33 @@ class Offline(PosTest):
         if before:
             before(self.rig.server.db)
         return port
+
+    def test_queued_sale_age_and_retention_warning(self):
+        """The header gives the oldest queued change's age and, near the
+        server's Idempotency-Key retention (GET /healthz), says to send it
+        soon."""
+        proxy = NetProxy(self.rig.server.port)
+        self.addCleanup(proxy.close)
+        pos = Pos(_Via(self.rig, proxy.port), "tillR")
+        self.rig.poses.append(pos)
+        self.addCleanup(lambda: pos in self.rig.poses and self.rig.drop(pos))
+        pos.launch(staff="k1")
+        pos.wait_for("Classic Burger")
+        # the worker has asked the server for its retention: then the link goes
+        wait(lambda: "GET /healthz" in proxy.requests, "the retention asked for")
+        proxy.cut()
+        pos.ring("B1")
+        pos.send("Enter")
+        pos.send("Enter")
+        pos.wait_for("Order tillR-1 (queued)")
+        pos.wait_for("1 queued")
+        db = sqlite3.connect(os.path.join(pos.state, "brigade", "pos-tillR-outbox.db"))
+        db.execute("UPDATE outbox SET created_at = created_at - 6 * 86400000 - 3600000")
+        db.commit()
+        db.close()
+        pos.wait_for("1 queued, oldest 6 d 1 h: SEND SOON (server keeps 7 d 0 h)")
+        proxy.restore()
+        pos.wait_gone("queued", timeout=60)
 
     def test_offline_sales_replay_exactly_once(self):
         pos = self.pos("k1", terminal="tillA")

@@ -163,7 +163,33 @@ test_snapshot_events_and_stale_start(void **state)
 	log_set_level(LOG_INFO);
 	assert_non_null(strstr(err, "not a usable cache"));
 	assert_int_equal(cache_norders(c), 0);
+	assert_int_equal(cache_save(c), 0);     /* our own damaged file is replaced */
 	cache_free(c);
+
+	/* pointed at another program's file (a SQLite database): refused at
+	 * load and never written over */
+	static const char db[] = "SQLite format 3\0\x10\0\x02\x02";
+	fp = fopen(path, "wb");
+	fwrite(db, 1, sizeof db, fp);
+	fclose(fp);
+	c = cache_new(path);
+	log_set_level(LOG_OFF);
+	assert_int_equal(cache_load(c, err, sizeof err), -1);
+	assert_non_null(strstr(err, "not a Brigade cache file"));
+	snap = cJSON_CreateObject();
+	arr = cJSON_AddArrayToObject(snap, "orders");
+	cJSON_AddItemToArray(arr, order_json(3, 1, STATUS_PAID));
+	codec_add_int(snap, "head", 10);
+	assert_int_equal(cache_set_orders(c, snap, &cerr), 0);
+	cJSON_Delete(snap);
+	assert_int_equal(cache_save(c), -1);
+	log_set_level(LOG_INFO);
+	cache_free(c);
+	char back[sizeof db];
+	fp = fopen(path, "rb");
+	assert_int_equal(fread(back, 1, sizeof back, fp), sizeof db);
+	fclose(fp);
+	assert_memory_equal(back, db, sizeof db);
 	unlink(path);
 	rmdir(dir);
 }

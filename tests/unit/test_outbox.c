@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "log.h"
 #include "outbox.h"
@@ -168,14 +169,14 @@ test_kill9_durability(void **state)
 			}
 		}
 		close(fds[1]);
-		/* the first push may take a while on a loaded machine: the kill
-		 * comes some time after it, not after a fixed delay from fork */
 		int64_t id, last = 0, count = 0;
+		/* the kill lands mid-stream, however long the child took to start
+		 * (a busy machine: opening is a few fsyncs) */
 		if (read(fds[0], &id, sizeof id) == sizeof id) {
 			last = id;
 			count++;
 		}
-		usleep(5000 + 15000 * round);
+		usleep(20000 + 15000 * round);
 		kill(pid, SIGKILL);
 		while (read(fds[0], &id, sizeof id) == sizeof id) {
 			last = id;
@@ -218,6 +219,106 @@ test_not_an_outbox(void **state)
 	assert_non_null(strstr(err, "not an outbox"));
 	assert_null(outbox_open(p, OUTBOX_OPEN_READONLY, err, sizeof err));
 	log_set_level(LOG_INFO);
+}
+
+static void
+sql(const char *p, const char *text)
+{
+	sqlite3 *db;
+
+	assert_int_equal(sqlite3_open(p, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, text, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+
+static char *
+slurp(const char *p, size_t *len)
+{
+	FILE *fp = fopen(p, "rb");
+	char *buf = malloc(1 << 20);
+
+	assert_non_null(fp);
+	assert_non_null(buf);
+	*len = fread(buf, 1, 1 << 20, fp);
+	fclose(fp);
+	return buf;
+}
+
+/* Another program's SQLite database (a copy of the server's, say) is
+ * refused, read-write and read-only, and not a byte of it changes: no
+ * outbox table, no WAL. */
+static void
+test_foreign_database(void **state)
+{
+	char err[512], p[160], wal[170];
+	size_t n0, n1;
+
+	log_set_level(LOG_OFF);
+	snprintf(p, sizeof p, "%s/server-copy.db", dir);
+	sql(p, "CREATE TABLE orders (id INTEGER PRIMARY KEY, body TEXT);"
+	    "CREATE TABLE events (seq INTEGER PRIMARY KEY, body TEXT);"
+	    "INSERT INTO orders VALUES (1, '{}');");
+	char *before = slurp(p, &n0);
+	assert_null(outbox_open(p, 0, err, sizeof err));
+	assert_non_null(strstr(err, "not an outbox"));
+	assert_non_null(strstr(err, "nothing was written"));
+	assert_null(outbox_open(p, OUTBOX_OPEN_READONLY, err, sizeof err));
+	assert_non_null(strstr(err, "not an outbox"));
+	char *after = slurp(p, &n1);
+	assert_int_equal(n0, n1);
+	assert_memory_equal(before, after, n0);
+	snprintf(wal, sizeof wal, "%s-wal", p);
+	assert_int_not_equal(access(wal, F_OK), 0);
+	free(before);
+	free(after);
+	/* another program's application id, even with no tables yet */
+	snprintf(p, sizeof p, "%s/other-app.db", dir);
+	sql(p, "PRAGMA application_id=1234;");
+	assert_null(outbox_open(p, 0, err, sizeof err));
+	assert_non_null(strstr(err, "application id"));
+	log_set_level(LOG_INFO);
+}
+
+/* What is accepted: an empty file, and an outbox written before the
+ * application id, which is then marked as ours and keeps its entries. */
+static void
+test_empty_and_older_outbox(void **state)
+{
+	struct outbox_entry *e;
+	struct outbox *ob;
+	char err[512], p[160];
+	int n;
+
+	snprintf(p, sizeof p, "%s/empty.db", dir);
+	write_file(p, "", 0);
+	ob = outbox_open(p, 0, err, sizeof err);
+	assert_non_null(ob);
+	outbox_close(ob);
+	snprintf(p, sizeof p, "%s/old.db", dir);
+	sql(p, "CREATE TABLE outbox (id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	    " idem_key TEXT NOT NULL UNIQUE, method TEXT NOT NULL, path TEXT NOT NULL,"
+	    " body TEXT NOT NULL, order_key TEXT NOT NULL, kind TEXT NOT NULL,"
+	    " staff TEXT NOT NULL, state INTEGER NOT NULL DEFAULT 0,"
+	    " attempts INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL,"
+	    " updated_at INTEGER NOT NULL, http_status INTEGER NOT NULL DEFAULT 0,"
+	    " error TEXT NOT NULL DEFAULT '', response TEXT NOT NULL DEFAULT '');"
+	    "CREATE INDEX outbox_by_state ON outbox(state, id);"
+	    "INSERT INTO outbox (idem_key, method, path, body, order_key, kind, staff,"
+	    " created_at, updated_at) VALUES ('k1', 'POST', '/api/v1/orders', '{}', 'k1',"
+	    " 'order.create', 'k1', 1, 1);"
+	    "PRAGMA user_version=1;");
+	ob = outbox_open(p, OUTBOX_OPEN_READONLY, err, sizeof err);
+	assert_non_null(ob);
+	outbox_close(ob);
+	ob = outbox_open(p, 0, err, sizeof err);
+	assert_non_null(ob);
+	assert_int_equal(outbox_list(ob, OUTBOX_BIT(OUTBOX_PENDING), 0, 0, &e, &n), 0);
+	assert_int_equal(n, 1);
+	outbox_entries_free(e, n);
+	outbox_close(ob);
+	ob = outbox_open(p, 0, err, sizeof err);
+	assert_non_null(ob);
+	outbox_close(ob);
 }
 
 /* Overwrite part of a real outbox's pages: open refuses it, and says so. */
@@ -316,6 +417,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_kill9_durability, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_not_an_outbox, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_damaged, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_foreign_database, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_empty_and_older_outbox, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_read_only, setup, teardown),
 	};
 
