@@ -112,6 +112,14 @@ authw_main(void *arg)
 			struct job *j = list;
 
 			list = j->next;
+			if (job_queue_closed(&a->queue)) {
+				/* stopping: a PIN hash costs tens of milliseconds,
+				 * so a backlog of logins would hold the stop up for
+				 * as long; nothing queued was answered, and its
+				 * client asks again */
+				job_free(j);
+				continue;
+			}
 			if (j->kind == JOB_LOGIN) {
 				login(a, j);
 			} else {

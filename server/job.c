@@ -107,6 +107,17 @@ job_queue_poll(struct job_queue *q)
 	return all;
 }
 
+bool
+job_queue_closed(struct job_queue *q)
+{
+	bool closed;
+
+	pthread_mutex_lock(&q->lock);
+	closed = q->closed;
+	pthread_mutex_unlock(&q->lock);
+	return closed;
+}
+
 void
 job_queue_close(struct job_queue *q)
 {

@@ -108,6 +108,8 @@ void job_queue_init(struct job_queue *q);
 void job_queue_destroy(struct job_queue *q);
 void job_queue_push(struct job_queue *q, struct job *j);
 /* Wait for jobs and take them all (FIFO order); NULL once closed and empty. */
+/* Whether job_queue_close has been called. */
+bool job_queue_closed(struct job_queue *q);
 struct job *job_queue_take_all(struct job_queue *q);
 /* Take whatever is queued without waiting (NULL if nothing). */
 struct job *job_queue_poll(struct job_queue *q);

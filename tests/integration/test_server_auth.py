@@ -210,5 +210,34 @@ class LoginBudget(ServerTest):
         self.assertEqual(answers["ghost"][-1][:2], (429, "account_locked"))
 
 
+
+class StopWithLogins(unittest.TestCase):
+    """SIGTERM with hundreds of logins queued for the PIN hash: the server
+    stops at once (what it had not answered, its clients ask again), not
+    after hashing every one of them."""
+
+    def test_stop_does_not_wait_for_queued_logins(self):
+        import json
+        import socket
+        import tempfile
+        from brigade_test import Server
+        tmp = tempfile.mkdtemp(prefix="brigade-test-")
+        server = Server(tmp).start()
+        body = json.dumps({"staff": "k1", "pin": PINS["k1"]}).encode()
+        req = (b"POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n"
+               % len(body)) + body
+        socks = []
+        for _ in range(400):
+            s = socket.create_connection(("127.0.0.1", server.port))
+            s.sendall(req)
+            socks.append(s)
+        time.sleep(0.5)
+        # Server.stop kills it after 20 s; the queue holds far more hashing
+        rc = server.stop()
+        for s in socks:
+            s.close()
+        self.assertEqual(rc, 0, "the server did not stop by itself")
+
+
 if __name__ == "__main__":
     unittest.main()
