@@ -131,6 +131,17 @@ callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		return read_input(l);
 	case LWS_CALLBACK_RAW_CLOSE_FILE:
 		return 0;
+	case LWS_CALLBACK_WSI_DESTROY: {
+		/* lws tells only the first protocol (this one) that a connection
+		 * is gone for good, and on some of its own closes nothing else:
+		 * pass it on to the protocol the connection served, which may
+		 * hold a pointer to it (the stream does) */
+		const struct lws_protocols *pr = lws_get_protocol(wsi);
+
+		if (pr != NULL && pr->callback != callback)
+			return pr->callback(wsi, reason, user, in, len);
+		return 0;
+	}
 	default:
 		return 0;
 	}

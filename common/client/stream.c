@@ -334,6 +334,13 @@ callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		schedule_retry(s);
 		return 0;
 	}
+	case LWS_CALLBACK_WSI_DESTROY:
+		/* freed, perhaps with neither of the two above (lws 4.1 closes
+		 * some attempts silently): never touch it again; the attempt's
+		 * deadline schedules the next */
+		if (wsi == s->wsi)
+			s->wsi = NULL;
+		return 0;
 	case LWS_CALLBACK_CLIENT_CLOSED:
 		s->wsi = NULL;
 		if (s->freeing)
