@@ -147,7 +147,8 @@ struct api {
 	struct server_addr addr;
 	char base[CFG_URL_MAX];      /* scheme://host:port, the path goes after */
 	struct clock *clk;
-	CURLM *multi;                /* its connection cache, DNS and CA caches */
+	CURLM *multi;                /* its connection cache, DNS and CA caches;
+	                              * made at the first request */
 	struct transfer *active;
 	struct transfer *done, **done_tail;
 	struct transfer *spare;
@@ -198,7 +199,6 @@ api_new(const struct client_cfg *cfg, struct clock *clk)
 {
 	struct api *a = xcalloc(1, sizeof *a);
 
-	pthread_once(&curl_once, curl_init_once);
 	a->cfg = *cfg;
 	a->clk = clk;
 	a->done_tail = &a->done;
@@ -209,12 +209,23 @@ api_new(const struct client_cfg *cfg, struct clock *clk)
 	else
 		snprintf(a->base, sizeof a->base, "%s://%s:%d", a->addr.tls ? "https" : "http",
 		    a->addr.host, a->addr.port);
+	return a;
+}
+
+/* libcurl is set up at the first request, on the thread that owns the api:
+ * its global set-up (OpenSSL's included) stays off a screen's way to its
+ * first frame. */
+static void
+ensure_multi(struct api *a)
+{
+	if (a->multi != NULL)
+		return;
+	pthread_once(&curl_once, curl_init_once);
 	a->multi = curl_multi_init();
 	if (a->multi == NULL)
 		abort();
 	curl_multi_setopt(a->multi, CURLMOPT_MAX_HOST_CONNECTIONS, API_CONNECTIONS);
 	curl_multi_setopt(a->multi, CURLMOPT_MAXCONNECTS, API_CONNECTIONS);
-	return a;
 }
 
 /* Forget what the request carried: the body (a login's PIN) and the
@@ -265,7 +276,8 @@ api_free(struct api *a)
 		a->spare = t->next;
 		transfer_destroy(t);
 	}
-	curl_multi_cleanup(a->multi);   /* closes the kept connections */
+	if (a->multi != NULL)
+		curl_multi_cleanup(a->multi);   /* closes the kept connections */
 	explicit_bzero(&a->sess, sizeof a->sess);
 	explicit_bzero(&a->cfg.pin, sizeof a->cfg.pin);
 	free(a);
@@ -422,6 +434,7 @@ api_start(struct api *a, const struct api_req *req, void *tag)
 {
 	struct transfer *t = a->spare;
 
+	ensure_multi(a);
 	if (t != NULL) {
 		a->spare = t->next;
 		curl_easy_reset(t->easy);
@@ -604,6 +617,8 @@ api_poll(struct api *a, int timeout_ms, api_done_fn done, void *ctx)
 	int64_t until = util_mono_ms() + (timeout_ms > 0 ? timeout_ms : 1);
 	int running;
 
+	if (a->multi == NULL)
+		return a->inflight;   /* nothing was ever started: 0 */
 	for (;;) {
 		int64_t left;
 
