@@ -1,8 +1,10 @@
-/* api: REST requests over libwebsockets' HTTP client, with error mapping,
- * login and backoff. Each struct api has its own lws context, serviced only
- * inside api_poll on the api's thread. */
+/* api: REST requests over libcurl's multi interface, with error mapping,
+ * login and backoff. Each struct api has its own multi handle, driven only
+ * inside api_poll on the api's thread; libcurl resolves names on threads of
+ * its own, so a slow DNS never holds api_poll past its timeout. */
 #include "api.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,13 +12,11 @@
 #include <strings.h>
 #include <time.h>
 
-#include <libwebsockets.h>
-#include <netdb.h>
+#include <curl/curl.h>
 
 #include "cfg.h"
 #include "clock.h"
 #include "log.h"
-#include "tls.h"
 #include "strbuf.h"
 #include "util.h"
 #include "xalloc.h"
@@ -26,6 +26,10 @@
 #define API_RESPONSE_MAX (64u * 1024 * 1024)
 #define API_BACKOFF_BASE_MS 200
 #define API_BACKOFF_CAP_MS 5000
+/* Connections kept open to the server: the outbox's window of eight goes
+ * out at once, each request on a connection of its own (HTTP/1.1), or all
+ * on one when the server speaks HTTP/2. */
+#define API_CONNECTIONS 8L
 
 static const char *const api_err_names[API_ERR_COUNT] = {
 	[API_OK] = "ok",
@@ -75,62 +79,93 @@ static const struct {
 	{ "storage_error", API_ERR_SERVER },
 };
 
-#define API_PROTOCOL "brigade-rest"
+/* libcurl's failures to ours. say is the sentence people read; curl's own
+ * words follow it in brackets. A timeout and a name that does not resolve
+ * have sentences of their own (curl_failed); anything not listed is a
+ * network error. */
+static const struct {
+	CURLcode rc;
+	enum api_err err;
+	const char *code;
+	const char *say;
+} curl_map[] = {
+	{ CURLE_COULDNT_CONNECT, API_ERR_NETWORK, "unreachable", "cannot reach the server" },
+	{ CURLE_COULDNT_RESOLVE_PROXY, API_ERR_NETWORK, "unreachable",
+	  "the proxy's name is not known (check https_proxy, http_proxy and no_proxy)" },
+	{ CURLE_GOT_NOTHING, API_ERR_NETWORK, "connection_closed",
+	  "the server closed the connection without answering" },
+	{ CURLE_SEND_ERROR, API_ERR_NETWORK, "connection_lost",
+	  "the connection broke while sending the request" },
+	{ CURLE_RECV_ERROR, API_ERR_NETWORK, "connection_lost",
+	  "the connection broke before a whole answer came" },
+	{ CURLE_PARTIAL_FILE, API_ERR_BAD_RESPONSE, "truncated_response",
+	  "the answer was truncated" },
+	{ CURLE_WEIRD_SERVER_REPLY, API_ERR_BAD_RESPONSE, "bad_response",
+	  "the server's answer is not HTTP we understand" },
+	{ CURLE_UNSUPPORTED_PROTOCOL, API_ERR_BAD_RESPONSE, "bad_response",
+	  "the server's answer is not HTTP we understand" },
+	{ CURLE_BAD_CONTENT_ENCODING, API_ERR_BAD_RESPONSE, "bad_response",
+	  "the server's answer is not HTTP we understand" },
+	{ CURLE_HTTP2, API_ERR_BAD_RESPONSE, "bad_response",
+	  "the server's answer is not HTTP we understand" },
+	{ CURLE_HTTP2_STREAM, API_ERR_BAD_RESPONSE, "bad_response",
+	  "the server's answer is not HTTP we understand" },
+	{ CURLE_WRITE_ERROR, API_ERR_BAD_RESPONSE, "response_too_large",
+	  "the server's answer is too large" },
+	{ CURLE_PEER_FAILED_VERIFICATION, API_ERR_TLS, "tls_certificate",
+	  "the server's TLS certificate was refused" },
+	{ CURLE_SSL_CACERT_BADFILE, API_ERR_TLS, "tls", "cannot read the CA file" },
+	{ CURLE_SSL_CERTPROBLEM, API_ERR_TLS, "tls", "TLS failed" },
+	{ CURLE_SSL_CIPHER, API_ERR_TLS, "tls", "TLS failed" },
+	{ CURLE_SSL_CONNECT_ERROR, API_ERR_TLS, "tls", "TLS failed" },
+	{ CURLE_SSL_ENGINE_INITFAILED, API_ERR_TLS, "tls", "TLS failed" },
+	{ CURLE_USE_SSL_FAILED, API_ERR_TLS, "tls", "TLS failed" },
+};
 
-/* One request. It lives on a->active while it runs and on a->done once it
- * has an outcome, until api_poll hands it over. */
+/* One request: its easy handle (kept for reuse, with its buffers, once the
+ * request is over), what it sends and what came back. It is on a->active
+ * while libcurl has it, on a->done when it failed before reaching libcurl
+ * (a bad URL), and on a->spare afterwards. */
 struct transfer {
-	struct api *a;
-	struct lws *wsi;             /* the connection carrying it, if any */
-	int lane;
-	char method[8];
-	char *path;
-	unsigned char *wire;         /* LWS_PRE bytes, then the request body */
-	size_t body_len;
-	bool has_body;
-	char auth[160];              /* "Bearer ...", or "" */
-	char idem[128];
+	CURL *easy;
+	struct curl_slist *headers;  /* ours, with the bearer token: wiped */
+	char *body;                  /* our copy of the request body: wiped */
 	struct strbuf resp;
-	int status;
-	bool answered;               /* the status line and headers came */
-	bool retried;                /* sent again on a new connection */
-	bool settled;                /* has its outcome */
-	bool failed;                 /* no whole answer: err, code, message */
+	bool too_big;                /* we stopped the answer at the cap */
+	bool failed;                 /* an outcome of ours: err, code, message */
 	enum api_err err;
 	char code[32];
 	char message[256];
 	int64_t sent_ms, server_time;
-	lws_sorted_usec_list_t deadline;
 	void *tag;
+	char errbuf[CURL_ERROR_SIZE];
 	struct transfer *next;
-};
-
-/* Connections are kept open, one per lane; a lane is an lws vhost, since
- * lws queues the requests to one server on one kept connection per vhost.
- * Eight lanes let the outbox's window of eight go at once. */
-#define API_LANES 8
-
-struct api_lane {
-	struct lws_vhost *vh;
-	int busy;                    /* requests on it now */
 };
 
 struct api {
 	struct client_cfg cfg;
 	struct server_addr addr;
+	char base[CFG_URL_MAX];      /* scheme://host:port, the path goes after */
 	struct clock *clk;
-	struct lws_context *ctx;
-	struct api_lane lanes[API_LANES];
-	struct lws_protocols protocols[2];
+	CURLM *multi;                /* its connection cache, DNS and CA caches;
+	                              * made at the first request */
 	struct transfer *active;
 	struct transfer *done, **done_tail;
-	struct transfer *spare;      /* finished transfers kept for reuse */
+	struct transfer *spare;
 	int inflight;                /* started and not yet handed over */
-	lws_sorted_usec_list_t wake; /* bounds the wait in api_poll */
-	char tls_error[300];         /* why https:// cannot work, or "" */
-	bool woken;
 	struct api_session sess;
 };
+
+static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+
+/* libcurl's global set-up is not thread-safe: once per process, before any
+ * handle (the screens make theirs on the worker thread). */
+static void
+curl_init_once(void)
+{
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
+		abort();
+}
 
 const char *
 api_err_name(enum api_err e)
@@ -159,71 +194,64 @@ api_reply_free(struct api_reply *r)
 	api_reply_init(r);
 }
 
-static int on_http(struct lws *wsi, enum lws_callback_reasons reason, void *user,
-    void *in, size_t len);
-
 struct api *
 api_new(const struct client_cfg *cfg, struct clock *clk)
 {
-	struct lws_context_creation_info info;
 	struct api *a = xcalloc(1, sizeof *a);
 
 	a->cfg = *cfg;
 	a->clk = clk;
 	a->done_tail = &a->done;
-	/* cfg_set has checked the URL; a bad one fails each request instead */
+	/* cfg_set has checked the URL; a bad one fails each request instead;
+	 * only scheme, host and port count, as for the stream */
 	if (cfg_server_addr(cfg->server, &a->addr) < 0)
 		a->addr.port = 0;
-	a->protocols[0].name = API_PROTOCOL;
-	a->protocols[0].callback = on_http;
-	memset(&info, 0, sizeof info);
-	info.port = CONTEXT_PORT_NO_LISTEN;
-	info.protocols = a->protocols;
-	info.user = a;
-	info.fd_limit_per_thread = 64;
-	/* lws's own connect timer, in whole seconds; our deadline is finer */
-	info.timeout_secs = (unsigned)(cfg->connect_timeout_ms + 999) / 1000 + 1;
-	if (a->addr.tls) {
-		info.provided_client_ssl_ctx = client_tls_acquire(cfg->ca_file, a->tls_error,
-		    sizeof a->tls_error);
-		if (info.provided_client_ssl_ctx != NULL)
-			info.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
-	}
-	client_tls_log_setup();
-	info.options |= LWS_SERVER_OPTION_EXPLICIT_VHOSTS;
-	a->ctx = lws_create_context(&info);
-	if (a->ctx == NULL)
-		abort();
-	/* lws 4.1 keeps the name's pointer: the names are string literals */
-	static const char *const lane_names[API_LANES] = {
-		"rest0", "rest1", "rest2", "rest3", "rest4", "rest5", "rest6", "rest7",
-	};
-	for (int k = 0; k < API_LANES; k++) {
-		info.vhost_name = lane_names[k];
-		a->lanes[k].vh = lws_create_vhost(a->ctx, &info);
-		if (a->lanes[k].vh == NULL)
-			abort();
-	}
+	else
+		snprintf(a->base, sizeof a->base, "%s://%s:%d", a->addr.tls ? "https" : "http",
+		    a->addr.host, a->addr.port);
 	return a;
 }
 
+/* libcurl is set up at the first request, on the thread that owns the api:
+ * its global set-up (OpenSSL's included) stays off a screen's way to its
+ * first frame. */
+static void
+ensure_multi(struct api *a)
+{
+	if (a->multi != NULL)
+		return;
+	pthread_once(&curl_once, curl_init_once);
+	a->multi = curl_multi_init();
+	if (a->multi == NULL)
+		abort();
+	curl_multi_setopt(a->multi, CURLMOPT_MAX_HOST_CONNECTIONS, API_CONNECTIONS);
+	curl_multi_setopt(a->multi, CURLMOPT_MAXCONNECTS, API_CONNECTIONS);
+}
+
+/* Forget what the request carried: the body (a login's PIN) and the
+ * headers (the bearer token). */
 static void
 transfer_wipe(struct transfer *t)
 {
-	if (t->wire != NULL) {
-		explicit_bzero(t->wire + LWS_PRE, t->body_len);
-		free(t->wire);
-		t->wire = NULL;
+	struct curl_slist *h;
+
+	for (h = t->headers; h != NULL; h = h->next)
+		explicit_bzero(h->data, strlen(h->data));
+	curl_slist_free_all(t->headers);
+	t->headers = NULL;
+	if (t->body != NULL) {
+		explicit_bzero(t->body, strlen(t->body));
+		free(t->body);
+		t->body = NULL;
 	}
-	free(t->path);
-	t->path = NULL;
-	explicit_bzero(t->auth, sizeof t->auth);
 }
 
 static void
 transfer_destroy(struct transfer *t)
 {
 	transfer_wipe(t);
+	if (t->easy != NULL)
+		curl_easy_cleanup(t->easy);
 	strbuf_free(&t->resp);
 	free(t);
 }
@@ -235,16 +263,9 @@ api_free(struct api *a)
 
 	if (a == NULL)
 		return;
-	/* closing the context closes every connection; nobody hears of them */
-	for (t = a->active; t != NULL; t = t->next) {
-		if (t->wsi != NULL)
-			lws_set_opaque_user_data(t->wsi, NULL);
-	}
-	lws_context_destroy(a->ctx);
-	if (a->addr.tls && a->tls_error[0] == '\0')
-		client_tls_release();
 	while ((t = a->active) != NULL) {
 		a->active = t->next;
+		curl_multi_remove_handle(a->multi, t->easy);
 		transfer_destroy(t);
 	}
 	while ((t = a->done) != NULL) {
@@ -255,6 +276,8 @@ api_free(struct api *a)
 		a->spare = t->next;
 		transfer_destroy(t);
 	}
+	if (a->multi != NULL)
+		curl_multi_cleanup(a->multi);   /* closes the kept connections */
 	explicit_bzero(&a->sess, sizeof a->sess);
 	explicit_bzero(&a->cfg.pin, sizeof a->cfg.pin);
 	free(a);
@@ -292,355 +315,157 @@ api_backoff_ms(int attempt, int64_t base_ms, int64_t cap_ms)
 	return d / 2 + (int64_t)(r % (uint32_t)(d / 2 + 1));
 }
 
-/* The transfer has its outcome: off the active list, onto the done list,
- * and no longer tied to a connection or a timer. */
-static void
-settle(struct transfer *t)
-{
-	struct api *a = t->a;
-	struct transfer **pp;
-
-	if (t->settled)
-		return;
-	t->settled = true;
-	for (pp = &a->active; *pp != NULL && *pp != t; pp = &(*pp)->next)
-		;
-	if (*pp != t)
-		return;   /* settled already */
-	*pp = t->next;
-	t->next = NULL;
-	*a->done_tail = t;
-	a->done_tail = &t->next;
-	a->lanes[t->lane].busy--;
-	lws_sul_cancel(&t->deadline);
-	if (t->wsi != NULL)
-		lws_set_opaque_user_data(t->wsi, NULL);
-	t->wsi = NULL;
-}
-
-static void connect_transfer(struct transfer *t, bool pipeline);
-
 static void
 fail(struct transfer *t, enum api_err err, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
+/* The request has an outcome of ours, whatever libcurl says. */
 static void
 fail(struct transfer *t, enum api_err err, const char *code, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (t->settled)
-		return;
 	t->failed = true;
 	t->err = err;
 	xstrlcpy(t->code, code, sizeof t->code);
 	va_start(ap, fmt);
 	vsnprintf(t->message, sizeof t->message, fmt, ap);
 	va_end(ap);
-	settle(t);
 }
 
-/* A kept-open connection the server closed meanwhile fails the request
- * queued on it before any answer: send it once more on a new connection,
- * as HTTP clients do, when that cannot do anything twice (a read, a login,
- * or a change carrying an Idempotency-Key). */
-static bool
-resend(struct transfer *t)
+static size_t
+on_body(char *ptr, size_t size, size_t n, void *ud)
 {
-	if (t->answered || t->retried || t->settled)
-		return false;
-	if (strcmp(t->method, "GET") != 0 && t->idem[0] == '\0' && t->auth[0] != '\0')
-		return false;
-	t->retried = true;
-	if (t->wsi != NULL)
-		lws_set_opaque_user_data(t->wsi, NULL);
-	connect_transfer(t, false);
-	return true;
+	struct transfer *t = ud;
+
+	(void)size;   /* always 1 */
+	if (t->resp.len + n > API_RESPONSE_MAX) {
+		t->too_big = true;
+		return 0;   /* libcurl stops with CURLE_WRITE_ERROR */
+	}
+	strbuf_append(&t->resp, ptr, n);
+	return n;
 }
 
-/* lws says why a connection failed only in words; sort them. */
-static void
-fail_connection(struct transfer *t, const char *why)
+static size_t
+on_header(char *ptr, size_t size, size_t n, void *ud)
 {
-	char low[200];
-	size_t i;
+	static const char name[] = "x-brigade-time:";
+	struct transfer *t = ud;
 
-	if (why == NULL || why[0] == '\0')
-		why = "the connection failed";
-	for (i = 0; why[i] != '\0' && i + 1 < sizeof low; i++)
-		low[i] = (char)((unsigned char)why[i] < 0x20 || why[i] == 0x7f ? ' ' :
-		    (why[i] >= 'A' && why[i] <= 'Z' ? why[i] + 32 : why[i]));
-	low[i] = '\0';
-	bool tls = strstr(low, "cert") != NULL || strstr(low, "verif") != NULL ||
-	    strstr(low, "tls") != NULL || strstr(low, "ssl") != NULL;
-	const char *detail = tls ? client_tls_last_lws_error() : "";
+	(void)size;
+	if (n > sizeof name && strncasecmp(ptr, name, sizeof name - 1) == 0) {
+		char buf[32];
+		size_t len = n - (sizeof name - 1);
 
-	if (tls && (strstr(low, "cert") != NULL || strstr(detail, "certificate") != NULL))
-		fail(t, API_ERR_TLS, "tls_certificate",
-		    "the server's TLS certificate was refused (%s)", detail[0] != '\0' ? detail : low);
-	else if (tls)
-		fail(t, API_ERR_TLS, "tls", "TLS failed: %s", low);
-	else if (strstr(low, "hs:") != NULL || strstr(low, "bad") != NULL ||
-	    strstr(low, "response") != NULL || strstr(low, "header") != NULL)
-		fail(t, API_ERR_BAD_RESPONSE, "bad_response",
-		    "the server's answer is not HTTP we understand (%s)", low);
-	else if (strstr(low, "dns") != NULL || strstr(low, "getaddrinfo") != NULL ||
-	    strstr(low, "resolv") != NULL)
-		fail(t, API_ERR_NETWORK, "unresolved", "cannot resolve %s (%s)",
-		    t->a->addr.host, low);
-	else if (strstr(low, "timeout") != NULL || strstr(low, "timed out") != NULL)
-		fail(t, API_ERR_NETWORK, "timeout", "no answer from %s:%d in time (%s)",
-		    t->a->addr.host, t->a->addr.port, low);
-	else if (resend(t))
-		return;
-	else if (strstr(low, "connect") != NULL || strstr(low, "refused") != NULL ||
-	    strstr(low, "unreachable") != NULL)
-		fail(t, API_ERR_NETWORK, "unreachable", "cannot reach %s:%d (%s)",
-		    t->a->addr.host, t->a->addr.port, low);
-	else
-		fail(t, API_ERR_NETWORK, "connection_lost",
-		    "the connection to %s:%d broke before a whole answer came (%s)",
-		    t->a->addr.host, t->a->addr.port, low);
+		if (len >= sizeof buf)
+			len = sizeof buf - 1;
+		memcpy(buf, ptr + sizeof name - 1, len);
+		buf[len] = '\0';
+		t->server_time = strtoll(buf, NULL, 10);
+	}
+	return n;
 }
 
 static void
-on_deadline(lws_sorted_usec_list_t *sul)
+add_header(struct transfer *t, const char *line)
 {
-	struct transfer *t = lws_container_of(sul, struct transfer, deadline);
-	struct lws *wsi = t->wsi;
+	struct curl_slist *h = curl_slist_append(t->headers, line);
 
-	fail(t, API_ERR_NETWORK, "timeout", "no whole answer from the server within %d ms",
-	    t->a->cfg.timeout_ms);
-	if (wsi != NULL)
-		lws_set_timeout(wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+	if (h == NULL)
+		abort();   /* out of memory */
+	t->headers = h;
 }
 
-static int
-add_header(struct lws *wsi, const char *name, const char *value, unsigned char **p,
-    unsigned char *end)
-{
-	return lws_add_http_header_by_name(wsi, (const unsigned char *)name,
-	    (const unsigned char *)value, (int)strlen(value), p, end);
-}
-
-static int
-add_headers(struct transfer *t, struct lws *wsi, unsigned char **p, unsigned char *end)
-{
-	char len[24];
-
-	if (add_header(wsi, "accept:", "application/json", p, end) != 0 ||
-	    add_header(wsi, "content-type:", "application/json", p, end) != 0)
-		return -1;
-	if (t->auth[0] != '\0' && add_header(wsi, "authorization:", t->auth, p, end) != 0)
-		return -1;
-	if (t->idem[0] != '\0' && add_header(wsi, "idempotency-key:", t->idem, p, end) != 0)
-		return -1;
-	if (strcmp(t->method, "GET") != 0) {
-		snprintf(len, sizeof len, "%zu", t->body_len);
-		if (add_header(wsi, "content-length:", len, p, end) != 0)
-			return -1;
-	}
-	if (t->body_len > 0) {
-		lws_client_http_body_pending(wsi, 1);
-		lws_callback_on_writable(wsi);
-	}
-	return 0;
-}
-
+/* Everything libcurl needs for one request. Proxies (https_proxy,
+ * http_proxy, no_proxy), the system's CA store and IPv6 are libcurl's
+ * defaults, left as they are. */
 static void
-on_status(struct transfer *t, struct lws *wsi)
+setup_easy(struct api *a, struct transfer *t, const struct api_req *req)
 {
-	char v[32];
+	CURL *e = t->easy;
+	char line[256], url[CFG_URL_MAX + 1024];
 
-	t->answered = true;
-	t->status = (int)lws_http_client_http_response(wsi);
-	if (lws_hdr_custom_copy(wsi, v, sizeof v, "x-brigade-time:", 15) > 0)
-		t->server_time = strtoll(v, NULL, 10);
-}
-
-static int
-on_http(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
-    size_t len)
-{
-	struct transfer *t = lws_get_opaque_user_data(wsi);
-
-	if (t != NULL)
-		t->wsi = wsi;
-	switch (reason) {
-	case LWS_CALLBACK_CLIENT_CONNECTION_ERROR:
-		if (t != NULL)
-			fail_connection(t, in);
-		return 0;
-	case LWS_CALLBACK_CLIENT_APPEND_HANDSHAKE_HEADER:
-		if (t == NULL)
-			return -1;
-		return add_headers(t, wsi, (unsigned char **)in, *(unsigned char **)in + len);
-	case LWS_CALLBACK_CLIENT_HTTP_WRITEABLE:
-		if (t == NULL)
-			return -1;
-		lws_client_http_body_pending(wsi, 0);
-		/* lws keeps what the socket did not take and sends it later */
-		if (lws_write(wsi, t->wire + LWS_PRE, t->body_len, LWS_WRITE_HTTP_FINAL) < 0) {
-			fail(t, API_ERR_NETWORK, "connection_lost",
-			    "the connection broke while sending the request");
-			return -1;
-		}
-		return 0;
-	case LWS_CALLBACK_ESTABLISHED_CLIENT_HTTP:
-		if (t != NULL)
-			on_status(t, wsi);
-		return 0;
-	case LWS_CALLBACK_RECEIVE_CLIENT_HTTP: {
-		char buf[LWS_PRE + 4096], *px = buf + LWS_PRE;
-		int n = (int)sizeof buf - LWS_PRE;
-
-		return lws_http_client_read(wsi, &px, &n) < 0 ? -1 : 0;
+	snprintf(url, sizeof url, "%s%s", a->base, req->path);
+	curl_easy_setopt(e, CURLOPT_URL, url);
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)a->cfg.connect_timeout_ms);
+	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)a->cfg.timeout_ms);
+	curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, a->cfg.insecure ? 0L : 1L);
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, a->cfg.insecure ? 0L : 2L);
+	curl_easy_setopt(e, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
+	/* the CA file adds to the system's store (libcurl's CA path) */
+	if (a->cfg.ca_file[0] != '\0')
+		curl_easy_setopt(e, CURLOPT_CAINFO, a->cfg.ca_file);
+	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->errbuf);
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, t);
+	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(e, CURLOPT_HEADERDATA, t);
+	curl_easy_setopt(e, CURLOPT_PRIVATE, t);
+	if (strcmp(req->method, "GET") == 0) {
+		curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
+	} else {
+		curl_easy_setopt(e, CURLOPT_POSTFIELDS, t->body != NULL ? t->body : "");
+		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE,
+		    (long)(t->body != NULL ? strlen(t->body) : 0));
+		if (strcmp(req->method, "POST") != 0)
+			curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, req->method);
 	}
-	case LWS_CALLBACK_RECEIVE_CLIENT_HTTP_READ:
-		if (t == NULL)
-			return -1;
-		if (t->resp.len + len > API_RESPONSE_MAX) {
-			fail(t, API_ERR_BAD_RESPONSE, "response_too_large",
-			    "the server's answer is larger than %u MiB", API_RESPONSE_MAX >> 20);
-			return -1;
-		}
-		strbuf_append(&t->resp, in, len);
-		return 0;
-	case LWS_CALLBACK_COMPLETED_CLIENT_HTTP: {
-		char conn[16];
-
-		if (t != NULL)
-			settle(t);
-		/* the server will close it: no request may queue on it */
-		if (lws_hdr_copy(wsi, conn, sizeof conn, WSI_TOKEN_CONNECTION) > 0 &&
-		    strcasecmp(conn, "close") == 0)
-			return -1;
-		return 0;
+	add_header(t, "Accept: application/json");
+	add_header(t, "Content-Type: application/json");
+	add_header(t, "Expect:");   /* no 100-continue wait before a body */
+	if (!req->no_auth && a->sess.token[0] != '\0') {
+		snprintf(line, sizeof line, "Authorization: Bearer %s", a->sess.token);
+		add_header(t, line);
+		explicit_bzero(line, sizeof line);
 	}
-	case LWS_CALLBACK_CLOSED_CLIENT_HTTP:
-		if (t == NULL)
-			return 0;
-		if (t->answered)
-			fail(t, API_ERR_BAD_RESPONSE, "truncated_response",
-			    "the answer was truncated: the connection closed after %zu bytes",
-			    t->resp.len);
-		else if (!resend(t))
-			fail(t, API_ERR_NETWORK, "connection_closed",
-			    "the server closed the connection without answering");
-		return 0;
-	default:
-		break;
+	if (req->idem_key != NULL && req->idem_key[0] != '\0') {
+		snprintf(line, sizeof line, "Idempotency-Key: %s", req->idem_key);
+		add_header(t, line);
 	}
-	return lws_callback_http_dummy(wsi, reason, user, in, len);
-}
-
-/* Whether a host name resolves: said when lws cannot start a connection
- * (it resolves synchronously and does not say why). Only on that path, and
- * only on the REST client's own thread. */
-static bool
-name_resolves(const char *host)
-{
-	struct addrinfo hints, *res = NULL;
-	int rc;
-
-	memset(&hints, 0, sizeof hints);
-	hints.ai_socktype = SOCK_STREAM;
-	rc = getaddrinfo(host, NULL, &hints, &res);
-	if (res != NULL)
-		freeaddrinfo(res);
-	return rc == 0;
-}
-
-/* Send t on the connection to the server that is open (pipeline), or on a
- * new one. */
-static void
-connect_transfer(struct transfer *t, bool pipeline)
-{
-	struct api *a = t->a;
-	struct lws_client_connect_info i;
-
-	memset(&i, 0, sizeof i);
-	i.context = a->ctx;
-	i.vhost = a->lanes[t->lane].vh;
-	i.address = a->addr.host;
-	i.port = a->addr.port;
-	i.host = a->addr.host;
-	i.path = t->path;
-	i.method = t->method;
-	i.alpn = "http/1.1";
-	i.protocol = API_PROTOCOL;
-	i.local_protocol_name = API_PROTOCOL;
-	i.opaque_user_data = t;
-	/* one connection, kept open and reused, requests queued on it */
-	i.ssl_connection = pipeline ? LCCSCF_PIPELINE : 0;
-	if (a->addr.tls)
-		i.ssl_connection |= LCCSCF_USE_SSL;
-	if (a->addr.tls && a->cfg.insecure)
-		i.ssl_connection |= LCCSCF_ALLOW_SELFSIGNED | LCCSCF_SKIP_SERVER_CERT_HOSTNAME_CHECK |
-		    LCCSCF_ALLOW_EXPIRED | LCCSCF_ALLOW_INSECURE;
-	t->wsi = NULL;
-	if (lws_client_connect_via_info(&i) == NULL) {
-		if (!name_resolves(a->addr.host))
-			fail(t, API_ERR_NETWORK, "unreachable", "the server's name \"%s\" is not "
-			    "known (check --server, or the network's DNS)", a->addr.host);
-		else
-			fail(t, API_ERR_NETWORK, "unreachable", "cannot start a connection to %s:%d",
-			    a->addr.host, a->addr.port);
-	}
+	curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->headers);
 }
 
 void
 api_start(struct api *a, const struct api_req *req, void *tag)
 {
 	struct transfer *t = a->spare;
-	size_t n = req->body != NULL ? strlen(req->body) : 0;
 
+	ensure_multi(a);
 	if (t != NULL) {
 		a->spare = t->next;
-		strbuf_reset(&t->resp);
+		curl_easy_reset(t->easy);
 	} else {
 		t = xcalloc(1, sizeof *t);
 		strbuf_init(&t->resp);
+		t->easy = curl_easy_init();
+		if (t->easy == NULL)
+			abort();
 	}
-	t->a = a;
-	t->wsi = NULL;
-	t->status = 0;
-	t->answered = t->retried = t->settled = t->failed = false;
+	strbuf_reset(&t->resp);
+	t->too_big = t->failed = false;
 	t->err = API_OK;
-	t->code[0] = t->message[0] = '\0';
+	t->code[0] = t->message[0] = t->errbuf[0] = '\0';
 	t->server_time = 0;
 	t->tag = tag;
-	xstrlcpy(t->method, req->method, sizeof t->method);
-	t->path = xstrdup(req->path);
-	t->wire = xmalloc(LWS_PRE + n + 1);
-	memcpy(t->wire + LWS_PRE, n > 0 ? req->body : "", n);
-	t->body_len = n;
-	t->auth[0] = '\0';
-	if (!req->no_auth && a->sess.token[0] != '\0')
-		snprintf(t->auth, sizeof t->auth, "Bearer %s", a->sess.token);
-	xstrlcpy(t->idem, req->idem_key != NULL ? req->idem_key : "", sizeof t->idem);
+	t->next = NULL;
+	t->body = req->body != NULL ? xstrdup(req->body) : NULL;
 	t->sent_ms = util_now_ms();
-	/* the least busy lane: lane 0 for one request at a time */
-	t->lane = 0;
-	for (int k = 1; k < API_LANES; k++) {
-		if (a->lanes[k].busy < a->lanes[t->lane].busy)
-			t->lane = k;
-	}
-	a->lanes[t->lane].busy++;
-	t->next = a->active;
-	a->active = t;
 	a->inflight++;
 	if (a->addr.port == 0) {
 		fail(t, API_ERR_NETWORK, "bad_url", "not a server URL: %s", a->cfg.server);
+		*a->done_tail = t;
+		a->done_tail = &t->next;
 		return;
 	}
-	if (a->tls_error[0] != '\0') {
-		fail(t, API_ERR_TLS, "tls", "%s", a->tls_error);
-		return;
-	}
-	lws_sul_schedule(a->ctx, 0, &t->deadline, on_deadline,
-	    (lws_usec_t)a->cfg.timeout_ms * LWS_US_PER_MS);
-	connect_transfer(t, true);
+	setup_easy(a, t, req);
+	t->next = a->active;
+	a->active = t;
+	if (curl_multi_add_handle(a->multi, t->easy) != CURLM_OK)
+		abort();   /* only a misuse or no memory */
 }
 
 /* Copy printable text for a message, dropping control characters so that a
@@ -665,10 +490,45 @@ map_status(int status)
 	return API_ERR_BAD_RESPONSE;
 }
 
+/* libcurl could not finish the transfer: say why, in our words first. */
+static void
+curl_failed(struct api *a, struct transfer *t, CURLcode rc)
+{
+	const char *detail = t->errbuf[0] != '\0' ? t->errbuf : curl_easy_strerror(rc);
+	size_t i;
+
+	if (t->too_big) {
+		fail(t, API_ERR_BAD_RESPONSE, "response_too_large",
+		    "the server's answer is larger than %u MiB", API_RESPONSE_MAX >> 20);
+		return;
+	}
+	if (rc == CURLE_COULDNT_RESOLVE_HOST) {
+		fail(t, API_ERR_NETWORK, "unreachable", "the server's name \"%s\" is not "
+		    "known (check --server, or the network's DNS)", a->addr.host);
+		return;
+	}
+	if (rc == CURLE_OPERATION_TIMEDOUT) {
+		fail(t, API_ERR_NETWORK, "timeout", "no whole answer from the server within %d ms",
+		    a->cfg.timeout_ms);
+		return;
+	}
+	for (i = 0; i < sizeof curl_map / sizeof curl_map[0]; i++) {
+		if (curl_map[i].rc == rc)
+			break;
+	}
+	if (i < sizeof curl_map / sizeof curl_map[0])
+		fail(t, curl_map[i].err, curl_map[i].code, "%s (%s)", curl_map[i].say, detail);
+	else
+		fail(t, API_ERR_NETWORK, "network", "the request to %s failed (%s)", a->base,
+		    detail);
+}
+
 /* Turn a finished transfer into a reply. */
 static void
 make_reply(struct api *a, struct transfer *t, struct api_reply *r)
 {
+	long status = 0;
+
 	api_reply_init(r);
 	r->server_time = t->server_time;
 	if (t->server_time > 0 && a->clk != NULL)
@@ -679,7 +539,8 @@ make_reply(struct api *a, struct transfer *t, struct api_reply *r)
 		copy_text(r->message, sizeof r->message, t->message);
 		return;
 	}
-	r->status = t->status;
+	curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &status);
+	r->status = (int)status;
 	r->len = t->resp.len;
 	r->body = strbuf_detach(&t->resp, NULL);
 	if (r->body == NULL)
@@ -719,28 +580,54 @@ make_reply(struct api *a, struct transfer *t, struct api_reply *r)
 		    r->status, r->json == NULL ? " without a JSON error" : "");
 }
 
+/* Move what libcurl finished from a->active to a->done. */
 static void
-on_wake(lws_sorted_usec_list_t *sul)
+collect(struct api *a)
 {
-	struct api *a = lws_container_of(sul, struct api, wake);
+	CURLMsg *m;
+	int left;
 
-	a->woken = true;
+	while ((m = curl_multi_info_read(a->multi, &left)) != NULL) {
+		struct transfer *t = NULL, **pp;
+		CURLcode rc;
+
+		if (m->msg != CURLMSG_DONE)
+			continue;
+		rc = m->data.result;
+		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&t);
+		curl_multi_remove_handle(a->multi, t->easy);
+		for (pp = &a->active; *pp != NULL && *pp != t; pp = &(*pp)->next)
+			;
+		if (*pp == t)
+			*pp = t->next;
+		t->next = NULL;
+		if (rc != CURLE_OK)
+			curl_failed(a, t, rc);
+		*a->done_tail = t;
+		a->done_tail = &t->next;
+	}
 }
 
+/* Run transfers until one finishes or timeout_ms passes, then hand over
+ * every finished one. */
 int
 api_poll(struct api *a, int timeout_ms, api_done_fn done, void *ctx)
 {
 	struct transfer *t;
+	int64_t until = util_mono_ms() + (timeout_ms > 0 ? timeout_ms : 1);
+	int running;
 
-	if (a->done == NULL && a->inflight > 0) {
-		a->woken = false;
-		lws_sul_schedule(a->ctx, 0, &a->wake, on_wake,
-		    (lws_usec_t)(timeout_ms > 0 ? timeout_ms : 1) * LWS_US_PER_MS);
-		while (a->done == NULL && !a->woken) {
-			if (lws_service(a->ctx, 0) < 0)
-				break;
-		}
-		lws_sul_cancel(&a->wake);
+	if (a->multi == NULL)
+		return a->inflight;   /* nothing was ever started: 0 */
+	for (;;) {
+		int64_t left;
+
+		curl_multi_perform(a->multi, &running);
+		collect(a);
+		left = until - util_mono_ms();
+		if (a->done != NULL || a->active == NULL || left <= 0)
+			break;
+		curl_multi_poll(a->multi, NULL, 0, (int)left, NULL);
 	}
 	while ((t = a->done) != NULL) {
 		struct api_reply reply;

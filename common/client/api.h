@@ -1,9 +1,11 @@
-/* api: the REST client (libwebsockets' HTTP client, in a context of its
- * own). A struct api belongs to one thread (the worker, or a command-line
- * program): it keeps the bearer token, keeps up to eight connections
- * open (one per lane) and queues requests on the least busy one. Results
- * are parsed: JSON bodies, and errors turned into an enum api_err plus the
- * server's code, field and message. */
+/* api: the REST client (libcurl's multi interface). A struct api belongs
+ * to one thread (the worker, or a command-line program): it keeps the
+ * bearer token and a multi handle whose connection cache keeps up to eight
+ * connections to the server open, so that eight requests go at once.
+ * libcurl brings proxies (https_proxy, http_proxy, no_proxy), the system's
+ * CA store, IPv6 and a threaded resolver. Results are parsed: JSON bodies,
+ * and errors turned into an enum api_err plus the server's code, field and
+ * message. */
 #ifndef BRIGADE_CLIENT_API_H
 #define BRIGADE_CLIENT_API_H
 

@@ -1,5 +1,6 @@
 /* tls: the one OpenSSL client context of a process, for every lws context
- * that talks to an https:// server (the loop's stream, each api's REST).
+ * that talks to an https:// server (the loop's stream; REST is libcurl's,
+ * which sets up TLS for itself on the same OpenSSL).
  *
  * Why one, and ours: lws 4.1 stores its bookkeeping in each client
  * context it makes under an index held in a single global, which every

@@ -17,7 +17,8 @@ brigade-kds in a private tmux server (200x50), with its opt-in trace
 2. keypress -> frame with --open open orders on the board: --keys moves
    (j, k, h, l) sent through tmux, each measured inside the KDS from the
    read of the key to the end of the frame it caused.
-3. resident memory (VmRSS, VmHWM) with those orders on the board.
+3. memory with those orders on the board: VmRSS and VmHWM, and the
+   proportional (PSS) and private (USS) memory from smaps_rollup.
 4. idle CPU over --idle seconds with those orders on the board (timers
    ticking every second, nothing else happening).
 """
@@ -33,6 +34,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "tui"))
 
 from brigade_test import BIN, PINS, Server, walk_in  # noqa: E402
 from tui_helpers import Tmux  # noqa: E402
+import procmem  # noqa: E402
 
 
 def pct(values, p):
@@ -124,6 +126,7 @@ def proc_mem(pid):
             if line.startswith(("VmRSS", "VmHWM", "RssAnon", "RssFile")):
                 k, v = line.split(":")
                 mem[k] = int(v.split()[0])
+    mem["smaps"] = procmem.smaps(pid)
     return mem
 
 
@@ -204,6 +207,9 @@ def main():
               "shared libraries)  VmHWM %.1f MB  (after %d s idle: VmRSS %.1f MB)"
               % (a.open, mem["VmRSS"] / 1024.0, mem["RssAnon"] / 1024.0, mem["RssFile"] / 1024.0,
                  mem["VmHWM"] / 1024.0, a.idle, mem_after["VmRSS"] / 1024.0))
+        print("memory with no orders: %s" % procmem.describe(base["smaps"]))
+        print("memory with %d open orders: %s (targets: USS <= 8 MB, PSS <= 12 MB)"
+              % (a.open, procmem.describe(mem["smaps"])))
         print("idle CPU over %d s with %d open orders: %.3f %%" % (a.idle, a.open, cpu))
     finally:
         server.stop()

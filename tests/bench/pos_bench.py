@@ -8,7 +8,8 @@
    receipt is checked on the virtual printer and the order on the server.
 2. Start to first frame, and start to the first frame showing the menu
    (login and snapshot included) with a 1,000-item menu.
-3. Resident memory with that menu after a few sales.
+3. Memory with that menu after a few sales: RSS, and the proportional
+   (PSS) and private (USS) memory from /proc/PID/smaps_rollup.
 4. A keypress answered while the server hangs (SIGSTOP): the time from
    send-keys to the key's effect on the screen (tmux round trip included),
    against the same with the server well.
@@ -30,6 +31,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "tui"))
 
 import pos_helpers as ph  # noqa: E402
+import procmem  # noqa: E402
 from brigade_test import Server  # noqa: E402
 
 
@@ -164,6 +166,7 @@ def main():
             pos.wait_for(r"Order #\d+", regex=True)
             pos.send("Enter")
         rss = rss_kb(pos.pid())
+        mem = procmem.smaps(pos.pid())
         well = key_latency(pos, args.keys, "X")
         rig.server.proc.send_signal(signal.SIGSTOP)
         try:
@@ -194,6 +197,8 @@ def main():
     print("| resident memory, 1,000-item menu, after 6 sales | <= 16 MB | %.1f MB "
           "(own memory %.1f MB, mapped libraries and files %.1f MB) |"
           % (rss["VmRSS"] / 1024.0, rss["RssAnon"] / 1024.0, rss["RssFile"] / 1024.0))
+    print("| memory, 1,000-item menu, after 6 sales | USS <= 8 MB, PSS <= 12 MB | %s |"
+          % procmem.describe(mem))
     print("| keypress to screen, server well (tmux round trip included) | | %s |" % stat(well))
     print("| keypress to screen, server SIGSTOPped | within one frame | %s |" % stat(hung))
 

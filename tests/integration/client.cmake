@@ -5,7 +5,7 @@ if(TARGET brigadectl)
   add_executable(client_probe ${CMAKE_CURRENT_LIST_DIR}/client_probe.c)
   target_link_libraries(client_probe PRIVATE brigade-client)
   foreach(t brigadectl_outbox brigadectl_auth client_stream client_loop client_badpeer client_tls
-      client_storm)
+      client_storm client_proxy)
     add_test(NAME ${t}
       COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/test_${t}.py -v)
     set_tests_properties(${t} PROPERTIES LABELS integration TIMEOUT 300

@@ -34,7 +34,10 @@ class Ctl:
         self.timeout_ms = timeout_ms
 
     def env(self, **extra):
-        env = {k: v for k, v in os.environ.items() if not k.startswith("BRIGADE_")}
+        # the machine's proxy settings are not the test's (test_client_proxy
+        # sets its own)
+        env = {k: v for k, v in os.environ.items() if not k.startswith("BRIGADE_")
+               and k.lower() not in ("http_proxy", "https_proxy", "all_proxy", "no_proxy")}
         env.update({
             "BRIGADE_SERVER": "http://127.0.0.1:%d" % self.port,
             "BRIGADE_STAFF": self.staff,
