@@ -86,8 +86,8 @@ draw_header(struct app *a)
 	else
 		snprintf(h.context, sizeof h.context, "%s", screen_titles[a->screen]);
 	h.now_ms = clock_server_now(a->clk);
-	if (!a->logged_in)
-		h.conn = HEADER_SIGNED_OUT;
+	if (!a->logged_in || st->conn == SESSION_SIGNED_OUT)
+		h.conn = HEADER_SIGNED_OUT;     /* or the server stopped taking the login */
 	else if (app_offline(a))
 		h.conn = HEADER_OFFLINE;
 	else if (st->conn == SESSION_STARTING)
