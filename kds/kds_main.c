@@ -535,7 +535,8 @@ main(int argc, char **argv)
 	snprintf(k->header.title, sizeof k->header.title, "KDS");
 
 	struct session_opts so = { "kds", &cc, "PAID,PREPARING,READY" };
-	struct session_handlers sh = { on_orders, on_menu, on_state, on_login, on_refused, k };
+	struct session_handlers sh = { .orders = on_orders, .menu = on_menu, .state = on_state,
+	    .login = on_login, .refused = on_refused, .ctx = k };
 	k->s = session_new(&so, &sh, err, sizeof err);
 	explicit_bzero(cc.pin, sizeof cc.pin);
 	if (k->s == NULL) {

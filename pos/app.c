@@ -1,9 +1,11 @@
 /* app: the shared state's small helpers: messages, screens by role, the
- * connection summary, money on screen. */
+ * connection summary, changes into the session with their fate on screen,
+ * money on screen. */
 #include "app.h"
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cache.h"
@@ -62,11 +64,49 @@ app_is_manager(const struct app *a)
 bool
 app_offline(const struct app *a)
 {
+	const struct session_state *st = session_state(a->s);
+
 	if (!a->logged_in)
 		return false;
-	if (a->stream_state == STREAM_RECONNECTING || a->stream_state == STREAM_UNAUTHORIZED)
-		return true;
-	return a->have_obst && !a->obst.online;
+	return st->conn == SESSION_OFFLINE || st->send_failing;
+}
+
+int64_t
+app_push(struct app *a, const char *method, const char *path, const cJSON *body,
+    const char *order_key, const char *kind, int64_t order_id, const char *what)
+{
+	char *text = body != NULL ? cJSON_PrintUnformatted(body) : NULL;
+	struct session_change c = { method, path, text, order_key, kind, order_id, what };
+	int64_t id;
+
+	if (body != NULL && text == NULL)
+		abort();
+	id = session_push(a->s, &c);
+	free(text);
+	if (id < 0)
+		app_say(a, THEME_ERROR, "Could not store %s (%s): nothing was sent", what,
+		    session_state(a->s)->error);
+	app_dirty(a);
+	return id;
+}
+
+bool
+app_pending_for(const struct app *a, int64_t order_id)
+{
+	struct session_mark m;
+
+	session_mark(a->s, order_id, &m);
+	return m.pending;
+}
+
+void
+app_load_attention(struct app *a)
+{
+	outbox_entries_free(a->attention, a->nattention);
+	session_attention(a->s, &a->attention, &a->nattention);
+	if (a->attention_sel >= a->nattention)
+		a->attention_sel = a->nattention > 0 ? a->nattention - 1 : 0;
+	app_dirty(a);
 }
 
 const struct menu *

@@ -1,8 +1,9 @@
-/* app: what brigade-pos's modules share: the models, the connections and
- * which screen is up. Key handlers (login.c, entry.c, tender.c, floor.c,
- * manage.c) change it and set dirty; the view (view*.c) draws it once per
- * loop turn; conn.c and checkout.c talk to the server, the outbox and the
- * printers. Everything runs on the loop thread. */
+/* app: what brigade-pos's modules share: the models, the session and
+ * which screen is up. Key handlers (keys.c, floor.c) change it and set
+ * dirty; the view (view.c) draws it once per loop turn. The server, the
+ * outbox and the cache are the shared session's (common/client/session.c,
+ * its handlers in main.c); checkout.c turns sales into its changes and
+ * talks to the printers. Everything runs on the loop thread. */
 #ifndef BRIGADE_POS_APP_H
 #define BRIGADE_POS_APP_H
 
@@ -21,12 +22,11 @@
 #include "outbox.h"
 #include "report.h"
 #include "sales.h"
+#include "session.h"
 #include "spool.h"
-#include "stream.h"
 #include "theme.h"
 #include "ticket.h"
 #include "wedge.h"
-#include "worker.h"
 
 enum pos_screen {
 	SCREEN_LOGIN,
@@ -56,23 +56,6 @@ enum overlay {
 	OVERLAY_COUNT
 };
 
-/* A change of ours sent through the outbox that the screens mark as
- * pending until the server says yes (done) or no (needs attention). */
-struct pending {
-	int64_t entry;               /* outbox entry id */
-	int64_t order_id;            /* 0 for none (a sale, a menu change) */
-	char what[64];               /* "serve #12", for messages */
-	int kind;                    /* enum pending_kind */
-};
-
-enum pending_kind {
-	PENDING_SALE,                /* POST /orders: see struct sales */
-	PENDING_ACTION,              /* serve, pickup, cancel, pay... */
-	PENDING_MENU,                /* 86 or back on */
-	PENDING_Z,                   /* the Z close */
-};
-
-#define PENDING_MAX 64
 #define HITS_MAX 200
 #define LIST_MAX 2000
 
@@ -85,7 +68,6 @@ struct app_msg {
 struct app {
 	/* settings */
 	struct client_cfg cfg;
-	struct clock clk;
 	struct spool_cfg spool_cfg;
 	char card_spec[280];         /* "wedge" or usb://VID:PID */
 	char theme_name[64];
@@ -95,36 +77,28 @@ struct app {
 	bool bench_exit;             /* --bench-first-frame: exit after drawing */
 	double bench_ms;             /* start to the first frame with the menu */
 	double bench_first_ms;       /* start to the first frame of all */
-	int64_t snapshot_tried;      /* mono ms of the last snapshot request */
 
 	/* the machinery */
-	struct loop *loop;
-	struct worker *worker;
-	struct stream *stream;
-	struct cache *cache;
-	struct outbox *ob;           /* the loop thread's own connection */
+	struct session *s;           /* login, snapshot, stream, cache, outbox */
+	struct loop *loop;           /* the session's */
+	struct clock *clk;           /* the session's */
+	struct cache *cache;         /* the session's */
 	struct spool *spool;
 	struct cardreader *reader;
 	struct wedge wedge;
 	struct loop_timer wedge_timer;
 	struct loop_timer tick;      /* 1 s: the clock, ages, receipt waits */
-	struct loop_timer relogin;
 
 	/* who is at the till */
 	bool logged_in, logging_in;
 	bool relaunch;               /* logged out: main() starts afresh */
 	enum pos_screen start_screen;    /* --screen: where a login lands */
-	bool stream_started, have_snapshot;
 	enum staff_role role;
 	char staff[STAFF_MAX + 1];
 
-	/* the connection as the status bar shows it */
-	enum stream_state stream_state;
-	char stream_error[160];
+	/* the connection as the status bar shows it (and session_state) */
 	int64_t offline_since;       /* local wall ms, for "OFFLINE since" */
 	bool was_offline;
-	struct worker_outbox_status obst;
-	bool have_obst;
 	struct spool_status printers;
 	bool reader_failed;
 	char reader_error[256];
@@ -165,10 +139,8 @@ struct app {
 	int pay_order_version;
 	struct order pay_order;      /* its copy */
 
-	/* sales and our changes in flight */
+	/* sales (our changes in flight are the session's pending list) */
 	struct sales sales;
-	struct pending pending[PENDING_MAX];
-	int npending;
 	int64_t receipt_wait_entry;  /* sale whose receipt waits for the number */
 	int64_t receipt_wait_until;  /* mono ms */
 	struct order receipt_order;  /* as rung up, printed if the server is slow */
@@ -230,28 +202,23 @@ bool app_offline(const struct app *a);
 const struct menu *app_menu(const struct app *a);
 void app_money(money_t m, char *buf, size_t size);
 
-/* conn.c: login, snapshot, stream, outbox status. */
-int conn_start(struct app *a, char *err, size_t errsize);
-void conn_stop(struct app *a);
-void conn_login(struct app *a);
-void conn_logout(struct app *a);
-void conn_snapshot(struct app *a);
-/* Queue a change in the outbox and send it; its fate comes back through
- * the pending list. Returns the entry id, or -1 (said on screen). */
-int64_t conn_push(struct app *a, const char *method, const char *path,
-    const cJSON *body, const char *order_key, const char *kind,
-    enum pending_kind pk, int64_t order_id, const char *what);
+/* Queue a change in the session's outbox, marked pending until the server
+ * answers (main.c hears the answer). Returns the entry id, or -1 (said on
+ * screen: nothing was stored). */
+int64_t app_push(struct app *a, const char *method, const char *path, const cJSON *body,
+    const char *order_key, const char *kind, int64_t order_id, const char *what);
 /* Whether an order has one of our changes in flight. */
-bool conn_pending_for(const struct app *a, int64_t order_id);
+bool app_pending_for(const struct app *a, int64_t order_id);
 /* The outbox's needs-attention entries, read again. */
-void conn_load_attention(struct app *a);
-/* Run fn with a GET's answer on the loop thread. */
-void conn_get(struct app *a, const char *path, worker_reply_fn fn);
+void app_load_attention(struct app *a);
 
 /* checkout.c: the ticket (or an online order) paid and sent. */
 void checkout_submit(struct app *a);
+/* Sales a previous run queued: watched again with their provisional
+ * numbers (after session_start). */
+void checkout_restore(struct app *a);
 void checkout_entry_done(struct app *a, const struct outbox_entry *e);
-void checkout_entry_refused(struct app *a, const struct outbox_entry *e);
+void checkout_entry_refused(struct app *a, const struct session_refusal *r);
 void checkout_tick(struct app *a);
 void checkout_card(struct app *a, const struct card_info *card);
 void checkout_bad_swipe(struct app *a, const char *why);

@@ -105,8 +105,7 @@ checkout_pay_order(struct app *a)
 	snprintf(path, sizeof path, "/api/v1/orders/%lld/actions", (long long)a->pay_order_id);
 	snprintf(key, sizeof key, "order:%lld", (long long)a->pay_order_id);
 	snprintf(what, sizeof what, "pay #%d", a->pay_order.number);
-	entry = conn_push(a, "POST", path, body, key, what, PENDING_ACTION, a->pay_order_id,
-	    what);
+	entry = app_push(a, "POST", path, body, key, what, a->pay_order_id, what);
 	cJSON_Delete(body);
 	if (entry < 0)
 		return;
@@ -170,7 +169,7 @@ checkout_submit(struct app *a)
 	order_record(&o, o.status, -1, now, a->staff);
 	body = order_request_to_json(&o);
 	sales_kind(label, kind, sizeof kind);
-	entry = conn_push(a, "POST", "/api/v1/orders", body, NULL, kind, PENDING_SALE, 0, label);
+	entry = app_push(a, "POST", "/api/v1/orders", body, NULL, kind, 0, label);
 	cJSON_Delete(body);
 	if (entry < 0) {
 		order_free(&o);
@@ -263,19 +262,69 @@ checkout_entry_done(struct app *a, const struct outbox_entry *e)
 }
 
 void
-checkout_entry_refused(struct app *a, const struct outbox_entry *e)
+checkout_entry_refused(struct app *a, const struct session_refusal *r)
 {
-	struct sale *x = sales_by_entry(&a->sales, e->id);
+	struct sale *x = sales_by_entry(&a->sales, r->entry);
 
 	if (x != NULL)
-		sales_refused(x, e->error);
-	if (a->receipt_wait_entry == e->id) {
+		sales_refused(x, r->error);
+	if (a->receipt_wait_entry == r->entry) {
 		/* refused at once: nothing was sold, nothing is printed */
 		checkout_wait_end(a);
 	}
 	app_say(a, THEME_ERROR, "Sale %s REFUSED: %s. A manager resolves it in needs "
-	    "attention (F5)", x != NULL ? x->label : e->kind, e->error);
+	    "attention (F5)", x != NULL ? x->label : r->kind, r->error);
 	app_dirty(a);
+}
+
+/* One sale a previous run queued (or the server refused meanwhile). */
+struct restored {
+	int64_t entry;
+	const char *label;
+	int64_t made_at;
+	const char *error;           /* NULL: still queued */
+};
+
+static int
+restored_cmp(const void *x, const void *y)
+{
+	const struct restored *p = x, *q = y;
+
+	return p->entry < q->entry ? -1 : p->entry > q->entry;
+}
+
+void
+checkout_restore(struct app *a)
+{
+	int np = session_npending(a->s);
+	struct restored *r = xcalloc((size_t)(np + a->nattention) + 1, sizeof *r);
+	int n = 0;
+
+	for (int i = 0; i < np; i++) {
+		const struct session_pending *p = session_pending(a->s, i);
+		const char *label = sales_kind_label(p->name);
+
+		if (label != NULL)
+			r[n++] = (struct restored){ p->entry, label, p->made_at, NULL };
+	}
+	for (int i = 0; i < a->nattention; i++) {
+		const struct outbox_entry *e = &a->attention[i];
+		const char *label = sales_kind_label(e->kind);
+
+		if (label != NULL)
+			r[n++] = (struct restored){ e->id, label, e->created_at, e->error };
+	}
+	/* in the order they were rung up, as the last run showed them */
+	qsort(r, (size_t)n, sizeof *r, restored_cmp);
+	for (int i = 0; i < n && i < SALES_MAX; i++) {
+		struct sale *x = sales_add(&a->sales, r[i].entry, r[i].label,
+		    sales_label_seq(r[i].label), 0, 0, r[i].made_at);
+
+		x->printed = true;
+		if (r[i].error != NULL)
+			sales_refused(x, r[i].error);
+	}
+	free(r);
 }
 
 void

@@ -62,7 +62,7 @@ floor_act(struct app *a, int64_t id, int number, int version, enum order_action 
 	snprintf(path, sizeof path, "/api/v1/orders/%lld/actions", (long long)id);
 	snprintf(key, sizeof key, "order:%lld", (long long)id);
 	snprintf(what, sizeof what, "%s #%d", action_name(act), number);
-	if (conn_push(a, "POST", path, body, key, what, PENDING_ACTION, id, what) > 0)
+	if (app_push(a, "POST", path, body, key, what, id, what) > 0)
 		app_say(a, THEME_PENDING, "%s: sent", what);
 	cJSON_Delete(body);
 }
@@ -106,7 +106,7 @@ dispatch_do(struct app *a, int key)
 		    r->number);
 		return;
 	}
-	if (conn_pending_for(a, r->id)) {
+	if (app_pending_for(a, r->id)) {
 		app_say(a, THEME_PENDING, "#%d: already sent, waiting for the server", r->number);
 		return;
 	}
@@ -203,7 +203,7 @@ static void
 floor_load_orders(struct app *a)
 {
 	a->orders_loading = true;
-	conn_get(a, "/api/v1/orders?day=today&limit=2000", floor_on_orders);
+	session_get(a->s, "/api/v1/orders?day=today&limit=2000", floor_on_orders, a);
 }
 
 /* Whether an order matches what was typed: its number, a table, a name, a
@@ -306,7 +306,7 @@ orders_open(struct app *a, int key)
 	order_copy(&a->detail, &a->orders[vis[a->orders_sel]]);
 	a->have_detail = true;
 	snprintf(path, sizeof path, "/api/v1/orders/%lld", (long long)a->detail.id);
-	conn_get(a, path, floor_on_detail);
+	session_get(a->s, path, floor_on_detail, a);
 	a->back = SCREEN_ORDERS;
 	app_go(a, SCREEN_ORDER);
 }
@@ -429,30 +429,25 @@ static void
 attention_retry(struct app *a, int key)
 {
 	const struct outbox_entry *e = attention_selected(a);
+	char kind[sizeof e->kind];
+	struct sale *x;
+	int64_t id;
 
 	if (e == NULL) {
 		app_say(a, THEME_DIM, "Nothing needs attention");
 		return;
 	}
-	if (outbox_requeue(a->ob, e->id) != 0) {
+	/* the session's news may read the list again: e goes with it */
+	id = e->id;
+	xstrlcpy(kind, e->kind, sizeof kind);
+	if (session_retry(a->s, id) != 0) {
 		app_say(a, THEME_ERROR, "Could not send it again");
 		return;
 	}
-	app_say(a, THEME_PENDING, "%s: sent again", e->kind);
-	if (a->npending < PENDING_MAX) {
-		struct pending *p = &a->pending[a->npending++];
-		struct sale *x = sales_by_entry(&a->sales, e->id);
-
-		memset(p, 0, sizeof *p);
-		p->entry = e->id;
-		p->kind = sales_kind_label(e->kind) != NULL ? PENDING_SALE : PENDING_ACTION;
-		xstrlcpy(p->what, e->kind, sizeof p->what);
-		if (x != NULL)
-			x->state = SALE_QUEUED;
-	}
-	if (a->worker != NULL)
-		worker_kick(a->worker);
-	conn_load_attention(a);
+	app_say(a, THEME_PENDING, "%s: sent again", kind);
+	if ((x = sales_by_entry(&a->sales, id)) != NULL)
+		x->state = SALE_QUEUED;
+	app_load_attention(a);
 }
 
 static void
@@ -504,10 +499,10 @@ attention_reopen(struct app *a, int key)
 		ticket_set_note(&a->ticket, o.items[i].note);
 	}
 	order_free(&o);
-	outbox_dismiss(a->ob, e->id);
 	if ((x = sales_by_entry(&a->sales, e->id)) != NULL)
 		x->state = SALE_DISMISSED;
-	conn_load_attention(a);
+	session_dismiss(a->s, e->id);   /* e may go with the list after this */
+	app_load_attention(a);
 	app_go(a, SCREEN_ENTRY);
 	app_say(a, THEME_WARNING, "The refused sale is back on the ticket: check it, then "
 	    "tender again");
@@ -568,7 +563,7 @@ menu_toggle(struct app *a, int key)
 	cJSON_AddBoolToObject(body, "available", !it->available);
 	snprintf(path, sizeof path, "/api/v1/menu/items/%s", it->sku);
 	snprintf(what, sizeof what, "%s %s", it->available ? "86" : "back on", it->sku);
-	if (conn_push(a, "PATCH", path, body, NULL, what, PENDING_MENU, 0, what) > 0)
+	if (app_push(a, "PATCH", path, body, NULL, what, 0, what) > 0)
 		app_say(a, THEME_PENDING, "%s: %s sent", it->name, it->available ?
 		    "86 (off the menu)" : "back on the menu");
 	cJSON_Delete(body);
@@ -634,7 +629,7 @@ static void
 report_x(struct app *a, int key)
 {
 	a->report_loading = true;
-	conn_get(a, "/api/v1/reports/daily", floor_on_report);
+	session_get(a->s, "/api/v1/reports/daily", floor_on_report, a);
 }
 
 static void
@@ -683,23 +678,28 @@ confirm_yes(struct app *a, int key)
 	if (a->confirm_action == CONFIRM_Z) {
 		cJSON *body = cJSON_CreateObject();
 
-		if (conn_push(a, "POST", "/api/v1/reports/z", body, "z-close", "z-close",
-		    PENDING_Z, 0, "Z close") > 0)
+		if (app_push(a, "POST", "/api/v1/reports/z", body, "z-close", "z-close", 0,
+		    "Z close") > 0)
 			app_say(a, THEME_PENDING, "Z close sent: the report prints when the server "
 			    "answers");
 		cJSON_Delete(body);
 	} else {
 		const struct outbox_entry *e = attention_selected(a);
+		char kind[sizeof e->kind];
 		struct sale *x;
+		int64_t id;
 
 		if (e == NULL)
 			return;
-		if (outbox_dismiss(a->ob, e->id) == 0) {
-			app_say(a, THEME_WARNING, "%s dismissed: it will not be sent", e->kind);
-			if ((x = sales_by_entry(&a->sales, e->id)) != NULL)
+		/* the session's news may read the list again: e goes with it */
+		id = e->id;
+		xstrlcpy(kind, e->kind, sizeof kind);
+		if (session_dismiss(a->s, id) == 0) {
+			app_say(a, THEME_WARNING, "%s dismissed: it will not be sent", kind);
+			if ((x = sales_by_entry(&a->sales, id)) != NULL)
 				x->state = SALE_DISMISSED;
 		}
-		conn_load_attention(a);
+		app_load_attention(a);
 	}
 }
 
@@ -764,7 +764,7 @@ staff_toggle(struct app *a, int key)
 	snprintf(path, sizeof path, "/api/v1/staff/%s", code->valuestring);
 	snprintf(what, sizeof what, "%s %s", cJSON_IsTrue(active) ? "disable" : "enable",
 	    code->valuestring);
-	if (conn_push(a, "PATCH", path, body, NULL, what, PENDING_ACTION, 0, what) > 0)
+	if (app_push(a, "PATCH", path, body, NULL, what, 0, what) > 0)
 		app_say(a, THEME_PENDING, "%s: sent", what);
 	cJSON_Delete(body);
 }
@@ -772,7 +772,7 @@ staff_toggle(struct app *a, int key)
 static void
 staff_reload(struct app *a, int key)
 {
-	conn_get(a, "/api/v1/staff", floor_on_staff);
+	session_get(a->s, "/api/v1/staff", floor_on_staff, a);
 }
 
 static const struct binding staff_map[] = {
@@ -795,7 +795,7 @@ floor_enter(struct app *a, enum pos_screen s)
 		floor_load_orders(a);
 		break;
 	case SCREEN_ATTENTION:
-		conn_load_attention(a);
+		app_load_attention(a);
 		break;
 	case SCREEN_STAFF:
 		staff_reload(a, 0);

@@ -54,10 +54,16 @@ show_help(struct app *a, int key)
 	a->overlay = OVERLAY_HELP;
 }
 
+/* Logging out ends the process's session completely: the loop stops,
+ * everything is released, and main() starts the program afresh at the
+ * login screen. */
 static void
 logout(struct app *a, int key)
 {
-	conn_logout(a);
+	session_logout(a->s);
+	a->relaunch = true;
+	a->quit = true;
+	loop_stop(a->loop);
 }
 
 static const struct binding global_map[] = {
@@ -99,7 +105,16 @@ login_enter(struct app *a, int key)
 		a->login_focus = 1;
 		return;
 	}
-	conn_login(a);
+	if (a->logged_in)
+		return;
+	if (field_empty(&a->f_staff) || field_empty(&a->f_pin)) {
+		app_say(a, THEME_ERROR, "Type your staff code and PIN");
+		return;
+	}
+	/* the answer comes to main.c's login handler */
+	a->logging_in = true;
+	session_login(a->s, a->f_staff.text, a->f_pin.text);
+	app_say(a, THEME_DIM, "Logging in as %s...", a->f_staff.text);
 }
 
 static void

@@ -1,7 +1,8 @@
-/* brigade-pos: the cashier's and the waiter's terminal. Settings, the one
- * loop (libwebsockets) with stdin, timers and signals, the card wedge in
- * front of the key handlers, and one frame drawn per loop turn when
- * something changed. */
+/* brigade-pos: the cashier's and the waiter's terminal. Settings, the
+ * session (login, snapshot, stream, cache, outbox) and what the till does
+ * with its news, the one loop (libwebsockets) with stdin, timers and
+ * signals, the card wedge in front of the key handlers, and one frame drawn
+ * per loop turn when something changed. */
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -133,6 +134,7 @@ on_key(void *ctx, int key)
 	struct app *a = ctx;
 	struct wedge_out out;
 
+	session_busy(a->s);          /* the cache file waits for a pause */
 	if (!(key >= 0x20 && key < 0x7f) && key != INPUT_ENTER) {
 		/* a special key ends any burst: release what was held first */
 		if (a->wedge.len > 0 || a->wedge.draining) {
@@ -190,11 +192,6 @@ on_tick(struct loop_timer *t)
 		a->offline_since = util_now_ms();
 	a->was_offline = off;
 	checkout_tick(a);
-	if (a->logged_in && !a->have_snapshot && a->worker != NULL &&
-	    util_mono_ms() - a->snapshot_tried > 3000) {
-		a->snapshot_tried = util_mono_ms();
-		conn_snapshot(a);
-	}
 	if (a->msg.text[0] != '\0' && util_mono_ms() - a->msg.at > 15000)
 		a->msg.text[0] = '\0';
 	app_dirty(a);
@@ -236,6 +233,121 @@ on_reader(void *ctx, const struct cardreader_event *ev)
 		break;
 	}
 	app_dirty(a);
+}
+
+/* ---- the session's news ---- */
+
+static void
+on_orders(void *ctx, const int64_t *ids, int n)
+{
+	app_dirty(ctx);
+}
+
+static void
+on_menu(void *ctx)
+{
+	struct app *a = ctx;
+	const struct menu *m = cache_menu(a->cache);
+
+	if (m->nitems == 0)
+		return;
+	a->ticket.tax_bp = m->tax_bp;
+	if (a->spool != NULL)
+		spool_set_money(a->spool, m->tax_bp, m->currency);
+	app_dirty(a);
+}
+
+static void
+on_state(void *ctx, const struct session_state *st)
+{
+	struct app *a = ctx;
+
+	if (st->attention != a->nattention)
+		app_load_attention(a);
+	app_dirty(a);
+}
+
+static void
+on_login(void *ctx, enum session_login_result r, const char *message)
+{
+	struct app *a = ctx;
+	const struct session_state *st = session_state(a->s);
+
+	if (a->logged_in) {
+		/* the login the till runs on stopped working (PIN changed,
+		 * account disabled): nothing more is sent until a new one */
+		if (r != SESSION_LOGIN_OK && r != SESSION_LOGIN_OFFLINE)
+			app_say(a, THEME_ERROR, "The server no longer accepts %s's login (%s): log "
+			    "out and in again", a->staff, message);
+		return;
+	}
+	if (r == SESSION_LOGIN_OFFLINE) {
+		/* the session tries again; the login lands when the server is back */
+		app_say(a, THEME_ERROR, "Cannot log in: the server at %s is unreachable (%s): "
+		    "trying again", a->cfg.server, message);
+		return;
+	}
+	a->logging_in = false;
+	field_clear(&a->f_pin);
+	switch (r) {
+	case SESSION_LOGIN_OK:
+		break;
+	case SESSION_LOGIN_REFUSED:
+		app_say(a, THEME_ERROR, "Wrong staff code or PIN");
+		a->login_focus = 1;
+		return;
+	case SESSION_LOGIN_LOCKED:
+		app_say(a, THEME_ERROR, "Account locked after wrong PINs: wait, or ask a manager");
+		a->login_focus = 1;
+		return;
+	default:
+		app_say(a, THEME_ERROR, "Cannot log in: %s", message);
+		a->login_focus = 1;
+		return;
+	}
+	if (st->role < 0 || st->role == ROLE_CUSTOMER || st->role == ROLE_CHEF) {
+		app_say(a, THEME_ERROR, "A %s cannot use the till",
+		    st->role < 0 ? "person of no known role" : role_name((enum staff_role)st->role));
+		session_sign_out(a->s);
+		return;
+	}
+	a->logged_in = true;
+	a->role = (enum staff_role)st->role;
+	xstrlcpy(a->staff, st->staff, sizeof a->staff);
+	log_info("%s logged in as %s", a->staff, role_name(a->role));
+	app_say(a, THEME_SUCCESS, "Logged in: %s (%s)", a->staff, role_name(a->role));
+	app_load_attention(a);
+	app_go(a, a->start_screen != SCREEN_LOGIN && app_screen_allowed(a, a->start_screen) ?
+	    a->start_screen : SCREEN_ENTRY);
+}
+
+/* A change of ours went through: a sale's number and receipt, the Z
+ * report, a paid order's receipt. */
+static void
+on_done(void *ctx, const struct session_pending *p, const struct outbox_entry *e)
+{
+	struct app *a = ctx;
+
+	if (sales_kind_label(p->name) != NULL || strcmp(p->name, "z-close") == 0 ||
+	    strncmp(p->name, "pay ", 4) == 0)
+		checkout_entry_done(a, e);
+}
+
+/* A change of ours the server refused: it waits in needs attention. Those
+ * refused before this run are there already (checkout_restore). */
+static void
+on_refused(void *ctx, const struct session_refusal *r)
+{
+	struct app *a = ctx;
+
+	if (r->earlier)
+		return;
+	if (sales_kind_label(r->kind) != NULL)
+		checkout_entry_refused(a, r);
+	else
+		app_say(a, THEME_ERROR, "%s refused: %s (see needs attention, F5)", r->label,
+		    r->error);
+	app_load_attention(a);
 }
 
 /* ---- settings ---- */
@@ -386,6 +498,9 @@ main(int argc, char **argv)
 {
 	struct app *a = &A;
 	char err[1024], logpath[PATH_MAX];
+	struct session_opts so = { "pos", &a->cfg, NULL };
+	struct session_handlers sh = { .orders = on_orders, .menu = on_menu, .state = on_state,
+	    .login = on_login, .refused = on_refused, .done = on_done, .ctx = a };
 	int rc;
 
 	start_us = util_mono_us();
@@ -432,22 +547,22 @@ main(int argc, char **argv)
 	wedge_init(&a->wedge, WEDGE_GAP_MS);
 	input_init(&term_input);
 
-	a->loop = loop_new(stream_protocols(), cfg_tls(&a->cfg), a->cfg.ca_file);
-	if (a->loop == NULL) {
-		fprintf(stderr, "brigade-pos: cannot start the event loop\n");
-		return 1;
-	}
-	clock_init(&a->clk);
-	if (conn_start(a, err, sizeof err) < 0) {
+	if (getenv("BRIGADE_POS_LOGGED_OUT") != NULL)
+		explicit_bzero(a->cfg.pin, sizeof a->cfg.pin);
+	a->s = session_new(&so, &sh, err, sizeof err);
+	explicit_bzero(a->cfg.pin, sizeof a->cfg.pin);
+	if (a->s == NULL) {
 		fprintf(stderr, "brigade-pos: %s\n", err);
 		return 1;
 	}
+	a->loop = session_loop(a->s);
+	a->clk = session_clock(a->s);
+	a->cache = session_cache(a->s);
 	if (a->spool_cfg.receipt_uri[0] || a->spool_cfg.kitchen_uri[0]) {
 		a->spool = spool_new(a->loop, &a->spool_cfg, on_printers, a, err, sizeof err);
 		if (a->spool == NULL) {
 			fprintf(stderr, "brigade-pos: %s\n", err);
-			conn_stop(a);
-			loop_free(a->loop);
+			session_free(a->s);
 			return 2;
 		}
 	}
@@ -456,8 +571,7 @@ main(int argc, char **argv)
 		if (a->reader == NULL) {
 			fprintf(stderr, "brigade-pos: %s\n", err);
 			spool_free(a->spool);
-			conn_stop(a);
-			loop_free(a->loop);
+			session_free(a->s);
 			return 2;
 		}
 	}
@@ -465,8 +579,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "brigade-pos: %s\n", err);
 		cardreader_free(a->reader);
 		spool_free(a->spool);
-		conn_stop(a);
-		loop_free(a->loop);
+		session_free(a->s);
 		return 1;
 	}
 	loop_timer_init(&render_timer, a->loop, render_fire, a);
@@ -477,17 +590,18 @@ main(int argc, char **argv)
 	/* the loop closes what it watches when it ends; the terminal itself
 	 * stays open for curses and for a fresh start after a logout */
 	loop_watch_input(a->loop, dup(0), on_input, a);
-	if (a->cache != NULL && cache_menu(a->cache)->nitems > 0)
-		a->ticket.tax_bp = cache_menu(a->cache)->tax_bp;
 	a->screen = SCREEN_LOGIN;
-	if (a->cfg.staff[0] != '\0' && a->cfg.pin[0] != '\0' &&
-	    getenv("BRIGADE_POS_LOGGED_OUT") == NULL) {
-		/* settings carry a login: use it, as a person would type it */
+	if (session_has_credentials(a->s)) {
+		/* settings carry a login: the session tries it at start */
 		field_set(&a->f_staff, a->cfg.staff);
-		field_set(&a->f_pin, a->cfg.pin);
-		explicit_bzero(a->cfg.pin, sizeof a->cfg.pin);
-		conn_login(a);
+		a->login_focus = 1;
+		a->logging_in = true;
+		app_say(a, THEME_DIM, "Logging in as %s...", a->cfg.staff);
 	}
+	/* the saved cache (menu, orders), what the last run queued */
+	session_start(a->s);
+	app_load_attention(a);
+	checkout_restore(a);
 	app_dirty(a);
 	loop_run(a->loop);
 
@@ -495,11 +609,10 @@ main(int argc, char **argv)
 	loop_timer_cancel(&a->tick);
 	loop_timer_cancel(&a->wedge_timer);
 	loop_timer_cancel(&render_timer);
-	loop_timer_cancel(&a->relogin);
 	cardreader_free(a->reader);
 	spool_free(a->spool);
-	conn_stop(a);
-	loop_free(a->loop);
+	outbox_entries_free(a->attention, a->nattention);
+	session_free(a->s);
 	wedge_reset(&a->wedge);
 	for (int i = 0; i < a->norders; i++)
 		order_free(&a->orders[i]);

@@ -61,7 +61,7 @@ view_resize(struct app *a)
 static void
 age_text(const struct app *a, int64_t since, char *out, size_t size)
 {
-	int64_t s = since > 0 ? clock_age_ms(&a->clk, since) / 1000 : 0;
+	int64_t s = since > 0 ? clock_age_ms(a->clk, since) / 1000 : 0;
 
 	if (s >= 3600)
 		snprintf(out, size, "%lld:%02lld:%02lld", (long long)(s / 3600),
@@ -76,6 +76,7 @@ draw_header(struct app *a)
 	struct header_info h;
 	const struct spool_printer_status *rp = &a->printers.printer[SPOOL_RECEIPT];
 	const struct spool_printer_status *kp = &a->printers.printer[SPOOL_KITCHEN];
+	const struct session_state *st = session_state(a->s);
 
 	memset(&h, 0, sizeof h);
 	snprintf(h.title, sizeof h.title, "POS %s", a->cfg.terminal);
@@ -84,25 +85,24 @@ draw_header(struct app *a)
 		    screen_titles[a->screen]);
 	else
 		snprintf(h.context, sizeof h.context, "%s", screen_titles[a->screen]);
-	h.now_ms = clock_server_now(&a->clk);
-	if (!a->logged_in)
-		h.conn = HEADER_SIGNED_OUT;
-	else if (!app_offline(a))
-		h.conn = HEADER_ONLINE;
-	else if (a->stream_state == STREAM_CONNECTING && !a->have_obst)
+	h.now_ms = clock_server_now(a->clk);
+	if (!a->logged_in || st->conn == SESSION_SIGNED_OUT)
+		h.conn = HEADER_SIGNED_OUT;     /* or the server stopped taking the login */
+	else if (app_offline(a))
+		h.conn = HEADER_OFFLINE;
+	else if (st->conn == SESSION_STARTING)
 		h.conn = HEADER_CONNECTING;
 	else
-		h.conn = HEADER_OFFLINE;
+		h.conn = HEADER_ONLINE;
 	h.since_ms = a->offline_since;
-	h.stale = a->cache != NULL && cache_stale(a->cache);
-	h.stale_saved_at = a->cache != NULL ? cache_saved_at(a->cache) : 0;
-	h.queued = a->have_obst ? a->obst.pending : sales_queued(&a->sales);
+	h.stale = st->stale;
+	h.stale_saved_at = st->saved_at;
+	h.queued = st->queued;
 	h.attention = a->nattention;
-	if (a->have_obst && h.queued > 0 && a->obst.oldest_at > 0) {
-		int64_t age = util_now_ms() - a->obst.oldest_at;
+	if (h.queued > 0 && st->oldest_queued_at > 0) {
+		int64_t age = util_now_ms() - st->oldest_queued_at;
 
-		header_queued_age(&h, age, a->obst.retention_ms,
-		    outbox_age_near(age, a->obst.retention_ms));
+		header_queued_age(&h, age, st->retention_ms, outbox_age_near(age, st->retention_ms));
 	}
 	if (rp->configured || kp->configured) {
 		const struct spool_printer_status *bad = rp->configured && !rp->ready ? rp :
@@ -462,7 +462,7 @@ draw_dispatch(struct app *a)
 		first = a->dispatch.sel - (h - 6);
 	for (int i = first; i < a->dispatch.nrows && y < h; i++) {
 		const struct dispatch_row *r = &a->dispatch.rows[i];
-		bool pending = conn_pending_for(a, r->id);
+		bool pending = app_pending_for(a, r->id);
 
 		if ((int)r->group != group) {
 			group = (int)r->group;

@@ -191,54 +191,48 @@ op_add(struct session *s)
 	return &s->ops[s->nops++];
 }
 
-/* Rebuild a pending change from its outbox entry (a restart while the
- * server was away). 0, or -1 for an entry that is not a change we make. */
-static int
+/* A pending change from its outbox entry: at a push, or rebuilt after a
+ * restart while the server was away. An order's lifecycle action, a
+ * station's bump or a new order is marked on the order; anything else is
+ * only pending. */
+static struct session_pending *
 op_from_entry(struct session *s, const struct outbox_entry *e)
 {
 	long long id = 0;
-	int n = 0;
+	int n = 0, act = -1;
 	struct session_pending *p;
-	cJSON *body;
+	cJSON *body = cJSON_Parse(e->body != NULL ? e->body : "");
+	const cJSON *a = cJSON_GetObjectItemCaseSensitive(body, "action");
+	const cJSON *st = cJSON_GetObjectItemCaseSensitive(body, "station");
 
-	if (strcmp(e->path, "/api/v1/orders") == 0) {
-		p = op_add(s);
+	p = op_add(s);
+	p->kind = SESSION_OP_OTHER;
+	if (strcmp(e->method, "POST") != 0) {
+		/* a PATCH of a menu item or of a person: no order's */
+	} else if (strcmp(e->path, "/api/v1/orders") == 0) {
 		p->kind = SESSION_OP_CREATE;
 		p->body = xstrdup(e->body != NULL ? e->body : "");
 	} else if (sscanf(e->path, "/api/v1/orders/%lld/actions%n", &id, &n) == 1 &&
 	    e->path[n] == '\0') {
-		const cJSON *a;
-
-		body = cJSON_Parse(e->body != NULL ? e->body : "");
-		a = cJSON_GetObjectItemCaseSensitive(body, "action");
-		int act = cJSON_IsString(a) ? action_parse(a->valuestring) : -1;
-		cJSON_Delete(body);
-		if (act < 0)
-			return -1;
-		p = op_add(s);
-		p->kind = SESSION_OP_ACTION;
-		p->action = act;
+		act = cJSON_IsString(a) ? action_parse(a->valuestring) : -1;
+		if (act >= 0) {
+			p->kind = SESSION_OP_ACTION;
+			p->action = act;
+		}
 	} else if (sscanf(e->path, "/api/v1/orders/%lld/items/done%n", &id, &n) == 1 &&
 	    e->path[n] == '\0') {
-		const cJSON *st;
-
-		body = cJSON_Parse(e->body != NULL ? e->body : "");
-		st = cJSON_GetObjectItemCaseSensitive(body, "station");
-		if (!cJSON_IsString(st)) {
-			cJSON_Delete(body);
-			return -1;
+		if (cJSON_IsString(st)) {
+			p->kind = SESSION_OP_ITEMS_DONE;
+			xstrlcpy(p->station, st->valuestring, sizeof p->station);
 		}
-		p = op_add(s);
-		p->kind = SESSION_OP_ITEMS_DONE;
-		xstrlcpy(p->station, st->valuestring, sizeof p->station);
-		cJSON_Delete(body);
-	} else {
-		return -1;
 	}
+	cJSON_Delete(body);
 	p->entry = e->id;
 	p->order_id = id;
 	p->made_at = e->created_at;
-	return 0;
+	xstrlcpy(p->name, e->kind, sizeof p->name);
+	xstrlcpy(p->label, e->kind, sizeof p->label);
+	return p;
 }
 
 /* "code (field): message" or "code: message", as the sender records a
@@ -257,16 +251,20 @@ parse_refusal(const char *text, struct session_refusal *r)
 }
 
 static void
-report_refusal(struct session *s, const struct outbox_entry *e, int64_t order_id)
+report_refusal(struct session *s, const struct outbox_entry *e, int64_t order_id,
+    const char *label, bool earlier)
 {
 	struct session_refusal r;
 
 	memset(&r, 0, sizeof r);
 	r.entry = e->id;
 	r.order_id = order_id;
+	r.earlier = earlier;
 	xstrlcpy(r.kind, e->kind, sizeof r.kind);
+	xstrlcpy(r.label, label != NULL ? label : e->kind, sizeof r.label);
+	xstrlcpy(r.error, e->error != NULL ? e->error : "", sizeof r.error);
 	r.http_status = e->http_status;
-	parse_refusal(e->error != NULL ? e->error : "", &r);
+	parse_refusal(r.error, &r);
 	log_warn("%s of order %" PRId64 " refused (%d %s): %s", e->kind, order_id,
 	    e->http_status, r.code, r.message);
 	if (s->h.refused != NULL)
@@ -274,9 +272,10 @@ report_refusal(struct session *s, const struct outbox_entry *e, int64_t order_id
 }
 
 /* The outbox moved: settle the pending changes whose entries finished. A
- * done entry's answer is the order after the change, applied so the board
- * does not flicker back while the stream's event is on its way; a refused
- * one is reported and its order fetched again. */
+ * done entry's answer to an order's change is the order after it, applied
+ * so the board does not flicker back while the stream's event is on its
+ * way; then the done handler hears of it. A refused one is reported and
+ * its order fetched again. */
 static void
 settle_ops(struct session *s)
 {
@@ -285,8 +284,9 @@ settle_ops(struct session *s)
 
 	for (int i = 0; i < s->nops;) {
 		struct outbox_entry e;
-		int64_t order_id = s->ops[i].order_id;
-		int rc = outbox_get(s->ob, s->ops[i].entry, &e);
+		struct session_pending p = s->ops[i];
+		int64_t order_id = p.order_id;
+		int rc = outbox_get(s->ob, p.entry, &e);
 
 		if (rc < 0)
 			break;
@@ -295,7 +295,8 @@ settle_ops(struct session *s)
 			i++;
 			continue;
 		}
-		if (rc == 0 && e.state == OUTBOX_DONE && e.response != NULL) {
+		if (rc == 0 && e.state == OUTBOX_DONE && e.response != NULL &&
+		    p.kind != SESSION_OP_OTHER) {
 			cJSON *j = cJSON_Parse(e.response);
 			int64_t id = apply_order(s, j);
 
@@ -303,12 +304,17 @@ settle_ops(struct session *s)
 				order_id = id;
 			cJSON_Delete(j);
 		}
+		/* gone before the handlers hear of it (they may push more) */
+		s->ops[i].body = NULL;
 		op_remove(s, i);
+		if (rc == 0 && e.state == OUTBOX_DONE && s->h.done != NULL)
+			s->h.done(s->h.ctx, &p, &e);
 		if (rc == 0 && e.state == OUTBOX_ATTENTION) {
-			report_refusal(s, &e, order_id);
+			report_refusal(s, &e, order_id, p.label, false);
 			if (order_id > 0)
 				session_refresh_order(s, order_id);
 		}
+		op_free(&p);
 		if (rc == 0)
 			outbox_entry_free(&e);
 		if (order_id > 0 && nchanged < 64)
@@ -329,6 +335,7 @@ on_outbox(void *ctx, const struct worker_outbox_status *ws)
 		return;
 	s->st.queued = ws->pending;
 	s->st.attention = ws->attention;
+	s->st.send_failing = !ws->online;
 	if (ws->retention_ms > 0)
 		s->st.retention_ms = ws->retention_ms;
 	settle_ops(s);
@@ -512,6 +519,23 @@ session_login(struct session *s, const char *staff, const char *pin)
 		return;   /* the answer in flight is dropped, then we check again */
 	stop_worker(&s->checker);
 	check_login(s);
+}
+
+/* The login is good but not for this program: its worker must not send
+ * the outbox under it. A check in flight is dropped (generation). */
+void
+session_sign_out(struct session *s)
+{
+	s->generation++;
+	s->have_creds = false;
+	s->logged_in = false;
+	explicit_bzero(s->cfg.pin, sizeof s->cfg.pin);
+	loop_timer_cancel(&s->retry);
+	stop_worker(&s->worker);
+	if (!s->checking)
+		stop_worker(&s->checker);
+	set_conn(s, SESSION_SIGNED_OUT, "signed out");
+	tell_state(s);
 }
 
 /* --- snapshot ----------------------------------------------------------- */
@@ -914,7 +938,7 @@ session_start(struct session *s)
 			long long id = 0;
 
 			sscanf(e[i].path, "/api/v1/orders/%lld", &id);
-			report_refusal(s, &e[i], id);
+			report_refusal(s, &e[i], id, NULL, true);
 		}
 		outbox_entries_free(e, n);
 	}
@@ -955,6 +979,8 @@ push(struct session *s, const char *path, const char *body, int64_t order_id,
 	p->entry = e.id;
 	p->order_id = order_id;
 	p->made_at = e.created_at;
+	xstrlcpy(p->name, e.kind, sizeof p->name);
+	xstrlcpy(p->label, e.kind, sizeof p->label);
 	outbox_entry_free(&e);
 	if (s->worker != NULL)
 		worker_kick(s->worker);
@@ -1033,6 +1059,43 @@ session_create_order(struct session *s, const char *body_json)
 	return id;
 }
 
+int64_t
+session_push(struct session *s, const struct session_change *c)
+{
+	struct outbox_entry e;
+	char order_key[OUTBOX_ORDER_KEY_MAX + 1];
+	struct outbox_new n = { c->method, c->path, c->body, c->order_key, c->kind, s->cfg.staff,
+	    NULL };
+	struct session_pending *p;
+	int64_t order_id;
+
+	if (n.order_key == NULL && c->order_id > 0) {
+		snprintf(order_key, sizeof order_key, "order:%" PRId64, c->order_id);
+		n.order_key = order_key;
+	}
+	if (outbox_push(s->ob, &n, &e) < 0) {
+		snprintf(s->st.error, sizeof s->st.error, "cannot queue the change: %s",
+		    outbox_errmsg(s->ob));
+		log_error("%s", s->st.error);
+		tell_state(s);
+		return -1;
+	}
+	p = op_from_entry(s, &e);
+	if (p->order_id == 0)
+		p->order_id = c->order_id;
+	if (c->label != NULL)
+		xstrlcpy(p->label, c->label, sizeof p->label);
+	order_id = p->order_id;
+	outbox_entry_free(&e);
+	if (s->worker != NULL)
+		worker_kick(s->worker);
+	count_outbox(s);
+	if (order_id > 0)
+		tell_orders(s, &order_id, 1);
+	tell_state(s);
+	return s->ops[s->nops - 1].entry;
+}
+
 static bool
 all_done(const struct order *o, const struct session_mark *m)
 {
@@ -1105,6 +1168,19 @@ session_dismiss(struct session *s, int64_t entry)
 }
 
 int
+session_attention(struct session *s, struct outbox_entry **e, int *n)
+{
+	*e = NULL;
+	*n = 0;
+	if (outbox_list(s->ob, OUTBOX_BIT(OUTBOX_ATTENTION), 0, 200, e, n) < 0) {
+		*e = NULL;
+		*n = 0;
+		return -1;
+	}
+	return 0;
+}
+
+int
 session_retry(struct session *s, int64_t entry)
 {
 	struct outbox_entry e;
@@ -1143,6 +1219,22 @@ session_refresh_order(struct session *s, int64_t order_id)
 		return;
 	snprintf(path, sizeof path, "/api/v1/orders/%" PRId64, order_id);
 	worker_request(s->worker, "GET", path, NULL, 2, on_refresh, s);
+}
+
+int
+session_get(struct session *s, const char *path, worker_reply_fn fn, void *ctx)
+{
+	if (s->worker == NULL)
+		return -1;
+	worker_request(s->worker, "GET", path, NULL, 1, fn, ctx);
+	return 0;
+}
+
+void
+session_logout(struct session *s)
+{
+	if (s->worker != NULL)
+		worker_request(s->worker, "POST", "/api/v1/auth/logout", NULL, 1, NULL, NULL);
 }
 
 void

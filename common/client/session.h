@@ -30,10 +30,18 @@
  *                                    the settings carry staff and PIN
  *   session_has_credentials(s)       whether staff and PIN are known
  *   session_login(s, staff, pin)     from a login screen; answer in ->login
+ *   session_sign_out(s)              forget the login (a role the program
+ *                                    does not serve): nothing more is sent
  *   session_state(s)                 connection, stale, queue, identity
  *   session_act(s, id, action, reason)       a lifecycle action
  *   session_items_done(s, id, station)       a station's bump
  *   session_create_order(s, body_json)       a new order (POS)
+ *   session_push(s, &change)         any other change (a pay with tenders, an
+ *                                    86, the Z close), marked pending the same
+ *                                    way; ->done hears the server's answer
+ *   session_get(s, path, fn, ctx)    a GET whose answer fn hears on the loop
+ *   session_attention(s, &e, &n)     the refused entries, for a screen
+ *   session_logout(s)                end the login at the server
  *   session_mark(s, id, &mark)       this terminal's pending changes to id
  *   session_npending(s) / session_pending(s, i)   the unconfirmed changes
  *   session_dismiss(s, entry) / session_retry(s, entry)   refused entries
@@ -55,8 +63,11 @@
 #include "clock.h"
 #include "loop.h"
 #include "order.h"
+#include "outbox.h"
+#include "worker.h"
 
 struct session;
+struct session_pending;
 
 struct session_opts {
 	const char *app;                /* "kds", "pos": default file names */
@@ -83,6 +94,8 @@ struct session_state {
 	                                   (ms since the epoch), 0 for none */
 	int64_t retention_ms;           /* the server's idempotency key retention,
 	                                   0 until known (outbox_age_near) */
+	bool send_failing;              /* the outbox's last send did not reach
+	                                   the server (the stream may still be up) */
 	char error[200];                /* why offline / signed out, "" if none */
 	int role;                       /* enum staff_role, -1 until known */
 	char staff[STAFF_MAX + 1];
@@ -104,9 +117,13 @@ struct session_refusal {
 	int64_t entry;                  /* outbox entry id */
 	int64_t order_id;               /* 0 for a new order */
 	char kind[24];                  /* "order.start", "items.done", "order.create" */
+	char label[64];                 /* what session_push called it ("serve #12"),
+	                                   else the kind */
 	int http_status;
 	char code[40];                  /* "illegal_transition" */
 	char message[300];              /* the server's sentence */
+	char error[400];                /* as the outbox records it: "code: message" */
+	bool earlier;                   /* refused before this run (session_start) */
 };
 
 struct session_handlers {
@@ -119,6 +136,9 @@ struct session_handlers {
 	/* The outcome of a login (settings or session_login). */
 	void (*login)(void *ctx, enum session_login_result r, const char *message);
 	void (*refused)(void *ctx, const struct session_refusal *r);
+	/* One of this terminal's changes went through: e->response is the
+	 * server's answer (for an order's change, already in the cache). */
+	void (*done)(void *ctx, const struct session_pending *p, const struct outbox_entry *e);
 	void *ctx;
 };
 
@@ -126,6 +146,7 @@ enum session_op_kind {
 	SESSION_OP_ACTION,              /* POST /api/v1/orders/ID/actions */
 	SESSION_OP_ITEMS_DONE,          /* POST /api/v1/orders/ID/items/done */
 	SESSION_OP_CREATE,              /* POST /api/v1/orders */
+	SESSION_OP_OTHER,               /* anything else (session_push) */
 };
 
 /* One change of this terminal the server has not confirmed yet. */
@@ -137,6 +158,23 @@ struct session_pending {
 	char station[STATION_MAX + 1];  /* ITEMS_DONE kind */
 	int64_t made_at;                /* local wall ms */
 	char *body;                     /* the request body (CREATE kind) */
+	char name[24];                  /* the outbox entry's kind: "order.serve",
+	                                   "z-close", "sale:till1-4" */
+	char label[64];                 /* for messages: "serve #12"; after a
+	                                   restart, the entry's kind */
+};
+
+/* A change for session_push. */
+struct session_change {
+	const char *method;             /* "POST", "PATCH" */
+	const char *path;
+	const char *body;               /* JSON text, NULL for none */
+	const char *order_key;          /* entries with one key go in order; NULL:
+	                                   "order:ID" when order_id > 0, else none */
+	const char *kind;               /* the entry's kind, for people and the
+	                                   program: "z-close", "sale:till1-4" */
+	int64_t order_id;               /* the order it changes, 0 for none */
+	const char *label;              /* for messages, NULL: the kind */
 };
 
 /* How an order looks with this terminal's pending changes applied. */
@@ -162,6 +200,7 @@ bool session_has_credentials(const struct session *s);
 
 int session_start(struct session *s);
 void session_login(struct session *s, const char *staff, const char *pin);
+void session_sign_out(struct session *s);
 
 /* Queue a change; returns its outbox entry id, or -1 when it could not be
  * stored (nothing was queued; the reason is logged and in state.error). */
@@ -169,6 +208,10 @@ int64_t session_act(struct session *s, int64_t order_id, enum order_action a,
     const char *reason);
 int64_t session_items_done(struct session *s, int64_t order_id, const char *station);
 int64_t session_create_order(struct session *s, const char *body_json);
+/* Any change: an order's lifecycle path or /api/v1/orders is marked as
+ * session_act and session_create_order mark it; anything else is pending
+ * on c->order_id (if any) until it settles. */
+int64_t session_push(struct session *s, const struct session_change *c);
 
 void session_mark(const struct session *s, int64_t order_id, struct session_mark *m);
 int session_npending(const struct session *s);
@@ -176,7 +219,16 @@ const struct session_pending *session_pending(const struct session *s, int i);
 
 int session_dismiss(struct session *s, int64_t entry);
 int session_retry(struct session *s, int64_t entry);
+/* The refused entries (at most 200, oldest first) into *e (free them with
+ * outbox_entries_free); 0, or -1 when the outbox cannot be read. */
+int session_attention(struct session *s, struct outbox_entry **e, int *n);
 void session_refresh_order(struct session *s, int64_t order_id);
+/* A GET through the worker; fn(ctx, reply) runs on the loop thread. -1
+ * (fn is never called) before the login is good. */
+int session_get(struct session *s, const char *path, worker_reply_fn fn, void *ctx);
+/* Tell the server this login ends (best effort: the request is queued for
+ * the worker; the program usually frees the session next). */
+void session_logout(struct session *s);
 void session_snapshot(struct session *s);
 int session_save(struct session *s);
 void session_busy(struct session *s);

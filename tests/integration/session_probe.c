@@ -166,7 +166,8 @@ main(void)
 		return 2;
 	}
 	struct session_opts o = { "probe", &cfg, NULL };
-	struct session_handlers h = { on_orders, NULL, on_state, on_login, on_refused, &p };
+	struct session_handlers h = { .orders = on_orders, .state = on_state, .login = on_login,
+	    .refused = on_refused, .ctx = &p };
 	p.s = session_new(&o, &h, err, sizeof err);
 	if (p.s == NULL) {
 		fprintf(stderr, "session_probe: %s\n", err);

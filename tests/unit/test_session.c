@@ -1,8 +1,10 @@
 /* Unit tests of the session glue without a server: changes queued while
  * the server is away are marked on their orders at once (start, bump,
  * station bumps adding up to READY, a recall clearing them), survive a
- * restart (rebuilt from the outbox), and the outbox and cache files are
- * the app's own unless the settings name them. */
+ * restart (rebuilt from the outbox), any other change pushed as it is
+ * (an 86, a pay with its tenders, the Z close) is pending the same way,
+ * and the outbox and cache files are the app's own unless the settings
+ * name them. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -131,6 +133,72 @@ test_marks_and_restart(void **state)
 }
 
 static void
+never_called(void *ctx, struct api_reply *r)
+{
+	fail();
+}
+
+static void
+test_push_any_change(void **state)
+{
+	struct session *s = open_session("push");
+	struct session_mark m;
+	struct outbox_entry *e;
+	int n;
+	char cancel[96];
+	const struct session_change c86 = { "PATCH", "/api/v1/menu/items/S3",
+	    "{\"available\":false}", NULL, "86 S3", 0, "86 S3" };
+	const struct session_change cc = { "POST", "/api/v1/orders/7/actions", cancel, NULL,
+	    "cancel #7", 7, "cancel #7" };
+	const struct session_change cz = { "POST", "/api/v1/reports/z", "{}", "z-close",
+	    "z-close", 0, "Z close" };
+
+	snprintf(cancel, sizeof cancel, "{\"action\":\"%s\",\"reason\":\"left\"}",
+	    action_name(ACTION_CANCEL));
+	load_order(s);
+	/* no login yet: nothing to ask the server with */
+	assert_int_equal(session_get(s, "/api/v1/menu", never_called, NULL), -1);
+
+	assert_true(session_push(s, &c86) > 0);
+	assert_int_equal(session_pending(s, 0)->kind, SESSION_OP_OTHER);
+	assert_int_equal(session_pending(s, 0)->order_id, 0);
+	assert_string_equal(session_pending(s, 0)->name, "86 S3");
+	session_mark(s, 7, &m);
+	assert_false(m.pending);
+
+	/* an order's action pushed as it is marks the order like session_act */
+	assert_true(session_push(s, &cc) > 0);
+	assert_int_equal(session_pending(s, 1)->kind, SESSION_OP_ACTION);
+	assert_int_equal(session_pending(s, 1)->action, ACTION_CANCEL);
+	assert_string_equal(session_pending(s, 1)->label, "cancel #7");
+	session_mark(s, 7, &m);
+	assert_true(m.pending);
+	assert_int_equal(m.status, STATUS_CANCELLED);
+
+	assert_true(session_push(s, &cz) > 0);
+	assert_string_equal(session_pending(s, 2)->label, "Z close");
+	assert_int_equal(session_state(s)->queued, 3);
+	assert_int_equal(session_attention(s, &e, &n), 0);
+	assert_int_equal(n, 0);
+	outbox_entries_free(e, n);
+	session_free(s);
+
+	/* a restart: the same changes, called by their kinds */
+	s = open_session("push");
+	load_order(s);
+	session_start(s);
+	assert_int_equal(session_npending(s), 3);
+	assert_int_equal(session_pending(s, 0)->kind, SESSION_OP_OTHER);
+	assert_string_equal(session_pending(s, 0)->label, "86 S3");
+	assert_int_equal(session_pending(s, 1)->order_id, 7);
+	assert_string_equal(session_pending(s, 1)->name, "cancel #7");
+	assert_string_equal(session_pending(s, 2)->name, "z-close");
+	session_mark(s, 7, &m);
+	assert_int_equal(m.status, STATUS_CANCELLED);
+	session_free(s);
+}
+
+static void
 test_files_per_app(void **state)
 {
 	char path[512];
@@ -148,6 +216,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_marks_and_restart),
+		cmocka_unit_test(test_push_any_change),
 		cmocka_unit_test(test_files_per_app),
 	};
 	int rc;
