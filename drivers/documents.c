@@ -344,7 +344,7 @@ document_kitchen(struct escpos *e, const struct order *o, const char *station,
 			continue;
 		escpos_style(e, ESCPOS_BOLD);
 		escpos_size(e, 2, 2);
-		snprintf(buf, sizeof buf, "%d x %s", it->qty, it->name);
+		snprintf(buf, sizeof buf, "%d x %s", it->qty, order_item_kitchen_name(it));
 		doc_line(e, buf);
 		escpos_style(e, 0);
 		escpos_size(e, 1, 2);

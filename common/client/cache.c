@@ -181,13 +181,25 @@ cache_apply_event(struct cache *c, const cJSON *event, struct codec_error *err)
 		event_free(&ev);
 		return -1;
 	}
-	if (ev.type == EVENT_MENU_UPDATED) {
+	if (ev.type == EVENT_MENU_UPDATED && ev.has_menu) {
+		if (ev.menu.currency[0] == '\0')
+			memcpy(ev.menu.currency, c->menu.currency, sizeof ev.menu.currency);
+		menu_free(&c->menu);
+		c->menu = ev.menu;
+		menu_init(&ev.menu);
+		event_free(&ev);
+	} else if (ev.type == EVENT_MENU_UPDATED) {
 		struct menu_item *it = menu_find(&c->menu, ev.item.sku);
 
 		if (it != NULL)
 			*it = ev.item;
 		else
 			*menu_add_item(&c->menu) = ev.item;
+		if (ev.menu_version > 0)
+			c->menu.version = ev.menu_version;
+		event_free(&ev);
+	} else if (ev.type != EVENT_ORDER_CREATED && ev.type != EVENT_ORDER_UPDATED) {
+		/* staff, store and report events: nothing the cache keeps */
 		event_free(&ev);
 	} else {
 		upsert(c, &ev.order);    /* takes the order's items */
