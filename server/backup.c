@@ -114,6 +114,11 @@ backup_run(const char *db, const char *dest)
 	close(fd);
 	printf("backed up %s to %s (events up to %lld)\n", db, dest, head);
 	rc = 0;
+	/* reading a WAL database may have made its -shm: root's would lock
+	 * the service out */
+	sqlite3_close(src);
+	src = NULL;
+	dbfile_give_to_dir_owner(db);
 out:
 	if (rc != 0)
 		fprintf(stderr, "brigade-server: backup failed: %s\n", err);
