@@ -5,7 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/random.h>
+#include <string.h>
 #include <time.h>
+#include <unistd.h>
+
+#include "xalloc.h"
 
 int64_t
 util_now_ms(void)
@@ -113,4 +117,23 @@ util_age_text(int64_t age_ms, char *out, size_t size)
 	else
 		snprintf(out, size, "%lld d %lld h", (long long)(s / 86400),
 		    (long long)(s % 86400 / 3600));
+}
+
+char *
+util_data_dir(const char *sub)
+{
+	char exe[4096], *slash, *out;
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	size_t size;
+
+	if (n <= 0)
+		return NULL;
+	exe[n] = '\0';
+	if ((slash = strrchr(exe, '/')) == NULL)
+		return NULL;
+	*slash = '\0';
+	size = strlen(exe) + strlen(sub) + 32;
+	out = xmalloc(size);
+	snprintf(out, size, "%s/../share/brigade/%s", exe, sub);
+	return out;
 }

@@ -26,6 +26,11 @@ void util_business_day(int64_t ms, int day_start_hour, char out[11]);
 
 /* Constant-time comparison of n bytes (secrets, hashes). */
 int util_ct_equal(const void *a, const void *b, size_t n);
+/* A data folder that travels with the program: <the executable's
+ * folder>/../share/brigade/<sub> (/usr/bin -> /usr/share/brigade; a build's
+ * bin/ -> the build's share/brigade, filled by the build). NULL when the
+ * executable cannot be found. The string is the caller's to free. */
+char *util_data_dir(const char *sub);
 /* A duration for people: "45 s", "12 m", "3 h 05 m", "6 d 12 h". */
 void util_age_text(int64_t ms, char *out, size_t size);
 

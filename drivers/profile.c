@@ -8,11 +8,9 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "util.h"
 #include "xalloc.h"
 
-#ifndef BRIGADE_PROFILE_SRC_DIR
-#define BRIGADE_PROFILE_SRC_DIR ""
-#endif
 #ifndef BRIGADE_PROFILE_INSTALL_DIR
 #define BRIGADE_PROFILE_INSTALL_DIR "/usr/share/brigade/profiles"
 #endif
@@ -185,8 +183,13 @@ profile_dirs(const char **dirs, int max)
 
 	if (env != NULL && *env != '\0' && n < max)
 		dirs[n++] = env;
-	if (BRIGADE_PROFILE_SRC_DIR[0] != '\0' && n < max)
-		dirs[n++] = BRIGADE_PROFILE_SRC_DIR;
+	/* beside the program (the package's /usr/share/brigade, or a build's
+	 * own copy): never a source or build path compiled in */
+	static char *beside;
+	if (beside == NULL)
+		beside = util_data_dir("profiles");
+	if (beside != NULL && n < max)
+		dirs[n++] = beside;
 	if (n < max)
 		dirs[n++] = BRIGADE_PROFILE_INSTALL_DIR;
 	return n;

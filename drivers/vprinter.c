@@ -243,10 +243,14 @@ vp_listen(const char *spec, const char *port_file)
 }
 
 static void
-vp_usage(void)
+vp_usage(FILE *fp)
 {
-	fprintf(stderr, "usage: brigade-vprinter --listen HOST:PORT --raw PATH [--text PATH]\n"
+	fprintf(fp, "usage: brigade-vprinter --listen HOST:PORT --raw PATH [--text PATH]\n"
 	    "        [--columns N] [--paper-out] [--no-status] [--port-file PATH]\n"
+	    "       brigade-vprinter --help | --version\n"
+	    "\n"
+	    "A virtual ESC/POS network printer: keeps the bytes it is sent in the\n"
+	    "--raw file and shows the paper as text (--text, else standard output).\n"
 	    "SIGUSR1 takes the paper out, SIGUSR2 puts it back.\n");
 }
 
@@ -289,13 +293,19 @@ main(int argc, char **argv)
 			vp.paper_out = true;
 		} else if (strcmp(a, "--no-status") == 0) {
 			vp.answer_status = false;
+		} else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			vp_usage(stdout);
+			return 0;
+		} else if (strcmp(a, "--version") == 0) {
+			printf("brigade-vprinter %s\n", BRIGADE_VERSION);
+			return 0;
 		} else {
-			vp_usage();
+			vp_usage(stderr);
 			return 2;
 		}
 	}
 	if (listen_spec == NULL || raw == NULL) {
-		vp_usage();
+		vp_usage(stderr);
 		return 2;
 	}
 	vp.raw_fd = open(raw, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);

@@ -20,6 +20,7 @@
 #include <strings.h>
 #include <sys/socket.h>
 
+#include "accesslog.h"
 #include "codec.h"
 #include "log.h"
 #include "util.h"
@@ -385,6 +386,7 @@ complete_jobs(struct server *s)
 			sessions_remove_staff(&s->sessions, j->revoke_staff);
 			http_close_streams(s, NULL, j->revoke_staff);
 		}
+		accesslog_job(j);
 		wsi = pending_take(s, j->req_id);
 		if (wsi != NULL) {
 			struct pss *p = lws_wsi_user(wsi);
@@ -496,7 +498,13 @@ request_check(struct server *s, struct pss *p, const struct h1_request *r,
 		}
 		return -1;
 	}
-	if (p->route->roles != 0) {
+	if (p->route->roles != 0 && strcmp(p->route->pattern, "/metrics") == 0 &&
+	    metrics_token_ok(s->cfg.metrics_token, r->authorization)) {
+		/* the scrape credential (metrics_token): /metrics and nothing else */
+		p->authed = true;
+		xstrlcpy(p->caller.staff, "-", sizeof p->caller.staff);
+		xstrlcpy(p->caller.terminal, "metrics-token", sizeof p->caller.terminal);
+	} else if (p->route->roles != 0) {
 		if (!authenticate(s, p, r->authorization)) {
 			*status = 401;
 			*body = codec_error_body("unauthorized", NULL,
@@ -672,6 +680,7 @@ stream_check(struct server *s, struct pss *p, const struct h1_request *r, int *s
 }
 
 static void ws_ping_check(lws_sorted_usec_list_t *sul);
+static void log_request(struct lws *wsi, struct pss *p);
 
 /* Answer a good upgrade with 101 and subscribe the connection. */
 static void
@@ -920,6 +929,8 @@ conn_process(struct server *s, struct lws *wsi, struct pss *p)
 			if (n < 0) {
 				request_reset(p);
 				p->start_us = util_mono_us();
+				p->method = M_OTHER;
+				p->path[0] = '\0';
 				p->in.len = 0;
 				refuse_and_close(s, wsi, p, err.status, err.code, err.field,
 				    err.message);
@@ -932,6 +943,8 @@ conn_process(struct server *s, struct lws *wsi, struct pss *p)
 
 				request_reset(p);
 				p->start_us = util_mono_us();
+				p->method = r->method;
+				xstrlcpy(p->path, r->path, sizeof p->path);
 				if (stream_check(s, p, r, &status, &body) < 0) {
 					p->close_after = true;
 					http_respond_json(s, wsi, p, status, body);
@@ -939,6 +952,8 @@ conn_process(struct server *s, struct lws *wsi, struct pss *p)
 					return;
 				}
 				stream_upgrade(s, wsi, p, r);
+				p->status = 101;
+				log_request(wsi, p);
 				continue;
 			}
 			request_begin(s, wsi, p, r);
@@ -966,6 +981,19 @@ conn_process(struct server *s, struct lws *wsi, struct pss *p)
 	}
 }
 
+/* The access log's line for the request just answered. */
+static void
+log_request(struct lws *wsi, struct pss *p)
+{
+	char peer[64] = "";
+
+	if (!accesslog_wanted())
+		return;
+	lws_get_peer_simple(wsi, peer, sizeof peer);
+	accesslog_request(p->method < M_COUNT ? method_names[p->method] : "?", p->path,
+	    p->status, util_mono_us() - p->start_us, p->authed ? &p->caller : NULL, peer);
+}
+
 /* The answer has gone: account for it and take the next request. */
 static int
 http_writeable(struct server *s, struct lws *wsi, struct pss *p)
@@ -980,6 +1008,7 @@ http_writeable(struct server *s, struct lws *wsi, struct pss *p)
 		return -1;
 	metrics_request(&s->metrics, p->route != NULL ? p->route->name : "unmatched",
 	    p->status, util_mono_us() - p->start_us);
+	log_request(wsi, p);
 	if (p->close_after) {
 		/* close once lws has sent all of it */
 		p->state = C_CLOSING;

@@ -33,6 +33,7 @@ enum job_kind {
 	JOB_LOGOUT,
 	JOB_HOUSEKEEPING,
 	JOB_REPORT_Z,
+	JOB_PROBE,                   /* /healthz: can the store commit again? */
 	JOB_KIND_COUNT
 };
 

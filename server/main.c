@@ -1,6 +1,7 @@
 /* main: brigade-server's start-up: settings (flags over the config file),
  * the database, the worker threads and the libwebsockets loop. */
 #include <errno.h>
+#include <stddef.h>
 #include <netdb.h>
 #include <openssl/ssl.h>
 #include <sys/resource.h>
@@ -13,11 +14,15 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "accesslog.h"
+#include "backup.h"
 #include "codec.h"
 #include "config.h"
+#include "dbfile.h"
 #include "demo.h"
 #include "http.h"
 #include "log.h"
+#include "notify.h"
 #include "server.h"
 #include "storeinfo.h"
 #include "util.h"
@@ -31,8 +36,18 @@
     "TLS_CHACHA20_POLY1305_SHA256"
 #define HOUSEKEEPING_US (3600 * LWS_US_PER_SEC)
 
-static volatile sig_atomic_t got_signal;
+static volatile sig_atomic_t got_signal, got_hup;
 static struct lws_context *signal_ctx;
+
+/* Settings given as flags: they win over the file at start and at every
+ * reload. */
+#define FLAGS_MAX 16
+struct flag_setting {
+	const char *key, *value;
+};
+static struct flag_setting flag_settings[FLAGS_MAX];
+static int nflag_settings;
+static const char *config_path;  /* --config, read again on SIGHUP */
 
 static void
 usage(FILE *fp)
@@ -42,6 +57,9 @@ usage(FILE *fp)
 	    "                      [--config FILE] [--tls-cert PEM --tls-key PEM]\n"
 	    "                      [--tax-rate PERCENT] [--port-file PATH]\n"
 	    "       brigade-server --db PATH --add-staff CODE:ROLE[:NAME]  (PIN on stdin)\n"
+	    "       brigade-server --check-config FILE\n"
+	    "       brigade-server [--config FILE | --db PATH] --backup DEST\n"
+	    "       brigade-server [--config FILE | --db PATH] --restore BACKUP\n"
 	    "\n"
 	    "  --listen HOST:PORT   where to listen (default 127.0.0.1:8080; port 0 picks one)\n"
 	    "  --db PATH            the SQLite database (default brigade.db)\n"
@@ -51,7 +69,14 @@ usage(FILE *fp)
 	    "  --tax-rate PERCENT   sales tax added to orders, e.g. 8.25\n"
 	    "  --port-file PATH     write the port actually listened on to PATH\n"
 	    "  --add-staff C:R[:N]  create an account (role CASHIER, WAITER, CHEF,\n"
-	    "                       MANAGER, ADMIN or CUSTOMER) and exit\n");
+	    "                       MANAGER, ADMIN or CUSTOMER) and exit\n"
+	    "  --check-config FILE  check a settings file and exit (0 good, 2 bad)\n"
+	    "  --backup DEST        copy the database to DEST while it serves, and exit\n"
+	    "  --restore BACKUP     replace the (stopped) server's database with BACKUP\n"
+	    "  --help, --version    this help; the version\n"
+	    "\n"
+	    "SIGHUP reopens the log file and rereads the settings that can change\n"
+	    "while serving (see brigade-server(1) and docs/operations.md).\n");
 }
 
 static void
@@ -73,6 +98,8 @@ config_defaults(struct server_config *c)
 	c->sync_full = true;
 	xstrlcpy(c->currency, "USD", sizeof c->currency);
 	c->max_conn_per_addr = 1024;
+	c->access_log = true;
+	c->log_level = -1;           /* unset: $BRIGADE_LOG or info */
 }
 
 /* Every connection is a file descriptor: take all the soft limit may grow
@@ -120,6 +147,8 @@ parse_percent(const char *v, int *bp)
 	*bp = (int)m;
 	return 0;
 }
+
+static int metrics_token_valid(const char *v);
 
 /* One setting, from the config file or a flag. */
 static int
@@ -191,14 +220,23 @@ config_set(void *ctx, const char *key, const char *v, char *err, size_t errsize)
 	} else if (strcmp(key, "tls_key") == 0) {
 		xstrlcpy(c->tls_key, v, sizeof c->tls_key);
 	} else if (strcmp(key, "log_level") == 0) {
-		static const char *const levels[] = { "debug", "info", "warn", "error", "off" };
-		size_t i;
+		enum log_level level;
 
-		for (i = 0; i < 5 && strcmp(v, levels[i]) != 0; i++)
-			;
-		if (i == 5)
+		if (log_level_parse(v, &level) < 0)
 			goto bad;
-		log_set_level((enum log_level)i);
+		c->log_level = (int)level;
+	} else if (strcmp(key, "log_file") == 0) {
+		xstrlcpy(c->log_file, v, sizeof c->log_file);
+	} else if (strcmp(key, "access_log") == 0) {
+		if (config_bool(v, &c->access_log) < 0)
+			goto bad;
+	} else if (strcmp(key, "metrics_token") == 0) {
+		if (metrics_token_valid(v) < 0) {
+			snprintf(err, errsize, "metrics_token: 32 to 128 letters, digits, "
+			    "'-' or '_' (openssl rand -hex 32 makes one)");
+			return -1;
+		}
+		xstrlcpy(c->metrics_token, v, sizeof c->metrics_token);
 	} else {
 		snprintf(err, errsize, "unknown setting \"%s\"", key);
 		return -1;
@@ -209,12 +247,141 @@ bad:
 	return -1;
 }
 
+/* "" (no token) or 32 to 128 token characters. */
+static int
+metrics_token_valid(const char *v)
+{
+	size_t n = strlen(v);
+
+	if (n == 0)
+		return 0;
+	if (n < 32 || n > 128)
+		return -1;
+	for (const char *c = v; *c != '\0'; c++) {
+		if (!((*c >= '0' && *c <= '9') || (*c >= 'a' && *c <= 'z') ||
+		    (*c >= 'A' && *c <= 'Z') || *c == '-' || *c == '_'))
+			return -1;
+	}
+	return 0;
+}
+
+/* Every setting: defaults, then the file (config_path, if any), then the
+ * flags. Used at start, by --check-config and on SIGHUP. */
+static int
+settings_load(struct server_config *c, const char *path, char *err, size_t errsize)
+{
+	config_defaults(c);
+	if (path != NULL && config_load(path, false, config_set, c, err, errsize) < 0)
+		return -1;
+	for (int i = 0; i < nflag_settings; i++) {
+		if (config_set(c, flag_settings[i].key, flag_settings[i].value, err,
+		    errsize) < 0)
+			return -1;
+	}
+	if ((c->tls_cert[0] != '\0') != (c->tls_key[0] != '\0')) {
+		snprintf(err, errsize, "TLS needs both tls_cert and tls_key");
+		return -1;
+	}
+	return 0;
+}
+
+/* The settings that take effect at once, at start and on SIGHUP. */
+static int
+settings_apply(const struct server_config *c)
+{
+	if (c->log_level >= 0)
+		log_set_level((enum log_level)c->log_level);
+	accesslog_enable(c->access_log);
+	if (log_set_file(c->log_file) < 0) {
+		log_error("%s: %s; logging to standard error", c->log_file, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 static void
 on_signal(int sig)
 {
-	got_signal = sig;
+	if (sig == SIGHUP)
+		got_hup = 1;
+	else
+		got_signal = sig;
 	if (signal_ctx != NULL)
 		lws_cancel_service(signal_ctx);
+}
+
+/* SIGHUP: reopen the log file and reread the config file. Settings that
+ * shape what is already running (listen, db, TLS, sync, tax, currency, the
+ * business day, login lifetime, key retention, PIN cost, demo) wait for a
+ * restart; the rest change now. A file with a mistake changes nothing. */
+static void
+reload(struct server *s)
+{
+	static const struct {
+		const char *key;
+		size_t off, size;
+	} fixed[] = {
+#define FIXED(k, f) { k, offsetof(struct server_config, f), \
+	sizeof(((struct server_config *)0)->f) }
+		FIXED("listen", listen_host), FIXED("listen", listen_port),
+		FIXED("db", db_path), FIXED("tls_cert", tls_cert), FIXED("tls_key", tls_key),
+		FIXED("sync", sync_full), FIXED("tax_rate", tax_bp),
+		FIXED("currency", currency), FIXED("day_start_hour", day_start_hour),
+		FIXED("token_ttl_seconds", token_ttl_s),
+		FIXED("idempotency_retention_days", idem_retention_days),
+		FIXED("pin_hash_iterations", pin_iterations), FIXED("demo", demo),
+#undef FIXED
+	};
+	struct server_config c;
+	char err[512];
+
+	notify_send("RELOADING=1\nSTATUS=reloading the settings");
+	log_reopen();
+	if (settings_load(&c, config_path, err, sizeof err) < 0) {
+		log_error("settings not reloaded: %s", err);
+		notify_send("READY=1\nSTATUS=serving (the last reload failed; see the log)");
+		return;
+	}
+	for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++) {
+		/* these three only start a new database; then they are the
+		 * restaurant's own (the store's details, the menu's tax classes) */
+		bool seed = strcmp(fixed[i].key, "tax_rate") == 0 ||
+		    strcmp(fixed[i].key, "currency") == 0 ||
+		    strcmp(fixed[i].key, "day_start_hour") == 0;
+
+		if (seed && strcmp(fixed[i].key, "day_start_hour") == 0)
+			memcpy((char *)&c + fixed[i].off, (const char *)&s->cfg + fixed[i].off,
+			    fixed[i].size);   /* the live value is the store's */
+		if (memcmp((const char *)&c + fixed[i].off,
+		    (const char *)&s->cfg + fixed[i].off, fixed[i].size) != 0)
+			log_warn(seed ? "%s changed: it only starts a new database; change the"
+			    " restaurant's with PATCH /api/v1/store or the menu's tax classes" :
+			    "%s changed: it takes effect at the next restart", fixed[i].key);
+		memcpy((char *)&c + fixed[i].off, (const char *)&s->cfg + fixed[i].off,
+		    fixed[i].size);
+	}
+	s->cfg = c;
+	settings_apply(&s->cfg);
+	throttle_configure(s->throttle, &(struct throttle_config){
+		.addr_failures = c.login_addr_failures,
+		.addr_window_ms = (int64_t)c.login_addr_window_s * 1000,
+		.account_failures = c.lockout_attempts,
+		.lock_ms = (int64_t)c.lockout_s * 1000,
+	});
+	log_info("settings reloaded from %s", config_path ? config_path : "the flags");
+	notify_send("READY=1\nSTATUS=serving");
+}
+
+/* The watchdog ping comes from the service loop itself: a loop that has
+ * stopped turning stops pinging, and the service manager restarts it. */
+static void
+watchdog_ping(lws_sorted_usec_list_t *sul)
+{
+	struct server *s = lws_container_of(sul, struct server, sul_watchdog);
+
+	notify_send("WATCHDOG=1");
+	lws_sul_schedule(s->ctx, 0, &s->sul_watchdog, watchdog_ping,
+	    (lws_usec_t)(notify_watchdog_usec() / 2));
 }
 
 /* Worker threads hand finished jobs here; the loop picks them up. */
@@ -447,6 +614,11 @@ add_staff(struct server_config *c, const char *spec)
 		return 1;
 	}
 	store_close(st);
+	/* root made it for the service user: the service must open it */
+	dbfile_give_to_dir_owner(c->db_path);
+	log_write(LOG_INFO, "staff", "%s created %s (%s, active) with --add-staff",
+	    getenv("SUDO_USER") ? getenv("SUDO_USER") : "the command line", row.code,
+	    role_name(row.role));
 	printf("added %s (%s)\n", row.code, role_name(row.role));
 	return 0;
 }
@@ -464,6 +636,9 @@ main(int argc, char **argv)
 		{ "tax-rate", required_argument, NULL, 't' },
 		{ "port-file", required_argument, NULL, 'p' },
 		{ "add-staff", required_argument, NULL, 'a' },
+		{ "check-config", required_argument, NULL, 'k' },
+		{ "backup", required_argument, NULL, 'b' },
+		{ "restore", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -472,57 +647,82 @@ main(int argc, char **argv)
 	struct server *s = &srv;
 	struct lws_context_creation_info info;
 	char err[512], *port_file = NULL, *staff_spec = NULL;
+	const char *check_path = NULL, *backup_dest = NULL, *restore_src = NULL;
 	struct store *wst = NULL, *ast = NULL;
 	struct menu menu;
 	struct store_info info_store;
-	int opt, exit_code = 1;
+	int opt, exit_code = 1, lock_fd = -1;
 
 	log_init("brigade-server");
 	/* each connection is used by one thread: no global allocator stats
 	 * (and their mutex) on the hot path */
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	store_global_init();
-	config_defaults(&s->cfg);
-	/* the config file first, so that flags win */
-	for (int i = 1; i < argc - 1; i++) {
-		if (strcmp(argv[i], "--config") == 0 &&
-		    config_load(argv[i + 1], false, config_set, &s->cfg, err, sizeof err) < 0) {
-			fprintf(stderr, "brigade-server: %s\n", err);
-			return 2;
-		}
-	}
+	/* the flags are kept, so that they win over the file at every load */
 	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		const char *key = NULL;
 
 		switch (opt) {
 		case 'l': key = "listen"; break;
 		case 'd': key = "db"; break;
-		case 'D': s->cfg.demo = true; break;
-		case 'c': break;
+		case 'D': key = "demo"; break;
+		case 'c': config_path = optarg; break;
 		case 'C': key = "tls_cert"; break;
 		case 'K': key = "tls_key"; break;
 		case 't': key = "tax_rate"; break;
 		case 'p': port_file = optarg; break;
 		case 'a': staff_spec = optarg; break;
+		case 'k': check_path = optarg; break;
+		case 'b': backup_dest = optarg; break;
+		case 'r': restore_src = optarg; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("brigade-server %s\n", VERSION); return 0;
 		default: usage(stderr); return 2;
 		}
-		if (key != NULL && config_set(&s->cfg, key, optarg, err, sizeof err) < 0) {
-			fprintf(stderr, "brigade-server: %s\n", err);
-			return 2;
-		}
+		if (key != NULL && nflag_settings < FLAGS_MAX)
+			flag_settings[nflag_settings++] = (struct flag_setting){
+				key, opt == 'D' ? "true" : optarg };
 	}
 	if (optind < argc) {
 		usage(stderr);
 		return 2;
 	}
-	if ((s->cfg.tls_cert[0] != '\0') != (s->cfg.tls_key[0] != '\0')) {
-		fprintf(stderr, "brigade-server: TLS needs both --tls-cert and --tls-key\n");
+	if (check_path != NULL) {
+		/* the file alone, as the service would read it */
+		nflag_settings = 0;
+		if (settings_load(&s->cfg, check_path, err, sizeof err) < 0) {
+			fprintf(stderr, "brigade-server: %s\n", err);
+			return 2;
+		}
+		if (s->cfg.tls_cert[0] != '\0' && (access(s->cfg.tls_cert, R_OK) != 0 ||
+		    access(s->cfg.tls_key, R_OK) != 0))
+			fprintf(stderr, "brigade-server: warning: cannot read %s here: %s\n",
+			    access(s->cfg.tls_cert, R_OK) != 0 ? s->cfg.tls_cert : s->cfg.tls_key,
+			    strerror(errno));
+		printf("%s: good (database %s, listening on %s:%d)\n", check_path,
+		    s->cfg.db_path, s->cfg.listen_host, s->cfg.listen_port);
+		return 0;
+	}
+	if (settings_load(&s->cfg, config_path, err, sizeof err) < 0) {
+		fprintf(stderr, "brigade-server: %s\n", err);
 		return 2;
 	}
+	settings_apply(&s->cfg);
+	if (backup_dest != NULL)
+		return backup_run(s->cfg.db_path, backup_dest);
+	if (restore_src != NULL)
+		return backup_restore(restore_src, s->cfg.db_path);
 	if (staff_spec != NULL)
 		return add_staff(&s->cfg, staff_spec);
+
+	/* one server per database: a second one would number events and
+	 * orders from its own memory and fail the first one's commits */
+	notify_init();
+	lock_fd = dbfile_lock(s->cfg.db_path, err, sizeof err);
+	if (lock_fd == -1) {
+		fprintf(stderr, "brigade-server: %s\n", err);
+		return 1;
+	}
 
 	/* the database: the writer's connection creates and migrates it */
 	menu_init(&menu);
@@ -635,7 +835,10 @@ main(int argc, char **argv)
 	signal_ctx = s->ctx;
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
+	signal(SIGHUP, on_signal);
 	signal(SIGPIPE, SIG_IGN);
+	/* a file size limit (ulimit -f) is a failed write, reported, not death */
+	signal(SIGXFSZ, SIG_IGN);
 	s->vhost = lws_get_vhost_by_name(s->ctx, "default");
 	int port = s->vhost != NULL ? lws_get_vhost_listen_port(s->vhost) : s->cfg.listen_port;
 	if (port_file != NULL) {
@@ -659,17 +862,28 @@ main(int argc, char **argv)
 	    s->cfg.tls_cert[0] ? "https" : "http", s->cfg.listen_host, port,
 	    s->cfg.db_path);
 	fflush(stdout);
+	snprintf(err, sizeof err, "READY=1\nSTATUS=serving on %s:%d\nMAINPID=%ld",
+	    s->cfg.listen_host, port, (long)getpid());
+	notify_send(err);
+	if (notify_watchdog_usec() > 0)
+		watchdog_ping(&s->sul_watchdog);
 
 	while (!got_signal) {
 		if (lws_service(s->ctx, 0) < 0)
 			break;
+		if (got_hup) {
+			got_hup = 0;
+			reload(s);
+		}
 	}
+	notify_send("STOPPING=1");
 	log_info("stopping (signal %d)", (int)got_signal);
 	s->stopping = true;
 	/* finish what the workers hold, then close everything */
 	authw_stop(s->authw);
 	writer_stop(s->writer);
 	lws_sul_cancel(&s->sul_housekeeping);
+	lws_sul_cancel(&s->sul_watchdog);
 	lws_context_destroy(s->ctx);
 	signal_ctx = NULL;
 	s->ctx = NULL;
@@ -689,6 +903,7 @@ main(int argc, char **argv)
 	http_free_peers(s);
 	store_close(s->reader);
 	throttle_free(s->throttle);
+	dbfile_unlock(lock_fd);
 	return 0;
 
 fail:
@@ -705,5 +920,6 @@ fail:
 	free(s->menu_json);
 	free(s->store_json);
 	throttle_free(s->throttle);
+	dbfile_unlock(lock_fd);
 	return exit_code;
 }

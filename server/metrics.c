@@ -1,7 +1,9 @@
 /* metrics: request counters and latency histograms in Prometheus format. */
 #include "metrics.h"
 
+#include <openssl/crypto.h>
 #include <string.h>
+#include <strings.h>
 
 #include "strbuf.h"
 
@@ -85,4 +87,17 @@ metrics_render(const struct metrics *m, struct strbuf *out)
 		    r->name, (unsigned long long)r->count, r->name, r->sum_seconds,
 		    r->name, (unsigned long long)r->count);
 	}
+}
+
+/* A scraper cannot log in (sessions expire; a PIN is for people): it shows
+ * a long random token from the config instead, which opens /metrics only. */
+bool
+metrics_token_ok(const char *want, const char *authorization)
+{
+	size_t n = strlen(want);
+
+	if (n == 0 || authorization == NULL || strncasecmp(authorization, "Bearer ", 7) != 0)
+		return false;
+	authorization += 7;
+	return strlen(authorization) == n && CRYPTO_memcmp(authorization, want, n) == 0;
 }

@@ -3,6 +3,7 @@
 #ifndef BRIGADE_METRICS_H
 #define BRIGADE_METRICS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct strbuf;
@@ -33,5 +34,10 @@ void metrics_request(struct metrics *m, const char *route, int status,
     int64_t micros);
 /* Append the request metrics in Prometheus text format. */
 void metrics_render(const struct metrics *m, struct strbuf *out);
+
+/* The scrape credential: whether an Authorization header carries the
+ * configured metrics_token ("Bearer TOKEN"; want "" accepts nothing).
+ * Compared in constant time. */
+bool metrics_token_ok(const char *want, const char *authorization);
 
 #endif

@@ -157,6 +157,12 @@ h_healthz(struct server *s, struct lws *wsi, struct pss *p)
 		http_respond_json(s, wsi, p, 503, body);
 		return;
 	}
+	/* the last write did not commit (a full or read-only disk, an I/O
+	 * error): a probe write decides, and its answer is the health */
+	if (writer_failing(s->writer, body, sizeof body)) {
+		http_submit(s, wsi, p, job_new(JOB_PROBE, 0), false);
+		return;
+	}
 	/* the key retention tells an offline client how long its queued
 	 * changes stay safe to replay */
 	snprintf(body, sizeof body,

@@ -39,6 +39,10 @@ struct server_config {
 	char tls_key[512];
 	char currency[8];
 	int max_conn_per_addr;       /* connections one client address may hold */
+	char metrics_token[129];     /* opens /metrics to a scraper ("" none) */
+	bool access_log;             /* a log line per request */
+	int log_level;               /* enum log_level */
+	char log_file[512];          /* "" stderr (the journal under systemd) */
 };
 
 /* A request waiting on a worker: finds its connection when the job is done
@@ -67,6 +71,8 @@ struct server {
 	int npending, cap_pending;
 	struct peer **peers;         /* connections per client address */
 	lws_sorted_usec_list_t sul_housekeeping;
+	lws_sorted_usec_list_t sul_watchdog;
+	bool probing;                /* a /healthz probe of the store is out */
 	bool stopping;
 };
 

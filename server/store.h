@@ -148,4 +148,10 @@ int store_z_insert(struct store *st, int z_number, int64_t closed_at,
     int64_t from, const char *by, const char *report);
 char *store_z_get(struct store *st, int z_number);
 
+/* Health: write a heartbeat row (meta "heartbeat" = now), a write that
+ * must reach the disk; and the count of rows changed on this connection
+ * so far (a commit that changed nothing proves nothing). */
+int store_heartbeat(struct store *st, int64_t now);
+int64_t store_total_changes(struct store *st);
+
 #endif

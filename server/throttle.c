@@ -186,3 +186,11 @@ throttle_forget_code(struct throttle *l, const char *code)
 	}
 	pthread_mutex_unlock(&l->lock);
 }
+
+void
+throttle_configure(struct throttle *l, const struct throttle_config *cfg)
+{
+	pthread_mutex_lock(&l->lock);
+	l->cfg = *cfg;
+	pthread_mutex_unlock(&l->lock);
+}

@@ -29,6 +29,8 @@ struct throttle;
 
 struct throttle *throttle_new(const struct throttle_config *cfg);
 void throttle_free(struct throttle *l);
+/* New budgets (a reload); counts and locks already made stand. */
+void throttle_configure(struct throttle *l, const struct throttle_config *cfg);
 
 /* Before a PIN is checked: may addr try code now? When not, *retry_ms is
  * how long until it may. */

@@ -29,6 +29,9 @@ struct writer {
 	writer_done_fn done;
 	void *done_ctx;
 	struct writer_stats stats;
+	pthread_mutex_t health_lock; /* guards failing and failing_why */
+	bool failing;                /* the last batch that wrote did not commit */
+	char failing_why[200];
 };
 
 /* A handler runs one job. It fills j->status and j->body, and returns 0
@@ -812,7 +815,56 @@ do_report_z(struct writer *w, struct job *j, int64_t now)
 	return 0;
 }
 
+/* A /healthz probe while commits fail: one small write (a heartbeat row in
+ * meta) that must reach the disk for the store to count as healthy again.
+ * Its answer is the health document itself. */
+static int
+do_probe(struct writer *w, struct job *j, int64_t now)
+{
+	char body[256];
+
+	if (store_heartbeat(w->st, now) < 0) {
+		storage_error(w, j);
+		return -1;
+	}
+	snprintf(body, sizeof body,
+	    "{\"status\":\"ok\",\"server_time\":%lld,\"head\":%lld,"
+	    "\"idempotency_retention_ms\":%lld}",
+	    (long long)now, (long long)(w->next_seq - 1),
+	    (long long)w->cfg.idem_retention_ms);
+	free(j->body);
+	j->status = 200;
+	j->body = xstrdup(body);
+	return 0;
+}
+
+static void
+set_failing(struct writer *w, bool failing, const char *why)
+{
+	pthread_mutex_lock(&w->health_lock);
+	if (failing != w->failing)
+		log_write(failing ? LOG_ERROR : LOG_INFO, __func__, "%s%s",
+		    failing ? "the store cannot commit: " : "the store commits again",
+		    failing ? why : "");
+	w->failing = failing;
+	xstrlcpy(w->failing_why, failing ? why : "", sizeof w->failing_why);
+	pthread_mutex_unlock(&w->health_lock);
+}
+
+bool
+writer_failing(struct writer *w, char *why, size_t size)
+{
+	bool failing;
+
+	pthread_mutex_lock(&w->health_lock);
+	failing = w->failing;
+	xstrlcpy(why, w->failing_why, size);
+	pthread_mutex_unlock(&w->health_lock);
+	return failing;
+}
+
 static const job_handler handlers[JOB_KIND_COUNT] = {
+	[JOB_PROBE] = do_probe,
 	[JOB_ORDER_CREATE] = do_order_create,
 	[JOB_ORDER_ACTION] = do_order_action,
 	[JOB_ORDER_PATCH] = do_order_patch,
@@ -906,11 +958,28 @@ batch_failed(struct writer *w, struct job *batch)
 {
 	struct menu m;
 
-	log_error("batch rolled back: %s", store_errmsg(w->st));
+	char why[200];
+
+	xstrlcpy(why, store_errmsg(w->st), sizeof why);
+	log_error("batch rolled back: %s", why);
 	w->poisoned = false;
 	store_rollback(w->st);
 	w->stats.commit_failures++;
+	set_failing(w, true, why);
 	for (struct job *j = batch; j != NULL; j = j->next) {
+		if (j->kind == JOB_PROBE && !store_damaged()) {
+			char body[400];
+
+			snprintf(body, sizeof body,
+			    "{\"status\":\"failing\",\"server_time\":%lld,"
+			    "\"error\":{\"code\":\"storage_error\",\"message\":"
+			    "\"the database cannot commit (%s): changes are refused until it "
+			    "can\"}}", (long long)util_now_ms(), why);
+			free(j->body);
+			j->status = 503;
+			j->body = xstrdup(body);
+			continue;
+		}
 		if (j->status < 400 || j->kind == JOB_LOGIN) {
 			for (int i = 0; i < j->nevents; i++)
 				free(j->events[i].text);
@@ -992,10 +1061,14 @@ writer_main(void *arg)
 		} else if (store_begin(w->st) < 0) {
 			batch_failed(w, batch);
 		} else {
+			int64_t changes = store_total_changes(w->st);
+
 			for (j = batch; j != NULL && !w->poisoned; j = j->next)
 				run_job(w, j, now);
 			if (w->poisoned || store_commit(w->st) < 0)
 				batch_failed(w, batch);
+			else if (store_total_changes(w->st) != changes)
+				set_failing(w, false, "");   /* something reached the disk */
 		}
 		int64_t t = util_mono_us();
 		for (j = batch; j != NULL; j = j->next)
@@ -1024,6 +1097,7 @@ writer_start(struct store *st, const struct menu *menu,
 	w->next_order_id = store_max_order_id(st) + 1;
 	w->done = done;
 	w->done_ctx = ctx;
+	pthread_mutex_init(&w->health_lock, NULL);
 	job_queue_init(&w->queue);
 	if (pthread_create(&w->thread, NULL, writer_main, w) != 0)
 		abort();
@@ -1044,6 +1118,7 @@ writer_stop(struct writer *w)
 	job_queue_close(&w->queue);
 	pthread_join(w->thread, NULL);
 	job_queue_destroy(&w->queue);
+	pthread_mutex_destroy(&w->health_lock);
 	menu_free(&w->menu);
 	store_close(w->st);
 	free(w);

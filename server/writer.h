@@ -6,6 +6,7 @@
 #ifndef BRIGADE_WRITER_H
 #define BRIGADE_WRITER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -42,6 +43,10 @@ struct writer_stats {
 	uint64_t commit_failures;
 };
 void writer_stats(const struct writer *w, struct writer_stats *out);
+
+/* Whether the last write failed to commit, and why (for /healthz): set by
+ * a failed batch, cleared by the next commit that wrote something. */
+bool writer_failing(struct writer *w, char *why, size_t size);
 
 /* Render a staff row as the API shows it (no PIN hash). */
 cJSON *writer_staff_json(const struct staff_row *s);

@@ -10,11 +10,9 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "util.h"
 #include "xalloc.h"
 
-#ifndef BRIGADE_THEME_SRC_DIR
-#define BRIGADE_THEME_SRC_DIR ""
-#endif
 #ifndef BRIGADE_THEME_INSTALL_DIR
 #define BRIGADE_THEME_INSTALL_DIR "/usr/share/brigade/themes"
 #endif
@@ -265,8 +263,13 @@ theme_dirs(const char **dirs, int max)
 
 	if (env != NULL && env[0] != '\0' && n < max)
 		dirs[n++] = env;
-	if (BRIGADE_THEME_SRC_DIR[0] != '\0' && n < max)
-		dirs[n++] = BRIGADE_THEME_SRC_DIR;
+	/* beside the program (the package's /usr/share/brigade, or a build's
+	 * own copy): never a source or build path compiled in */
+	static char *beside;
+	if (beside == NULL)
+		beside = util_data_dir("themes");
+	if (beside != NULL && n < max)
+		dirs[n++] = beside;
 	if (n < max)
 		dirs[n++] = BRIGADE_THEME_INSTALL_DIR;
 	return n;
