@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sqlite3.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include <unistd.h>
 
 #include "dbfile.h"
+#include "store.h"
 
 /* Copy every page of src's "main" into dst's in one step: one read
  * transaction on src, so the copy is one moment of it, however busy. */
@@ -187,7 +189,20 @@ backup_restore(const char *srcpath, const char *db)
 	if (open_db(db, SQLITE_OPEN_READWRITE, &dst, err, sizeof err) < 0 ||
 	    copy_pages(dst, src, err, sizeof err) < 0)
 		goto out;
-	if (sqlite3_exec(dst, "PRAGMA journal_mode = WAL; PRAGMA wal_checkpoint(TRUNCATE);",
+	/* a restored log is another log: screens that followed the one it
+	 * replaces resync when they reconnect, whatever their last seq */
+	char id[LOG_ID_LEN + 1];
+	sqlite3_stmt *st = NULL;
+	bool logged;
+
+	store_new_log_id(id);
+	logged = sqlite3_prepare_v2(dst, "INSERT INTO meta(key, value) VALUES('log_id', ?1)"
+	    " ON CONFLICT(key) DO UPDATE SET value = excluded.value", -1, &st, NULL) ==
+	    SQLITE_OK && sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_DONE;
+	sqlite3_finalize(st);
+	if (!logged ||
+	    sqlite3_exec(dst, "PRAGMA journal_mode = WAL; PRAGMA wal_checkpoint(TRUNCATE);",
 	    NULL, NULL, NULL) != SQLITE_OK) {
 		snprintf(err, sizeof err, "%s: %s", db, sqlite3_errmsg(dst));
 		goto out;

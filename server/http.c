@@ -865,10 +865,11 @@ stream_writeable(struct server *s, struct lws *wsi, struct pss *p)
 		unsigned char *t = hello + LWS_PRE;
 
 		n = snprintf((char *)t, 240,
-		    "{\"type\":\"hello\",\"server_time\":%lld,\"head\":%lld,\"after\":%lld,\"resync\":%s}",
+		    "{\"type\":\"hello\",\"server_time\":%lld,\"head\":%lld,\"after\":%lld,"
+		    "\"resync\":%s,\"log\":\"%s\"}",
 		    (long long)util_now_ms(), (long long)s->stream.head,
 		    (long long)sub->asked_after,
-		    sub->asked_after > s->stream.head ? "true" : "false");
+		    sub->asked_after > s->stream.head ? "true" : "false", s->log_id);
 		hl = ws_frame_head(t - 2, 0x1, (size_t)n);   /* n < 126: two bytes */
 		sub->hello_pending = false;
 		if (lws_write(wsi, t - hl, hl + (size_t)n, LWS_WRITE_RAW) < 0)

@@ -747,6 +747,10 @@ main(int argc, char **argv)
 	}
 	if (prepare_restaurant(s, wst, &menu, &info_store) < 0)
 		goto fail;
+	if (store_log_id(wst, s->log_id) < 0) {
+		fprintf(stderr, "brigade-server: %s\n", store_errmsg(wst));
+		goto fail;
+	}
 	s->reader = store_open(s->cfg.db_path, true, STORE_SYNC_NORMAL, err, sizeof err);
 	if (s->reader != NULL)
 		ast = store_open(s->cfg.db_path, true, STORE_SYNC_NORMAL, err, sizeof err);

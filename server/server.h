@@ -64,6 +64,7 @@ struct server {
 	struct job_queue done;       /* finished jobs from the workers */
 	char *menu_json;             /* GET /menu body, refreshed on change */
 	char *store_json;            /* GET /store body, refreshed on change */
+	char log_id[LOG_ID_LEN + 1]; /* the event log's identity (the hello) */
 	struct stream stream;
 	struct metrics metrics;
 	uint64_t next_req_id;

@@ -15,6 +15,7 @@
 #include "log.h"
 #include "storeinfo.h"
 #include "strbuf.h"
+#include "util.h"
 #include "xalloc.h"
 
 /* The schema this server writes. A database carries its version in
@@ -722,6 +723,38 @@ single_int(struct store *st, enum stmt_id id)
 		v = sqlite3_column_int64(s, 0);
 	sqlite3_reset(s);
 	return v;
+}
+
+void
+store_new_log_id(char id[LOG_ID_LEN + 1])
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char raw[LOG_ID_LEN / 2];
+
+	util_random(raw, sizeof raw);
+	for (size_t i = 0; i < sizeof raw; i++) {
+		id[2 * i] = hex[raw[i] >> 4];
+		id[2 * i + 1] = hex[raw[i] & 15];
+	}
+	id[LOG_ID_LEN] = '\0';
+}
+
+int
+store_log_id(struct store *st, char id[LOG_ID_LEN + 1])
+{
+	char *v = NULL;
+	int rc = store_meta_get(st, "log_id", &v);
+
+	if (rc < 0)
+		return -1;
+	if (rc == 0 && strlen(v) == LOG_ID_LEN) {
+		memcpy(id, v, LOG_ID_LEN + 1);
+		free(v);
+		return 0;
+	}
+	free(v);
+	store_new_log_id(id);
+	return store_meta_put(st, "log_id", id);
 }
 
 int

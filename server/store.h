@@ -74,6 +74,12 @@ int store_meta_put(struct store *st, const char *key, const char *value);
 struct store_info;
 int store_info_load(struct store *st, struct store_info *si);
 int store_info_save(struct store *st, const struct store_info *si);
+/* The event log's identity (meta 'log_id'): made once for a database and
+ * made anew by a restore, so that a screen that reconnects to a log that
+ * is not the one it followed resyncs instead of resuming by number. */
+#define LOG_ID_LEN 16
+int store_log_id(struct store *st, char id[LOG_ID_LEN + 1]);
+void store_new_log_id(char id[LOG_ID_LEN + 1]);
 /* How many staff accounts and orders the database holds. */
 int store_counts(struct store *st, int64_t *staff, int64_t *orders);
 

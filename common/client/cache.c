@@ -27,6 +27,7 @@ struct cache {
 	bool has_store;              /* the restaurant's details are known */
 	struct store_info store;
 	int64_t head;
+	char log_id[40];             /* the event log head numbers */
 	int64_t saved_at;
 	bool stale, dirty;
 	bool foreign;                /* the path holds another program's file:
@@ -189,6 +190,19 @@ cache_set_store(struct cache *c, const cJSON *store, struct codec_error *err)
 	return 0;
 }
 
+const char *
+cache_log_id(const struct cache *c)
+{
+	return c->log_id;
+}
+
+void
+cache_set_log_id(struct cache *c, const char *id)
+{
+	xstrlcpy(c->log_id, id, sizeof c->log_id);
+	c->dirty = true;
+}
+
 const struct store_info *
 cache_store(const struct cache *c)
 {
@@ -300,6 +314,10 @@ cache_load(struct cache *c, char *err, size_t errsize)
 		clear_orders(c);
 		return -1;
 	}
+	const cJSON *log = cJSON_GetObjectItemCaseSensitive(j, "log");
+
+	if (cJSON_IsString(log))
+		xstrlcpy(c->log_id, log->valuestring, sizeof c->log_id);
 	cJSON_Delete(j);
 	c->head = head;
 	c->saved_at = saved;
@@ -329,6 +347,7 @@ cache_save(struct cache *c)
 	cJSON_AddItemToObject(j, "menu", menu_to_json(&c->menu));
 	if (c->has_store)
 		cJSON_AddItemToObject(j, "store", store_info_to_json(&c->store));
+	cJSON_AddStringToObject(j, "log", c->log_id);
 	arr = cJSON_AddArrayToObject(j, "orders");
 	for (int i = 0; i < c->norders; i++)
 		cJSON_AddItemToArray(arr, order_to_json(&c->orders[i]));

@@ -38,6 +38,9 @@ int cache_set_store(struct cache *c, const cJSON *store, struct codec_error *err
 int cache_apply_event(struct cache *c, const cJSON *event, struct codec_error *err);
 
 int64_t cache_head(const struct cache *c);       /* last seq reflected */
+/* The identity of the event log the head numbers ("" unknown). */
+const char *cache_log_id(const struct cache *c);
+void cache_set_log_id(struct cache *c, const char *id);
 bool cache_stale(const struct cache *c);         /* loaded, not yet confirmed */
 void cache_set_stale(struct cache *c, bool stale);
 int64_t cache_saved_at(const struct cache *c);   /* ms, of the loaded file */

@@ -676,10 +676,13 @@ on_orders_page(void *arg, struct api_reply *r)
 	s->snapshotting = false;
 	s->failures = 0;
 	s->st.stale = false;
+	if (stream_status(s->stream)->log_id[0] != '\0')
+		cache_set_log_id(s->cache, stream_status(s->stream)->log_id);
 	schedule_save(s);
 	tell_orders(s, NULL, -1);
 	if (!s->stream_started) {
 		s->stream_started = true;
+		stream_set_log_id(s->stream, cache_log_id(s->cache));
 		stream_start(s->stream, cache_head(s->cache));
 	} else if (stream_status(s->stream)->state == STREAM_ONLINE) {
 		set_conn(s, SESSION_ONLINE, "");
@@ -772,6 +775,12 @@ on_stream_status(void *ctx, const struct stream_status *st)
 		return;
 	switch (st->state) {
 	case STREAM_ONLINE:
+		/* the log the cache's head numbers: learnt here the first
+		 * time; another one is taken with the snapshot it resyncs to */
+		if (cache_log_id(s->cache)[0] == '\0' && st->log_id[0] != '\0') {
+			cache_set_log_id(s->cache, st->log_id);
+			schedule_save(s);
+		}
 		if (s->st.conn != SESSION_ONLINE) {
 			set_conn(s, SESSION_ONLINE, "");
 			tell_state(s);

@@ -170,7 +170,9 @@ on_hello(struct stream *s, const cJSON *j)
 	const cJSON *head = cJSON_GetObjectItemCaseSensitive(j, "head");
 	const cJSON *resync = cJSON_GetObjectItemCaseSensitive(j, "resync");
 	const cJSON *t = cJSON_GetObjectItemCaseSensitive(j, "server_time");
+	const cJSON *log = cJSON_GetObjectItemCaseSensitive(j, "log");
 	int64_t now = util_now_ms();
+	bool other_log = false;
 
 	if (!cJSON_IsNumber(head) || head->valuedouble < 0) {
 		set_state(s, s->st.state, "the stream's hello has no head");
@@ -179,14 +181,18 @@ on_hello(struct stream *s, const cJSON *j)
 	s->st.head = (int64_t)head->valuedouble;
 	if (cJSON_IsNumber(t) && s->clk != NULL)
 		clock_observe(s->clk, (int64_t)t->valuedouble, now, now);
-	if (cJSON_IsTrue(resync) || (s->live_only && s->st.last_seq <= 0)) {
+	if (cJSON_IsString(log) && strlen(log->valuestring) < sizeof s->st.log_id) {
+		other_log = s->st.log_id[0] != '\0' && strcmp(s->st.log_id, log->valuestring) != 0;
+		xstrlcpy(s->st.log_id, log->valuestring, sizeof s->st.log_id);
+	}
+	if (other_log || cJSON_IsTrue(resync) || (s->live_only && s->st.last_seq <= 0)) {
 		/* the server starts at its head: so do we */
-		bool was_resync = cJSON_IsTrue(resync);
+		bool was_resync = cJSON_IsTrue(resync) || other_log;
 
 		s->st.last_seq = s->st.head;
 		if (was_resync) {
-			log_warn("the server's event log ends at %lld, before our %s; resyncing",
-			    (long long)s->st.head, "last seq");
+			log_warn("the server's event log %s; resyncing", other_log ?
+			    "is another one (a restored database)" : "ends before our last seq");
 			if (s->h.resync != NULL)
 				s->h.resync(s->h.ctx, s->st.head);
 		}
@@ -422,6 +428,12 @@ stream_start(struct stream *s, int64_t after)
 	s->st.since = util_now_ms();
 	s->started = true;
 	lws_sul_schedule(loop_context(s->loop), 0, &s->sul, connect_now, 1);
+}
+
+void
+stream_set_log_id(struct stream *s, const char *id)
+{
+	xstrlcpy(s->st.log_id, id != NULL ? id : "", sizeof s->st.log_id);
 }
 
 const struct stream_status *

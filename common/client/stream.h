@@ -35,6 +35,7 @@ struct stream_status {
 	int64_t head;                /* the server's head at the last hello */
 	int attempts;                /* failed connects since last online */
 	char error[160];             /* why the last connection ended */
+	char log_id[40];             /* the identity of the server's event log */
 };
 
 struct stream_handlers {
@@ -60,6 +61,10 @@ void stream_free(struct stream *s);
 void stream_set_token(struct stream *s, const char *token);
 /* Connect, asking for events after `after`; after < 0: live events only. */
 void stream_start(struct stream *s, int64_t after);
+/* The event log last followed (from a saved cache; "" when unknown): a
+ * hello naming another one means the numbers start over (a restored
+ * database), so the stream resyncs whatever its last seq. */
+void stream_set_log_id(struct stream *s, const char *id);
 const struct stream_status *stream_status(const struct stream *s);
 
 #endif
