@@ -16,21 +16,26 @@ overlay_details_open(struct app *a, int key)
 	a->overlay = OVERLAY_DETAILS;
 }
 
-/* The detail fields the service asks for, in order. */
+struct detail_row {
+	const char *label;
+	struct field *f;
+};
+
+/* The fields the service asks for, in order, with their labels. */
 static int
-detail_fields(struct app *a, struct field **out)
+detail_rows(struct app *a, struct detail_row *out)
 {
 	switch (a->ticket.service) {
 	case SERVICE_DINE_IN:
-		out[0] = &a->f_table;
+		out[0] = (struct detail_row){ "Table", &a->f_table };
 		return 1;
 	case SERVICE_PICKUP:
-		out[0] = &a->f_name;
+		out[0] = (struct detail_row){ "Name", &a->f_name };
 		return 1;
 	default:
-		out[0] = &a->f_name;
-		out[1] = &a->f_phone;
-		out[2] = &a->f_address;
+		out[0] = (struct detail_row){ "Name", &a->f_name };
+		out[1] = (struct detail_row){ "Phone", &a->f_phone };
+		out[2] = (struct detail_row){ "Address", &a->f_address };
 		return 3;
 	}
 }
@@ -38,28 +43,28 @@ detail_fields(struct app *a, struct field **out)
 static void
 details_text(struct app *a, int key)
 {
-	struct field *f[3];
-	int n = detail_fields(a, f);
+	struct detail_row rows[3];
+	int n = detail_rows(a, rows);
 
-	if (a->detail_focus < n && !field_put(f[a->detail_focus], key))
+	if (a->detail_focus < n && !field_put(rows[a->detail_focus].f, key))
 		app_say(a, THEME_ERROR, "Too long");
 }
 
 static void
 details_back(struct app *a, int key)
 {
-	struct field *f[3];
-	int n = detail_fields(a, f);
+	struct detail_row rows[3];
+	int n = detail_rows(a, rows);
 
 	if (a->detail_focus < n)
-		field_back(f[a->detail_focus]);
+		field_back(rows[a->detail_focus].f);
 }
 
 static void
 details_move(struct app *a, int key)
 {
-	struct field *f[3];
-	int n = detail_fields(a, f);
+	struct detail_row rows[3];
+	int n = detail_rows(a, rows);
 
 	a->detail_focus = (a->detail_focus + (key == INPUT_UP || key == INPUT_BACKTAB ?
 	    n - 1 : 1)) % n;
@@ -68,8 +73,8 @@ details_move(struct app *a, int key)
 static void
 details_save(struct app *a, int key)
 {
-	struct field *f[3];
-	int n = detail_fields(a, f);
+	struct detail_row rows[3];
+	int n = detail_rows(a, rows);
 	enum ticket_err e;
 
 	if (a->detail_focus < n - 1) {
@@ -104,21 +109,9 @@ const struct keytable overlay_details_keys = { details_map, KEYS_ROWS(details_ma
 void
 overlay_details_draw(struct app *a)
 {
-	struct detail_row {
-		const char *label;
-		struct field *f;
-	} rows[3];
-	int n = 0, y, x, h, w;
+	struct detail_row rows[3];
+	int n = detail_rows(a, rows), y, x, h, w;
 
-	if (a->ticket.service == SERVICE_DINE_IN) {
-		rows[n++] = (struct detail_row){ "Table", &a->f_table };
-	} else {
-		rows[n++] = (struct detail_row){ "Name", &a->f_name };
-		if (a->ticket.service == SERVICE_DELIVERY) {
-			rows[n++] = (struct detail_row){ "Phone", &a->f_phone };
-			rows[n++] = (struct detail_row){ "Address", &a->f_address };
-		}
-	}
 	draw_dialog(n * 2 + 3, 64, service_name(a->ticket.service), THEME_DIALOG, &y, &x, &h, &w);
 	for (int i = 0; i < n; i++) {
 		enum theme_role role = i == a->detail_focus ? THEME_INPUT_FOCUS : THEME_INPUT;
