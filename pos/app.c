@@ -1,6 +1,6 @@
-/* app: the shared state's small helpers: messages, screens by role, the
- * connection summary, changes into the session with their fate on screen,
- * money on screen. */
+/* app: the shared state's small helpers: messages, screens by role (from
+ * the screens table), the connection summary, changes into the session
+ * with their fate on screen, money on screen. */
 #include "app.h"
 
 #include <stdarg.h>
@@ -9,18 +9,12 @@
 #include <string.h>
 
 #include "cache.h"
+#include "codec.h"
+#include "screens.h"
 #include "util.h"
 #include "xalloc.h"
 
 struct app *app_main;
-
-/* Which roles see which screens; the sale screens are for everyone. */
-static const unsigned screen_roles[SCREEN_COUNT] = {
-	[SCREEN_DISPATCH] = ROLE_BIT(ROLE_WAITER) | ROLE_BIT(ROLE_MANAGER) | ROLE_BIT(ROLE_ADMIN),
-	[SCREEN_MENU] = ROLE_BIT(ROLE_MANAGER) | ROLE_BIT(ROLE_ADMIN),
-	[SCREEN_REPORTS] = ROLE_BIT(ROLE_MANAGER) | ROLE_BIT(ROLE_ADMIN),
-	[SCREEN_STAFF] = ROLE_BIT(ROLE_MANAGER) | ROLE_BIT(ROLE_ADMIN),
-};
 
 void
 app_say(struct app *a, enum theme_role role, const char *fmt, ...)
@@ -36,6 +30,15 @@ app_say(struct app *a, enum theme_role role, const char *fmt, ...)
 }
 
 void
+app_say_ticket_err(struct app *a, enum ticket_err e, const char *what)
+{
+	if (what != NULL && what[0] != '\0')
+		app_say(a, THEME_ERROR, "%s: %s", what, ticket_err_message(e));
+	else
+		app_say(a, THEME_ERROR, "%s", ticket_err_message(e));
+}
+
+void
 app_go(struct app *a, enum pos_screen s)
 {
 	if (!app_screen_allowed(a, s))
@@ -48,11 +51,13 @@ app_go(struct app *a, enum pos_screen s)
 bool
 app_screen_allowed(const struct app *a, enum pos_screen s)
 {
+	unsigned roles = screens_get(s)->roles;
+
 	if (s == SCREEN_LOGIN)
 		return true;
 	if (!a->logged_in)
 		return false;
-	return screen_roles[s] == 0 || (screen_roles[s] & ROLE_BIT(a->role));
+	return roles == 0 || (roles & ROLE_BIT(a->role));
 }
 
 bool
@@ -88,6 +93,25 @@ app_push(struct app *a, const char *method, const char *path, const cJSON *body,
 		    session_state(a->s)->error);
 	app_dirty(a);
 	return id;
+}
+
+void
+app_order_action(struct app *a, int64_t id, int number, int version,
+    enum order_action act, const char *reason)
+{
+	cJSON *body = cJSON_CreateObject();
+	char path[96], key[32], what[48];
+
+	cJSON_AddStringToObject(body, "action", action_name(act));
+	codec_add_int(body, "expected_version", version);
+	if (reason != NULL)
+		cJSON_AddStringToObject(body, "reason", reason);
+	snprintf(path, sizeof path, "/api/v1/orders/%lld/actions", (long long)id);
+	snprintf(key, sizeof key, "order:%lld", (long long)id);
+	snprintf(what, sizeof what, "%s #%d", action_name(act), number);
+	if (app_push(a, "POST", path, body, key, what, id, what) > 0)
+		app_say(a, THEME_PENDING, "%s: sent", what);
+	cJSON_Delete(body);
 }
 
 bool

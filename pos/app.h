@@ -1,6 +1,9 @@
-/* app: what brigade-pos's modules share: the models, the session and
- * which screen is up. Key handlers (keys.c, floor.c) change it and set
- * dirty; the view (view.c) draws it once per loop turn. The server, the
+/* app: what brigade-pos's modules share: the settings, the session, the
+ * models, which screen and overlay are up, and each screen's state. The
+ * screens are a table (screens.c), each screen and overlay a file with its
+ * keys, its handlers and its drawing (screen_*.c, overlay_*.c); keys.c
+ * routes a key to the one up, whose handler changes the state here and
+ * sets dirty; view.c draws the frame once per loop turn. The server, the
  * outbox and the cache are the shared session's (common/client/session.c,
  * its handlers in main.c); checkout.c turns sales into its changes and
  * talks to the printers. Everything runs on the loop thread. */
@@ -56,6 +59,8 @@ enum overlay {
 	OVERLAY_COUNT
 };
 
+struct confirm;
+
 #define HITS_MAX 200
 #define LIST_MAX 2000
 
@@ -110,7 +115,7 @@ struct app {
 	bool quit;
 	bool dirty;
 	struct app_msg msg;
-	int confirm_action;          /* what OVERLAY_CONFIRM confirms */
+	const struct confirm *confirm;   /* what OVERLAY_CONFIRM asks (screens.h) */
 
 	/* login */
 	struct field f_staff, f_pin;
@@ -201,12 +206,18 @@ bool app_offline(const struct app *a);
 /* The menu: the cache's, or NULL before the first snapshot. */
 const struct menu *app_menu(const struct app *a);
 void app_money(money_t m, char *buf, size_t size);
+/* A ticket error on the message line, after what it is about (or alone). */
+void app_say_ticket_err(struct app *a, enum ticket_err e, const char *what);
 
 /* Queue a change in the session's outbox, marked pending until the server
  * answers (main.c hears the answer). Returns the entry id, or -1 (said on
  * screen: nothing was stored). */
 int64_t app_push(struct app *a, const char *method, const char *path, const cJSON *body,
     const char *order_key, const char *kind, int64_t order_id, const char *what);
+/* A lifecycle action on an order (reason: a cancel's, else NULL), through
+ * the outbox like any change, marked pending on screen. */
+void app_order_action(struct app *a, int64_t id, int number, int version,
+    enum order_action act, const char *reason);
 /* Whether an order has one of our changes in flight. */
 bool app_pending_for(const struct app *a, int64_t order_id);
 /* The outbox's needs-attention entries, read again. */
@@ -223,14 +234,5 @@ void checkout_tick(struct app *a);
 void checkout_card(struct app *a, const struct card_info *card);
 void checkout_bad_swipe(struct app *a, const char *why);
 void checkout_new_ticket(struct app *a);
-
-/* keys.c: one key from the terminal (after the card-wedge filter). */
-void keys_handle(struct app *a, int key);
-
-/* view.c: the terminal. */
-int view_init(struct app *a, char *err, size_t errsize);
-void view_end(void);
-void view_draw(struct app *a);
-void view_resize(struct app *a);
 
 #endif

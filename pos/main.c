@@ -15,8 +15,10 @@
 #include "app.h"
 #include "cache.h"
 #include "input.h"
+#include "keys.h"
 #include "log.h"
 #include "util.h"
+#include "view.h"
 #include "xalloc.h"
 
 #define VERSION "0.1.0"

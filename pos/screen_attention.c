@@ -1,0 +1,178 @@
+/* screen_attention: what needs a person: changes the server refused
+ * (send again, back on the ticket, dismiss) and print jobs cut off part
+ * way (reprint, discard). */
+#include "codec.h"
+#include "draw.h"
+#include "screens.h"
+#include "term.h"
+#include "xalloc.h"
+
+static void
+attention_move(struct app *a, int key)
+{
+	keys_list_move(&a->attention_sel, a->nattention, key);
+}
+
+static const struct outbox_entry *
+attention_selected(const struct app *a)
+{
+	return a->attention_sel < a->nattention ? &a->attention[a->attention_sel] : NULL;
+}
+
+static void
+attention_retry(struct app *a, int key)
+{
+	const struct outbox_entry *e = attention_selected(a);
+	char kind[sizeof e->kind];
+	struct sale *x;
+	int64_t id;
+
+	if (e == NULL) {
+		app_say(a, THEME_DIM, "Nothing needs attention");
+		return;
+	}
+	/* the session's news may read the list again: e goes with it */
+	id = e->id;
+	xstrlcpy(kind, e->kind, sizeof kind);
+	if (session_retry(a->s, id) != 0) {
+		app_say(a, THEME_ERROR, "Could not send it again");
+		return;
+	}
+	app_say(a, THEME_PENDING, "%s: sent again", kind);
+	if ((x = sales_by_entry(&a->sales, id)) != NULL)
+		x->state = SALE_QUEUED;
+	app_load_attention(a);
+}
+
+static void
+dismiss_yes(struct app *a)
+{
+	const struct outbox_entry *e = attention_selected(a);
+	char kind[sizeof e->kind];
+	struct sale *x;
+	int64_t id;
+
+	if (e == NULL)
+		return;
+	/* the session's news may read the list again: e goes with it */
+	id = e->id;
+	xstrlcpy(kind, e->kind, sizeof kind);
+	if (session_dismiss(a->s, id) == 0) {
+		app_say(a, THEME_WARNING, "%s dismissed: it will not be sent", kind);
+		if ((x = sales_by_entry(&a->sales, id)) != NULL)
+			x->state = SALE_DISMISSED;
+	}
+	app_load_attention(a);
+}
+
+static const struct confirm dismiss_confirm = {
+	"Dismiss", "Dismiss this refused change?", "It will never be sent. Nothing else changes.",
+	"y: dismiss   n: keep it", dismiss_yes
+};
+
+static void
+attention_dismiss(struct app *a, int key)
+{
+	const struct outbox_entry *e = attention_selected(a);
+
+	if (e == NULL)
+		return;
+	overlay_confirm_open(a, &dismiss_confirm);
+}
+
+/* A refused sale back on the ticket: fix it (drop the 86'd item) and
+ * ring it again; the refused entry is dismissed once the new one is in. */
+static void
+attention_reopen(struct app *a, int key)
+{
+	const struct outbox_entry *e = attention_selected(a);
+	const struct menu *m = app_menu(a);
+	struct codec_error err;
+	struct order o;
+	cJSON *j;
+	struct sale *x;
+
+	if (e == NULL || sales_kind_label(e->kind) == NULL) {
+		app_say(a, THEME_ERROR, "Only a refused sale can go back on the ticket");
+		return;
+	}
+	j = cJSON_Parse(e->body);
+	order_init(&o);
+	if (j == NULL || order_request_from_json(j, &o, &err) < 0) {
+		cJSON_Delete(j);
+		order_free(&o);
+		app_say(a, THEME_ERROR, "That entry cannot be read back");
+		return;
+	}
+	cJSON_Delete(j);
+	checkout_new_ticket(a);
+	a->ticket.service = o.service;
+	a->ticket.source = o.source;
+	ticket_set_table(&a->ticket, o.table);
+	ticket_set_customer(&a->ticket, o.customer.name, o.customer.phone, o.customer.address);
+	for (int i = 0; i < o.nitems; i++) {
+		if (ticket_add(&a->ticket, m, o.items[i].sku, o.items[i].qty) != TICKET_OK)
+			continue;   /* 86'd or gone: left off, the cashier sees it */
+		for (int k = 0; k < o.items[i].nmods; k++)
+			ticket_toggle_mod(&a->ticket, m, o.items[i].mods[k].code);
+		ticket_set_note(&a->ticket, o.items[i].note);
+	}
+	order_free(&o);
+	if ((x = sales_by_entry(&a->sales, e->id)) != NULL)
+		x->state = SALE_DISMISSED;
+	session_dismiss(a->s, e->id);   /* e may go with the list after this */
+	app_load_attention(a);
+	app_go(a, SCREEN_ENTRY);
+	app_say(a, THEME_WARNING, "The refused sale is back on the ticket: check it, then "
+	    "tender again");
+}
+
+static void
+attention_print(struct app *a, int key)
+{
+	if (a->printers.attention == 0) {
+		app_say(a, THEME_DIM, "No print job needs attention");
+		return;
+	}
+	spool_resolve(a->spool, a->printers.attention_job, key == INPUT_CTRL('p'));
+	app_say(a, THEME_SUCCESS, key == INPUT_CTRL('p') ? "Printing it again" : "Discarded");
+}
+
+static const struct binding attention_map[] = {
+	{ INPUT_UP, NULL, NULL, 0, attention_move },
+	{ INPUT_DOWN, "Up/Dn", "entry", 0, attention_move },
+	{ INPUT_ENTER, "Enter", "send again", MANAGERS, attention_retry },
+	{ INPUT_CTRL('o'), "^O", "sale back on ticket", MANAGERS, attention_reopen },
+	{ INPUT_DELETE, "Del", "dismiss", MANAGERS, attention_dismiss },
+	{ INPUT_CTRL('p'), "^P", "reprint job", 0, attention_print },
+	{ INPUT_CTRL('d'), "^D", "discard job", 0, attention_print },
+	{ INPUT_ESC, "Esc", "back", 0, keys_to_sale },
+};
+const struct keytable screen_attention_keys = { attention_map, KEYS_ROWS(attention_map), NULL };
+
+void
+screen_attention_draw(struct app *a)
+{
+	int y = 1, h = term_rows() - 3, w = term_cols();
+
+	if (a->printers.attention > 0) {
+		draw_textf(y++, 0, w, THEME_ERROR, "Print job cut off part way: %s  (^P reprint, "
+		    "^D discard)", a->printers.attention_what);
+		y++;
+	}
+	if (a->nattention == 0) {
+		draw_text(y, 2, w - 4, THEME_DIM, "Nothing refused: every change went through");
+		return;
+	}
+	draw_textf(y++, 0, w, THEME_TITLE, "%d refused by the server (nothing is dropped: "
+	    "a manager sends it again, puts a sale back on the ticket, or dismisses it)",
+	    a->nattention);
+	for (int i = 0; i < a->nattention && y < h; i++) {
+		const struct outbox_entry *e = &a->attention[i];
+		enum theme_role role = i == a->attention_sel ? THEME_SELECTED : THEME_ERROR;
+
+		draw_fill(y, 0, 1, w, role);
+		draw_textf(y++, 0, w, role, "%-22s by %-6s HTTP %d  %s", e->kind, e->staff,
+		    e->http_status, e->error);
+	}
+}

@@ -1,0 +1,225 @@
+/* screen_entry: the sale: the menu by category beside the ticket, a PLU
+ * typed and Enter, the ticket's lines, service and customer, then Enter
+ * again to tender. Its overlays (search, modifiers, note, details, link)
+ * are files of their own. */
+#include <stdio.h>
+
+#include "catalog.h"
+#include "draw.h"
+#include "screens.h"
+#include "term.h"
+#include "text.h"
+#include "view.h"
+#include "xalloc.h"
+
+void
+screen_entry_text(struct app *a, int key)
+{
+	struct ticket_totals tt;
+
+	if (key == '/') {
+		overlay_search_open(a, key);
+		return;
+	}
+	if ((key == '+' || key == '-') && field_empty(&a->f_plu)) {
+		enum ticket_err e = ticket_bump_qty(&a->ticket, key == '+' ? 1 : -1);
+
+		if (e != TICKET_OK)
+			app_say_ticket_err(a, e, NULL);
+		return;
+	}
+	if (!field_put(&a->f_plu, key)) {
+		if (key < 0x80 && key > 0x20)
+			app_say(a, THEME_ERROR, "\"%c\" is not part of a PLU: type the item's code, "
+			    "/ to search", key);
+	}
+	(void)tt;
+}
+
+static void
+entry_enter(struct app *a, int key)
+{
+	const struct menu *m = app_menu(a);
+	enum ticket_err e;
+	char typed[FIELD_MAX];
+
+	if (!field_empty(&a->f_plu)) {
+		if (m == NULL) {
+			app_say(a, THEME_ERROR, "No menu yet: waiting for the server");
+			return;
+		}
+		xstrlcpy(typed, a->f_plu.text, sizeof typed);
+		e = ticket_enter(&a->ticket, m, typed);
+		field_clear(&a->f_plu);
+		if (e != TICKET_OK) {
+			app_say_ticket_err(a, e, typed);
+			return;
+		}
+		if (a->ticket.sel >= 0) {
+			const struct ticket_line *l = &a->ticket.lines[a->ticket.sel];
+
+			app_say(a, THEME_DIM, "%d x %s", l->qty, l->name);
+		}
+		return;
+	}
+	e = ticket_check(&a->ticket);
+	if (e != TICKET_OK) {
+		app_say_ticket_err(a, e, NULL);
+		return;
+	}
+	field_clear(&a->f_amount);
+	a->card_wait = false;
+	app_go(a, SCREEN_TENDER);
+}
+
+static void
+entry_back(struct app *a, int key)
+{
+	field_back(&a->f_plu);
+}
+
+static void
+entry_esc(struct app *a, int key)
+{
+	field_clear(&a->f_plu);
+}
+
+static void
+entry_move(struct app *a, int key)
+{
+	ticket_select(&a->ticket, key == INPUT_UP ? -1 : 1);
+}
+
+static void
+entry_category(struct app *a, int key)
+{
+	const struct menu *m = app_menu(a);
+	int n = m != NULL ? m->ncategories : 0;
+
+	if (n == 0)
+		return;
+	a->category = (a->category + (key == INPUT_LEFT ? n - 1 : 1)) % n;
+	a->menu_top = 0;
+}
+
+static void
+entry_page(struct app *a, int key)
+{
+	a->menu_top += key == INPUT_PGDN ? 10 : -10;
+	if (a->menu_top < 0)
+		a->menu_top = 0;
+}
+
+static void
+entry_delete(struct app *a, int key)
+{
+	enum ticket_err e = ticket_delete(&a->ticket);
+
+	if (e != TICKET_OK)
+		app_say_ticket_err(a, e, NULL);
+}
+
+static void
+entry_service(struct app *a, int key)
+{
+	ticket_cycle_service(&a->ticket);
+	app_say(a, THEME_DIM, "Service: %s", service_name(a->ticket.service));
+}
+
+static void
+entry_source(struct app *a, int key)
+{
+	ticket_toggle_source(&a->ticket);
+	app_say(a, THEME_DIM, "Source: %s", a->ticket.source == SOURCE_PHONE ? "phone" :
+	    "walk-in");
+}
+
+static void
+entry_void(struct app *a, int key)
+{
+	if (a->ticket.nlines == 0)
+		return;
+	checkout_new_ticket(a);
+	app_say(a, THEME_WARNING, "Ticket cleared");
+}
+
+void
+screen_entry_reprint(struct app *a, int key)
+{
+	if (a->spool == NULL || spool_reprint(a->spool) < 0)
+		app_say(a, THEME_ERROR, "No receipt to reprint");
+	else
+		app_say(a, THEME_SUCCESS, "Reprinting the last receipt");
+}
+
+static const struct binding entry_map[] = {
+	{ INPUT_ENTER, "Enter", "add / tender", 0, entry_enter },
+	{ '/', "/", "search", 0, NULL },
+	{ INPUT_UP, NULL, NULL, 0, entry_move },
+	{ INPUT_DOWN, "Up/Dn", "line", 0, entry_move },
+	{ '+', "+/-", "qty", 0, NULL },
+	{ INPUT_CTRL('o'), "^O", "modifiers", 0, overlay_mods_open },
+	{ INPUT_CTRL('n'), "^N", "note", 0, overlay_note_open },
+	{ INPUT_DELETE, "Del", "delete", 0, entry_delete },
+	{ INPUT_TAB, "Tab", "service", 0, entry_service },
+	{ INPUT_CTRL('t'), "^T", "table/customer", 0, overlay_details_open },
+	{ INPUT_CTRL('p'), "^P", "phone/walk-in", 0, entry_source },
+	{ INPUT_BACKTAB, NULL, NULL, 0, entry_source },
+	{ INPUT_CTRL('l'), "^L", "link", 0, overlay_link_open },
+	{ INPUT_LEFT, NULL, NULL, 0, entry_category },
+	{ INPUT_RIGHT, "<-/->", "category", 0, entry_category },
+	{ INPUT_PGUP, NULL, NULL, 0, entry_page },
+	{ INPUT_PGDN, NULL, NULL, 0, entry_page },
+	{ INPUT_CTRL('x'), "^X", "clear", 0, entry_void },
+	{ INPUT_CTRL('r'), "^R", "reprint", 0, screen_entry_reprint },
+	{ INPUT_BACKSPACE, NULL, NULL, 0, entry_back },
+	{ INPUT_ESC, NULL, NULL, 0, entry_esc },
+};
+const struct keytable screen_entry_keys = { entry_map, KEYS_ROWS(entry_map), screen_entry_text };
+
+static void
+draw_menu_pane(struct app *a, int y, int x, int h, int w)
+{
+	const struct menu *m = app_menu(a);
+	static int idx[LIST_MAX];
+	int n;
+
+	if (m == NULL || m->nitems == 0) {
+		draw_text(y, x, w, THEME_DIM, a->logged_in ? "Loading the menu..." : "");
+		return;
+	}
+	if (a->category >= m->ncategories)
+		a->category = 0;
+	draw_fill(y, x, 1, w, THEME_TITLE);
+	draw_textf(y, x, w, THEME_TITLE, "< %s >  %d/%d", m->ncategories > 0 ?
+	    m->categories[a->category] : "All", a->category + 1, m->ncategories);
+	n = catalog_items(m, m->ncategories > 0 ? a->category : -1, idx, LIST_MAX);
+	if (a->menu_top > n - 1)
+		a->menu_top = n > 0 ? n - 1 : 0;
+	for (int i = a->menu_top, r = 1; i < n && r < h; i++, r++) {
+		const struct menu_item *it = &m->items[idx[i]];
+		char price[32], left[128];
+
+		app_money(it->price, price, sizeof price);
+		snprintf(left, sizeof left, "%-5s %s%s", it->sku, it->name,
+		    it->available ? "" : "  [86]");
+		view_lr(y + r, x, w, it->available ? THEME_NORMAL : THEME_UNAVAILABLE, left, price);
+	}
+}
+
+void
+screen_entry_draw(struct app *a)
+{
+	int top = 1, h = term_rows() - 4, cols = term_cols();
+	int mw = cols * 45 / 100, tx = mw + 1, tw = cols - tx - 1;
+	char prompt[300];
+
+	draw_menu_pane(a, top, 0, h - 1, mw);
+	view_ticket(a, top, tx, h - 2, tw, true);
+	snprintf(prompt, sizeof prompt, "PLU> %s", a->f_plu.text);
+	draw_fill(top + h - 2, tx, 1, tw, THEME_INPUT_FOCUS);
+	draw_text(top + h - 2, tx, tw, THEME_INPUT_FOCUS, prompt);
+	view_recent(a, top + h - 1, tx, tw);
+	if (a->overlay == OVERLAY_NONE)
+		term_cursor(top + h - 2, tx + text_width(prompt));
+}

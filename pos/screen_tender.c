@@ -1,0 +1,200 @@
+/* screen_tender: the ticket paid: cash typed or exact, round amounts on
+ * a s d f, a card for what is typed (or all that is due); paid in full,
+ * it goes to checkout. */
+#include <stdio.h>
+#include <string.h>
+
+#include "draw.h"
+#include "screens.h"
+#include "term.h"
+#include "text.h"
+#include "view.h"
+
+static void
+tender_result(struct app *a, enum ticket_err e, const char *what)
+{
+	if (e != TICKET_OK) {
+		app_say(a, THEME_ERROR, "%s", ticket_err_message(e));
+		return;
+	}
+	field_clear(&a->f_amount);
+	if (ticket_paid(&a->ticket)) {
+		checkout_submit(a);
+		return;
+	}
+	{
+		struct ticket_totals tt;
+		char due[32];
+
+		ticket_totals(&a->ticket, &tt);
+		app_money(tt.due, due, sizeof due);
+		app_say(a, THEME_WARNING, "%s taken: %s still due", what, due);
+	}
+}
+
+static void
+tender_cash(struct app *a, money_t amount)
+{
+	tender_result(a, ticket_pay_cash(&a->ticket, amount), "Cash");
+}
+
+static void
+tender_enter(struct app *a, int key)
+{
+	struct ticket_totals tt;
+	money_t amount;
+
+	if (a->card_wait) {
+		app_say(a, THEME_WARNING, "Waiting for the card: swipe it, or Esc");
+		return;
+	}
+	ticket_totals(&a->ticket, &tt);
+	if (field_empty(&a->f_amount)) {
+		tender_cash(a, tt.due);      /* exact */
+		return;
+	}
+	if (money_parse(a->f_amount.text, &amount) < 0) {
+		field_clear(&a->f_amount);
+		app_say(a, THEME_ERROR, "%s", ticket_err_message(TICKET_BAD_AMOUNT));
+		return;
+	}
+	tender_cash(a, amount);
+}
+
+static void
+tender_text(struct app *a, int key)
+{
+	struct ticket_totals tt;
+	money_t s[4];
+	int n;
+
+	if (key > 0 && key < 0x80 && strchr("asdf", key) != NULL) {
+		int i = (int)(strchr("asdf", key) - "asdf");
+
+		ticket_totals(&a->ticket, &tt);
+		n = ticket_cash_suggestions(tt.due, s, 4);
+		if (i < n)
+			tender_cash(a, s[i]);
+		return;
+	}
+	if (key == 'c') {
+		money_t amount;
+
+		ticket_totals(&a->ticket, &tt);
+		amount = tt.due;
+		if (!field_empty(&a->f_amount) && money_parse(a->f_amount.text, &amount) < 0) {
+			app_say(a, THEME_ERROR, "%s", ticket_err_message(TICKET_BAD_AMOUNT));
+			return;
+		}
+		if (amount <= 0 || amount > tt.due) {
+			app_say(a, THEME_ERROR, "%s", ticket_err_message(amount <= 0 ?
+			    TICKET_BAD_AMOUNT : TICKET_CARD_OVER));
+			return;
+		}
+		a->card_wait = true;
+		a->card_amount = amount;
+		field_clear(&a->f_amount);
+		app_say(a, THEME_WARNING, "Swipe the card now (Esc cancels)");
+		return;
+	}
+	if (!field_put(&a->f_amount, key))
+		app_say(a, THEME_ERROR, "Type an amount (digits and a point), Enter for cash, "
+		    "c for card");
+}
+
+static void
+tender_back(struct app *a, int key)
+{
+	field_back(&a->f_amount);
+}
+
+static void
+tender_undo(struct app *a, int key)
+{
+	if (ticket_unpay(&a->ticket) == TICKET_OK)
+		app_say(a, THEME_WARNING, "Last tender taken off");
+}
+
+static void
+tender_esc(struct app *a, int key)
+{
+	if (a->card_wait) {
+		a->card_wait = false;
+		app_say(a, THEME_DIM, "Card cancelled");
+		return;
+	}
+	if (!field_empty(&a->f_amount)) {
+		field_clear(&a->f_amount);
+		return;
+	}
+	if (a->pay_order_id != 0) {
+		/* paying an online order: back to the board, nothing taken */
+		checkout_new_ticket(a);
+		app_go(a, SCREEN_DISPATCH);
+		return;
+	}
+	app_go(a, SCREEN_ENTRY);
+}
+
+static const struct binding tender_map[] = {
+	{ INPUT_ENTER, "Enter", "cash (exact if empty)", 0, tender_enter },
+	{ 'a', "a s d f", "next round amounts", 0, NULL },
+	{ 'c', "c", "card", 0, NULL },
+	{ INPUT_DELETE, "Del", "undo tender", 0, tender_undo },
+	{ INPUT_BACKSPACE, NULL, NULL, 0, tender_back },
+	{ INPUT_ESC, "Esc", "back", 0, tender_esc },
+};
+const struct keytable screen_tender_keys = { tender_map, KEYS_ROWS(tender_map), tender_text };
+
+void
+screen_tender_draw(struct app *a)
+{
+	struct ticket_totals tt;
+	int top = 1, h = term_rows() - 4, cols = term_cols();
+	int lw = cols / 2, x = lw + 2, w = cols - x - 1, y = top;
+	char amount[32], buf[160];
+	money_t s[4];
+	int n;
+
+	view_ticket(a, top, 0, h, lw, false);
+	ticket_totals(&a->ticket, &tt);
+	if (a->pay_order_id != 0)
+		draw_textf(y++, x, w, THEME_TITLE, "Online order #%d: pay at pickup",
+		    a->pay_order.number);
+	app_money(tt.total, amount, sizeof amount);
+	view_lr(y++, x, w, THEME_TOTAL, "TOTAL", amount);
+	for (int i = 0; i < a->ticket.npayments; i++) {
+		const struct payment *p = &a->ticket.payments[i];
+
+		app_money(p->amount, amount, sizeof amount);
+		if (p->tender == TENDER_CARD)
+			snprintf(buf, sizeof buf, "Card %s ****%s", p->card.brand, p->card.last4);
+		else
+			snprintf(buf, sizeof buf, "Cash");
+		view_lr(y++, x, w, THEME_SUCCESS, buf, amount);
+	}
+	app_money(tt.due, amount, sizeof amount);
+	view_lr(y++, x, w, THEME_TOTAL, "DUE", amount);
+	y++;
+	if (a->card_wait) {
+		app_money(a->card_amount, amount, sizeof amount);
+		draw_textf(y++, x, w, THEME_WARNING, "SWIPE THE CARD for %s", amount);
+		draw_text(y++, x, w, THEME_DIM, "(USB reader or keyboard wedge; Esc cancels)");
+	} else {
+		snprintf(buf, sizeof buf, "Amount> %s", a->f_amount.text);
+		draw_fill(y, x, 1, w, THEME_INPUT_FOCUS);
+		draw_text(y, x, w, THEME_INPUT_FOCUS, buf);
+		term_cursor(y, x + text_width(buf));
+		y += 2;
+		draw_text(y++, x, w, THEME_DIM, "Enter with nothing typed: exact cash");
+		n = ticket_cash_suggestions(tt.due, s, 4);
+		buf[0] = '\0';
+		for (int i = 0; i < n; i++) {
+			app_money(s[i], amount, sizeof amount);
+			snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s%c %s",
+			    i ? "   " : "", "asdf"[i], amount);
+		}
+		draw_text(y++, x, w, THEME_PRICE, buf);
+		draw_text(y++, x, w, THEME_DIM, "c: card for the amount typed (or all due)");
+	}
+}

@@ -1,0 +1,127 @@
+/* screens: the till's screens and overlays as tables (screens.c), and
+ * what each screen's file (screen_*.c) and each overlay's (overlay_*.c)
+ * gives them: its key table and its drawing, and the few ways in that
+ * other screens use. A new screen is a new file, its value in enum
+ * pos_screen (app.h), its lines here and one row in the table. */
+#ifndef BRIGADE_POS_SCREENS_H
+#define BRIGADE_POS_SCREENS_H
+
+#include "app.h"
+#include "keys.h"
+
+struct screen_def {
+	const char *name;            /* the header's title: "Sale" */
+	const struct keytable *keys;
+	void (*draw)(struct app *a);
+	/* opened with a function key: fetch what it shows; or NULL */
+	void (*enter)(struct app *a);
+	/* left for screen `to` with a function key; or NULL */
+	void (*leave)(struct app *a, enum pos_screen to);
+	unsigned roles;              /* ROLE_BIT set, 0 = every role */
+};
+
+struct overlay_def {
+	const struct keytable *keys;
+	void (*draw)(struct app *a);
+};
+
+const struct screen_def *screens_get(enum pos_screen s);
+const struct overlay_def *screens_overlay(enum overlay o);
+/* Switch to screen s as the function keys do: the screen up leaves, s is
+ * shown and entered. The caller has checked that the role may see s. */
+void screens_open(struct app *a, enum pos_screen s);
+
+/* ---- screens ---- */
+
+extern const struct keytable screen_login_keys;
+void screen_login_draw(struct app *a);
+
+extern const struct keytable screen_entry_keys;
+void screen_entry_draw(struct app *a);
+/* A typed key as the sale screen takes it (the paid screen hands on the
+ * key that starts the next order). */
+void screen_entry_text(struct app *a, int key);
+void screen_entry_reprint(struct app *a, int key);
+
+extern const struct keytable screen_tender_keys;
+void screen_tender_draw(struct app *a);
+
+extern const struct keytable screen_done_keys;
+void screen_done_draw(struct app *a);
+void screen_done_leave(struct app *a, enum pos_screen to);
+
+extern const struct keytable screen_dispatch_keys;
+void screen_dispatch_draw(struct app *a);
+/* The board from the cache: on opening, and again each frame. */
+void screen_dispatch_rebuild(struct app *a);
+
+extern const struct keytable screen_orders_keys;
+void screen_orders_draw(struct app *a);
+/* Today's orders fetched again (also when the screen opens). */
+void screen_orders_load(struct app *a);
+
+extern const struct keytable screen_order_keys;
+void screen_order_draw(struct app *a);
+/* Show order o (a copy, refreshed from the server); Esc goes to back. */
+void screen_order_open(struct app *a, const struct order *o, enum pos_screen back);
+
+extern const struct keytable screen_attention_keys;
+void screen_attention_draw(struct app *a);
+
+extern const struct keytable screen_menu_keys;
+void screen_menu_draw(struct app *a);
+
+extern const struct keytable screen_reports_keys;
+void screen_reports_draw(struct app *a);
+void screen_reports_enter(struct app *a);
+
+extern const struct keytable screen_staff_keys;
+void screen_staff_draw(struct app *a);
+void screen_staff_enter(struct app *a);
+
+/* ---- overlays: each opens with a key handler of the screen under it ---- */
+
+extern const struct keytable overlay_search_keys;
+void overlay_search_draw(struct app *a);
+void overlay_search_open(struct app *a, int key);
+
+extern const struct keytable overlay_mods_keys;
+void overlay_mods_draw(struct app *a);
+/* The selected line's modifiers, or a word on why there are none. */
+void overlay_mods_open(struct app *a, int key);
+
+extern const struct keytable overlay_note_keys;
+void overlay_note_draw(struct app *a);
+void overlay_note_open(struct app *a, int key);
+
+extern const struct keytable overlay_details_keys;
+void overlay_details_draw(struct app *a);
+void overlay_details_open(struct app *a, int key);
+
+extern const struct keytable overlay_link_keys;
+void overlay_link_draw(struct app *a);
+void overlay_link_open(struct app *a, int key);
+
+extern const struct keytable overlay_reason_keys;
+void overlay_reason_draw(struct app *a);
+/* Cancel the order on the order screen: asks why, if it may be. */
+void overlay_reason_open(struct app *a, int key);
+
+/* A yes/no question; yes runs after the overlay has closed. */
+struct confirm {
+	const char *title;           /* "Z report" */
+	const char *question;
+	const char *detail;          /* what yes means */
+	const char *answers;         /* "y: close the day   n: no" */
+	void (*yes)(struct app *a);
+};
+
+extern const struct keytable overlay_confirm_keys;
+void overlay_confirm_draw(struct app *a);
+void overlay_confirm_open(struct app *a, const struct confirm *c);
+
+extern const struct keytable overlay_help_keys;
+void overlay_help_draw(struct app *a);
+void overlay_help_open(struct app *a, int key);
+
+#endif
