@@ -296,6 +296,12 @@ api_logged_in(const struct api *a)
 }
 
 void
+api_adopt(struct api *a, const struct api_session *s)
+{
+	a->sess = *s;
+}
+
+void
 api_forget_token(struct api *a)
 {
 	explicit_bzero(a->sess.token, sizeof a->sess.token);

@@ -379,15 +379,18 @@ tell_login(struct session *s, enum session_login_result r, const char *message)
 		s->h.login(s->h.ctx, r, message);
 }
 
+/* The outbox's worker, logged in as login when the check gave one (the
+ * server hashes the PIN once per start, not once per worker). */
 static void
-start_worker(struct session *s)
+start_worker(struct session *s, const struct api_session *login)
 {
 	struct worker_handlers wh = { on_outbox, on_token, s };
 	char err[512];
 
 	if (s->worker != NULL)
 		return;
-	s->worker = worker_new(s->loop, &s->cfg, &s->clk, s->cfg.outbox, &wh, err, sizeof err);
+	s->worker = worker_new_as(s->loop, &s->cfg, &s->clk, s->cfg.outbox, &wh,
+	    login != NULL && login->token[0] != '\0' ? login : NULL, err, sizeof err);
 	if (s->worker == NULL) {
 		log_error("%s", err);
 		set_conn(s, SESSION_OFFLINE, err);
@@ -431,11 +434,15 @@ on_checked(void *arg, struct api_reply *r)
 			s->st.role = role_parse(role->valuestring);
 		if (cJSON_IsString(staff))
 			xstrlcpy(s->st.staff, staff->valuestring, sizeof s->st.staff);
+		struct api_session login;
+
 		s->logged_in = true;
 		s->failures = 0;
 		s->told_offline = false;
-		stop_worker(&s->checker);
-		start_worker(s);
+		worker_free_keep(s->checker, &login);
+		s->checker = NULL;
+		start_worker(s, &login);
+		explicit_bzero(&login, sizeof login);
 		s->st.error[0] = '\0';
 		/* signed in: connecting until the stream is live, not "signed out" */
 		if (s->st.conn == SESSION_SIGNED_OUT)

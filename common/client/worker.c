@@ -286,6 +286,14 @@ worker_new(struct loop *l, const struct client_cfg *cfg, struct clock *clk,
     const char *outbox_path, const struct worker_handlers *h, char *err,
     size_t errsize)
 {
+	return worker_new_as(l, cfg, clk, outbox_path, h, NULL, err, errsize);
+}
+
+struct worker *
+worker_new_as(struct loop *l, const struct client_cfg *cfg, struct clock *clk,
+    const char *outbox_path, const struct worker_handlers *h,
+    const struct api_session *login, char *err, size_t errsize)
+{
 	struct worker *w = xcalloc(1, sizeof *w);
 
 	w->loop = l;
@@ -299,6 +307,8 @@ worker_new(struct loop *l, const struct client_cfg *cfg, struct clock *clk,
 		}
 	}
 	w->api = api_new(cfg, clk);
+	if (login != NULL)
+		api_adopt(w->api, login);
 	if (w->ob != NULL) {
 		w->sender = sender_new(w->api, w->ob);
 		w->kicked = true;   /* whatever a previous run left pending */
@@ -319,6 +329,12 @@ worker_new(struct loop *l, const struct client_cfg *cfg, struct clock *clk,
 void
 worker_free(struct worker *w)
 {
+	worker_free_keep(w, NULL);
+}
+
+void
+worker_free_keep(struct worker *w, struct api_session *keep)
+{
 	struct job *j;
 
 	if (w == NULL)
@@ -337,6 +353,8 @@ worker_free(struct worker *w)
 		free(j);
 	}
 	sender_free(w->sender);
+	if (keep != NULL)
+		*keep = *api_session(w->api);   /* the thread has ended: ours */
 	api_free(w->api);
 	outbox_close(w->ob);
 	pthread_cond_destroy(&w->cond);

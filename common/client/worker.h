@@ -39,8 +39,16 @@ struct worker_handlers {
 struct worker *worker_new(struct loop *l, const struct client_cfg *cfg,
     struct clock *clk, const char *outbox_path, const struct worker_handlers *h,
     char *err, size_t errsize);
+/* The same, already logged in as login (another worker's, see
+ * worker_free_keep): no second PIN check at the server. */
+struct worker *worker_new_as(struct loop *l, const struct client_cfg *cfg,
+    struct clock *clk, const char *outbox_path, const struct worker_handlers *h,
+    const struct api_session *login, char *err, size_t errsize);
 /* Stops the thread (after the request in flight) and frees it. */
 void worker_free(struct worker *w);
+/* The same, keeping its login (token and identity) in *keep; wipe it
+ * after use. */
+void worker_free_keep(struct worker *w, struct api_session *keep);
 
 /* A request; done(ctx, reply) runs on the loop thread and the reply is
  * freed after it returns. attempts as in api_call. */
