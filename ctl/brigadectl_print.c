@@ -15,6 +15,7 @@
 #include "escpos.h"
 #include "printer.h"
 #include "profile.h"
+#include "storeinfo.h"
 #include "util.h"
 #include "xalloc.h"
 
@@ -22,44 +23,18 @@
 struct print_kind {
 	const char *name;
 	bool needs_order;
+	bool needs_shop;            /* prints the restaurant's details and money */
 	int (*build)(struct escpos *e, const struct order *o, const char *station,
 	    const struct doc_config *c);
 };
 
-/* A page that shows what the printer can do: styles, the code page with
- * accents and currency signs, a barcode, a QR code, the cut. */
 static int
 build_test(struct escpos *e, const struct order *o, const char *station,
     const struct doc_config *c)
 {
-	char line[128];
-
 	(void)o;
 	(void)station;
-	escpos_align(e, ESCPOS_CENTER);
-	escpos_size(e, 2, 2);
-	escpos_line(e, c->name);
-	escpos_size(e, 1, 1);
-	escpos_line(e, "Printer test");
-	escpos_align(e, ESCPOS_LEFT);
-	snprintf(line, sizeof line, "Profile: %s (%d columns)", e->profile->name,
-	    e->profile->columns);
-	escpos_line(e, line);
-	escpos_style(e, ESCPOS_BOLD);
-	escpos_line(e, "Bold");
-	escpos_style(e, ESCPOS_UNDERLINE);
-	escpos_line(e, "Underlined");
-	escpos_style(e, ESCPOS_INVERSE);
-	escpos_line(e, "Inverse");
-	escpos_style(e, 0);
-	escpos_size(e, 2, 1);
-	escpos_line(e, "Double width");
-	escpos_size(e, 1, 1);
-	escpos_line(e, "Café crème, Zoë, Ærø: €5.00 £3.00");
-	escpos_barcode(e, ESCPOS_CODE128, "BRIGADE-0042");
-	escpos_qr(e, "https://example.invalid/brigade");
-	escpos_cut(e, false);
-	return 0;
+	return document_test(e, c);
 }
 
 static int
@@ -88,42 +63,100 @@ build_label(struct escpos *e, const struct order *o, const char *station,
 }
 
 static const struct print_kind kinds[] = {
-	{ "test", false, build_test },
-	{ "receipt", true, build_receipt },
-	{ "kitchen", true, build_kitchen },
-	{ "label", true, build_label },
+	{ "test", false, false, build_test },
+	{ "receipt", true, true, build_receipt },
+	{ "kitchen", true, false, build_kitchen },
+	{ "label", true, false, build_label },
 };
+
+/* GET path from the server as JSON into *out. Returns an exit code, with
+ * a sentence on standard error naming what when it fails. */
+static int
+fetch_json(const struct client_cfg *cfg, struct clock *clk, const char *path,
+    const char *what, cJSON **out)
+{
+	struct api *a = api_new(cfg, clk);
+	struct api_reply r;
+	int rc = EXIT_OK;
+
+	*out = NULL;
+	struct api_req req = { "GET", path, NULL, NULL, false };
+	if (api_call(a, &req, cfg->retries, &r) != API_OK) {
+		fprintf(stderr, "brigadectl: %s: %s (%s)\n", what, r.message, r.code);
+		rc = r.err == API_ERR_UNAUTHORIZED ? EXIT_AUTH :
+		    api_err_transient(r.err) ? EXIT_UNREACHABLE : EXIT_REFUSED;
+	} else if ((*out = cJSON_Parse(r.body)) == NULL) {
+		fprintf(stderr, "brigadectl: %s: the server's answer is not JSON\n", what);
+		rc = EXIT_UNREACHABLE;
+	}
+	api_reply_free(&r);
+	api_free(a);
+	return rc;
+}
 
 /* GET the order from the server into o. Returns an exit code. */
 static int
 fetch_order(const struct client_cfg *cfg, struct clock *clk, int64_t id,
     struct order *o)
 {
-	struct api *a = api_new(cfg, clk);
-	struct api_reply r;
 	struct codec_error err;
-	char path[64];
-	int rc = EXIT_OK;
+	char path[64], what[64];
+	cJSON *j;
+	int rc;
 
 	snprintf(path, sizeof path, "/api/v1/orders/%lld", (long long)id);
-	struct api_req req = { "GET", path, NULL, NULL, false };
-	if (api_call(a, &req, cfg->retries, &r) != API_OK) {
-		fprintf(stderr, "brigadectl: order %lld: %s (%s)\n", (long long)id,
-		    r.message, r.code);
-		rc = r.err == API_ERR_UNAUTHORIZED ? EXIT_AUTH :
-		    api_err_transient(r.err) ? EXIT_UNREACHABLE : EXIT_REFUSED;
-	} else {
-		cJSON *j = cJSON_Parse(r.body);
-
-		if (j == NULL || order_from_json(j, o, &err) < 0) {
-			fprintf(stderr, "brigadectl: order %lld: the server's answer is not an order\n",
-			    (long long)id);
-			rc = EXIT_UNREACHABLE;
-		}
-		cJSON_Delete(j);
+	snprintf(what, sizeof what, "order %lld", (long long)id);
+	if ((rc = fetch_json(cfg, clk, path, what, &j)) != EXIT_OK)
+		return rc;
+	if (order_from_json(j, o, &err) < 0) {
+		fprintf(stderr, "brigadectl: order %lld: the server's answer is not an order\n",
+		    (long long)id);
+		rc = EXIT_UNREACHABLE;
 	}
-	api_reply_free(&r);
-	api_free(a);
+	cJSON_Delete(j);
+	return rc;
+}
+
+/* The receipt's words and money as the till builds them (pos/spool.c):
+ * the menu's tax rate and currency sign, then the restaurant's details
+ * over base, so an order prints the same receipt from either. */
+static int
+fetch_shop(const struct client_cfg *cfg, struct clock *clk,
+    const struct doc_config *base, struct doc_config *dc)
+{
+	struct codec_error err;
+	struct store_info si;
+	struct menu m;
+	cJSON *j;
+	int rc;
+
+	*dc = *base;
+	if ((rc = fetch_json(cfg, clk, "/api/v1/menu", "the menu", &j)) != EXIT_OK)
+		return rc;
+	menu_init(&m);
+	if (menu_from_json(j, &m, &err) < 0) {
+		fprintf(stderr, "brigadectl: the menu: the server's answer is not a menu\n");
+		rc = EXIT_UNREACHABLE;
+	} else {
+		doc_config_money(dc, m.tax_bp, m.currency);
+	}
+	menu_free(&m);
+	cJSON_Delete(j);
+	if (rc != EXIT_OK)
+		return rc;
+	if ((rc = fetch_json(cfg, clk, "/api/v1/store", "the restaurant's details", &j)) != EXIT_OK)
+		return rc;
+	store_info_init(&si);
+	if (store_info_from_json(j, &si, &err) < 0) {
+		fprintf(stderr, "brigadectl: the restaurant's details: the server's answer is not "
+		    "what it should be\n");
+		rc = EXIT_UNREACHABLE;
+	} else {
+		if (dc->currency[0] == '\0')
+			doc_config_money(dc, dc->tax_rate_bp, si.currency);
+		doc_config_store(dc, base, &si);
+	}
+	cJSON_Delete(j);
 	return rc;
 }
 
@@ -141,7 +174,7 @@ brigadectl_print(int argc, char **argv, const struct client_cfg *cfg,
 	const char *uri = NULL, *profile_id = "generic-80", *station = NULL;
 	const struct print_kind *kind = NULL;
 	struct printer_error perr;
-	struct doc_config dc;
+	struct doc_config base, dc;
 	struct profile prof;
 	struct escpos e;
 	struct printer *p;
@@ -151,14 +184,14 @@ brigadectl_print(int argc, char **argv, const struct client_cfg *cfg,
 	int64_t id = 0;
 	int c, rc;
 
-	doc_config_init(&dc);
+	doc_config_init(&base);
 	optind = 0;   /* a full restart of getopt: options may follow the words */
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'P': uri = optarg; break;
 		case 'f': profile_id = optarg; break;
 		case 's': station = optarg; break;
-		case 'n': xstrlcpy(dc.name, optarg, sizeof dc.name); break;
+		case 'n': xstrlcpy(base.name, optarg, sizeof base.name); break;
 		default:
 			fprintf(stderr, "Try 'brigadectl --help'.\n");
 			return EXIT_USAGE;
@@ -198,6 +231,11 @@ brigadectl_print(int argc, char **argv, const struct client_cfg *cfg,
 	order_init(&o);
 	if (kind->needs_order && (rc = fetch_order(cfg, clk, id, &o)) != EXIT_OK)
 		return rc;
+	dc = base;
+	if (kind->needs_shop && (rc = fetch_shop(cfg, clk, &base, &dc)) != EXIT_OK) {
+		order_free(&o);
+		return rc;
+	}
 	escpos_begin(&e, &prof);
 	if (kind->build(&e, &o, station, &dc) < 0 || e.len == 0) {
 		fprintf(stderr, "brigadectl: print %s: nothing to print%s\n", kind->name,

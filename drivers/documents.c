@@ -8,6 +8,7 @@
 
 #include "log.h"
 #include "storeinfo.h"
+#include "utf8.h"
 #include "xalloc.h"
 
 static const char *const doc_service_names[SERVICE_COUNT] = {
@@ -56,41 +57,116 @@ doc_config_store(struct doc_config *c, const struct doc_config *base,
 	}
 }
 
-/* "left ........ right" on one line of `cols` columns (at the current
- * width multiplier); the left side is cut short, never the amount. */
+/* Where the first paper line of s ends when a line holds cols columns:
+ * at the last space that fits (the spaces dropped), inside a word only
+ * when a word alone is wider than the line, and at a '\n' always. Never
+ * inside a code point. Returns the bytes to print; *next is where the next
+ * line starts ("" at the end). */
+static size_t
+doc_break(const struct profile *p, const char *s, int cols, const char **next)
+{
+	size_t nl = strcspn(s, "\n"), fit, lead = strspn(s, " ");
+	char *seg = xstrndup(s, nl);
+
+	fit = escpos_fit(p, seg, cols);
+	free(seg);
+	if (fit >= nl) {
+		*next = s + nl + (s[nl] == '\n');
+		return nl;
+	}
+	if (s[fit] != ' ') {
+		size_t k = fit;
+
+		while (k > lead && s[k - 1] != ' ')
+			k--;
+		if (k > lead)
+			fit = k - 1;            /* the space before the word */
+	}
+	if (fit == 0) {                 /* one character wider than the line */
+		const char *at = s;
+
+		utf8_decode(&at, s + nl);
+		fit = (size_t)(at - s);
+	}
+	*next = s + fit;
+	while (**next == ' ')
+		(*next)++;
+	while (fit > lead && s[fit - 1] == ' ')
+		fit--;
+	return fit;
+}
+
+/* Text that never leaves the paper: s wrapped to the line at the current
+ * character width, every line after the first indented by hang columns
+ * (so "  + Extra" and "NOTE: " read as one block), and right (an amount,
+ * or NULL) right-aligned on the last line, for which each line leaves
+ * room. An amount too wide to share a line goes on a line of its own.
+ * Nothing is ever cut: a real printer must never wrap what we send. */
+static void
+doc_put(struct escpos *e, const char *s, int hang, const char *right)
+{
+	const struct profile *p = e->profile;
+	int cols = p->columns / e->width;
+	int rl = right != NULL ? escpos_columns(p, right) : 0;
+	int keep = right != NULL ? rl + 1 : 0;
+	bool first = true;
+
+	if (cols < 1)
+		cols = 1;
+	if (hang > cols / 2)
+		hang = cols / 2;
+	if (keep > 0 && cols - keep - hang < 8) {
+		/* no room beside it: the text, then the amount under it */
+		doc_put(e, s, hang, NULL);
+		doc_put(e, "", 0, right);
+		return;
+	}
+	do {
+		int indent = first ? 0 : hang;
+		const char *next;
+		size_t n = doc_break(p, s, cols - indent - keep, &next);
+
+		for (int i = 0; i < indent; i++)
+			escpos_text(e, " ");
+		escpos_textn(e, s, n);
+		if (*next == '\0' && right != NULL) {
+			char *piece = xstrndup(s, n);
+			int used = indent + escpos_columns(p, piece);
+
+			free(piece);
+			for (int i = used; i < cols - rl; i++)
+				escpos_text(e, " ");
+			escpos_text(e, right);
+		}
+		escpos_text(e, "\n");
+		s = next;
+		first = false;
+	} while (*s != '\0');
+}
+
+/* "left ........ right": the left side wrapped, the amount right-aligned
+ * on its last line. */
 static void
 doc_lr(struct escpos *e, const char *left, const char *right)
 {
-	int cols = e->profile->columns / e->width;
-	int rl = escpos_columns(e->profile, right);
-	int room = cols - rl - 1;
-	size_t lb;
-	int ll;
-
-	if (room < 0)
-		room = 0;
-	lb = escpos_fit(e->profile, left, room);
-	escpos_textn(e, left, lb);
-	{
-		char *fitted = xstrndup(left, lb);
-
-		ll = escpos_columns(e->profile, fitted);
-		free(fitted);
-	}
-	for (int i = ll; i < cols - rl; i++)
-		escpos_text(e, " ");
-	escpos_line(e, right);
+	doc_put(e, left, 0, right);
 }
 
-/* A line of text cut to the paper, so a long name never wraps into the
- * next field. */
+/* A line of text, wrapped to the paper. */
 static void
 doc_line(struct escpos *e, const char *s)
 {
-	int cols = e->profile->columns / e->width;
+	doc_put(e, s, 0, NULL);
+}
 
-	escpos_textn(e, s, escpos_fit(e->profile, s, cols));
-	escpos_text(e, "\n");
+/* lead then text, wrapped, the text's further lines under its first. */
+static void
+doc_hang(struct escpos *e, const char *lead, const char *text, const char *right)
+{
+	char *s = xasprintf("%s%s", lead, text);
+
+	doc_put(e, s, escpos_columns(e->profile, lead), right);
+	free(s);
 }
 
 static void
@@ -212,6 +288,85 @@ doc_logo(struct escpos *e, const struct doc_config *c)
 	raster_free(&r);
 }
 
+/* The service line ("DINE IN - Table 5", "DELIVERY - Maria"), and under
+ * it a dine-in guest's name, which the table took the place of. */
+static void
+doc_service(struct escpos *e, const struct order *o)
+{
+	char buf[128];
+
+	doc_service_line(o, buf, sizeof buf);
+	doc_line(e, buf);
+	if (o->service == SERVICE_DINE_IN && o->table[0] && o->customer.name[0])
+		doc_line(e, o->customer.name);
+}
+
+/* A delivery's phone and whole address, left-aligned, for the driver who
+ * reads them off the receipt, the ticket and the bag. */
+static void
+doc_delivery(struct escpos *e, const struct order *o)
+{
+	const struct customer *cu = &o->customer;
+
+	if (o->service != SERVICE_DELIVERY)
+		return;
+	escpos_align(e, ESCPOS_LEFT);
+	if (cu->phone[0])
+		doc_hang(e, "Tel ", cu->phone, NULL);
+	if (cu->address[0])
+		doc_line(e, cu->address);
+}
+
+/* "8.25" for 825 basis points, "8" for 800. */
+static void
+doc_rate(int bp, char *buf, size_t size)
+{
+	size_t n;
+
+	money_format(bp, buf, size);
+	n = strlen(buf);
+	if (n > 3 && strcmp(buf + n - 3, ".00") == 0)
+		buf[n - 3] = '\0';
+	else if (n > 3 && buf[n - 1] == '0')
+		buf[n - 1] = '\0';
+}
+
+/* The tax lines: one per rate when the lines were sold at several rates
+ * ("Tax 5.5%", "Tax 20%"), else one line with the order's rate, or the
+ * shop's for an order whose lines carry none (an older server's). */
+static void
+doc_tax(struct escpos *e, const struct order *o, const struct doc_config *c)
+{
+	struct tax_tally *t = xmalloc(sizeof *t);
+	char rate[32], left[48], amount[40];
+	int bp = c->tax_rate_bp;
+
+	tax_tally_init(t);
+	for (int i = 0; i < o->nitems; i++)
+		tax_tally_add(t, o->items[i].tax_bp, o->items[i].line_total);
+	if (t->n > 1) {
+		for (int k = 0; k < t->n; k++) {
+			doc_rate(t->rate_bp[k], rate, sizeof rate);
+			snprintf(left, sizeof left, "Tax %s%%", rate);
+			doc_money(c, money_tax(t->base[k], t->rate_bp[k]), amount, sizeof amount);
+			doc_lr(e, left, amount);
+		}
+		free(t);
+		return;
+	}
+	if (t->n == 1 && t->rate_bp[0] > 0)
+		bp = t->rate_bp[0];
+	free(t);
+	if (bp > 0) {
+		doc_rate(bp, rate, sizeof rate);
+		snprintf(left, sizeof left, "Tax %s%%", rate);
+	} else {
+		snprintf(left, sizeof left, "Tax");
+	}
+	doc_money(c, o->tax, amount, sizeof amount);
+	doc_lr(e, left, amount);
+}
+
 int
 document_receipt(struct escpos *e, const struct order *o, const struct doc_config *c)
 {
@@ -231,8 +386,7 @@ document_receipt(struct escpos *e, const struct order *o, const struct doc_confi
 	}
 	escpos_feed(e, 1);
 	doc_order_number(e, o, 2);
-	doc_service_line(o, buf, sizeof buf);
-	doc_line(e, buf);
+	doc_service(e, o);
 	doc_time(o->created_at, true, buf, sizeof buf);
 	if (o->staff[0]) {
 		snprintf(left, sizeof left, "%s  %s", buf, o->staff);
@@ -241,38 +395,24 @@ document_receipt(struct escpos *e, const struct order *o, const struct doc_confi
 		doc_line(e, buf);
 	}
 	escpos_align(e, ESCPOS_LEFT);
+	doc_delivery(e, o);
 	doc_rule(e, '-');
 	for (int i = 0; i < o->nitems; i++) {
 		const struct order_item *it = &o->items[i];
+		char qty[16];
 
-		snprintf(left, sizeof left, "%d x %s", it->qty, it->name);
+		snprintf(qty, sizeof qty, "%d x ", it->qty);
 		doc_money(c, it->line_total, amount, sizeof amount);
-		doc_lr(e, left, amount);
-		for (int m = 0; m < it->nmods; m++) {
-			snprintf(left, sizeof left, "    + %s", it->mods[m].name);
-			doc_line(e, left);
-		}
-		if (it->note[0]) {
-			snprintf(left, sizeof left, "    ! %s", it->note);
-			doc_line(e, left);
-		}
+		doc_hang(e, qty, it->name, amount);
+		for (int m = 0; m < it->nmods; m++)
+			doc_hang(e, "    + ", it->mods[m].name, NULL);
+		if (it->note[0])
+			doc_hang(e, "    ! ", it->note, NULL);
 	}
 	doc_rule(e, '-');
 	doc_money(c, o->subtotal, amount, sizeof amount);
 	doc_lr(e, "Subtotal", amount);
-	if (c->tax_rate_bp > 0) {
-		char rate[32];
-
-		money_format(c->tax_rate_bp, rate, sizeof rate);
-		/* trim "8.25" -> "8.25", "10.00" -> "10" */
-		if (strcmp(rate + strlen(rate) - 3, ".00") == 0)
-			rate[strlen(rate) - 3] = '\0';
-		snprintf(left, sizeof left, "Tax %s%%", rate);
-	} else {
-		snprintf(left, sizeof left, "Tax");
-	}
-	doc_money(c, o->tax, amount, sizeof amount);
-	doc_lr(e, left, amount);
+	doc_tax(e, o, c);
 	escpos_style(e, ESCPOS_BOLD);
 	escpos_size(e, 1, 2);
 	doc_money(c, o->total, amount, sizeof amount);
@@ -355,8 +495,7 @@ document_kitchen(struct escpos *e, const struct order *o, const char *station,
 	doc_order_number(e, o, 3);
 	escpos_style(e, ESCPOS_BOLD);
 	escpos_size(e, 1, 2);
-	doc_service_line(o, buf, sizeof buf);
-	doc_line(e, buf);
+	doc_service(e, o);
 	escpos_size(e, 1, 1);
 	escpos_style(e, 0);
 	doc_time(o->created_at, false, t1, sizeof t1);
@@ -364,6 +503,7 @@ document_kitchen(struct escpos *e, const struct order *o, const char *station,
 	snprintf(buf, sizeof buf, "Ordered %s  Printed %s", t1, t2);
 	doc_line(e, buf);
 	escpos_align(e, ESCPOS_LEFT);
+	doc_delivery(e, o);
 	doc_rule(e, '=');
 	for (int i = 0; i < o->nitems; i++) {
 		const struct order_item *it = &o->items[i];
@@ -372,21 +512,18 @@ document_kitchen(struct escpos *e, const struct order *o, const char *station,
 			continue;
 		escpos_style(e, ESCPOS_BOLD);
 		escpos_size(e, 2, 2);
-		snprintf(buf, sizeof buf, "%d x %s", it->qty, order_item_kitchen_name(it));
-		doc_line(e, buf);
+		snprintf(buf, sizeof buf, "%d x ", it->qty);
+		doc_hang(e, buf, order_item_kitchen_name(it), NULL);
 		escpos_style(e, 0);
 		escpos_size(e, 1, 2);
-		for (int m = 0; m < it->nmods; m++) {
-			snprintf(buf, sizeof buf, "   + %s", it->mods[m].name);
-			doc_line(e, buf);
-		}
+		for (int m = 0; m < it->nmods; m++)
+			doc_hang(e, "   + ", it->mods[m].name, NULL);
 		escpos_size(e, 1, 1);
 		if (it->note[0]) {
-			/* notes are what cooks miss: white on black */
+			/* notes are what cooks miss: white on black, every word */
 			escpos_style(e, ESCPOS_INVERSE | ESCPOS_BOLD);
 			escpos_size(e, 1, 2);
-			snprintf(buf, sizeof buf, " NOTE: %s ", it->note);
-			doc_line(e, buf);
+			doc_hang(e, " NOTE: ", it->note, NULL);
 			escpos_size(e, 1, 1);
 			escpos_style(e, 0);
 		}
@@ -429,18 +566,16 @@ document_labels(struct escpos *e, const struct order *o)
 			doc_line(e, it->name);
 			escpos_size(e, 1, 1);
 			escpos_style(e, 0);
-			for (int m = 0; m < it->nmods; m++) {
-				snprintf(buf, sizeof buf, "+ %s", it->mods[m].name);
-				doc_line(e, buf);
-			}
+			for (int m = 0; m < it->nmods; m++)
+				doc_hang(e, "+ ", it->mods[m].name, NULL);
 			if (it->note[0]) {
 				escpos_style(e, ESCPOS_INVERSE);
-				snprintf(buf, sizeof buf, " %s ", it->note);
-				doc_line(e, buf);
+				doc_hang(e, " ", it->note, NULL);
 				escpos_style(e, 0);
 			}
 			doc_service_line(o, buf, sizeof buf);
 			doc_lr(e, buf, t);
+			doc_delivery(e, o);
 			/* label stock aligns itself on the cut; receipt paper
 			 * gets a partial cut (or a gap) between labels */
 			if (label)
@@ -479,7 +614,13 @@ document_report(struct escpos *e, const struct day_report *r, const struct doc_c
 	doc_line(e, buf);
 	escpos_align(e, ESCPOS_LEFT);
 	doc_rule(e, '-');
-	doc_time(r->from_ms, true, when, sizeof when);
+	/* the period starts at the first order when no day was closed yet;
+	 * a report without one (an older server's "from":0) says so rather
+	 * than printing 1970 */
+	if (r->from_ms > 0)
+		doc_time(r->from_ms, true, when, sizeof when);
+	else
+		snprintf(when, sizeof when, "first order");
 	doc_lr(e, "From", when);
 	doc_time(r->to_ms, true, when, sizeof when);
 	doc_lr(e, "To", when);
@@ -505,6 +646,10 @@ document_report(struct escpos *e, const struct day_report *r, const struct doc_c
 		doc_money(c, r->tender_total[i], amount, sizeof amount);
 		doc_lr(e, buf, amount);
 	}
+	/* cash above is net of change: the change given is what explains a
+	 * drawer that took more notes than it holds */
+	doc_money(c, r->change, amount, sizeof amount);
+	doc_lr(e, "Change given", amount);
 	escpos_style(e, ESCPOS_UNDERLINE);
 	escpos_line(e, "By service");
 	escpos_style(e, 0);
@@ -518,9 +663,9 @@ document_report(struct escpos *e, const struct day_report *r, const struct doc_c
 		escpos_line(e, "Items");
 		escpos_style(e, 0);
 		for (int i = 0; i < r->nitems; i++) {
-			snprintf(buf, sizeof buf, "%4d %s", r->items[i].qty, r->items[i].name);
+			snprintf(buf, sizeof buf, "%4d ", r->items[i].qty);
 			doc_money(c, r->items[i].total, amount, sizeof amount);
-			doc_lr(e, buf, amount);
+			doc_hang(e, buf, r->items[i].name, amount);
 		}
 	}
 	doc_rule(e, '-');
@@ -536,4 +681,90 @@ document_report(struct escpos *e, const struct day_report *r, const struct doc_c
 	}
 	escpos_cut(e, false);
 	return 0;
+}
+
+void
+document_banner(struct escpos *e, const char *what, const char *banner)
+{
+	if (banner == NULL || banner[0] == '\0')
+		return;
+	escpos_align(e, ESCPOS_CENTER);
+	escpos_style(e, ESCPOS_BOLD | ESCPOS_INVERSE);
+	doc_line(e, what);
+	escpos_style(e, ESCPOS_BOLD);
+	escpos_size(e, 2, 2);
+	doc_line(e, banner);
+	escpos_size(e, 1, 1);
+	escpos_style(e, 0);
+	escpos_align(e, ESCPOS_LEFT);
+}
+
+/* A barcode the model can print: CODE128 by GS k function B where it has
+ * it, else CODE39 by function A (the 58 mm clones), whose characters the
+ * test's data keeps to. */
+static int
+doc_test_barcode(struct escpos *e, const char *data)
+{
+	if (escpos_barcode(e, ESCPOS_CODE128, data) == 0)
+		return 0;
+	return escpos_barcode(e, ESCPOS_CODE39, data);
+}
+
+int
+document_test(struct escpos *e, const struct doc_config *c)
+{
+	char line[160];
+
+	escpos_align(e, ESCPOS_CENTER);
+	escpos_size(e, 2, 2);
+	doc_line(e, c->name);
+	escpos_size(e, 1, 1);
+	doc_line(e, "Printer test");
+	escpos_align(e, ESCPOS_LEFT);
+	snprintf(line, sizeof line, "Profile: %s (%d columns)", e->profile->name,
+	    e->profile->columns);
+	doc_line(e, line);
+	escpos_style(e, ESCPOS_BOLD);
+	doc_line(e, "Bold");
+	escpos_style(e, ESCPOS_UNDERLINE);
+	doc_line(e, "Underlined");
+	escpos_style(e, ESCPOS_INVERSE);
+	doc_line(e, "Inverse");
+	escpos_style(e, 0);
+	escpos_size(e, 2, 1);
+	doc_line(e, "Double width");
+	escpos_size(e, 1, 1);
+	doc_line(e, "Café crème, Zoë, Ærø: €5.00 £3.00");
+	if (doc_test_barcode(e, "BRIGADE-0042") < 0)
+		doc_line(e, "(no barcodes on this model)");
+	if (escpos_qr(e, "https://example.invalid/brigade") < 0)
+		doc_line(e, "(no QR codes on this model)");
+	escpos_cut(e, false);
+	return 0;
+}
+
+void
+doc_config_money(struct doc_config *c, int tax_bp, const char *currency)
+{
+	static const struct {
+		const char *code, *sign;
+	} signs[] = {
+		{ "USD", "$" }, { "EUR", "\xe2\x82\xac" }, { "GBP", "\xc2\xa3" },
+		{ "CAD", "$" }, { "AUD", "$" }, { "NZD", "$" }, { "JPY", "\xc2\xa5" },
+		{ "CHF", "CHF " }, { "SEK", "kr " }, { "NOK", "kr " }, { "DKK", "kr " },
+		{ "MXN", "$" },
+	};
+
+	c->tax_rate_bp = tax_bp;
+	c->currency[0] = '\0';
+	if (currency == NULL || currency[0] == '\0')
+		return;
+	for (size_t i = 0; i < sizeof signs / sizeof signs[0]; i++) {
+		if (strcmp(signs[i].code, currency) == 0) {
+			xstrlcpy(c->currency, signs[i].sign, sizeof c->currency);
+			return;
+		}
+	}
+	/* a currency without a sign we know: its code, as banks print it */
+	snprintf(c->currency, sizeof c->currency, "%.3s ", currency);
 }

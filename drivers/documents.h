@@ -30,6 +30,12 @@ struct doc_config {
 
 void doc_config_init(struct doc_config *c);
 
+/* The menu's tax rate (basis points) and currency (ISO 4217 code) into c:
+ * the sign printed before amounts ("USD" -> "$", "EUR" -> "€", a code
+ * without a sign we know as "CHF "). Every program that prints a receipt
+ * builds its doc_config this way, so one order prints one receipt. */
+void doc_config_money(struct doc_config *c, int tax_bp, const char *currency);
+
 /* The restaurant's details (GET /api/v1/store) over base (the terminal's
  * own settings) into c: its name, its address, phone and tax number then
  * its receipt header lines as the header, its footer lines (when it has
@@ -39,10 +45,23 @@ struct store_info;
 void doc_config_store(struct doc_config *c, const struct doc_config *base,
     const struct store_info *si);
 
+/* Every document wraps what does not fit on a line (at the size it is
+ * printed at) in full, by words where it can: a note, a name, an address
+ * is never cut, and no line is wider than the profile's paper, so no
+ * printer wraps one on its own. */
+
 /* The customer receipt. Returns 0 (a bad logo file is logged and left
  * out: the receipt still prints). */
 int document_receipt(struct escpos *e, const struct order *o,
     const struct doc_config *c);
+
+/* what (a line in inverse) and banner large above a document, when banner
+ * is not empty: the provisional number of an order printed offline. */
+void document_banner(struct escpos *e, const char *what, const char *banner);
+
+/* The printer test page: styles, accents and currency signs, a barcode in
+ * an encoding the model has, a QR code, the cut. */
+int document_test(struct escpos *e, const struct doc_config *c);
 
 /* The kitchen ticket for one station ("" or NULL: every item), printed at
  * now_ms. Returns -1, emitting nothing, when the station has no items. */

@@ -207,10 +207,21 @@ escpos_feed(struct escpos *e, int lines)
 int
 escpos_barcode(struct escpos *e, enum escpos_barcode type, const char *data)
 {
+	/* GS k m for each symbology: function B's m, function A's m (-1:
+	 * not in function A) */
+	static const struct {
+		int b, a;
+	} codes[] = {
+		[ESCPOS_CODE128] = { 73, -1 },
+		[ESCPOS_EAN13] = { 67, 2 },
+		[ESCPOS_CODE39] = { 69, 4 },
+	};
+	bool fb = profile_has(e->profile, PROFILE_BARCODE);
+	bool fa = profile_has(e->profile, PROFILE_BARCODE_A);
 	size_t n = strlen(data);
 	unsigned char head[4];
 
-	if (!profile_has(e->profile, PROFILE_BARCODE) || n == 0)
+	if (n == 0 || (!fb && (!fa || codes[type].a < 0)))
 		return -1;
 	if (type == ESCPOS_EAN13) {
 		int sum = 0;
@@ -222,6 +233,10 @@ escpos_barcode(struct escpos *e, enum escpos_barcode type, const char *data)
 		if (n == 13 && data[12] - '0' != (10 - sum % 10) % 10)
 			return -1;
 		n = 12;     /* the printer adds the check digit */
+	} else if (type == ESCPOS_CODE39) {
+		if (strspn(data, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ -.$/+%") != n ||
+		    n > 250)
+			return -1;
 	} else {
 		for (size_t i = 0; i < n; i++) {
 			if (data[i] < 0x20 || data[i] > 0x7e || data[i] == '{')
@@ -235,16 +250,23 @@ escpos_barcode(struct escpos *e, enum escpos_barcode type, const char *data)
 	escpos_put3(e, ESCPOS_GS, 'H', 2);            /* human-readable text below */
 	head[0] = ESCPOS_GS;
 	head[1] = 'k';
-	if (type == ESCPOS_EAN13) {
-		head[2] = 67;
-		head[3] = (unsigned char)n;
-		escpos_put(e, head, 4);
+	if (!fb) {
+		const unsigned char nul = 0;
+
+		head[2] = (unsigned char)codes[type].a;
+		escpos_put(e, head, 3);
 		escpos_put(e, data, n);
-	} else {
+		escpos_put(e, &nul, 1);
+	} else if (type == ESCPOS_CODE128) {
 		head[2] = 73;
 		head[3] = (unsigned char)(n + 2);
 		escpos_put(e, head, 4);
 		escpos_put(e, "{B", 2);    /* code set B: printable ASCII */
+		escpos_put(e, data, n);
+	} else {
+		head[2] = (unsigned char)codes[type].b;
+		head[3] = (unsigned char)n;
+		escpos_put(e, head, 4);
 		escpos_put(e, data, n);
 	}
 	return 0;

@@ -16,7 +16,7 @@
 #define ESCPOS_INVERSE 4u
 
 enum escpos_align { ESCPOS_LEFT, ESCPOS_CENTER, ESCPOS_RIGHT };
-enum escpos_barcode { ESCPOS_CODE128, ESCPOS_EAN13 };
+enum escpos_barcode { ESCPOS_CODE128, ESCPOS_EAN13, ESCPOS_CODE39 };
 
 /* The command bytes, named, for the encoder and the virtual printer's
  * decoder alike. */
@@ -56,8 +56,10 @@ void escpos_textn(struct escpos *e, const char *utf8, size_t len);
 /* Text then a line feed. */
 void escpos_line(struct escpos *e, const char *utf8);
 void escpos_feed(struct escpos *e, int lines);
-/* Returns -1 (emitting nothing) for data the symbology cannot carry or a
- * profile without barcodes. */
+/* GS k function B (m 65..73, with a length) where the profile has it,
+ * else function A (m 0..6, NUL-terminated), which has no CODE128: the
+ * cheap 58 mm units only have A. Returns -1 (emitting nothing) for data
+ * the symbology cannot carry or a model without it. */
 int escpos_barcode(struct escpos *e, enum escpos_barcode type, const char *data);
 /* Native GS ( k where the profile allows, else a raster image. -1 when
  * neither is possible or the data is too long. */

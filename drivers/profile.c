@@ -28,6 +28,7 @@ static const struct {
 	{ "image", PROFILE_IMAGE },
 	{ "beep", PROFILE_BEEP },
 	{ "label", PROFILE_LABEL },
+	{ "barcode_a", PROFILE_BARCODE_A },
 };
 
 /* "CP437:0 CP858:19 CP1252:16" */
@@ -123,6 +124,24 @@ profile_setting(void *ctx, const char *key, const char *value, char *err,
 			return -1;
 		}
 		p->columns = (int)v;
+	} else if (strcmp(key, "columns_b") == 0) {
+		if (config_int(value, 16, 128, &v) < 0) {
+			snprintf(err, errsize, "columns_b must be 16..128");
+			return -1;
+		}
+		p->columns_b = (int)v;
+	} else if (strcmp(key, "dpi") == 0) {
+		if (config_int(value, 60, 600, &v) < 0) {
+			snprintf(err, errsize, "dpi must be 60..600");
+			return -1;
+		}
+		p->dpi = (int)v;
+	} else if (strcmp(key, "vendor") == 0) {
+		if (strlen(value) >= sizeof p->vendor) {
+			snprintf(err, errsize, "vendor too long");
+			return -1;
+		}
+		xstrlcpy(p->vendor, value, sizeof p->vendor);
 	} else if (strcmp(key, "dots") == 0) {
 		if (config_int(value, 128, 2048, &v) < 0 || v % 8 != 0) {
 			snprintf(err, errsize, "dots must be a multiple of 8 in 128..2048");

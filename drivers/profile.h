@@ -18,10 +18,13 @@
 #define PROFILE_PARTIAL_CUT 0x004u  /* GS V partial cut */
 #define PROFILE_DRAWER 0x008u       /* ESC p cash drawer kick */
 #define PROFILE_STATUS 0x010u       /* answers DLE EOT */
-#define PROFILE_BARCODE 0x020u      /* GS k CODE128 and EAN13 */
+#define PROFILE_BARCODE 0x020u      /* GS k function B: CODE128, EAN13,
+                                       CODE39 with a length byte */
 #define PROFILE_IMAGE 0x040u        /* GS v 0 raster images */
 #define PROFILE_BEEP 0x080u         /* ESC B buzzer */
 #define PROFILE_LABEL 0x100u        /* label stock: one document per label */
+#define PROFILE_BARCODE_A 0x200u    /* GS k function A: EAN13, CODE39
+                                       NUL-terminated (no CODE128) */
 
 struct profile_page {
 	enum codepage page;
@@ -31,7 +34,10 @@ struct profile_page {
 struct profile {
 	char id[PROFILE_ID_MAX + 1];    /* file name without .profile */
 	char name[64];
+	char vendor[48];            /* "" when the file does not say */
 	int columns;                /* characters per line, font A */
+	int columns_b;              /* in font B, 0 when it has none */
+	int dpi;                    /* dots per inch, 0 when not known */
 	int dots;                   /* printable width in dots */
 	int npages;
 	struct profile_page pages[PROFILE_PAGES_MAX]; /* preference order */

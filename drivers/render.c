@@ -140,6 +140,13 @@ render_newline(struct render *r)
 
 	render_end_image(r);
 	render_close_markers(r);
+	if (r->cols > r->widest)
+		r->widest = r->cols;
+	if (r->cols > r->columns) {
+		r->overflows++;
+		if (r->on_overflow != NULL)
+			r->on_overflow(r->ctx, r->line, r->cols);
+	}
 	if (r->cols > 0 && r->cols < r->columns) {
 		if (r->align == ESCPOS_CENTER)
 			pad = (r->columns - r->cols) / 2;
@@ -556,7 +563,8 @@ render_text_line(void *ctx, const char *line)
 }
 
 char *
-render_to_text(const unsigned char *buf, size_t len, int columns)
+render_to_text_checked(const unsigned char *buf, size_t len, int columns,
+    int *overflows, int *widest)
 {
 	struct render_text t = { xstrdup(""), 0 };
 	struct render r;
@@ -564,6 +572,16 @@ render_to_text(const unsigned char *buf, size_t len, int columns)
 	render_init(&r, columns, render_text_line, NULL, &t);
 	render_feed(&r, buf, len);
 	render_flush(&r);
+	if (overflows != NULL)
+		*overflows = r.overflows;
+	if (widest != NULL)
+		*widest = r.widest;
 	render_free(&r);
 	return t.buf;
+}
+
+char *
+render_to_text(const unsigned char *buf, size_t len, int columns)
+{
+	return render_to_text_checked(buf, len, columns, NULL, NULL);
 }

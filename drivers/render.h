@@ -32,6 +32,12 @@ struct render {
 	size_t qrlen;
 	int image_w, image_h;       /* consecutive raster bands, merged */
 	int unknown;                /* commands we did not understand */
+	/* a finished line wider than the paper, which a real printer of
+	 * this width would have wrapped onto a second line: its text and the
+	 * columns it needed (double width counted twice); NULL: not told */
+	void (*on_overflow)(void *ctx, const char *line, int cols);
+	int overflows;              /* how many lines were too wide */
+	int widest;                 /* the most columns one line needed */
 };
 
 void render_init(struct render *r, int columns,
@@ -51,5 +57,10 @@ void render_flush(struct render *r);
 
 /* The whole of buf as text, one '\n' per paper line (malloc'd). */
 char *render_to_text(const unsigned char *buf, size_t len, int columns);
+/* The same, also counting the lines a real printer of that many columns
+ * would wrap (*overflows) and the widest line's columns (*widest; either
+ * pointer may be NULL). */
+char *render_to_text_checked(const unsigned char *buf, size_t len, int columns,
+    int *overflows, int *widest);
 
 #endif

@@ -3,10 +3,13 @@
  * file, renders what a person would see on paper as text, and answers
  * DLE EOT status queries. SIGUSR1 takes the paper out, SIGUSR2 puts it
  * back: while out, it answers "paper out" and holds what it receives,
- * printing it when paper returns, as real printers do.
+ * printing it when paper returns, as real printers do. It plays a printer
+ * --columns wide (font A at size 1) and reports every line a real printer
+ * of that width would wrap, on standard error and in the --overflow file.
  *
  *   brigade-vprinter --listen 127.0.0.1:PORT --raw PATH [--text PATH]
- *       [--columns N] [--paper-out] [--no-status] [--port-file PATH]
+ *       [--columns N] [--overflow PATH] [--paper-out] [--no-status]
+ *       [--port-file PATH]
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -39,6 +42,8 @@ struct vprinter {
 	int listen_fd;
 	int raw_fd;
 	FILE *text;
+	FILE *overflow;             /* lines too wide for the paper, or NULL */
+	int columns;
 	bool answer_status;
 	bool paper_out;
 	unsigned char *held;        /* print data waiting for paper */
@@ -69,6 +74,23 @@ vp_line(void *ctx, const char *line)
 
 	fprintf(vp->text, "%s\n", line);
 	fflush(vp->text);
+}
+
+/* A line wider than the paper: a real printer would have wrapped it,
+ * breaking the layout (an amount on a line of its own, a name in two).
+ * Said on standard error and, for tests, one line in the --overflow file:
+ * "COLS/COLUMNS: text". */
+static void
+vp_overflow(void *ctx, const char *line, int cols)
+{
+	struct vprinter *vp = ctx;
+
+	fprintf(stderr, "brigade-vprinter: a line of %d columns on %d-column paper "
+	    "would wrap: %s\n", cols, vp->columns, line);
+	if (vp->overflow != NULL) {
+		fprintf(vp->overflow, "%d/%d: %s\n", cols, vp->columns, line);
+		fflush(vp->overflow);
+	}
 }
 
 /* DLE EOT answers, as an Epson TM printer gives them: paper out means
@@ -246,11 +268,14 @@ static void
 vp_usage(FILE *fp)
 {
 	fprintf(fp, "usage: brigade-vprinter --listen HOST:PORT --raw PATH [--text PATH]\n"
-	    "        [--columns N] [--paper-out] [--no-status] [--port-file PATH]\n"
+	    "        [--columns N] [--overflow PATH] [--paper-out] [--no-status]\n"
+	    "        [--port-file PATH]\n"
 	    "       brigade-vprinter --help | --version\n"
 	    "\n"
 	    "A virtual ESC/POS network printer: keeps the bytes it is sent in the\n"
 	    "--raw file and shows the paper as text (--text, else standard output).\n"
+	    "It is --columns wide (48); a line a real printer of that width would\n"
+	    "wrap is reported on standard error and in the --overflow file.\n"
 	    "SIGUSR1 takes the paper out, SIGUSR2 puts it back.\n");
 }
 
@@ -258,6 +283,7 @@ int
 main(int argc, char **argv)
 {
 	const char *listen_spec = NULL, *raw = NULL, *text = NULL, *port_file = NULL;
+	const char *overflow = NULL;
 	struct vprinter vp;
 	struct sigaction sa;
 	sigset_t block, empty;
@@ -278,6 +304,9 @@ main(int argc, char **argv)
 			i++;
 		} else if (strcmp(a, "--text") == 0 && v) {
 			text = v;
+			i++;
+		} else if (strcmp(a, "--overflow") == 0 && v) {
+			overflow = v;
 			i++;
 		} else if (strcmp(a, "--port-file") == 0 && v) {
 			port_file = v;
@@ -318,6 +347,11 @@ main(int argc, char **argv)
 		fprintf(stderr, "brigade-vprinter: %s: %s\n", text, strerror(errno));
 		return 1;
 	}
+	if (overflow != NULL && (vp.overflow = fopen(overflow, "a")) == NULL) {
+		fprintf(stderr, "brigade-vprinter: %s: %s\n", overflow, strerror(errno));
+		return 1;
+	}
+	vp.columns = columns;
 	/* signals arrive only inside ppoll, so the flags are read safely */
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = vp_on_signal;
@@ -339,6 +373,7 @@ main(int argc, char **argv)
 	if (vp.listen_fd < 0)
 		return 1;
 	render_init(&vp.paper, columns, vp_line, NULL, &vp);
+	vp.paper.on_overflow = vp_overflow;
 	for (int i = 0; i < VP_CLIENTS; i++)
 		vp.clients[i].fd = -1;
 
@@ -409,6 +444,8 @@ main(int argc, char **argv)
 	close(vp.raw_fd);
 	if (vp.text != stdout)
 		fclose(vp.text);
+	if (vp.overflow != NULL)
+		fclose(vp.overflow);
 	close(vp.listen_fd);
 	return 0;
 }

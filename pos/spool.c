@@ -289,24 +289,6 @@ spool_has_kitchen_printer(const struct spool *s)
 	return s != NULL && s->cfg.kitchen_uri[0] != '\0';
 }
 
-/* The provisional number, large, above an order the server has not
- * numbered yet. */
-static void
-spool_banner(struct escpos *e, const char *banner, const char *what)
-{
-	if (banner == NULL || banner[0] == '\0')
-		return;
-	escpos_align(e, ESCPOS_CENTER);
-	escpos_style(e, ESCPOS_BOLD | ESCPOS_INVERSE);
-	escpos_line(e, what);
-	escpos_style(e, ESCPOS_BOLD);
-	escpos_size(e, 2, 2);
-	escpos_line(e, banner);
-	escpos_size(e, 1, 1);
-	escpos_style(e, 0);
-	escpos_align(e, ESCPOS_LEFT);
-}
-
 static int
 spool_add(struct spool *s, int which, const char *kind, const struct order *o,
     const char *banner, struct escpos *e)
@@ -336,7 +318,7 @@ spool_receipt_as(struct spool *s, const struct order *o, const char *banner,
 	struct escpos e;
 
 	escpos_begin(&e, &s->prof[SPOOL_RECEIPT]);
-	spool_banner(&e, banner, what);
+	document_banner(&e, what, banner);
 	document_receipt(&e, o, &s->cfg.doc);
 	return spool_add(s, SPOOL_RECEIPT, "receipt", o, banner, &e);
 }
@@ -380,7 +362,7 @@ spool_kitchen(struct spool *s, const struct order *o, const char *banner,
 	if (which == SPOOL_RECEIPT && (!to_receipt || !spool_has_receipt_printer(s)))
 		return 0;
 	escpos_begin(&e, &s->prof[which]);
-	spool_banner(&e, banner, " PROVISIONAL NUMBER ");
+	document_banner(&e, " PROVISIONAL NUMBER ", banner);
 	if (document_kitchen(&e, o, NULL, util_now_ms()) < 0) {
 		escpos_free(&e);
 		return 0;
@@ -391,17 +373,7 @@ spool_kitchen(struct spool *s, const struct order *o, const char *banner,
 void
 spool_set_money(struct spool *s, int tax_bp, const char *currency)
 {
-	static const struct {
-		const char *code, *sign;
-	} signs[] = { { "USD", "$" }, { "EUR", "\xe2\x82\xac" }, { "GBP", "\xc2\xa3" },
-	    { "CAD", "$" }, { "AUD", "$" }, { "JPY", "\xc2\xa5" } };
-
-	s->cfg.doc.tax_rate_bp = tax_bp;
-	s->cfg.doc.currency[0] = '\0';
-	for (size_t i = 0; currency != NULL && i < sizeof signs / sizeof signs[0]; i++) {
-		if (strcmp(signs[i].code, currency) == 0)
-			xstrlcpy(s->cfg.doc.currency, signs[i].sign, sizeof s->cfg.doc.currency);
-	}
+	doc_config_money(&s->cfg.doc, tax_bp, currency);
 }
 
 void

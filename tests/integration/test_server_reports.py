@@ -76,5 +76,25 @@ class Reports(ServerTest):
         self.assertEqual(self.client("a1").get("/api/v1/reports/daily").status, 200)
 
 
+class FirstPeriod(ServerTest):
+    """Before the first Z close the period runs from the first order
+    (docs/api.md), never from the epoch."""
+
+    def test_from_first_order(self):
+        m = self.client("m1")
+        k = self.client("k1")
+        x = m.get("/api/v1/reports/daily").json
+        self.assertGreater(x["from"], 0)
+        self.assertLessEqual(x["from"], x["to"])
+        a = k.create(walk_in()).json
+        k.create(walk_in()).json
+        x = m.get("/api/v1/reports/daily").json
+        self.assertEqual(x["from"], a["created_at"])
+        z = m.post("/api/v1/reports/z", key=str(uuid.uuid4())).json
+        self.assertEqual(z["from"], a["created_at"])
+        x = m.get("/api/v1/reports/daily").json
+        self.assertGreaterEqual(x["from"], z["to"])
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -12,7 +12,8 @@ if(TARGET brigade-drivers)
   brigade_unit_test(test_documents SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_documents.c
     LIBS brigade-drivers)
   target_compile_definitions(test_documents PRIVATE
-    GOLDEN_DIR="${CMAKE_CURRENT_LIST_DIR}/golden")
+    GOLDEN_DIR="${CMAKE_CURRENT_LIST_DIR}/golden"
+    PROFILES_DIR="${PROJECT_SOURCE_DIR}/drivers/profiles")
 endif()
 if(TARGET brigade-drivers)
   brigade_unit_test(test_printer SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_printer.c

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,9 @@
 
 #ifndef GOLDEN_DIR
 #error GOLDEN_DIR must name tests/unit/golden
+#endif
+#ifndef PROFILES_DIR
+#error PROFILES_DIR must name drivers/profiles
 #endif
 
 /* 2026-11-22 13:05:00 UTC */
@@ -374,6 +378,581 @@ test_reports(void **state)
 	escpos_free(&e);
 }
 
+
+/* ---- the longest content the API allows, on every profile ---- */
+
+/* Every profile shipped, by id (the files in drivers/profiles). */
+static int
+all_profiles(char ids[][PROFILE_ID_MAX + 1], int max)
+{
+	DIR *d = opendir(PROFILES_DIR);
+	struct dirent *de;
+	int n = 0;
+
+	assert_non_null(d);
+	while ((de = readdir(d)) != NULL && n < max) {
+		size_t len = strlen(de->d_name);
+
+		if (len > 8 && strcmp(de->d_name + len - 8, ".profile") == 0 &&
+		    len - 8 <= PROFILE_ID_MAX) {
+			memcpy(ids[n], de->d_name, len - 8);
+			ids[n][len - 8] = '\0';
+			n++;
+		}
+	}
+	closedir(d);
+	return n;
+}
+
+/* s repeated into a buffer of exactly max bytes (whole code points). */
+static void
+fill(char *buf, size_t max, const char *s)
+{
+	size_t n = 0, l = strlen(s);
+
+	while (n + l <= max) {
+		memcpy(buf + n, s, l);
+		n += l;
+	}
+	while (n < max)
+		buf[n++] = 'x';
+	buf[n] = '\0';
+}
+
+/* An order at every limit: 64-byte names in two-byte UTF-8 (with spaces
+ * and without), 140-byte notes, a 200-byte address, 99 of each, eight
+ * modifiers, amounts near the most money can hold. ascii: the same in
+ * plain letters, which every code page prints back as it was. */
+static void
+longest_order(struct order *o, bool ascii)
+{
+	const char *word = ascii ? "Sweet potato " : "Crème brûlée ";
+	const char *solid = ascii ? "Supercalifragilistic" : "éàüöçñ";
+
+	order_init(o);
+	o->id = 9223372036854775807LL;
+	o->number = 9999;
+	o->status = STATUS_CANCELLED;
+	o->service = SERVICE_DELIVERY;
+	fill(o->customer.name, NAME_MAX_, word);
+	fill(o->customer.phone, PHONE_MAX, "+44 20 7946 0958 ");
+	fill(o->customer.address, ADDRESS_MAX, ascii ? "Flat 12, 221B Baker Street, " :
+	    "Appt 12, 221 rue de l'Église, ");
+	fill(o->staff, STAFF_MAX, "m");
+	fill(o->cancel_reason, REASON_MAX, word);
+	o->created_at = T0;
+	for (int i = 0; i < 3; i++) {
+		struct order_item *it = order_add_item(o);
+
+		fill(it->name, NAME_MAX_, i == 1 ? solid : word);
+		fill(it->kitchen_name, KNAME_MAX, i == 2 ? solid : word);
+		fill(it->station, STATION_MAX, "grill");
+		it->qty = QTY_MAX;
+		it->unit_price = PRICE_MAX;
+		it->line_total = (money_t)PRICE_MAX * QTY_MAX;
+		it->tax_bp = i == 0 ? 2000 : 550 + i;
+		for (int m = 0; m < MODS_MAX; m++)
+			fill(it->mods[it->nmods++].name, NAME_MAX_, m % 2 ? solid : word);
+		fill(it->note, NOTE_MAX, ascii ? "Nut allergy: no peanuts at all " :
+		    "Allergie aux noix: pas d'arachides ");
+	}
+	o->subtotal = MONEY_MAX;
+	o->tax = MONEY_MAX / 5;
+	o->total = MONEY_MAX;
+	o->npayments = PAYMENTS_MAX;
+	for (int i = 0; i < PAYMENTS_MAX; i++) {
+		o->payments[i].tender = i % 2 ? TENDER_CASH : TENDER_CARD;
+		o->payments[i].amount = MONEY_MAX / 4;
+		fill(o->payments[i].card.brand, BRAND_MAX, "MASTERCARD");
+		xstrlcpy(o->payments[i].card.last4, "4444", sizeof o->payments[i].card.last4);
+	}
+	o->paid = MONEY_MAX;
+	o->change = MONEY_MAX / 2;
+}
+
+static void
+longest_config(struct doc_config *c, bool ascii)
+{
+	doc_config_init(c);
+	fill(c->name, sizeof c->name - 1, ascii ? "Chez Brigade " : "Café Brûlé ");
+	for (int i = 0; i < DOC_LINES; i++) {
+		fill(c->header[i], sizeof c->header[i] - 1, "12 Rue de la Paix ");
+		fill(c->footer[i], sizeof c->footer[i] - 1, ascii ? "Thank you " : "Merci à bientôt ");
+	}
+	doc_config_money(c, 825, ascii ? "CHF" : "EUR");
+	xstrlcpy(c->qr_url, "https://brigade.example/a/very/long/path/that/goes/on/"
+	    "and/on/for/the/printers/without/qr/{number}?id={id}", sizeof c->qr_url);
+	c->kick_drawer = true;
+}
+
+static struct day_report_item longest_items[3];
+
+static void
+longest_report(struct day_report *r, bool ascii)
+{
+	memset(r, 0, sizeof *r);
+	xstrlcpy(r->business_day, "2026-11-22", sizeof r->business_day);
+	r->from_ms = T0;
+	r->to_ms = r->printed_ms = T0 + 3600 * 1000;
+	r->orders = 999999;
+	r->subtotal = r->total = r->tax = r->change = r->cancelled_total = MONEY_MAX;
+	for (int i = 0; i < TENDER_COUNT; i++) {
+		r->tender_count[i] = 999999;
+		r->tender_total[i] = MONEY_MAX;
+	}
+	for (int i = 0; i < SERVICE_COUNT; i++) {
+		r->service_count[i] = 999999;
+		r->service_total[i] = MONEY_MAX;
+	}
+	for (int i = 0; i < 3; i++) {
+		fill(longest_items[i].name, NAME_MAX_, i == 1 ? (ascii ? "Supercalifragilistic" :
+		    "éàüöçñ") : (ascii ? "Sweet potato " : "Crème brûlée "));
+		longest_items[i].qty = 9999;
+		longest_items[i].total = MONEY_MAX;
+	}
+	r->nitems = 3;
+	r->items = longest_items;
+	r->cancelled = 999999;
+	r->final = true;
+	r->z_number = 999999;
+}
+
+/* The paper as one run of words: markers out, every run of white space
+ * one space, so text wrapped anywhere still reads as it was sent. */
+static char *
+paper_words(const char *text, bool squeeze_all)
+{
+	static const char *const markers[] = {
+		"[b]", "[/b]", "[u]", "[/u]", "[inv]", "[/inv]", "[/size]",
+	};
+	char *out = xmalloc(strlen(text) + 1);
+	size_t n = 0;
+
+	for (const char *s = text; *s;) {
+		bool skipped = false;
+
+		for (size_t i = 0; i < sizeof markers / sizeof markers[0]; i++) {
+			size_t l = strlen(markers[i]);
+
+			if (strncmp(s, markers[i], l) == 0) {
+				s += l;
+				skipped = true;
+			}
+		}
+		if (strncmp(s, "[size ", 6) == 0 && strchr(s, ']') != NULL) {
+			s = strchr(s, ']') + 1;
+			skipped = true;
+		}
+		if (skipped)
+			continue;
+		if (*s == ' ' || *s == '\n') {
+			if (!squeeze_all && n > 0 && out[n - 1] != ' ')
+				out[n++] = ' ';
+			s++;
+			continue;
+		}
+		out[n++] = *s++;
+	}
+	out[n] = '\0';
+	return out;
+}
+
+/* what was printed whole: its characters in order, wherever the lines
+ * broke (a word longer than the room beside an amount breaks inside) */
+static void
+assert_printed(const char *text, const char *what, const char *where)
+{
+	char *paper = paper_words(text, true), *want = paper_words(what, true);
+	size_t n = strlen(want);
+
+	while (n > 0 && want[n - 1] == ' ')
+		want[--n] = '\0';
+	if (strstr(paper, want) == NULL)
+		fail_msg("%s: \"%s\" is not on the paper whole:\n%s", where, what, text);
+	free(paper);
+	free(want);
+}
+
+/* Render what e holds on paper of the profile's width: no line a printer
+ * would wrap. Returns the text. */
+static char *
+paper_of(const struct escpos *e, const char *where)
+{
+	int over = 0, widest = 0;
+	char *text = render_to_text_checked(e->data, e->len, e->profile->columns, &over,
+	    &widest);
+
+	if (over != 0)
+		fail_msg("%s: %d lines wider than %d columns (widest %d):\n%s", where, over,
+		    e->profile->columns, widest, text);
+	return text;
+}
+
+static void
+check_longest(const char *id, bool ascii)
+{
+	struct doc_config c;
+	struct day_report r;
+	struct profile p;
+	struct escpos e;
+	struct order o;
+	char where[96], *text;
+
+	load(id, &p);
+	longest_order(&o, ascii);
+	longest_config(&c, ascii);
+
+	snprintf(where, sizeof where, "%s receipt", id);
+	escpos_begin(&e, &p);
+	document_banner(&e, " COPY - PROVISIONAL NUMBER ", "till-with-a-long-name-42-999");
+	assert_int_equal(document_receipt(&e, &o, &c), 0);
+	text = paper_of(&e, where);
+	if (ascii) {
+		assert_printed(text, o.customer.name, where);
+		assert_printed(text, o.customer.phone, where);
+		assert_printed(text, o.customer.address, where);
+		assert_printed(text, o.cancel_reason, where);
+		assert_printed(text, c.name, where);
+		assert_printed(text, c.header[0], where);
+		assert_printed(text, c.footer[0], where);
+		for (int i = 0; i < o.nitems; i++) {
+			assert_printed(text, o.items[i].name, where);
+			assert_printed(text, o.items[i].note, where);
+			for (int m = 0; m < o.items[i].nmods; m++)
+				assert_printed(text, o.items[i].mods[m].name, where);
+		}
+		assert_printed(text, "CHF 9900000.00", where);
+	}
+	free(text);
+	escpos_free(&e);
+
+	snprintf(where, sizeof where, "%s kitchen ticket", id);
+	escpos_begin(&e, &p);
+	assert_int_equal(document_kitchen(&e, &o, NULL, T0), 0);
+	text = paper_of(&e, where);
+	if (ascii) {
+		assert_printed(text, o.customer.address, where);
+		assert_printed(text, o.customer.phone, where);
+		for (int i = 0; i < o.nitems; i++) {
+			assert_printed(text, o.items[i].kitchen_name, where);
+			assert_printed(text, o.items[i].note, where);
+			for (int m = 0; m < o.items[i].nmods; m++)
+				assert_printed(text, o.items[i].mods[m].name, where);
+		}
+	}
+	free(text);
+	escpos_free(&e);
+
+	snprintf(where, sizeof where, "%s labels", id);
+	escpos_begin(&e, &p);
+	assert_int_equal(document_labels(&e, &o), 3 * QTY_MAX);
+	text = paper_of(&e, where);
+	if (ascii) {
+		assert_printed(text, o.customer.address, where);
+		assert_printed(text, o.items[1].note, where);
+		assert_printed(text, o.items[1].name, where);
+	}
+	free(text);
+	escpos_free(&e);
+
+	longest_report(&r, ascii);
+	for (int z = 0; z < 2; z++) {
+		r.final = z == 1;
+		snprintf(where, sizeof where, "%s %s report", id, z ? "Z" : "X");
+		escpos_begin(&e, &p);
+		assert_int_equal(document_report(&e, &r, &c), 0);
+		text = paper_of(&e, where);
+		if (ascii) {
+			assert_printed(text, longest_items[0].name, where);
+			assert_printed(text, longest_items[1].name, where);
+		}
+		free(text);
+		escpos_free(&e);
+	}
+
+	snprintf(where, sizeof where, "%s test page", id);
+	escpos_begin(&e, &p);
+	assert_int_equal(document_test(&e, &c), 0);
+	free(paper_of(&e, where));
+	escpos_free(&e);
+	order_free(&o);
+}
+
+/* The renderer counts a line a real printer would wrap: over the columns
+ * at size 1, or half of them at double width (ESC ! and GS ! alike). */
+static void
+test_render_flags_wide_lines(void **state)
+{
+	static const unsigned char ok[] = "0123456789012345678901234567890\n"
+	    "\x1b!\x20" "0123456789012345\n";
+	static const unsigned char wide[] = "012345678901234567890123456789012\n"
+	    "\x1b!\x20" "01234567890123456\n" "\x1d!\x11" "01234567890123456\n"
+	    "\x1d!\x00" "short\n";
+	int over, widest;
+	char *text;
+
+	(void)state;
+	text = render_to_text_checked(ok, sizeof ok - 1, 32, &over, &widest);
+	assert_int_equal(over, 0);
+	assert_int_equal(widest, 32);
+	free(text);
+	text = render_to_text_checked(wide, sizeof wide - 1, 32, &over, &widest);
+	assert_int_equal(over, 3);
+	assert_int_equal(widest, 34);
+	free(text);
+}
+
+/* Every document, every profile, the longest content: no line wider than
+ * the paper (a printer would wrap it, and the amounts with it), and no
+ * text cut. */
+static void
+test_longest_everywhere(void **state)
+{
+	char ids[128][PROFILE_ID_MAX + 1];
+	int n = all_profiles(ids, 128);
+
+	(void)state;
+	assert_true(n >= 5);
+	for (int i = 0; i < n; i++) {
+		check_longest(ids[i], true);
+		check_longest(ids[i], false);
+	}
+}
+
+/* The issue's note: 115 characters, every word on the paper, on the
+ * receipt, the kitchen ticket and the label, 58 and 80 mm. */
+static void
+test_note_in_full(void **state)
+{
+	static const char note[] = "Very long note: please plate this cheesecake on the "
+	    "blue plate with a candle and write the birthday of Zoe (42)";
+	static const char *const ids[] = { "generic-58", "epson-tm-t88", "epson-tm-l90" };
+	struct doc_config c;
+	struct order o;
+
+	(void)state;
+	sample_order(&o);
+	sample_config(&c);
+	xstrlcpy(o.items[0].note, note, sizeof o.items[0].note);
+	for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+		struct profile p;
+		struct escpos e;
+		char *text;
+
+		load(ids[i], &p);
+		escpos_begin(&e, &p);
+		document_receipt(&e, &o, &c);
+		document_kitchen(&e, &o, NULL, T0);
+		document_labels(&e, &o);
+		text = paper_of(&e, ids[i]);
+		assert_printed(text, note, ids[i]);
+		/* three documents, three whole notes (and one more label) */
+		{
+			int count = 0;
+
+			for (const char *at = text; (at = strstr(at, "(42)")) != NULL; at++)
+				count++;
+			assert_int_equal(count, 4);
+		}
+		free(text);
+		escpos_free(&e);
+	}
+	order_free(&o);
+}
+
+/* "99 x Sweet Potato Fries" at double width: 16 columns on 58 mm, 21 on
+ * the TM-T88; the words wrap under the name, never off the paper. */
+static void
+test_kitchen_double_width(void **state)
+{
+	static const char *const ids[] = { "generic-58", "epson-tm-t88" };
+	struct order o;
+
+	(void)state;
+	order_init(&o);
+	o.number = 17;
+	o.service = SERVICE_PICKUP;
+	o.created_at = T0;
+	add_item(&o, "Sweet Potato Fries", "fry", 99, 450, NULL, NULL, NULL);
+	for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+		struct profile p;
+		struct escpos e;
+		char *text;
+
+		load(ids[i], &p);
+		escpos_begin(&e, &p);
+		assert_int_equal(document_kitchen(&e, &o, NULL, T0), 0);
+		text = paper_of(&e, ids[i]);
+		assert_printed(text, "99 x Sweet Potato Fries", ids[i]);
+		free(text);
+		escpos_free(&e);
+	}
+	order_free(&o);
+}
+
+/* A delivery's receipt, ticket and bag labels carry the name, phone and
+ * whole address; a dine-in guest's name is printed beside the table. */
+static void
+test_delivery_details(void **state)
+{
+	static const char address[] = "Flat 3, 27 Long Lane, behind the bakery, ring twice";
+	struct doc_config c;
+	struct profile p;
+	struct escpos e;
+	struct order o;
+	char *text;
+
+	(void)state;
+	sample_order(&o);
+	sample_config(&c);
+	o.service = SERVICE_DELIVERY;
+	xstrlcpy(o.customer.phone, "+33 6 12 34 56 78", sizeof o.customer.phone);
+	xstrlcpy(o.customer.address, address, sizeof o.customer.address);
+	load("generic-58", &p);
+	escpos_begin(&e, &p);
+	document_receipt(&e, &o, &c);
+	golden("receipt_delivery_generic-58", &e);
+	escpos_free(&e);
+	escpos_begin(&e, &p);
+	document_kitchen(&e, &o, "grill", T0);
+	document_labels(&e, &o);
+	text = paper_of(&e, "kitchen and labels");
+	/* the ticket and each of the four labels */
+	{
+		int count = 0;
+
+		for (const char *at = text; (at = strstr(at, "+33 6 12 34 56 78")) != NULL; at++)
+			count++;
+		assert_int_equal(count, 5);
+	}
+	assert_printed(text, address, "kitchen and labels");
+	assert_printed(text, "DELIVERY - Zoë Brûlé", "kitchen and labels");
+	free(text);
+	escpos_free(&e);
+
+	o.service = SERVICE_DINE_IN;
+	xstrlcpy(o.table, "T5", sizeof o.table);
+	escpos_begin(&e, &p);
+	document_receipt(&e, &o, &c);
+	document_kitchen(&e, &o, NULL, T0);
+	text = paper_of(&e, "dine in");
+	assert_non_null(strstr(text, "Table T5"));
+	assert_non_null(strstr(strstr(text, "Table T5"), "Zoë Brûlé"));
+	assert_non_null(strstr(strstr(strstr(text, "Table T5") + 1, "Table T5"), "Zoë Brûlé"));
+	assert_null(strstr(text, "+33"));
+	free(text);
+	escpos_free(&e);
+	order_free(&o);
+}
+
+/* Lines sold at two rates print a tax line per rate; one rate prints
+ * "Tax 8%"; the currency sign comes from the ISO code. */
+static void
+test_tax_and_currency(void **state)
+{
+	struct doc_config c;
+	struct profile p;
+	struct escpos e;
+	struct order o;
+	char *text;
+
+	(void)state;
+	sample_order(&o);
+	doc_config_init(&c);
+	doc_config_money(&c, 800, "USD");
+	assert_string_equal(c.currency, "$");
+	for (int i = 0; i < o.nitems; i++)
+		o.items[i].tax_bp = 800;
+	load("generic-80", &p);
+	escpos_begin(&e, &p);
+	document_receipt(&e, &o, &c);
+	text = paper_of(&e, "one rate");
+	assert_non_null(strstr(text, "Tax 8%"));
+	assert_non_null(strstr(text, "$34.50"));
+	free(text);
+	escpos_free(&e);
+
+	o.items[1].tax_bp = 550;        /* the fries at the reduced rate */
+	o.tax = order_tax(&o);
+	escpos_begin(&e, &p);
+	document_receipt(&e, &o, &c);
+	text = paper_of(&e, "two rates");
+	assert_non_null(strstr(text, "Tax 8%"));
+	assert_non_null(strstr(text, "Tax 5.5%"));
+	{
+		char want[64];
+
+		snprintf(want, sizeof want, "$%d.%02d", (int)(money_tax(3100, 800) / 100),
+		    (int)(money_tax(3100, 800) % 100));
+		assert_non_null(strstr(text, want));
+	}
+	assert_non_null(strstr(text, "$0.19"));         /* 5.5% of 3.50 */
+	free(text);
+	escpos_free(&e);
+
+	doc_config_money(&c, 0, "EUR");
+	assert_string_equal(c.currency, "€");
+	doc_config_money(&c, 0, "CHF");
+	assert_string_equal(c.currency, "CHF ");
+	doc_config_money(&c, 0, "");
+	assert_string_equal(c.currency, "");
+	order_free(&o);
+}
+
+/* The X report says how much change was given, and a period that started
+ * before any close does not begin in 1970. */
+static void
+test_report_change_and_from(void **state)
+{
+	struct doc_config c;
+	struct day_report r;
+	struct profile p;
+	struct escpos e;
+	char *text;
+
+	(void)state;
+	sample_config(&c);
+	memset(&r, 0, sizeof r);
+	xstrlcpy(r.business_day, "2026-11-22", sizeof r.business_day);
+	r.to_ms = r.printed_ms = T0;
+	r.change = 570;
+	load("generic-58", &p);
+	escpos_begin(&e, &p);
+	document_report(&e, &r, &c);
+	text = paper_of(&e, "X");
+	assert_non_null(strstr(text, "Change given"));
+	assert_non_null(strstr(text, "EUR5.70"));
+	assert_null(strstr(text, "1970"));
+	assert_non_null(strstr(text, "first order"));
+	free(text);
+	escpos_free(&e);
+}
+
+/* The test page fits the 58 mm paper (it once printed 35 columns on 32),
+ * and the 58 mm clones without GS k function B print a CODE39 barcode by
+ * function A rather than none. */
+static void
+test_test_page(void **state)
+{
+	struct doc_config c;
+	struct profile p;
+	struct escpos e;
+	char *text;
+
+	(void)state;
+	doc_config_init(&c);
+	load("generic-58", &p);
+	p.features = (p.features & ~PROFILE_BARCODE) | PROFILE_BARCODE_A;
+	escpos_begin(&e, &p);
+	document_test(&e, &c);
+	text = paper_of(&e, "test page");
+	assert_non_null(strstr(text, "[CODE39: BRIGADE-0042]"));
+	assert_printed(text, "Profile: Generic 58 mm (32 columns)", "test page");
+	assert_non_null(memmem(e.data, e.len, "\x1dk\x04" "BRIGADE-0042\0", 16));
+	free(text);
+	escpos_free(&e);
+}
+
 int
 main(void)
 {
@@ -384,6 +963,14 @@ main(void)
 		cmocka_unit_test(test_kitchen),
 		cmocka_unit_test(test_labels),
 		cmocka_unit_test(test_reports),
+		cmocka_unit_test(test_render_flags_wide_lines),
+		cmocka_unit_test(test_longest_everywhere),
+		cmocka_unit_test(test_note_in_full),
+		cmocka_unit_test(test_kitchen_double_width),
+		cmocka_unit_test(test_delivery_details),
+		cmocka_unit_test(test_tax_and_currency),
+		cmocka_unit_test(test_report_change_and_from),
+		cmocka_unit_test(test_test_page),
 	};
 
 	setenv("TZ", "UTC", 1);

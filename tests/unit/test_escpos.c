@@ -157,6 +157,33 @@ test_barcodes(void **state)
 	assert_int_equal(e.len, at);            /* refusals emit nothing */
 	assert_int_equal(escpos_barcode(&e, ESCPOS_CODE128, "ORD-42"), 0);
 	assert_bytes(&e, at, "\x1dh\x50\x1dw\x02\x1dH\x02\x1dk\x49\x08{BORD-42", 21);
+	at = e.len;
+	assert_int_equal(escpos_barcode(&e, ESCPOS_CODE39, "ORD-42"), 0);
+	assert_bytes(&e, at, "\x1dh\x50\x1dw\x02\x1dH\x02\x1dk\x45\x06ORD-42", 19);
+	at = e.len;
+	assert_int_equal(escpos_barcode(&e, ESCPOS_CODE39, "ord-42"), -1);   /* no lower case */
+	assert_int_equal(e.len, at);
+	escpos_free(&e);
+
+	/* a 58 mm unit with only GS k function A: EAN13 and CODE39 as
+	 * NUL-terminated data, no CODE128 */
+	p.features = (p.features & ~PROFILE_BARCODE) | PROFILE_BARCODE_A;
+	escpos_begin(&e, &p);
+	at = e.len;
+	assert_int_equal(escpos_barcode(&e, ESCPOS_CODE128, "ORD-42"), -1);
+	assert_int_equal(e.len, at);
+	assert_int_equal(escpos_barcode(&e, ESCPOS_EAN13, "4006381333931"), 0);
+	assert_bytes(&e, at, "\x1dh\x50\x1dw\x02\x1dH\x02\x1dk\x02" "400638133393\0", 25);
+	at = e.len;
+	assert_int_equal(escpos_barcode(&e, ESCPOS_CODE39, "ORD-42"), 0);
+	assert_bytes(&e, at, "\x1dh\x50\x1dw\x02\x1dH\x02\x1dk\x04ORD-42\0", 19);
+	escpos_free(&e);
+	/* neither function: nothing */
+	p.features &= ~PROFILE_BARCODE_A;
+	escpos_begin(&e, &p);
+	at = e.len;
+	assert_int_equal(escpos_barcode(&e, ESCPOS_CODE39, "ORD-42"), -1);
+	assert_int_equal(e.len, at);
 	escpos_free(&e);
 }
 
