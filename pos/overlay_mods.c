@@ -1,4 +1,6 @@
 /* overlay_mods: the selected line's modifiers, each on or off. */
+#include <stdio.h>
+
 #include "draw.h"
 #include "screens.h"
 #include "xalloc.h"
@@ -20,6 +22,21 @@ overlay_mods_open(struct app *a, int key)
 	}
 	a->mod_sel = 0;
 	a->overlay = OVERLAY_MODS;
+}
+
+bool
+overlay_mods_ask(struct app *a)
+{
+	const struct menu *m = app_menu(a);
+	const struct ticket_line *l;
+
+	if (m == NULL || !ticket_line_asks(&a->ticket, m, a->ticket.sel))
+		return false;
+	l = &a->ticket.lines[a->ticket.sel];
+	a->mod_sel = 0;
+	a->overlay = OVERLAY_MODS;
+	app_say(a, THEME_WARNING, "%s: choose (Space), then Esc", l->name);
+	return true;
 }
 
 static const struct menu_item *
@@ -85,18 +102,25 @@ overlay_mods_draw(struct app *a)
 	const struct modifier *md;
 	bool offered;
 
-	draw_dialog(menu_item_nmods(app_menu(a), it) + 4, 50, it->name, THEME_DIALOG,
+	draw_dialog(menu_item_nmods(app_menu(a), it) + 4, 56, it->name, THEME_DIALOG,
 	    &y, &x, &h, &w);
-	for (int i = 0; (md = menu_item_mod(app_menu(a), it, i, NULL, &offered)) != NULL; i++) {
-		char price[32];
+	const struct modifier_group *g;
+
+	for (int i = 0; (md = menu_item_mod(app_menu(a), it, i, &g, &offered)) != NULL; i++) {
+		char price[32], label[NAME_MAX_ * 2 + 4];
 		bool on = ticket_has_mod(l, md->code);
 
 		if (offered)
 			app_money(md->price, price, sizeof price);
 		else
 			xstrlcpy(price, "off", sizeof price);
+		/* the group says what the choice is: "Doneness: Rare" */
+		if (it->ngroups > 1 || g->min > 0)
+			snprintf(label, sizeof label, "%s: %s", g->name, md->name);
+		else
+			xstrlcpy(label, md->name, sizeof label);
 		draw_fill(y + i, x, 1, w, i == a->mod_sel ? THEME_SELECTED : THEME_DIALOG);
 		draw_textf(y + i, x, w, i == a->mod_sel ? THEME_SELECTED : THEME_DIALOG,
-		    "[%c] %-28s %8s", on ? 'x' : ' ', md->name, price);
+		    "[%c] %-34s %8s", on ? 'x' : ' ', label, price);
 	}
 }

@@ -70,6 +70,7 @@ search_pick(struct app *a, int key)
 	}
 	field_clear(&a->f_plu);
 	a->overlay = OVERLAY_NONE;
+	overlay_mods_ask(a);
 }
 
 static const struct binding search_map[] = {

@@ -55,6 +55,8 @@ entry_enter(struct app *a, int key)
 			app_say_ticket_err(a, e, typed);
 			return;
 		}
+		if (overlay_mods_ask(a))
+			return;
 		if (a->ticket.sel >= 0) {
 			const struct ticket_line *l = &a->ticket.lines[a->ticket.sel];
 
@@ -66,6 +68,21 @@ entry_enter(struct app *a, int key)
 	if (e != TICKET_OK) {
 		app_say_ticket_err(a, e, NULL);
 		return;
+	}
+	/* a line without the choice its item requires would be refused by
+	 * the server: the cashier makes it now */
+	if (m != NULL) {
+		const struct modifier_group *g = NULL;
+		int i = ticket_missing_choice(&a->ticket, m, &g);
+
+		if (i >= 0) {
+			a->ticket.sel = i;
+			a->mod_sel = 0;
+			a->overlay = OVERLAY_MODS;
+			app_say(a, THEME_WARNING, "%s needs %s: choose (Space), then Esc",
+			    a->ticket.lines[i].name, g->name);
+			return;
+		}
 	}
 	field_clear(&a->f_amount);
 	a->card_wait = false;

@@ -89,6 +89,9 @@ extern const struct keytable overlay_mods_keys;
 void overlay_mods_draw(struct app *a);
 /* The selected line's modifiers, or a word on why there are none. */
 void overlay_mods_open(struct app *a, int key);
+/* After a line is added: open the choices its item requires; false when
+ * it requires none (or has them). */
+bool overlay_mods_ask(struct app *a);
 
 extern const struct keytable overlay_note_keys;
 void overlay_note_draw(struct app *a);

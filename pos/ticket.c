@@ -20,6 +20,7 @@ static const char *const ticket_messages[TICKET_ERR_COUNT] = {
 	[TICKET_NO_LINE] = "Select a line first (Up/Down)",
 	[TICKET_UNKNOWN_MODIFIER] = "That item does not offer this modifier",
 	[TICKET_TOO_MANY_MODS] = "At most 8 modifiers on a line",
+	[TICKET_GROUP_FULL] = "That group has all the choices it takes: take one off first",
 	[TICKET_TOO_LONG] = "Too long (or not valid text)",
 	[TICKET_BAD_AMOUNT] = "Not an amount: type it like 20 or 12.50",
 	[TICKET_NOTHING_DUE] = "Nothing is due: the ticket is paid",
@@ -144,6 +145,59 @@ ticket_add(struct ticket *t, const struct menu *m, const char *sku, int qty)
 	l->qty = qty;
 	t->sel = t->nlines++;
 	return TICKET_OK;
+}
+
+/* How many of line l's modifiers belong to group g of item it. */
+static int
+chosen_in(const struct menu *m, const struct menu_item *it,
+    const struct ticket_line *l, const struct modifier_group *g)
+{
+	int n = 0;
+
+	for (int i = 0; i < l->nmods; i++) {
+		const struct modifier_group *lg = NULL;
+
+		if (menu_item_modifier(m, it, l->mods[i].code, &lg, NULL) != NULL && lg == g)
+			n++;
+	}
+	return n;
+}
+
+int
+ticket_missing_choice(const struct ticket *t, const struct menu *m,
+    const struct modifier_group **g)
+{
+	for (int i = 0; i < t->nlines; i++) {
+		const struct ticket_line *l = &t->lines[i];
+		const struct menu_item *it = menu_find(m, l->sku);
+
+		for (int k = 0; it != NULL && k < it->ngroups; k++) {
+			const struct modifier_group *gr = menu_find_group(m, it->groups[k]);
+
+			if (gr != NULL && chosen_in(m, it, l, gr) < gr->min) {
+				*g = gr;
+				return i;
+			}
+		}
+	}
+	return -1;
+}
+
+bool
+ticket_line_asks(const struct ticket *t, const struct menu *m, int i)
+{
+	const struct menu_item *it;
+
+	if (i < 0 || i >= t->nlines || (it = menu_find(m, t->lines[i].sku)) == NULL)
+		return false;
+	for (int k = 0; k < it->ngroups; k++) {
+		const struct modifier_group *gr = menu_find_group(m, it->groups[k]);
+
+		if (gr != NULL && (gr->required || gr->min > 0) &&
+		    chosen_in(m, it, &t->lines[i], gr) < (gr->min > 0 ? gr->min : 1))
+			return true;
+	}
+	return false;
 }
 
 int
@@ -279,10 +333,28 @@ ticket_toggle_mod(struct ticket *t, const struct menu *m, const char *code)
 	}
 	it = ticket_find_item(m, l->sku);
 	bool on = false;
+	const struct modifier_group *g = NULL;
+	int in_group = 0, first = -1;
 
-	mod = it != NULL ? menu_item_modifier(m, it, code, NULL, &on) : NULL;
+	mod = it != NULL ? menu_item_modifier(m, it, code, &g, &on) : NULL;
 	if (mod == NULL || !on)
 		return TICKET_UNKNOWN_MODIFIER;
+	for (int i = 0; i < l->nmods; i++) {
+		const struct modifier_group *lg = NULL;
+
+		if (menu_item_modifier(m, it, l->mods[i].code, &lg, NULL) != NULL && lg == g) {
+			if (first < 0)
+				first = i;
+			in_group++;
+		}
+	}
+	if (g->max == 1 && in_group == 1) {
+		/* one choice of one (doneness, a size): the new one replaces it */
+		l->mods[first] = *mod;
+		return TICKET_OK;
+	}
+	if (in_group >= g->max)
+		return TICKET_GROUP_FULL;
 	if (l->nmods >= MODS_MAX)
 		return TICKET_TOO_MANY_MODS;
 	l->mods[l->nmods++] = *mod;

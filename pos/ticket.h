@@ -22,6 +22,7 @@ enum ticket_err {
 	TICKET_NO_LINE,              /* no line is selected */
 	TICKET_UNKNOWN_MODIFIER,     /* the item does not offer it */
 	TICKET_TOO_MANY_MODS,
+	TICKET_GROUP_FULL,           /* the modifier's group has its max */
 	TICKET_TOO_LONG,             /* a note, table, name... over its limit */
 	TICKET_BAD_AMOUNT,           /* zero, negative or beyond MONEY_MAX */
 	TICKET_NOTHING_DUE,          /* already paid in full */
@@ -103,6 +104,13 @@ enum ticket_err ticket_set_qty(struct ticket *t, int qty);
 enum ticket_err ticket_bump_qty(struct ticket *t, int delta);
 enum ticket_err ticket_delete(struct ticket *t);
 /* Add the modifier if the selected line lacks it, else take it off. */
+/* The first line that lacks a choice its item requires (fewer of a
+ * group's modifiers than its min): returns the line's index and sets *g,
+ * or -1 when every line has its choices. */
+int ticket_missing_choice(const struct ticket *t, const struct menu *m,
+    const struct modifier_group **g);
+/* Whether the item at line i has a group that asks (required, or a min). */
+bool ticket_line_asks(const struct ticket *t, const struct menu *m, int i);
 /* Bring the lines' names, prices and tax rates to menu m (after a menu
  * change while the ticket is open). Returns how many lines changed. */
 int ticket_reprice(struct ticket *t, const struct menu *m);

@@ -54,6 +54,36 @@ class Store(PosTest):
         m1.patch("/api/v1/menu/items/D1", {"price": 600}, key=str(uuid.uuid4()))
         m1.close()
 
+    def test_required_choice_is_asked(self):
+        m1 = self.rig.api("m1")
+        r = m1.post("/api/v1/menu/groups", {
+            "code": "TEMP", "name": "Doneness", "min": 1, "max": 1, "required": True,
+            "modifiers": [{"code": "RARE", "name": "Rare", "price": 0},
+                          {"code": "WELL", "name": "Well done", "price": 0}]},
+            key=str(uuid.uuid4()))
+        self.assertEqual(r.status, 201, r)
+        r = m1.patch("/api/v1/menu/items/M2", {"groups": ["TEMP"]}, key=str(uuid.uuid4()))
+        self.assertEqual(r.status, 200, r)
+        pos = self.pos("k1")
+        pos.ring("M2")                          # Ribeye: the choice opens at once
+        pos.wait_for("Ribeye Steak: choose (Space), then Esc")
+        pos.wait_for("Doneness: Rare")
+        pos.send("Escape")                      # not chosen yet
+        pos.send("Enter")                       # to tender: asked again
+        pos.wait_for("Ribeye Steak needs Doneness")
+        pos.send("Down")
+        pos.send("Space")                       # Well done
+        pos.wait_for(r"\[x\] Doneness: Well done", regex=True)
+        pos.send("Escape")
+        pos.send("Enter")
+        pos.wait_for("Amount>")
+        pos.send("Enter")
+        pos.wait_for("CHANGE 0.00")
+        mine = [o for o in self.rig.orders() if o["terminal"] == pos.terminal]
+        self.assertEqual([x["code"] for x in mine[-1]["items"][0]["modifiers"]], ["WELL"])
+        m1.patch("/api/v1/menu/items/M2", {"groups": ["M2"]}, key=str(uuid.uuid4()))
+        m1.close()
+
 
 if __name__ == "__main__":
     unittest.main()

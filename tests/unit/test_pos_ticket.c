@@ -333,6 +333,80 @@ test_request(void **state)
 	order_free(&o);
 }
 
+/* A group that asks (one of one: doneness) and one with a max (extras):
+ * the line lacks its choice until made, a second doneness replaces the
+ * first, extras stop at their max, and the menu's change reprices. */
+static void
+test_choices(void **state)
+{
+	struct menu m;
+	struct menu_item *it;
+	struct modifier_group *g;
+	const struct modifier_group *missing = NULL;
+	struct ticket t;
+	struct ticket_totals tt;
+
+	(void)state;
+	menu_init(&m);
+	m.tax_bp = 1000;
+	menu_add_category(&m, "Mains");
+	g = menu_add_group(&m);
+	strcpy(g->code, "DONE");
+	strcpy(g->name, "Doneness");
+	g->min = g->max = 1;
+	g->required = true;
+	g->nmods = 2;
+	strcpy(g->mods[0].code, "RARE");
+	strcpy(g->mods[1].code, "WELL");
+	g->mod_available[0] = g->mod_available[1] = true;
+	g = menu_add_group(&m);
+	strcpy(g->code, "XTRA");
+	strcpy(g->name, "Extras");
+	g->max = 1 + 1;
+	g->nmods = 3;
+	strcpy(g->mods[0].code, "XCH");
+	g->mods[0].price = 100;
+	strcpy(g->mods[1].code, "BAC");
+	strcpy(g->mods[2].code, "EGG");
+	g->mod_available[0] = g->mod_available[1] = g->mod_available[2] = true;
+	it = menu_add_item(&m);
+	strcpy(it->sku, "ST");
+	strcpy(it->name, "Steak");
+	strcpy(it->category, "Mains");
+	it->price = 2000;
+	it->ngroups = 2;
+	strcpy(it->groups[0], "DONE");
+	strcpy(it->groups[1], "XTRA");
+
+	ticket_init(&t, SERVICE_PICKUP, 0);
+	assert_int_equal(ticket_enter(&t, &m, "ST"), TICKET_OK);
+	assert_true(ticket_line_asks(&t, &m, 0));
+	assert_int_equal(ticket_missing_choice(&t, &m, &missing), 0);
+	assert_string_equal(missing->code, "DONE");
+	assert_int_equal(ticket_toggle_mod(&t, &m, "RARE"), TICKET_OK);
+	assert_false(ticket_line_asks(&t, &m, 0));
+	assert_int_equal(ticket_missing_choice(&t, &m, &missing), -1);
+	/* one of one: the second replaces the first */
+	assert_int_equal(ticket_toggle_mod(&t, &m, "WELL"), TICKET_OK);
+	assert_int_equal(t.lines[0].nmods, 1);
+	assert_string_equal(t.lines[0].mods[0].code, "WELL");
+	/* two of three extras at most */
+	assert_int_equal(ticket_toggle_mod(&t, &m, "XCH"), TICKET_OK);
+	assert_int_equal(ticket_toggle_mod(&t, &m, "BAC"), TICKET_OK);
+	assert_int_equal(ticket_toggle_mod(&t, &m, "EGG"), TICKET_GROUP_FULL);
+	assert_int_equal(t.lines[0].nmods, 3);
+	/* the menu's tax rate and a price change reach the open ticket */
+	assert_int_equal(ticket_totals(&t, &tt), 0);
+	assert_int_equal(tt.total, 2100 + 210);
+	it->price = 2500;
+	m.groups[1].mods[0].price = 150;
+	assert_int_equal(ticket_reprice(&t, &m), 1);
+	assert_int_equal(ticket_totals(&t, &tt), 0);
+	assert_int_equal(tt.total, 2650 + 265);
+	assert_int_equal(ticket_reprice(&t, &m), 0);
+	menu_free(&m);
+}
+
 static void
 test_catalog(void **state)
 {
@@ -365,6 +439,7 @@ main(void)
 		cmocka_unit_test(test_tenders),
 		cmocka_unit_test(test_suggestions),
 		cmocka_unit_test(test_request),
+		cmocka_unit_test(test_choices),
 		cmocka_unit_test(test_catalog),
 	};
 
