@@ -296,6 +296,13 @@ api_logged_in(const struct api *a)
 }
 
 void
+api_set_pin(struct api *a, const char *pin)
+{
+	explicit_bzero(a->cfg.pin, sizeof a->cfg.pin);
+	xstrlcpy(a->cfg.pin, pin, sizeof a->cfg.pin);
+}
+
+void
 api_forget_token(struct api *a)
 {
 	explicit_bzero(a->sess.token, sizeof a->sess.token);

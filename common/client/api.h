@@ -83,6 +83,8 @@ enum api_err api_login(struct api *a, struct api_reply *reply);
 const struct api_session *api_session(const struct api *a);
 bool api_logged_in(const struct api *a);
 void api_forget_token(struct api *a);
+/* The PIN the next login uses (the person changed theirs). */
+void api_set_pin(struct api *a, const char *pin);
 
 /* One request, waiting for its answer: logs in first when needed, logs in
  * again once on a 401 with an older token (a 401 right after a login is
