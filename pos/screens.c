@@ -34,6 +34,7 @@ static const struct overlay_def overlays[OVERLAY_COUNT] = {
 	[OVERLAY_REASON] = { &overlay_reason_keys, overlay_reason_draw },
 	[OVERLAY_CONFIRM] = { &overlay_confirm_keys, overlay_confirm_draw },
 	[OVERLAY_HELP] = { &overlay_help_keys, overlay_help_draw },
+	[OVERLAY_FORM] = { &overlay_form_keys, overlay_form_draw },
 };
 
 const struct screen_def *
