@@ -192,6 +192,7 @@ struct app {
 
 	/* 86 board */
 	int menu_sel;
+	char menu_edit_sku[SKU_MAX + 1];     /* the item the change form is for */
 
 	/* reports */
 	struct day_report report;
