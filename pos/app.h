@@ -202,6 +202,7 @@ struct app {
 	/* staff */
 	cJSON *staff_list;
 	int staff_sel;
+	char staff_edit[STAFF_MAX + 1];      /* the person a PIN or change form is for */
 
 	/* the form overlay: its fields, what Enter does, requests in flight */
 	struct form form;
