@@ -20,6 +20,7 @@
 #include "clock.h"
 #include "dispatch.h"
 #include "field.h"
+#include "form.h"
 #include "loop.h"
 #include "order.h"
 #include "outbox.h"
@@ -56,10 +57,22 @@ enum overlay {
 	OVERLAY_REASON,              /* cancel reason */
 	OVERLAY_CONFIRM,             /* yes / no */
 	OVERLAY_HELP,
+	OVERLAY_FORM,                /* labelled fields sent to the server at once */
 	OVERLAY_COUNT
 };
 
+struct app;
 struct confirm;
+
+/* A form's request on its way (overlay_form.c): its answer is matched by
+ * id, so one that comes after its form was closed is still said. */
+#define FORM_SENDS 8
+struct form_send {
+	unsigned id;                 /* 0: free */
+	unsigned gen;                /* the form it came from */
+	char what[96];               /* "Add item B9" */
+	void (*done)(struct app *a, const char *what, bool ok, const cJSON *answer);
+};
 
 #define HITS_MAX 200
 #define LIST_MAX 2000
@@ -179,6 +192,7 @@ struct app {
 
 	/* 86 board */
 	int menu_sel;
+	char menu_edit_sku[SKU_MAX + 1];     /* the item the change form is for */
 
 	/* reports */
 	struct day_report report;
@@ -188,6 +202,15 @@ struct app {
 	/* staff */
 	cJSON *staff_list;
 	int staff_sel;
+	char staff_edit[STAFF_MAX + 1];      /* the person a PIN or change form is for */
+
+	/* the form overlay: its fields, what Enter does, requests in flight */
+	struct form form;
+	void (*form_submit)(struct app *a);
+	struct form_send form_sends[FORM_SENDS];
+	unsigned form_next_id;
+	char pin_sent[FIELD_MAX];    /* one's own new PIN while its change is on its
+	                                way (overlay_pin.c); wiped at the answer */
 };
 
 /* The one app (main.c owns it). */

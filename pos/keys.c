@@ -84,6 +84,7 @@ static const struct binding global_map[] = {
 	{ INPUT_F1 + 5, "F6", "86", MANAGERS, go_screen },
 	{ INPUT_F1 + 6, "F7", "reports", MANAGERS, go_screen },
 	{ INPUT_F1 + 7, "F8", "staff", MANAGERS, go_screen },
+	{ INPUT_F1 + 8, "F9", "my PIN", 0, overlay_pin_open },
 	{ INPUT_F1 + 9, "F10", "log out", 0, logout },
 };
 static const struct keytable global_keys = { global_map, KEYS_ROWS(global_map), NULL };

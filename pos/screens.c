@@ -17,7 +17,7 @@ static const struct screen_def screens[SCREEN_COUNT] = {
 	[SCREEN_ORDER] = { "Order", &screen_order_keys, screen_order_draw, NULL, NULL, 0 },
 	[SCREEN_ATTENTION] = { "Needs attention", &screen_attention_keys, screen_attention_draw,
 	    app_load_attention, NULL, 0 },
-	[SCREEN_MENU] = { "86 board", &screen_menu_keys, screen_menu_draw, NULL, NULL, MANAGERS },
+	[SCREEN_MENU] = { "Menu and 86 board", &screen_menu_keys, screen_menu_draw, NULL, NULL, MANAGERS },
 	[SCREEN_REPORTS] = { "Reports", &screen_reports_keys, screen_reports_draw,
 	    screen_reports_enter, NULL, MANAGERS },
 	[SCREEN_STAFF] = { "Staff", &screen_staff_keys, screen_staff_draw, screen_staff_enter,
@@ -34,6 +34,7 @@ static const struct overlay_def overlays[OVERLAY_COUNT] = {
 	[OVERLAY_REASON] = { &overlay_reason_keys, overlay_reason_draw },
 	[OVERLAY_CONFIRM] = { &overlay_confirm_keys, overlay_confirm_draw },
 	[OVERLAY_HELP] = { &overlay_help_keys, overlay_help_draw },
+	[OVERLAY_FORM] = { &overlay_form_keys, overlay_form_draw },
 };
 
 const struct screen_def *

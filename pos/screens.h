@@ -123,6 +123,28 @@ extern const struct keytable overlay_confirm_keys;
 void overlay_confirm_draw(struct app *a);
 void overlay_confirm_open(struct app *a, const struct confirm *c);
 
+/* A form (app->form, filled in by the screen that opens it) sent to the
+ * server at once. submit runs on Enter: it checks what the till must,
+ * then overlay_form_send, or overlay_form_fail to say what is wrong. */
+extern const struct keytable overlay_form_keys;
+void overlay_form_draw(struct app *a);
+void overlay_form_open(struct app *a, void (*submit)(struct app *a));
+/* The form's error line (and the message line), focused on field (-1: the
+ * focus stays). */
+void overlay_form_fail(struct app *a, int field, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Send body (consumed: wiped and freed, with the form's hidden fields)
+ * through session_request. A 2xx closes the form and runs done with ok
+ * set (NULL: "what: done" is said); a refusal is shown in the form, the
+ * field named focused, and done runs with ok false (before the message).
+ * Sent with no form up (a screen's key), the answer is said on the
+ * message line and done runs the same. */
+int overlay_form_send(struct app *a, const char *method, const char *path, cJSON *body,
+    const char *what, void (*done)(struct app *a, const char *what, bool ok, const cJSON *answer));
+/* F9 (overlay_pin.c): one's own PIN, the old one, then the new one twice:
+ * a form sent to POST /api/v1/auth/pin. */
+void overlay_pin_open(struct app *a, int key);
+
 extern const struct keytable overlay_help_keys;
 void overlay_help_draw(struct app *a);
 void overlay_help_open(struct app *a, int key);

@@ -302,6 +302,13 @@ api_adopt(struct api *a, const struct api_session *s)
 }
 
 void
+api_set_pin(struct api *a, const char *pin)
+{
+	explicit_bzero(a->cfg.pin, sizeof a->cfg.pin);
+	xstrlcpy(a->cfg.pin, pin, sizeof a->cfg.pin);
+}
+
+void
 api_forget_token(struct api *a)
 {
 	explicit_bzero(a->sess.token, sizeof a->sess.token);

@@ -85,6 +85,8 @@ bool api_logged_in(const struct api *a);
 void api_forget_token(struct api *a);
 /* Take over a login another client made (its token and identity). */
 void api_adopt(struct api *a, const struct api_session *s);
+/* The PIN the next login uses (the person changed theirs). */
+void api_set_pin(struct api *a, const char *pin);
 
 /* One request, waiting for its answer: logs in first when needed, logs in
  * again once on a 401 with an older token (a 401 right after a login is

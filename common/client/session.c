@@ -1270,6 +1270,36 @@ session_get(struct session *s, const char *path, worker_reply_fn fn, void *ctx)
 	return 0;
 }
 
+/* Changes that must not wait in the outbox: they carry a PIN (which never
+ * reaches a file) or make no sense later (the menu, staff). The key is
+ * fresh, so a retry after a lost answer changes nothing twice; nothing of
+ * the request is kept once it is answered. */
+int
+session_request(struct session *s, const char *method, const char *path, const char *body,
+    worker_reply_fn fn, void *ctx)
+{
+	char key[37];
+
+	if (s->worker == NULL || !s->logged_in)
+		return -1;
+	util_uuid(key);
+	worker_request_key(s->worker, method, path, body, key, 2, fn, ctx);
+	return 0;
+}
+
+void
+session_pin_changed(struct session *s, const char *pin)
+{
+	if (!s->have_creds)
+		return;
+	explicit_bzero(s->cfg.pin, sizeof s->cfg.pin);
+	xstrlcpy(s->cfg.pin, pin, sizeof s->cfg.pin);
+	if (s->worker != NULL)
+		worker_set_pin(s->worker, pin);
+	if (s->checker != NULL)
+		worker_set_pin(s->checker, pin);
+}
+
 void
 session_logout(struct session *s)
 {

@@ -40,7 +40,12 @@
  *                                    86, the Z close), marked pending the same
  *                                    way; ->done hears the server's answer
  *   session_get(s, path, fn, ctx)    a GET whose answer fn hears on the loop
+ *   session_request(s, method, path, body, fn, ctx)   a change sent at once
+ *                                    with a fresh Idempotency-Key, never
+ *                                    stored (PINs, the menu, staff)
  *   session_attention(s, &e, &n)     the refused entries, for a screen
+ *   session_pin_changed(s, pin)      the person changed their PIN: the
+ *                                    next login (a token expired) uses it
  *   session_logout(s)                end the login at the server
  *   session_mark(s, id, &mark)       this terminal's pending changes to id
  *   session_npending(s) / session_pending(s, i)   the unconfirmed changes
@@ -228,6 +233,16 @@ void session_refresh_order(struct session *s, int64_t order_id);
 /* A GET through the worker; fn(ctx, reply) runs on the loop thread. -1
  * (fn is never called) before the login is good. */
 int session_get(struct session *s, const char *path, worker_reply_fn fn, void *ctx);
+/* A change sent now, not through the outbox: a fresh Idempotency-Key (the
+ * same for its retries), the body wiped once sent, nothing written to a
+ * file. fn(ctx, reply) runs on the loop thread. -1 (fn is never called)
+ * before the login is good. */
+int session_request(struct session *s, const char *method, const char *path, const char *body,
+    worker_reply_fn fn, void *ctx);
+/* The server took a new PIN for the person logged in (POST
+ * /api/v1/auth/pin): the session's next login uses it, not the old one,
+ * which would now count as a wrong PIN. */
+void session_pin_changed(struct session *s, const char *pin);
 /* Tell the server this login ends (best effort: the request is queued for
  * the worker; the program usually frees the session next). */
 void session_logout(struct session *s);

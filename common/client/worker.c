@@ -21,11 +21,12 @@
 #define WORKER_BACKOFF_BASE_MS 500
 #define WORKER_BACKOFF_CAP_MS 5000
 
-enum job_kind { JOB_REQUEST, JOB_LOGIN };
+enum job_kind { JOB_REQUEST, JOB_LOGIN, JOB_PIN };
 
 struct job {
 	enum job_kind kind;
 	char *method, *path, *body;
+	char idem[40];               /* Idempotency-Key, "" for none */
 	int attempts;
 	worker_reply_fn done;
 	void *ctx;
@@ -64,6 +65,19 @@ struct token_note {
 	enum staff_role role;
 };
 
+/* A job's request, forgotten: the body may carry a PIN. */
+static void
+free_job(struct job *j)
+{
+	free(j->method);
+	free(j->path);
+	if (j->body != NULL) {
+		explicit_bzero(j->body, strlen(j->body));
+		free(j->body);
+	}
+	free(j);
+}
+
 /* A reply nobody will read (the loop ended first). */
 static void
 drop_reply(void *arg)
@@ -71,10 +85,7 @@ drop_reply(void *arg)
 	struct job *j = arg;
 
 	api_reply_free(&j->reply);
-	free(j->method);
-	free(j->path);
-	free(j->body);
-	free(j);
+	free_job(j);
 }
 
 static void
@@ -155,10 +166,18 @@ run_job(struct worker *w, struct job *j)
 	char old[128];
 
 	xstrlcpy(old, before, sizeof old);
+	if (j->kind == JOB_PIN) {
+		/* nothing is sent: the PIN for the next login, then forgotten */
+		api_set_pin(w->api, j->body);
+		explicit_bzero(old, sizeof old);
+		free_job(j);
+		return;
+	}
 	if (j->kind == JOB_LOGIN) {
 		api_login(w->api, &j->reply);
 	} else {
-		struct api_req req = { j->method, j->path, j->body, NULL, false };
+		struct api_req req = { j->method, j->path, j->body,
+		    j->idem[0] != '\0' ? j->idem : NULL, false };
 
 		api_call(w->api, &req, j->attempts, &j->reply);
 	}
@@ -347,10 +366,7 @@ worker_free_keep(struct worker *w, struct api_session *keep)
 	pthread_join(w->thread, NULL);
 	while ((j = w->head) != NULL) {
 		w->head = j->next;
-		free(j->method);
-		free(j->path);
-		free(j->body);
-		free(j);
+		free_job(j);
 	}
 	sender_free(w->sender);
 	if (keep != NULL)
@@ -381,9 +397,18 @@ void
 worker_request(struct worker *w, const char *method, const char *path,
     const char *body, int attempts, worker_reply_fn done, void *ctx)
 {
+	worker_request_key(w, method, path, body, NULL, attempts, done, ctx);
+}
+
+void
+worker_request_key(struct worker *w, const char *method, const char *path,
+    const char *body, const char *idem_key, int attempts, worker_reply_fn done, void *ctx)
+{
 	struct job *j = xcalloc(1, sizeof *j);
 
 	j->kind = JOB_REQUEST;
+	if (idem_key != NULL)
+		xstrlcpy(j->idem, idem_key, sizeof j->idem);
 	j->method = xstrdup(method);
 	j->path = xstrdup(path);
 	j->body = body != NULL ? xstrdup(body) : NULL;
@@ -399,6 +424,16 @@ worker_login(struct worker *w)
 	struct job *j = xcalloc(1, sizeof *j);
 
 	j->kind = JOB_LOGIN;
+	enqueue(w, j);
+}
+
+void
+worker_set_pin(struct worker *w, const char *pin)
+{
+	struct job *j = xcalloc(1, sizeof *j);
+
+	j->kind = JOB_PIN;
+	j->body = xstrdup(pin);
 	enqueue(w, j);
 }
 

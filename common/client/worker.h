@@ -55,6 +55,13 @@ void worker_free_keep(struct worker *w, struct api_session *keep);
 typedef void (*worker_reply_fn)(void *ctx, struct api_reply *reply);
 void worker_request(struct worker *w, const char *method, const char *path,
     const char *body, int attempts, worker_reply_fn done, void *ctx);
+/* The same with an Idempotency-Key (NULL: none), sent with every attempt.
+ * The job's copy of the body is wiped when it is freed. */
+void worker_request_key(struct worker *w, const char *method, const char *path,
+    const char *body, const char *idem_key, int attempts, worker_reply_fn done, void *ctx);
+/* The PIN the next login uses, after the person changed theirs; the
+ * job's copy is wiped. */
+void worker_set_pin(struct worker *w, const char *pin);
 /* Log in (again); the token handler hears of it. */
 void worker_login(struct worker *w);
 /* Deliver the outbox now (after a push, or when the person asks). */

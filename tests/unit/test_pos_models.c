@@ -1,7 +1,8 @@
 /* test_pos_models: the dispatch board (groups, oldest first, the one
  * action the lifecycle table allows per role, selection kept across
  * rebuilds), sales (provisional labels, outbox kinds, queued -> numbered),
- * and the typed field (filters, UTF-8 backspace, limits). */
+ * the typed field (filters, UTF-8 backspace, limits), and the form (fields
+ * in turn, choices, the field the server names, hidden fields wiped). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +12,7 @@
 
 #include "dispatch.h"
 #include "field.h"
+#include "form.h"
 #include "sales.h"
 #include "xalloc.h"
 
@@ -159,6 +161,91 @@ test_field(void **state)
 		assert_int_equal(f.text[i], 0);
 }
 
+static void
+test_form(void **state)
+{
+	struct form fm;
+	int cat, pin;
+	const char *typed;
+
+	(void)state;
+	memset(&fm, 0, sizeof fm);
+	form_reset(&fm, "New item");
+	assert_int_equal(form_add_text(&fm, "SKU", "sku", FIELD_CODE, 16, false, NULL), 0);
+	assert_int_equal(form_add_text(&fm, "Price", "price", FIELD_AMOUNT, 12, false, "9.50"), 1);
+	cat = form_add_choice(&fm, "Category", "category");
+	form_offer(&fm, cat, "Burgers");
+	form_offer(&fm, cat, "Sides");
+	form_offer(&fm, cat, "Burgers");             /* offered once */
+	form_offer(&fm, cat, "");                    /* never */
+	form_offer(&fm, cat, "Salads");
+	assert_int_equal(fm.fields[cat].nchoices, 3);
+	assert_string_equal(form_value(&fm, cat), "Burgers");
+	assert_true(form_choose(&fm, cat, "Salads"));
+	assert_false(form_choose(&fm, cat, "Drinks"));
+	assert_string_equal(form_value(&fm, cat), "Salads");
+	pin = form_add_text(&fm, "PIN", "pin", FIELD_DIGITS, 12, true, NULL);
+
+	/* typing goes to the focused field, through its filter */
+	for (typed = "B9"; *typed; typed++)
+		assert_true(form_put(&fm, *typed));
+	assert_false(form_put(&fm, '*'));
+	assert_string_equal(form_value(&fm, 0), "B9");
+	form_move(&fm, -1);                          /* wraps to the last */
+	assert_int_equal(fm.focus, pin);
+	assert_true(form_put(&fm, '4'));
+	assert_false(form_put(&fm, 'x'));
+	form_move(&fm, 1);
+	assert_int_equal(fm.focus, 0);
+	form_back(&fm);
+	assert_string_equal(form_value(&fm, 0), "B");
+
+	/* a choice: letters jump, Left and Right go round */
+	fm.focus = cat;
+	assert_true(form_put(&fm, 's'));             /* Salads -> Sides */
+	assert_string_equal(form_value(&fm, cat), "Sides");
+	assert_true(form_put(&fm, 'S'));             /* -> Salads */
+	assert_string_equal(form_value(&fm, cat), "Salads");
+	assert_false(form_put(&fm, 'q'));
+	form_cycle(&fm, 1);
+	assert_string_equal(form_value(&fm, cat), "Burgers");
+	form_cycle(&fm, -1);
+	assert_string_equal(form_value(&fm, cat), "Salads");
+	form_back(&fm);                              /* nothing to erase */
+	assert_string_equal(form_value(&fm, cat), "Salads");
+
+	/* the field the server names, also as a path */
+	assert_true(form_focus_key(&fm, "price"));
+	assert_int_equal(fm.focus, 1);
+	assert_true(form_focus_key(&fm, "items[0].sku"));
+	assert_int_equal(fm.focus, 0);
+	assert_true(form_focus_key(&fm, "pin"));
+	assert_int_equal(fm.focus, pin);
+	assert_false(form_focus_key(&fm, "barcode"));
+	assert_false(form_focus_key(&fm, NULL));
+	assert_int_equal(fm.focus, pin);
+
+	/* hidden fields are wiped, the rest stays */
+	form_drop_secrets(&fm);
+	assert_string_equal(form_value(&fm, pin), "");
+	assert_string_equal(form_value(&fm, 1), "9.50");
+
+	/* a new form: empty, and told apart from the last */
+	{
+		unsigned gen = fm.gen;
+
+		form_reset(&fm, "Your PIN");
+		assert_int_equal(fm.n, 0);
+		assert_true(fm.gen != gen);
+		assert_string_equal(fm.title, "Your PIN");
+	}
+	for (int i = 0; i < FORM_FIELDS; i++)
+		assert_int_equal(form_add_text(&fm, "x", "x", FIELD_TEXT, 8, false, NULL), i);
+	assert_int_equal(form_add_text(&fm, "x", "x", FIELD_TEXT, 8, false, NULL), -1);
+	assert_int_equal(form_add_choice(&fm, "x", "x"), -1);
+	form_free(&fm);
+}
+
 int
 main(void)
 {
@@ -166,6 +253,7 @@ main(void)
 		cmocka_unit_test(test_dispatch),
 		cmocka_unit_test(test_sales),
 		cmocka_unit_test(test_field),
+		cmocka_unit_test(test_form),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
