@@ -155,6 +155,12 @@ cmd_menu(int argc, char **argv)
 
 
 static int
+cmd_store(int argc, char **argv)
+{
+	return brigadectl_store(argc, argv, &cfg, &server_clock);
+}
+
+static int
 cmd_orders(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -745,6 +751,7 @@ static const struct command {
 	int (*fn)(int argc, char **argv);
 } commands[] = {
 	{ "menu", cmd_menu },
+	{ "store", cmd_store },
 	{ "orders", cmd_orders },
 	{ "order", cmd_order },
 	{ "submit", cmd_submit },

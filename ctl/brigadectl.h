@@ -38,6 +38,9 @@ char *brigadectl_read_file(const char *file, size_t *len, size_t max);
  * (brigadectl_menu.c). */
 int brigadectl_menu(int argc, char **argv, const struct client_cfg *cfg,
     struct clock *clk);
+/* brigadectl store show | set KEY=VALUE... (brigadectl_store.c). */
+int brigadectl_store(int argc, char **argv, const struct client_cfg *cfg,
+    struct clock *clk);
 
 /* brigadectl tail [--after SEQ] [--count N]: stream events as JSON lines. */
 int brigadectl_tail(int argc, char **argv, const struct client_cfg *cfg,
