@@ -153,11 +153,16 @@ cmd_menu(int argc, char **argv)
 	return brigadectl_menu(argc, argv, &cfg, &server_clock);
 }
 
-
 static int
 cmd_store(int argc, char **argv)
 {
 	return brigadectl_store(argc, argv, &cfg, &server_clock);
+}
+
+static int
+cmd_staff(int argc, char **argv)
+{
+	return brigadectl_staff(argc, argv, &cfg, &server_clock);
 }
 
 static int
@@ -752,6 +757,7 @@ static const struct command {
 } commands[] = {
 	{ "menu", cmd_menu },
 	{ "store", cmd_store },
+	{ "staff", cmd_staff },
 	{ "orders", cmd_orders },
 	{ "order", cmd_order },
 	{ "submit", cmd_submit },

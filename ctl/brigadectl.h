@@ -41,6 +41,9 @@ int brigadectl_menu(int argc, char **argv, const struct client_cfg *cfg,
 /* brigadectl store show | set KEY=VALUE... (brigadectl_store.c). */
 int brigadectl_store(int argc, char **argv, const struct client_cfg *cfg,
     struct clock *clk);
+/* brigadectl staff list | add | set | disable | pin (brigadectl_staff.c). */
+int brigadectl_staff(int argc, char **argv, const struct client_cfg *cfg,
+    struct clock *clk);
 
 /* brigadectl tail [--after SEQ] [--count N]: stream events as JSON lines. */
 int brigadectl_tail(int argc, char **argv, const struct client_cfg *cfg,
