@@ -1,5 +1,8 @@
 /* brigadectl: Brigade from the command line, for scripts and support staff:
- * reads print JSON, changes go through the durable outbox. */
+ * reads print JSON, orders and their actions go through the durable outbox,
+ * and the restaurant's menu, details and staff are changed at once (a menu
+ * import needs the server's answer to show what it does, and a PIN must
+ * never be kept in the outbox's file). */
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -42,7 +45,32 @@ static const char usage_text[] =
     "  -h, --help          this text;  --version  the version\n"
     "\n"
     "Commands:\n"
-    "  menu                         print the menu (JSON)\n"
+    "  menu [show]                  print the menu (JSON)\n"
+    "  menu export [--format csv|json]\n"
+    "                               the menu as a file to edit and import again\n"
+    "                               (CSV by default: docs/menu-csv.md)\n"
+    "  menu import FILE|- [--dry-run] [--format csv|json]\n"
+    "                               check a menu file (.csv, .json; - is CSV on\n"
+    "                               standard input), print what it adds, changes\n"
+    "                               and retires, then apply all of it at once\n"
+    "                               (--dry-run: only print); a mistake is named by\n"
+    "                               file, row and column; the same file again\n"
+    "                               changes nothing\n"
+    "  store show                   print the restaurant's details (JSON)\n"
+    "  store set KEY=VALUE ...      change some (ADMIN): name, address, phone,\n"
+    "                               tax_id, receipt_header, receipt_footer (lines\n"
+    "                               split by |), currency, day_start_hour,\n"
+    "                               services (DINE_IN,PICKUP,DELIVERY)\n"
+    "  staff list [--json]          the staff accounts, as a table\n"
+    "  staff add CODE --name NAME --role ROLE [--pin-stdin]\n"
+    "  staff set CODE [--name NAME] [--role ROLE] [--enable]\n"
+    "                [--reset-pin [--pin-stdin]]\n"
+    "  staff disable CODE           add, change, disable, enable accounts (MANAGER:\n"
+    "                               cashiers, waiters, chefs; ADMIN: everyone)\n"
+    "  staff pin [--pin-stdin]      change your own PIN (the current one, then\n"
+    "                               the new one); PINs are typed without echo, new\n"
+    "                               ones twice, or read from standard input with\n"
+    "                               --pin-stdin, one a line\n"
     "  orders [--status S,...] [--day YYYY-MM-DD|today] [--limit N]\n"
     "                               print orders (JSON; default: the open ones)\n"
     "  order ID                     print one order (JSON)\n"
@@ -67,11 +95,16 @@ static const char usage_text[] =
     "                               docs/printers.md: usb://, cups://, tcp://, file://)\n"
     "  printer status URI           what the printer says: online, paper, cover\n"
     "\n"
+    "Menu imports, store and staff changes are sent at once, never queued; a\n"
+    "retry after a lost answer is recognised by the server and applied once.\n"
+    "\n"
     "Exit status:\n"
     "  0  done, or queued to be sent later (queued is not an error)\n"
     "  1  the server refused the request; a refused change is kept in the\n"
-    "     outbox as needs-attention with the server's reason\n"
-    "  2  bad usage or input: nothing was queued or sent\n"
+    "     outbox as needs-attention with the server's reason (menu, store and\n"
+    "     staff changes: nothing was changed)\n"
+    "  2  bad usage or input (an order, a menu file, a PIN): nothing was queued\n"
+    "     or sent\n"
     "  3  the server could not be reached or did not answer sensibly\n"
     "  4  the outbox file cannot be used (damaged, read-only, not an outbox)\n"
     "  5  login failed (staff code or PIN)\n"
