@@ -14,7 +14,8 @@
 #include "xalloc.h"
 
 static const char *const event_type_names[EVENT_TYPE_COUNT] = {
-	"order.created", "order.updated", "menu.updated",
+	"order.created", "order.updated", "menu.updated", "staff.updated",
+	"store.updated", "report.closed",
 };
 
 const char *
@@ -493,6 +494,7 @@ codec_add_int(cJSON *obj, const char *key, int64_t v)
 
 static const struct codec_str_spec spec_sku = { 1, SKU_MAX, true, false };
 static const struct codec_str_spec spec_code = { 1, CODE_MAX, true, false };
+static const struct codec_str_spec spec_opt_code = { 0, CODE_MAX, true, false };
 static const struct codec_str_spec spec_name = { 1, NAME_MAX_, false, false };
 static const struct codec_str_spec spec_opt_name = { 0, NAME_MAX_, false, false };
 static const struct codec_str_spec spec_note = { 0, NOTE_MAX, false, false };
@@ -503,6 +505,8 @@ static const struct codec_str_spec spec_brand = { 1, BRAND_MAX, false, false };
 static const struct codec_str_spec spec_last4 = { 4, 4, false, true };
 static const struct codec_str_spec spec_station = { 1, STATION_MAX, true, false };
 static const struct codec_str_spec spec_category = { 1, CATEGORY_MAX, false, false };
+static const struct codec_str_spec spec_kname = { 0, KNAME_MAX, false, false };
+static const struct codec_str_spec spec_barcode = { 0, BARCODE_MAX, true, false };
 static const struct codec_str_spec spec_staff = { 0, STAFF_MAX, false, false };
 static const struct codec_str_spec spec_terminal = { 0, TERMINAL_MAX, false, false };
 static const struct codec_str_spec spec_reason = { 0, REASON_MAX, false, false };
@@ -585,6 +589,9 @@ order_render(const struct order *o, struct strbuf *out)
 		jsonw_object(&w);
 		jsonw_kstr(&w, "sku", it->sku);
 		jsonw_kstr(&w, "name", it->name);
+		if (it->kitchen_name[0] != '\0')
+			jsonw_kstr(&w, "kitchen_name", it->kitchen_name);
+		jsonw_kint(&w, "tax_rate_bp", it->tax_bp);
 		jsonw_kint(&w, "qty", it->qty);
 		jsonw_kint(&w, "unit_price", it->unit_price);
 		jsonw_kint(&w, "line_total", it->line_total);
@@ -865,8 +872,12 @@ item_from_json(const cJSON *j, const char *path, bool request,
 	if (request)
 		return 0;
 	if (codec_get_str(j, "name", path, &spec_name, true, it->name, sizeof it->name, NULL, err) < 0 ||
+	    codec_get_str(j, "kitchen_name", path, &spec_kname, false, it->kitchen_name, sizeof it->kitchen_name, NULL, err) < 0 ||
 	    codec_get_str(j, "station", path, &spec_station, false, it->station, sizeof it->station, NULL, err) < 0 ||
-	    codec_get_int(j, "unit_price", path, -MONEY_MAX, MONEY_MAX, true, &v, NULL, err) < 0)
+	    codec_get_int(j, "tax_rate_bp", path, 0, TAX_RATE_MAX, false, &v, NULL, err) < 0)
+		return -1;
+	it->tax_bp = (int)v;
+	if (codec_get_int(j, "unit_price", path, -MONEY_MAX, MONEY_MAX, true, &v, NULL, err) < 0)
 		return -1;
 	it->unit_price = v;
 	if (codec_get_int(j, "line_total", path, -MONEY_MAX, MONEY_MAX, true, &v, NULL, err) < 0 ||
@@ -1168,35 +1179,108 @@ fail:
 
 /* ---- menu ------------------------------------------------------------ */
 
-cJSON *
-menu_item_to_json(const struct menu_item *it)
+static cJSON *
+item_json(const struct menu *m, const struct menu_item *it, bool derived)
 {
 	cJSON *j = cJSON_CreateObject();
+	cJSON *groups, *mods;
+	const struct modifier *md;
+	bool on;
 
 	cJSON_AddStringToObject(j, "sku", it->sku);
 	cJSON_AddStringToObject(j, "name", it->name);
+	cJSON_AddStringToObject(j, "kitchen_name", it->kitchen_name);
 	codec_add_int(j, "price", it->price);
+	cJSON_AddStringToObject(j, "tax_class", it->tax_class);
 	cJSON_AddStringToObject(j, "category", it->category);
 	cJSON_AddStringToObject(j, "station", it->station);
 	cJSON_AddBoolToObject(j, "available", it->available);
-	cJSON_AddItemToObject(j, "modifiers", codec_modifiers_to_json(it->mods, it->nmods));
+	cJSON_AddStringToObject(j, "barcode", it->barcode);
+	groups = cJSON_AddArrayToObject(j, "groups");
+	for (int g = 0; g < it->ngroups; g++)
+		cJSON_AddItemToArray(groups, cJSON_CreateString(it->groups[g]));
+	/* derived, for readers that do not follow groups: what can be added
+	 * to the item now */
+	if (!derived)
+		return j;
+	mods = cJSON_AddArrayToObject(j, "modifiers");
+	for (int i = 0; m != NULL && (md = menu_item_mod(m, it, i, NULL, &on)) != NULL; i++) {
+		if (on)
+			cJSON_AddItemToArray(mods, modifier_to_json(md));
+	}
+	return j;
+}
+
+cJSON *
+menu_item_to_json(const struct menu *m, const struct menu_item *it)
+{
+	return item_json(m, it, true);
+}
+
+static cJSON *
+group_to_json(const struct modifier_group *g)
+{
+	cJSON *j = cJSON_CreateObject();
+	cJSON *mods;
+
+	cJSON_AddStringToObject(j, "code", g->code);
+	cJSON_AddStringToObject(j, "name", g->name);
+	codec_add_int(j, "min", g->min);
+	codec_add_int(j, "max", g->max);
+	cJSON_AddBoolToObject(j, "required", g->required);
+	mods = cJSON_AddArrayToObject(j, "modifiers");
+	for (int i = 0; i < g->nmods; i++) {
+		cJSON *md = modifier_to_json(&g->mods[i]);
+
+		cJSON_AddBoolToObject(md, "available", g->mod_available[i]);
+		cJSON_AddItemToArray(mods, md);
+	}
+	return j;
+}
+
+static cJSON *
+menu_json(const struct menu *m, bool derived)
+{
+	cJSON *j = cJSON_CreateObject();
+	cJSON *arr;
+
+	codec_add_int(j, "version", m->version);
+	codec_add_int(j, "tax_rate_bp", m->ntax > 0 ? m->tax[0].rate_bp : m->tax_bp);
+	cJSON_AddStringToObject(j, "currency", m->currency);
+	arr = cJSON_AddArrayToObject(j, "tax_classes");
+	for (int i = 0; i < m->ntax; i++) {
+		cJSON *t = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(t, "code", m->tax[i].code);
+		cJSON_AddStringToObject(t, "name", m->tax[i].name);
+		codec_add_int(t, "rate_bp", m->tax[i].rate_bp);
+		cJSON_AddItemToArray(arr, t);
+	}
+	arr = cJSON_AddArrayToObject(j, "stations");
+	for (int i = 0; i < m->nstations; i++)
+		cJSON_AddItemToArray(arr, cJSON_CreateString(m->stations[i]));
+	arr = cJSON_AddArrayToObject(j, "categories");
+	for (int i = 0; i < m->ncategories; i++)
+		cJSON_AddItemToArray(arr, cJSON_CreateString(m->categories[i]));
+	arr = cJSON_AddArrayToObject(j, "modifier_groups");
+	for (int i = 0; i < m->ngroups; i++)
+		cJSON_AddItemToArray(arr, group_to_json(&m->groups[i]));
+	arr = cJSON_AddArrayToObject(j, "items");
+	for (int i = 0; i < m->nitems; i++)
+		cJSON_AddItemToArray(arr, item_json(m, &m->items[i], derived));
 	return j;
 }
 
 cJSON *
 menu_to_json(const struct menu *m)
 {
-	cJSON *j = cJSON_CreateObject();
-	cJSON *cats = cJSON_AddArrayToObject(j, "categories");
-	cJSON *items = cJSON_AddArrayToObject(j, "items");
+	return menu_json(m, true);
+}
 
-	codec_add_int(j, "tax_rate_bp", m->tax_bp);
-	cJSON_AddStringToObject(j, "currency", m->currency);
-	for (int i = 0; i < m->ncategories; i++)
-		cJSON_AddItemToArray(cats, cJSON_CreateString(m->categories[i]));
-	for (int i = 0; i < m->nitems; i++)
-		cJSON_AddItemToArray(items, menu_item_to_json(&m->items[i]));
-	return j;
+cJSON *
+menu_to_json_doc(const struct menu *m)
+{
+	return menu_json(m, false);
 }
 
 cJSON *
@@ -1209,94 +1293,192 @@ codec_modifiers_to_json(const struct modifier *mods, int n)
 	return arr;
 }
 
-int
-codec_modifiers_from_json(const cJSON *arr, const char *path,
-    struct modifier mods[MODS_MAX], int *n, struct codec_error *err)
+/* A string array entry under path[i]. */
+static int
+str_entry(const cJSON *e, const char *path, int i,
+    const struct codec_str_spec *spec, char *out, size_t size,
+    struct codec_error *err)
 {
-	const cJSON *e;
 	char field[64];
 
-	*n = 0;
-	if (!cJSON_IsArray(arr) || cJSON_GetArraySize(arr) > MODS_MAX) {
-		codec_error_set(err, 422, "invalid_field", path,
-		    "%s: must be an array of at most %d modifiers", path, MODS_MAX);
+	snprintf(field, sizeof field, "%s[%d]", path, i);
+	return check_str(e, field, spec, out, size, err);
+}
+
+int
+menu_item_from_json(const cJSON *j, const char *path, struct menu_item *it,
+    struct codec_error *err)
+{
+	static const char *const keys[] = { "sku", "name", "kitchen_name", "price",
+	    "tax_class", "category", "station", "available", "barcode", "groups",
+	    "modifiers", "position", NULL };
+	const cJSON *groups, *e;
+	int64_t price = 0;
+
+	memset(it, 0, sizeof *it);
+	it->available = true;
+	if (!cJSON_IsObject(j)) {
+		codec_error_set(err, 422, "invalid_field", path, "%s: must be an object", path);
 		return -1;
 	}
-	cJSON_ArrayForEach(e, arr) {
-		snprintf(field, sizeof field, "%s[%d]", path, *n);
-		if (modifier_from_json(e, field, &mods[*n], err) < 0)
+	if (codec_only_keys(j, path, keys, err) < 0 ||
+	    codec_get_str(j, "sku", path, &spec_sku, true, it->sku, sizeof it->sku, NULL, err) < 0 ||
+	    codec_get_str(j, "name", path, &spec_name, true, it->name, sizeof it->name, NULL, err) < 0 ||
+	    codec_get_str(j, "kitchen_name", path, &spec_kname, false, it->kitchen_name, sizeof it->kitchen_name, NULL, err) < 0 ||
+	    codec_get_int(j, "price", path, 0, PRICE_MAX, true, &price, NULL, err) < 0 ||
+	    codec_get_str(j, "tax_class", path, &spec_opt_code, false, it->tax_class, sizeof it->tax_class, NULL, err) < 0 ||
+	    codec_get_str(j, "category", path, &spec_category, true, it->category, sizeof it->category, NULL, err) < 0 ||
+	    codec_get_str(j, "station", path, &spec_station, true, it->station, sizeof it->station, NULL, err) < 0 ||
+	    codec_get_bool(j, "available", path, false, &it->available, NULL, err) < 0 ||
+	    codec_get_str(j, "barcode", path, &spec_barcode, false, it->barcode, sizeof it->barcode, NULL, err) < 0 ||
+	    array_get(j, "groups", path, ITEM_GROUPS_MAX, false, &groups, err) < 0)
+		return -1;
+	it->price = price;
+	char gpath[64];
+
+	snprintf(gpath, sizeof gpath, "%s%sgroups", path != NULL ? path : "",
+	    path != NULL ? "." : "");
+	cJSON_ArrayForEach(e, groups) {
+		if (str_entry(e, gpath, it->ngroups, &spec_code, it->groups[it->ngroups],
+		    sizeof it->groups[0], err) < 0)
 			return -1;
-		(*n)++;
+		it->ngroups++;
 	}
 	return 0;
 }
 
-int
-menu_item_from_json(const cJSON *j, struct menu_item *it, struct codec_error *err)
+static int
+group_from_json(const cJSON *j, const char *path, struct modifier_group *g,
+    struct codec_error *err)
 {
-	const cJSON *mods;
-	int64_t price = 0;
+	static const char *const keys[] = { "code", "name", "min", "max", "required",
+	    "modifiers", NULL };
+	static const char *const mod_keys[] = { "code", "name", "price", "available", NULL };
+	const cJSON *mods, *e;
+	int64_t min = 0, max = 0;
+	char mpath[64];
 
-	memset(it, 0, sizeof *it);
+	memset(g, 0, sizeof *g);
 	if (!cJSON_IsObject(j)) {
-		codec_error_set(err, 422, "invalid_field", "item", "item: must be an object");
+		codec_error_set(err, 422, "invalid_field", path, "%s: must be an object", path);
 		return -1;
 	}
-	if (codec_get_str(j, "sku", NULL, &spec_sku, true, it->sku, sizeof it->sku, NULL, err) < 0 ||
-	    codec_get_str(j, "name", NULL, &spec_name, true, it->name, sizeof it->name, NULL, err) < 0 ||
-	    codec_get_int(j, "price", NULL, 0, MONEY_MAX, true, &price, NULL, err) < 0 ||
-	    codec_get_str(j, "category", NULL, &spec_category, true, it->category, sizeof it->category, NULL, err) < 0 ||
-	    codec_get_str(j, "station", NULL, &spec_station, true, it->station, sizeof it->station, NULL, err) < 0 ||
-	    codec_get_bool(j, "available", NULL, true, &it->available, NULL, err) < 0 ||
-	    array_get(j, "modifiers", NULL, MODS_MAX, false, &mods, err) < 0)
+	if (codec_only_keys(j, path, keys, err) < 0 ||
+	    codec_get_str(j, "code", path, &spec_code, true, g->code, sizeof g->code, NULL, err) < 0 ||
+	    codec_get_str(j, "name", path, &spec_name, true, g->name, sizeof g->name, NULL, err) < 0 ||
+	    codec_get_int(j, "min", path, 0, GROUP_MODS_MAX, false, &min, NULL, err) < 0 ||
+	    codec_get_int(j, "max", path, 0, GROUP_MODS_MAX, false, &max, NULL, err) < 0 ||
+	    codec_get_bool(j, "required", path, false, &g->required, NULL, err) < 0 ||
+	    array_get(j, "modifiers", path, GROUP_MODS_MAX, false, &mods, err) < 0)
 		return -1;
-	it->price = price;
-	if (mods != NULL &&
-	    codec_modifiers_from_json(mods, "modifiers", it->mods, &it->nmods, err) < 0)
-		return -1;
+	g->min = (int)min;
+	g->max = cJSON_GetObjectItemCaseSensitive(j, "max") != NULL ? (int)max : -1;
+	cJSON_ArrayForEach(e, mods) {
+		snprintf(mpath, sizeof mpath, "%s.modifiers[%d]", path, g->nmods);
+		g->mod_available[g->nmods] = true;
+		if (cJSON_IsObject(e) && codec_only_keys(e, mpath, mod_keys, err) < 0)
+			return -1;
+		if (modifier_from_json(e, mpath, &g->mods[g->nmods], err) < 0 ||
+		    codec_get_bool(e, "available", mpath, false,
+		    &g->mod_available[g->nmods], NULL, err) < 0)
+			return -1;
+		g->nmods++;
+	}
+	if (g->max < 0)
+		g->max = g->nmods;   /* no max given: any number of them */
 	return 0;
 }
 
 int
 menu_from_json(const cJSON *j, struct menu *m, struct codec_error *err)
 {
-	const cJSON *cats, *items, *e;
-	char path[64];
-	int i = 0;
-
+	static const char *const keys[] = { "version", "tax_rate_bp", "currency",
+	    "tax_classes", "stations", "categories", "modifier_groups", "items", NULL };
+	static const char *const tax_keys[] = { "code", "name", "rate_bp", NULL };
 	static const struct codec_str_spec spec_currency = { 0, 3, false, false };
-	int64_t tax = 0;
+	const cJSON *arr, *e;
+	char path[64];
+	int64_t v = 0;
+	int i;
 
 	menu_init(m);
-	if (codec_get_int(j, "tax_rate_bp", NULL, 0, 10000, false, &tax, NULL, err) < 0 ||
+	if (!cJSON_IsObject(j)) {
+		codec_error_set(err, 422, "invalid_field", "menu", "menu: must be an object");
+		return -1;
+	}
+	if (codec_only_keys(j, NULL, keys, err) < 0 ||
+	    codec_get_int(j, "version", NULL, 0, INT64_MAX, false, &m->version, NULL, err) < 0 ||
+	    codec_get_int(j, "tax_rate_bp", NULL, 0, TAX_RATE_MAX, false, &v, NULL, err) < 0 ||
 	    codec_get_str(j, "currency", NULL, &spec_currency, false, m->currency,
 	    sizeof m->currency, NULL, err) < 0)
 		return -1;
-	m->tax_bp = (int)tax;
-	if (array_get(j, "categories", NULL, 1000, true, &cats, err) < 0 ||
-	    array_get(j, "items", NULL, 100000, true, &items, err) < 0)
-		return -1;
-	cJSON_ArrayForEach(e, cats) {
-		if (!cJSON_IsString(e) || strlen(e->valuestring) > CATEGORY_MAX ||
-		    !utf8_valid(e->valuestring, strlen(e->valuestring), true)) {
-			snprintf(path, sizeof path, "categories[%d]", i);
-			codec_error_set(err, 422, "invalid_field", path,
-			    "%s: must be a name of at most %d bytes", path, CATEGORY_MAX);
+	m->tax_bp = (int)v;
+
+	if (array_get(j, "tax_classes", NULL, TAX_CLASSES_MAX, false, &arr, err) < 0)
+		goto fail;
+	i = 0;
+	cJSON_ArrayForEach(e, arr) {
+		struct tax_class *t = &m->tax[m->ntax];
+
+		snprintf(path, sizeof path, "tax_classes[%d]", i++);
+		if (!cJSON_IsObject(e)) {
+			codec_error_set(err, 422, "invalid_field", path, "%s: must be an object", path);
 			goto fail;
 		}
-		menu_add_category(m, e->valuestring);
+		if (codec_only_keys(e, path, tax_keys, err) < 0 ||
+		    codec_get_str(e, "code", path, &spec_code, true, t->code, sizeof t->code, NULL, err) < 0 ||
+		    codec_get_str(e, "name", path, &spec_name, true, t->name, sizeof t->name, NULL, err) < 0 ||
+		    codec_get_int(e, "rate_bp", path, 0, TAX_RATE_MAX, true, &v, NULL, err) < 0)
+			goto fail;
+		t->rate_bp = (int)v;
+		m->ntax++;
+	}
+	if (m->ntax > 0)
+		m->tax_bp = m->tax[0].rate_bp;
+
+	if (array_get(j, "stations", NULL, STATIONS_MAX, false, &arr, err) < 0)
+		goto fail;
+	cJSON_ArrayForEach(e, arr) {
+		if (str_entry(e, "stations", m->nstations, &spec_station,
+		    m->stations[m->nstations], sizeof m->stations[0], err) < 0)
+			goto fail;
+		m->nstations++;
+	}
+
+	if (array_get(j, "categories", NULL, MENU_CATEGORIES_MAX, true, &arr, err) < 0)
+		goto fail;
+	i = 0;
+	cJSON_ArrayForEach(e, arr) {
+		char name[CATEGORY_MAX + 1];
+
+		if (str_entry(e, "categories", i, &spec_category, name, sizeof name, err) < 0)
+			goto fail;
+		if (menu_category_index(m, name) >= 0) {
+			snprintf(path, sizeof path, "categories[%d]", i);
+			codec_error_set(err, 422, "duplicate_name", path,
+			    "%s: category \"%s\" is named twice", path, name);
+			goto fail;
+		}
+		menu_add_category(m, name);
 		i++;
 	}
-	i = 0;
-	cJSON_ArrayForEach(e, items) {
-		struct menu_item *it = menu_add_item(m);
 
-		if (menu_item_from_json(e, it, err) < 0) {
-			snprintf(path, sizeof path, "items[%d].%s", i, err->field);
-			xstrlcpy(err->field, path, sizeof err->field);
+	if (array_get(j, "modifier_groups", NULL, MENU_GROUPS_MAX, false, &arr, err) < 0)
+		goto fail;
+	i = 0;
+	cJSON_ArrayForEach(e, arr) {
+		snprintf(path, sizeof path, "modifier_groups[%d]", i++);
+		if (group_from_json(e, path, menu_add_group(m), err) < 0)
 			goto fail;
-		}
-		i++;
+	}
+
+	if (array_get(j, "items", NULL, MENU_ITEMS_MAX, true, &arr, err) < 0)
+		goto fail;
+	i = 0;
+	cJSON_ArrayForEach(e, arr) {
+		snprintf(path, sizeof path, "items[%d]", i++);
+		if (menu_item_from_json(e, path, menu_add_item(m), err) < 0)
+			goto fail;
 	}
 	return 0;
 fail:
@@ -1307,8 +1489,8 @@ fail:
 /* ---- events ---------------------------------------------------------- */
 
 char *
-event_render(int64_t seq, enum event_type type, int64_t at, const char *payload,
-    size_t len)
+event_render(int64_t seq, enum event_type type, int64_t at, const char *key,
+    const char *payload, size_t len)
 {
 	struct strbuf sb;
 	struct jsonw w;
@@ -1320,7 +1502,7 @@ event_render(int64_t seq, enum event_type type, int64_t at, const char *payload,
 	jsonw_kint(&w, "seq", seq);
 	jsonw_kstr(&w, "type", event_type_name(type));
 	jsonw_kint(&w, "at", at);
-	jsonw_key(&w, type == EVENT_MENU_UPDATED ? "item" : "order");
+	jsonw_key(&w, key);
 	jsonw_raw(&w, payload, len);
 	jsonw_end_object(&w);
 	return strbuf_detach(&sb, NULL);
@@ -1329,17 +1511,15 @@ event_render(int64_t seq, enum event_type type, int64_t at, const char *payload,
 const char *
 event_payload(const char *text, size_t *len)
 {
-	/* event_render writes seq, type and at (no strings that could hold
-	 * the key) before the payload, and closes with one brace */
-	const char *p = strstr(text, ",\"order\":");
+	/* event_render writes seq, type and at (no strings that could hold a
+	 * quote) before the payload's key, and closes with one brace */
+	const char *p = strstr(text, ",\"at\":");
 	size_t n;
 
-	if (p != NULL)
-		p += 9;
-	else if ((p = strstr(text, ",\"item\":")) != NULL)
-		p += 8;
-	else
+	if (p == NULL || (p = strchr(p + 6, ',')) == NULL || p[1] != '"' ||
+	    (p = strchr(p + 2, '"')) == NULL || p[1] != ':')
 		return NULL;
+	p += 2;
 	n = strlen(p);
 	if (n < 2 || p[n - 1] != '}')
 		return NULL;
@@ -1355,15 +1535,52 @@ event_from_json(const cJSON *j, struct event *ev, struct codec_error *err)
 
 	memset(ev, 0, sizeof *ev);
 	order_init(&ev->order);
+	menu_init(&ev->menu);
 	if (codec_get_int(j, "seq", NULL, 1, INT64_MAX, true, &ev->seq, NULL, err) < 0 ||
 	    codec_get_enum(j, "type", NULL, event_type_parse, true, &type, NULL, err) < 0 ||
 	    codec_get_int(j, "at", NULL, 0, INT64_MAX, true, &ev->at, NULL, err) < 0)
 		return -1;
 	ev->type = (enum event_type)type;
-	if (ev->type == EVENT_MENU_UPDATED) {
-		if (object_get(j, "item", NULL, true, &p, err) < 0)
+	switch (ev->type) {
+	case EVENT_MENU_UPDATED:
+		if (object_get(j, "menu", NULL, false, &p, err) < 0)
 			return -1;
-		return menu_item_from_json(p, &ev->item, err);
+		if (p != NULL) {
+			ev->has_menu = true;
+			if (menu_from_json(p, &ev->menu, err) < 0)
+				return -1;
+			ev->menu_version = ev->menu.version;
+			return 0;
+		}
+		if (object_get(j, "item", NULL, true, &p, err) < 0 ||
+		    codec_get_int(j, "menu_version", NULL, 0, INT64_MAX, false,
+		    &ev->menu_version, NULL, err) < 0)
+			return -1;
+		ev->has_item = true;
+		{
+			/* the item's event also says the version it makes */
+			cJSON *copy = cJSON_Duplicate(p, true);
+			int rc;
+
+			cJSON_DeleteItemFromObjectCaseSensitive(copy, "menu_version");
+			rc = menu_item_from_json(copy, "item", &ev->item, err);
+			p = cJSON_GetObjectItemCaseSensitive(p, "menu_version");
+			if (codec_is_int(p, 0, INT64_MAX))
+				ev->menu_version = (int64_t)p->valuedouble;
+			cJSON_Delete(copy);
+			return rc;
+		}
+	case EVENT_STORE_UPDATED:
+		if (object_get(j, "store", NULL, true, &p, err) < 0)
+			return -1;
+		ev->store = cJSON_Duplicate(p, true);
+		return 0;
+	case EVENT_STAFF_UPDATED:
+		return object_get(j, "staff", NULL, true, &p, err);
+	case EVENT_REPORT_CLOSED:
+		return object_get(j, "z", NULL, true, &p, err);
+	default:
+		break;
 	}
 	if (object_get(j, "order", NULL, true, &p, err) < 0)
 		return -1;
@@ -1374,6 +1591,9 @@ void
 event_free(struct event *ev)
 {
 	order_free(&ev->order);
+	menu_free(&ev->menu);
+	cJSON_Delete(ev->store);
+	ev->store = NULL;
 }
 
 char *

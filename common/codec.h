@@ -93,23 +93,30 @@ int order_payments_from_json(const cJSON *j, struct order *o,
 int order_patch_from_json(const cJSON *j, struct order *o, unsigned *mask,
     struct codec_error *err);
 
-/* Menus: GET /api/v1/menu and menu.updated events. */
+/* Menus: GET/PUT /api/v1/menu and menu.updated events. An item's JSON
+ * also lists its modifiers on offer, flattened from its groups (derived:
+ * ignored when read back). Reading checks each field's type and limits;
+ * whether the references hold (categories, groups, tax classes) is the
+ * server's check. path names the item in error fields (NULL: none). */
 cJSON *menu_to_json(const struct menu *m);
-cJSON *menu_item_to_json(const struct menu_item *it);
+/* The same without the derived fields: the document as stored. */
+cJSON *menu_to_json_doc(const struct menu *m);
+cJSON *menu_item_to_json(const struct menu *m, const struct menu_item *it);
 int menu_from_json(const cJSON *j, struct menu *m, struct codec_error *err);
-int menu_item_from_json(const cJSON *j, struct menu_item *it,
+int menu_item_from_json(const cJSON *j, const char *path, struct menu_item *it,
     struct codec_error *err);
 
-/* A JSON array of {code,name,price} modifiers, as menus and orders carry. */
+/* A JSON array of {code,name,price} modifiers, as orders carry. */
 cJSON *codec_modifiers_to_json(const struct modifier *mods, int n);
-int codec_modifiers_from_json(const cJSON *arr, const char *path,
-    struct modifier mods[MODS_MAX], int *n, struct codec_error *err);
 
 /* Events on the stream and GET /api/v1/events. */
 enum event_type {
 	EVENT_ORDER_CREATED,
 	EVENT_ORDER_UPDATED,
-	EVENT_MENU_UPDATED,
+	EVENT_MENU_UPDATED,          /* "item" (one item) or "menu" (all of it) */
+	EVENT_STAFF_UPDATED,         /* "staff": the account, never its PIN */
+	EVENT_STORE_UPDATED,         /* "store": the restaurant's details */
+	EVENT_REPORT_CLOSED,         /* "z": a Z close's number, period, by */
 	EVENT_TYPE_COUNT
 };
 const char *event_type_name(enum event_type t);
@@ -120,15 +127,21 @@ struct event {
 	enum event_type type;
 	int64_t at;
 	struct order order;          /* order.* events */
-	struct menu_item item;       /* menu.updated */
+	bool has_item;               /* menu.updated of one item */
+	struct menu_item item;
+	bool has_menu;               /* menu.updated of the whole menu */
+	struct menu menu;
+	int64_t menu_version;        /* menu.updated: the version it makes */
+	cJSON *store;                /* store.updated: the details (owned) */
 };
 
 /* Render an event as one JSON text (malloc'd); payload is the rendered
- * order or menu item. */
+ * JSON object it carries, under key ("order", "item", "menu", "staff",
+ * "store", "z"). */
 char *event_render(int64_t seq, enum event_type type, int64_t at,
-    const char *payload, size_t len);
-/* The payload (order or item) inside an event text made by event_render:
- * a pointer into text and its length, or NULL if text is not one. */
+    const char *key, const char *payload, size_t len);
+/* The payload inside an event text made by event_render: a pointer into
+ * text and its length, or NULL if text is not one. */
 const char *event_payload(const char *text, size_t *len);
 int event_from_json(const cJSON *j, struct event *ev, struct codec_error *err);
 void event_free(struct event *ev);

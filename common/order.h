@@ -14,6 +14,8 @@
 #define SKU_MAX 16
 #define CODE_MAX 16           /* modifier code */
 #define NAME_MAX_ 64          /* item, modifier and customer names */
+#define KNAME_MAX 24          /* an item's short kitchen name */
+#define BARCODE_MAX 32
 #define CATEGORY_MAX 32
 #define STATION_MAX 24
 #define NOTE_MAX 140
@@ -30,6 +32,15 @@
 #define MODS_MAX 8            /* modifiers per line */
 #define PAYMENTS_MAX 4        /* tenders per order */
 #define HISTORY_MAX 64        /* status changes remembered per order */
+#define TAX_CLASSES_MAX 16    /* tax classes per menu */
+#define TAX_RATE_MAX 10000    /* basis points: 100% */
+#define ITEM_GROUPS_MAX 6     /* modifier groups per item */
+#define GROUP_MODS_MAX 24     /* modifiers per group */
+#define MENU_GROUPS_MAX 200
+#define STATIONS_MAX 32
+#define MENU_CATEGORIES_MAX 200
+#define MENU_ITEMS_MAX 5000
+#define PRICE_MAX 10000000    /* a menu price: 100,000.00 */
 
 struct modifier {
 	char code[CODE_MAX + 1];
@@ -40,6 +51,8 @@ struct modifier {
 struct order_item {
 	char sku[SKU_MAX + 1];
 	char name[NAME_MAX_ + 1];
+	char kitchen_name[KNAME_MAX + 1]; /* "" when the menu gives none */
+	int tax_bp;                  /* its tax class's rate when sold */
 	char station[STATION_MAX + 1];
 	int qty;
 	money_t unit_price;          /* item price plus its modifiers */
@@ -104,25 +117,58 @@ struct order {
 	struct order_change history[HISTORY_MAX];
 };
 
-struct menu_item {
-	char sku[SKU_MAX + 1];
+/* A tax class: its rate in basis points (825 = 8.25%). */
+struct tax_class {
+	char code[CODE_MAX + 1];
 	char name[NAME_MAX_ + 1];
-	char category[CATEGORY_MAX + 1];
-	char station[STATION_MAX + 1];
-	money_t price;
-	bool available;
-	int nmods;
-	struct modifier mods[MODS_MAX];
+	int rate_bp;
 };
 
+/* A modifier group: choices offered together (extras, doneness, size),
+ * at least min and at most max of them on one line. */
+struct modifier_group {
+	char code[CODE_MAX + 1];
+	char name[NAME_MAX_ + 1];
+	int min, max;
+	bool required;               /* the till asks before the line is done */
+	int nmods;
+	struct modifier mods[GROUP_MODS_MAX];
+	bool mod_available[GROUP_MODS_MAX];
+};
+
+struct menu_item {
+	char sku[SKU_MAX + 1];       /* also the PLU typed at the till */
+	char name[NAME_MAX_ + 1];
+	char kitchen_name[KNAME_MAX + 1];
+	char category[CATEGORY_MAX + 1];
+	char station[STATION_MAX + 1];
+	char tax_class[CODE_MAX + 1];
+	char barcode[BARCODE_MAX + 1];
+	money_t price;
+	bool available;
+	int ngroups;
+	char groups[ITEM_GROUPS_MAX][CODE_MAX + 1];
+};
+
+/* The menu: items in screen order, categories in screen order. */
 struct menu {
-	int tax_bp;                  /* tax rate in basis points (825 = 8.25%) */
+	int64_t version;             /* rises with every change */
+	int tax_bp;                  /* the first tax class's rate (older clients) */
 	char currency[4];            /* ISO 4217 code, "" when not said */
+	int ntax;
+	struct tax_class tax[TAX_CLASSES_MAX];
+	int nstations;               /* the kitchen's stations ("" list: any) */
+	char stations[STATIONS_MAX][STATION_MAX + 1];
 	int ncategories;
 	char (*categories)[CATEGORY_MAX + 1];
+	int ngroups;
+	struct modifier_group *groups;
 	int nitems;
 	struct menu_item *items;
 };
+
+/* What the kitchen calls a line: its kitchen name, or its name. */
+const char *order_item_kitchen_name(const struct order_item *it);
 
 void order_init(struct order *o);
 void order_free(struct order *o);
@@ -138,9 +184,46 @@ void menu_init(struct menu *m);
 void menu_free(struct menu *m);
 void menu_copy(struct menu *dst, const struct menu *src);
 struct menu_item *menu_find(const struct menu *m, const char *sku);
-const struct modifier *menu_item_modifier(const struct menu_item *it,
-    const char *code);
+struct modifier_group *menu_find_group(const struct menu *m, const char *code);
+const struct tax_class *menu_find_tax(const struct menu *m, const char *code);
+/* The tax rate of an item (its class's; the first class's when it names
+ * none or one that is gone). */
+int menu_item_tax_bp(const struct menu *m, const struct menu_item *it);
+/* The item's modifiers, through its groups in order: how many, and the
+ * i-th (NULL past the end) with its group and whether it is offered now. */
+int menu_item_nmods(const struct menu *m, const struct menu_item *it);
+const struct modifier *menu_item_mod(const struct menu *m,
+    const struct menu_item *it, int i, const struct modifier_group **group,
+    bool *available);
+/* The item's modifier with this code, or NULL. */
+const struct modifier *menu_item_modifier(const struct menu *m,
+    const struct menu_item *it, const char *code,
+    const struct modifier_group **group, bool *available);
 int menu_add_category(struct menu *m, const char *name);
+/* Add a station to the menu's list unless it is there (or the list is
+ * full: -1). */
+int menu_add_station(struct menu *m, const char *name);
+int menu_category_index(const struct menu *m, const char *name);
 struct menu_item *menu_add_item(struct menu *m);
+struct modifier_group *menu_add_group(struct menu *m);
+/* Offer mods (n of them) on it: through a group holding exactly these
+ * (shared by the items that offer the same list), made when there is
+ * none, coded after the item's sku and named "<item> options". */
+void menu_item_offer(struct menu *m, struct menu_item *it,
+    const struct modifier *mods, int n);
+
+/* Tax on lines sold at different rates: the amounts are summed per rate,
+ * and each sum taxed and rounded once. */
+struct tax_tally {
+	int n;
+	int rate_bp[ITEMS_MAX];
+	money_t base[ITEMS_MAX];
+};
+void tax_tally_init(struct tax_tally *t);
+void tax_tally_add(struct tax_tally *t, int rate_bp, money_t amount);
+money_t tax_tally_total(const struct tax_tally *t);
+
+/* An order's tax: its lines tallied at the rates they were sold at. */
+money_t order_tax(const struct order *o);
 
 #endif

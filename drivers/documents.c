@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "log.h"
+#include "storeinfo.h"
 #include "xalloc.h"
 
 static const char *const doc_service_names[SERVICE_COUNT] = {
@@ -26,6 +27,33 @@ doc_config_init(struct doc_config *c)
 	memset(c, 0, sizeof *c);
 	xstrlcpy(c->name, "Brigade", sizeof c->name);
 	xstrlcpy(c->footer[0], "Thank you!", sizeof c->footer[0]);
+}
+
+void
+doc_config_store(struct doc_config *c, const struct doc_config *base,
+    const struct store_info *si)
+{
+	int n = 0;
+
+	memcpy(c->name, si->name[0] != '\0' ? si->name : base->name, sizeof c->name);
+	memset(c->header, 0, sizeof c->header);
+	for (int i = 0; i < si->naddress && n < DOC_LINES; i++)
+		xstrlcpy(c->header[n++], si->address[i], sizeof c->header[0]);
+	if (si->phone[0] != '\0' && n < DOC_LINES)
+		snprintf(c->header[n++], sizeof c->header[0], "Tel %s", si->phone);
+	if (si->tax_id[0] != '\0' && n < DOC_LINES)
+		snprintf(c->header[n++], sizeof c->header[0], "Tax ID %s", si->tax_id);
+	for (int i = 0; i < si->nheader && n < DOC_LINES; i++)
+		xstrlcpy(c->header[n++], si->header[i], sizeof c->header[0]);
+	if (n == 0)
+		memcpy(c->header, base->header, sizeof c->header);
+	if (si->nfooter > 0) {
+		memset(c->footer, 0, sizeof c->footer);
+		for (int i = 0; i < si->nfooter && i < DOC_LINES; i++)
+			xstrlcpy(c->footer[i], si->footer[i], sizeof c->footer[0]);
+	} else {
+		memcpy(c->footer, base->footer, sizeof c->footer);
+	}
 }
 
 /* "left ........ right" on one line of `cols` columns (at the current
@@ -344,7 +372,7 @@ document_kitchen(struct escpos *e, const struct order *o, const char *station,
 			continue;
 		escpos_style(e, ESCPOS_BOLD);
 		escpos_size(e, 2, 2);
-		snprintf(buf, sizeof buf, "%d x %s", it->qty, it->name);
+		snprintf(buf, sizeof buf, "%d x %s", it->qty, order_item_kitchen_name(it));
 		doc_line(e, buf);
 		escpos_style(e, 0);
 		escpos_size(e, 1, 2);

@@ -13,7 +13,7 @@
 #include "order.h"
 #include "report.h"
 
-#define DOC_LINES 4
+#define DOC_LINES 12
 
 /* The shop's own words and choices (from its config file). */
 struct doc_config {
@@ -29,6 +29,15 @@ struct doc_config {
 };
 
 void doc_config_init(struct doc_config *c);
+
+/* The restaurant's details (GET /api/v1/store) over base (the terminal's
+ * own settings) into c: its name, its address, phone and tax number then
+ * its receipt header lines as the header, its footer lines (when it has
+ * any) as the footer. What the restaurant leaves empty stays base's.
+ * Money, QR, logo and drawer settings in c are left as they are. */
+struct store_info;
+void doc_config_store(struct doc_config *c, const struct doc_config *base,
+    const struct store_info *si);
 
 /* The customer receipt. Returns 0 (a bad logo file is logged and left
  * out: the receipt still prints). */

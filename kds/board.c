@@ -234,7 +234,7 @@ fill_card(struct board_card *c, const struct order *o, const struct board_mark *
 		struct board_item *it = &c->items[i];
 		size_t off = 0;
 
-		xstrlcpy(it->name, src->name, sizeof it->name);
+		xstrlcpy(it->name, order_item_kitchen_name(src), sizeof it->name);
 		it->qty = src->qty;
 		xstrlcpy(it->note, src->note, sizeof it->note);
 		xstrlcpy(it->station, src->station, sizeof it->station);

@@ -127,6 +127,8 @@ dispatch_do(struct app *a, int key)
 		xstrlcpy(l->sku, it->sku, sizeof l->sku);
 		xstrlcpy(l->name, it->name, sizeof l->name);
 		xstrlcpy(l->station, it->station, sizeof l->station);
+		xstrlcpy(l->kitchen_name, it->kitchen_name, sizeof l->kitchen_name);
+		l->tax_bp = it->tax_bp;
 		l->qty = it->qty;
 		l->nmods = it->nmods;
 		memcpy(l->mods, it->mods, sizeof l->mods);

@@ -308,7 +308,7 @@ entry_mods(struct app *a, int key)
 		return;
 	}
 	it = ticket_find_item(m, a->ticket.lines[a->ticket.sel].sku);
-	if (it == NULL || it->nmods == 0) {
+	if (it == NULL || menu_item_nmods(m, it) == 0) {
 		app_say(a, THEME_WARNING, "%s has no modifiers", a->ticket.lines[a->ticket.sel].name);
 		return;
 	}
@@ -659,7 +659,7 @@ mods_move(struct app *a, int key)
 	const struct menu_item *it = mods_item(a);
 
 	if (it != NULL)
-		list_move(&a->mod_sel, it->nmods, key);
+		list_move(&a->mod_sel, menu_item_nmods(app_menu(a), it), key);
 }
 
 static void
@@ -668,11 +668,14 @@ mods_toggle(struct app *a, int key)
 	const struct menu_item *it = mods_item(a);
 	enum ticket_err e;
 
-	if (it == NULL || a->mod_sel >= it->nmods) {
+	const struct modifier *md = it != NULL ?
+	    menu_item_mod(app_menu(a), it, a->mod_sel, NULL, NULL) : NULL;
+
+	if (md == NULL) {
 		a->overlay = OVERLAY_NONE;
 		return;
 	}
-	e = ticket_toggle_mod(&a->ticket, app_menu(a), it->mods[a->mod_sel].code);
+	e = ticket_toggle_mod(&a->ticket, app_menu(a), md->code);
 	if (e != TICKET_OK)
 		entry_say_err(a, e, NULL);
 }

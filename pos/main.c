@@ -254,7 +254,27 @@ on_menu(void *ctx)
 	a->ticket.tax_bp = m->tax_bp;
 	if (a->spool != NULL)
 		spool_set_money(a->spool, m->tax_bp, m->currency);
+	/* a price changed under an open ticket: the till shows the new total
+	 * before it takes payment */
+	if (a->ticket.nlines > 0 && ticket_reprice(&a->ticket, m) > 0) {
+		struct ticket_totals tt;
+		char total[32];
+
+		ticket_totals(&a->ticket, &tt);
+		app_money(tt.total, total, sizeof total);
+		app_say(a, THEME_WARNING, "The menu changed: this ticket is now %s", total);
+	}
 	app_dirty(a);
+}
+
+static void
+on_store(void *ctx)
+{
+	struct app *a = ctx;
+	const struct store_info *si = cache_store(a->cache);
+
+	if (si != NULL && a->spool != NULL)
+		spool_set_store(a->spool, si);
 }
 
 static void
@@ -499,7 +519,8 @@ main(int argc, char **argv)
 	struct app *a = &A;
 	char err[1024], logpath[PATH_MAX];
 	struct session_opts so = { "pos", &a->cfg, NULL };
-	struct session_handlers sh = { .orders = on_orders, .menu = on_menu, .state = on_state,
+	struct session_handlers sh = { .orders = on_orders, .menu = on_menu,
+	    .store = on_store, .state = on_state,
 	    .login = on_login, .refused = on_refused, .done = on_done, .ctx = a };
 	int rc;
 
@@ -565,6 +586,7 @@ main(int argc, char **argv)
 			session_free(a->s);
 			return 2;
 		}
+		on_store(a);   /* what the cache file knew, until the server says */
 	}
 	if (strncmp(a->card_spec, "usb://", 6) == 0) {
 		a->reader = cardreader_new(a->loop, a->card_spec, on_reader, a, err, sizeof err);

@@ -29,6 +29,7 @@ struct spool {
 	spool_status_fn fn;
 	void *ctx;
 	struct spool_cfg cfg;
+	struct doc_config base;      /* the till's own words, before the store's */
 	struct profile prof[SPOOL_PRINTERS];
 	struct printq *q;            /* the UI thread's connection: adds jobs */
 	/* the last receipt, for a reprint */
@@ -216,6 +217,7 @@ spool_new(struct loop *l, const struct spool_cfg *c, spool_status_fn fn, void *c
 	s->fn = fn;
 	s->ctx = ctx;
 	s->cfg = *c;
+	s->base = c->doc;
 	order_init(&s->last);
 	for (int w = 0; w < SPOOL_PRINTERS; w++) {
 		const char *id = w == SPOOL_RECEIPT ? c->receipt_profile : c->kitchen_profile;
@@ -400,6 +402,12 @@ spool_set_money(struct spool *s, int tax_bp, const char *currency)
 		if (strcmp(signs[i].code, currency) == 0)
 			xstrlcpy(s->cfg.doc.currency, signs[i].sign, sizeof s->cfg.doc.currency);
 	}
+}
+
+void
+spool_set_store(struct spool *s, const struct store_info *si)
+{
+	doc_config_store(&s->cfg.doc, &s->base, si);
 }
 
 int

@@ -69,6 +69,9 @@ int spool_reprint(struct spool *s);
 int spool_resolve(struct spool *s, int64_t job, bool reprint);
 /* The menu's tax rate and currency (ISO code) for receipts. */
 void spool_set_money(struct spool *s, int tax_bp, const char *currency);
+/* Print the restaurant's name, address and lines (GET /api/v1/store). */
+struct store_info;
+void spool_set_store(struct spool *s, const struct store_info *si);
 bool spool_has_receipt_printer(const struct spool *s);
 bool spool_has_kitchen_printer(const struct spool *s);
 

@@ -138,10 +138,44 @@ ticket_add(struct ticket *t, const struct menu *m, const char *sku, int qty)
 	xstrlcpy(l->sku, it->sku, sizeof l->sku);
 	xstrlcpy(l->name, it->name, sizeof l->name);
 	xstrlcpy(l->station, it->station, sizeof l->station);
+	xstrlcpy(l->kitchen_name, it->kitchen_name, sizeof l->kitchen_name);
 	l->price = it->price;
+	l->tax_bp = menu_item_tax_bp(m, it);
 	l->qty = qty;
 	t->sel = t->nlines++;
 	return TICKET_OK;
+}
+
+int
+ticket_reprice(struct ticket *t, const struct menu *m)
+{
+	int changed = 0;
+
+	for (int i = 0; i < t->nlines; i++) {
+		struct ticket_line *l = &t->lines[i];
+		const struct menu_item *it = menu_find(m, l->sku);
+		bool differs;
+
+		if (it == NULL)
+			continue;   /* retired: the server says so when it is sent */
+		differs = l->price != it->price || l->tax_bp != menu_item_tax_bp(m, it) ||
+		    strcmp(l->name, it->name) != 0;
+		l->price = it->price;
+		l->tax_bp = menu_item_tax_bp(m, it);
+		xstrlcpy(l->name, it->name, sizeof l->name);
+		xstrlcpy(l->kitchen_name, it->kitchen_name, sizeof l->kitchen_name);
+		for (int k = 0; k < l->nmods; k++) {
+			const struct modifier *md = menu_item_modifier(m, it, l->mods[k].code,
+			    NULL, NULL);
+
+			if (md != NULL && md->price != l->mods[k].price) {
+				l->mods[k].price = md->price;
+				differs = true;
+			}
+		}
+		changed += differs;
+	}
+	return changed;
 }
 
 enum ticket_err
@@ -244,8 +278,10 @@ ticket_toggle_mod(struct ticket *t, const struct menu *m, const char *code)
 		}
 	}
 	it = ticket_find_item(m, l->sku);
-	mod = it != NULL ? menu_item_modifier(it, code) : NULL;
-	if (mod == NULL)
+	bool on = false;
+
+	mod = it != NULL ? menu_item_modifier(m, it, code, NULL, &on) : NULL;
+	if (mod == NULL || !on)
 		return TICKET_UNKNOWN_MODIFIER;
 	if (l->nmods >= MODS_MAX)
 		return TICKET_TOO_MANY_MODS;
@@ -335,14 +371,19 @@ int
 ticket_totals(const struct ticket *t, struct ticket_totals *out)
 {
 	memset(out, 0, sizeof *out);
+	struct tax_tally tally;
+
+	tax_tally_init(&tally);
 	for (int i = 0; i < t->nlines; i++) {
-		if (money_add(out->subtotal, ticket_line_total(&t->lines[i]),
-		    &out->subtotal) < 0)
+		money_t line = ticket_line_total(&t->lines[i]);
+
+		if (money_add(out->subtotal, line, &out->subtotal) < 0)
 			return -1;
+		tax_tally_add(&tally, t->lines[i].tax_bp, line);
 	}
 	if (out->subtotal < 0 || out->subtotal > MONEY_MAX)
 		return -1;
-	out->tax = money_tax(out->subtotal, t->tax_bp);
+	out->tax = tax_tally_total(&tally);
 	if (money_add(out->subtotal, out->tax, &out->total) < 0)
 		return -1;
 	for (int i = 0; i < t->npayments; i++) {
@@ -484,6 +525,8 @@ ticket_to_order(const struct ticket *t, struct order *o)
 		xstrlcpy(it->sku, l->sku, sizeof it->sku);
 		xstrlcpy(it->name, l->name, sizeof it->name);
 		xstrlcpy(it->station, l->station, sizeof it->station);
+		xstrlcpy(it->kitchen_name, l->kitchen_name, sizeof it->kitchen_name);
+		it->tax_bp = l->tax_bp;
 		it->qty = l->qty;
 		it->nmods = l->nmods;
 		memcpy(it->mods, l->mods, sizeof it->mods);

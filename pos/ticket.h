@@ -41,7 +41,9 @@ struct ticket_line {
 	char sku[SKU_MAX + 1];
 	char name[NAME_MAX_ + 1];
 	char station[STATION_MAX + 1];
+	char kitchen_name[KNAME_MAX + 1];
 	money_t price;               /* the item's menu price, without modifiers */
+	int tax_bp;                  /* its tax class's rate */
 	int qty;
 	int nmods;
 	struct modifier mods[MODS_MAX];
@@ -101,6 +103,9 @@ enum ticket_err ticket_set_qty(struct ticket *t, int qty);
 enum ticket_err ticket_bump_qty(struct ticket *t, int delta);
 enum ticket_err ticket_delete(struct ticket *t);
 /* Add the modifier if the selected line lacks it, else take it off. */
+/* Bring the lines' names, prices and tax rates to menu m (after a menu
+ * change while the ticket is open). Returns how many lines changed. */
+int ticket_reprice(struct ticket *t, const struct menu *m);
 enum ticket_err ticket_toggle_mod(struct ticket *t, const struct menu *m,
     const char *code);
 bool ticket_has_mod(const struct ticket_line *l, const char *code);

@@ -726,15 +726,22 @@ draw_mods(struct app *a)
 
 	if (it == NULL)
 		return;
-	draw_dialog(it->nmods + 4, 50, it->name, THEME_DIALOG, &y, &x, &h, &w);
-	for (int i = 0; i < it->nmods; i++) {
-		char price[32];
-		bool on = ticket_has_mod(l, it->mods[i].code);
+	const struct modifier *md;
+	bool offered;
 
-		app_money(it->mods[i].price, price, sizeof price);
+	draw_dialog(menu_item_nmods(app_menu(a), it) + 4, 50, it->name, THEME_DIALOG,
+	    &y, &x, &h, &w);
+	for (int i = 0; (md = menu_item_mod(app_menu(a), it, i, NULL, &offered)) != NULL; i++) {
+		char price[32];
+		bool on = ticket_has_mod(l, md->code);
+
+		if (offered)
+			app_money(md->price, price, sizeof price);
+		else
+			xstrlcpy(price, "off", sizeof price);
 		draw_fill(y + i, x, 1, w, i == a->mod_sel ? THEME_SELECTED : THEME_DIALOG);
 		draw_textf(y + i, x, w, i == a->mod_sel ? THEME_SELECTED : THEME_DIALOG,
-		    "[%c] %-28s %8s", on ? 'x' : ' ', it->mods[i].name, price);
+		    "[%c] %-28s %8s", on ? 'x' : ' ', md->name, price);
 	}
 }
 

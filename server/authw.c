@@ -101,6 +101,48 @@ login(struct authw *a, struct job *j)
 	writer_submit(a->writer, j);
 }
 
+/* Check a staff member's own old PIN before their new one is hashed; the
+ * wrong ones count as wrong logins do (a token left on a till is not a
+ * way to try PINs). */
+static void
+pin_change(struct authw *a, struct job *j)
+{
+	int64_t now = util_now_ms(), retry_ms = 0;
+	enum throttle_verdict v;
+	struct staff_row row;
+	int rc;
+
+	v = throttle_check(a->throttle, j->peer, j->caller.staff, now, &retry_ms);
+	if (v != THROTTLE_OK) {
+		refuse_limited(j, v, retry_ms);
+		goto done;
+	}
+	rc = store_staff_by_id(a->st, j->caller.staff_id, &row);
+	if (rc != 0) {
+		job_fail(j, rc < 0 ? 503 : 404, rc < 0 ? "storage_error" : "not_found",
+		    NULL, rc < 0 ? "the staff database could not be read" :
+		    "this account is gone");
+		goto done;
+	}
+	j->pin_ok = auth_pin_verify(j->pin, row.pin_hash);
+	explicit_bzero(row.pin_hash, sizeof row.pin_hash);
+	if (!j->pin_ok) {
+		throttle_failed(a->throttle, j->peer, j->caller.staff, now);
+		log_warn("staff %s: wrong old PIN on a PIN change", j->caller.staff);
+		job_fail(j, 403, "wrong_pin", "old_pin", "old_pin: that is not your PIN");
+		goto done;
+	}
+	auth_pin_hash(j->new_pin, a->iterations, j->staff.pin_hash);
+	explicit_bzero(j->pin, sizeof j->pin);
+	explicit_bzero(j->new_pin, sizeof j->new_pin);
+	writer_submit(a->writer, j);
+	return;
+done:
+	explicit_bzero(j->pin, sizeof j->pin);
+	explicit_bzero(j->new_pin, sizeof j->new_pin);
+	finish(a, j);
+}
+
 static void *
 authw_main(void *arg)
 {
@@ -122,6 +164,8 @@ authw_main(void *arg)
 			}
 			if (j->kind == JOB_LOGIN) {
 				login(a, j);
+			} else if (j->kind == JOB_PIN_CHANGE) {
+				pin_change(a, j);
 			} else {
 				/* staff create / PIN change: hash, then record */
 				auth_pin_hash(j->pin, a->iterations, j->staff.pin_hash);

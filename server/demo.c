@@ -1,6 +1,7 @@
 /* demo: the demo restaurant that --demo puts into a new database. */
 #include "demo.h"
 
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -96,37 +97,62 @@ static const struct demo_staff demo_staff[] = {
 	{ "web", "Online storefront", "6666", ROLE_CUSTOMER },
 };
 
-int
-demo_fill(struct store *st, int pin_iterations)
+/* The demo's menu: its categories, stations and items, every modifier
+ * list as a group (items offering the same list share it), and two tax
+ * classes at the configured rate. */
+static void
+demo_menu(struct menu *m, int tax_bp)
 {
-	int64_t now = util_now_ms();
+	static const char *const stations[] = { "grill", "fryer", "cold", "bar" };
 
-	if (store_begin(st) < 0)
-		return -1;
-	for (int i = 0; demo_categories[i] != NULL; i++) {
-		if (store_menu_put_category(st, demo_categories[i], i) < 0)
-			goto fail;
-	}
+	menu_init(m);
+	m->version = 1;
+	m->ntax = 2;
+	xstrlcpy(m->tax[0].code, "food", sizeof m->tax[0].code);
+	xstrlcpy(m->tax[0].name, "Food", sizeof m->tax[0].name);
+	m->tax[0].rate_bp = tax_bp;
+	xstrlcpy(m->tax[1].code, "drinks", sizeof m->tax[1].code);
+	xstrlcpy(m->tax[1].name, "Drinks", sizeof m->tax[1].name);
+	m->tax[1].rate_bp = tax_bp;
+	for (size_t i = 0; i < sizeof stations / sizeof stations[0]; i++)
+		menu_add_station(m, stations[i]);
+	for (int i = 0; demo_categories[i] != NULL; i++)
+		menu_add_category(m, demo_categories[i]);
 	for (size_t i = 0; i < sizeof demo_items / sizeof demo_items[0]; i++) {
 		const struct demo_item *d = &demo_items[i];
-		struct menu_item it;
+		struct menu_item *it = menu_add_item(m);
+		struct modifier mods[MODS_MAX];
+		int n = 0;
 
-		memset(&it, 0, sizeof it);
-		xstrlcpy(it.sku, d->sku, sizeof it.sku);
-		xstrlcpy(it.name, d->name, sizeof it.name);
-		xstrlcpy(it.category, d->category, sizeof it.category);
-		xstrlcpy(it.station, d->station, sizeof it.station);
-		it.price = d->price;
-		it.available = true;
-		for (int m = 0; m < MODS_MAX && d->mods[m].code != NULL; m++) {
-			xstrlcpy(it.mods[m].code, d->mods[m].code, sizeof it.mods[m].code);
-			xstrlcpy(it.mods[m].name, d->mods[m].name, sizeof it.mods[m].name);
-			it.mods[m].price = d->mods[m].price;
-			it.nmods++;
+		xstrlcpy(it->sku, d->sku, sizeof it->sku);
+		xstrlcpy(it->name, d->name, sizeof it->name);
+		xstrlcpy(it->category, d->category, sizeof it->category);
+		xstrlcpy(it->station, d->station, sizeof it->station);
+		xstrlcpy(it->tax_class, strcmp(d->category, "Drinks") == 0 ? "drinks" : "food",
+		    sizeof it->tax_class);
+		it->price = d->price;
+		it->available = true;
+		for (; n < MODS_MAX && d->mods[n].code != NULL; n++) {
+			memset(&mods[n], 0, sizeof mods[n]);
+			xstrlcpy(mods[n].code, d->mods[n].code, sizeof mods[n].code);
+			xstrlcpy(mods[n].name, d->mods[n].name, sizeof mods[n].name);
+			mods[n].price = d->mods[n].price;
 		}
-		if (store_menu_put_item(st, &it, (int)i) < 0)
-			goto fail;
+		menu_item_offer(m, it, mods, n);
 	}
+}
+
+int
+demo_fill(struct store *st, int pin_iterations, int tax_bp)
+{
+	int64_t now = util_now_ms();
+	struct menu m;
+
+	demo_menu(&m, tax_bp);
+	if (store_begin(st) < 0)
+		goto fail;
+	if (store_menu_save(st, &m) < 0 || store_meta_put(st, "demo", "1") < 0)
+		goto fail;
 	for (size_t i = 0; i < sizeof demo_staff / sizeof demo_staff[0]; i++) {
 		struct staff_row row;
 		struct staff_row existing;
@@ -145,11 +171,83 @@ demo_fill(struct store *st, int pin_iterations)
 	}
 	if (store_commit(st) < 0)
 		goto fail;
-	log_info("demo restaurant: %zu menu items, %zu accounts",
-	    sizeof demo_items / sizeof demo_items[0],
+	log_info("demo restaurant: %d menu items, %zu accounts", m.nitems,
 	    sizeof demo_staff / sizeof demo_staff[0]);
+	menu_free(&m);
 	return 0;
 fail:
 	store_rollback(st);
+	menu_free(&m);
 	return -1;
+}
+
+static bool
+demo_account(const char *code)
+{
+	for (size_t i = 0; i < sizeof demo_staff / sizeof demo_staff[0]; i++) {
+		if (strcmp(demo_staff[i].code, code) == 0)
+			return true;
+	}
+	return false;
+}
+
+struct staff_scan {
+	int others;
+	char first[STAFF_MAX + 1];
+};
+
+static void
+scan_staff(void *ctx, const struct staff_row *row)
+{
+	struct staff_scan *sc = ctx;
+
+	if (demo_account(row->code))
+		return;
+	if (sc->others++ == 0)
+		xstrlcpy(sc->first, row->code, sizeof sc->first);
+}
+
+int
+demo_check(struct store *st, bool *fill, char *why, size_t size)
+{
+	struct staff_scan sc = { 0, "" };
+	int64_t staff = 0, orders = 0;
+	struct menu m;
+	char *mark = NULL;
+	int rc;
+
+	*fill = false;
+	if (store_counts(st, &staff, &orders) < 0 ||
+	    (rc = store_meta_get(st, "demo", &mark)) < 0 ||
+	    store_staff_each(st, scan_staff, &sc) < 0) {
+		snprintf(why, size, "cannot read the database: %s", store_errmsg(st));
+		return -1;
+	}
+	free(mark);
+	if (rc == 0) {
+		/* the demo's own database, with what was done in the demo: it
+		 * stays the demo's unless a real account was added to it */
+		if (sc.others > 0) {
+			snprintf(why, size, "this demo database now holds an account the demo"
+			    " did not make (%s): it is a restaurant's, not the demo's; run the"
+			    " demo on a database of its own", sc.first);
+			return -1;
+		}
+		return 0;
+	}
+	if (store_menu_load(st, &m) < 0) {
+		snprintf(why, size, "cannot read the menu: %s", store_errmsg(st));
+		return -1;
+	}
+	if (staff > 0 || orders > 0 || m.nitems > 0) {
+		snprintf(why, size, "this database is a restaurant's own (%lld staff,"
+		    " %lld orders, %d menu items): --demo runs only on a new database or"
+		    " the demo's own; give it another --db", (long long)staff,
+		    (long long)orders, m.nitems);
+		menu_free(&m);
+		return -1;
+	}
+	menu_free(&m);
+	*fill = true;
+	return 0;
 }

@@ -373,6 +373,12 @@ complete_jobs(struct server *s)
 			s->menu_json = j->menu_json;
 			j->menu_json = NULL;
 		}
+		if (j->store_json != NULL) {
+			free(s->store_json);
+			s->store_json = j->store_json;
+			j->store_json = NULL;
+			s->cfg.day_start_hour = j->day_start_hour;
+		}
 		if (j->has_session)
 			sessions_add(&s->sessions, &j->session);
 		if (j->revoke_staff != 0) {
@@ -528,6 +534,18 @@ request_check(struct server *s, struct pss *p, const struct h1_request *r,
 	return 0;
 }
 
+/* The largest body this request may send: its route's (a whole menu is
+ * larger than any other request) or the server's. The route is found from
+ * the path alone here; methods and roles are checked after. */
+static size_t
+body_limit(struct pss *p)
+{
+	char allow[64], arg[2][72];
+	const struct route *rt = route_find(p->method, p->path, arg, allow, sizeof allow);
+
+	return rt != NULL && rt->body_max > 0 ? rt->body_max : MAX_BODY;
+}
+
 /* The request's head is in: check it, and either answer now or wait for
  * its body (an error found now is answered once the body has been read,
  * so that the body is not taken for the next request). */
@@ -543,10 +561,13 @@ request_begin(struct server *s, struct lws *wsi, struct pss *p, const struct h1_
 	xstrlcpy(p->path, r->path, sizeof p->path);
 	xstrlcpy(p->query, r->query, sizeof p->query);
 	p->close_after = !r->keep_alive;
-	if (r->content_length > MAX_BODY) {
+	if (r->content_length > (int64_t)body_limit(p)) {
 		/* refuse before reading it */
-		refuse_and_close(s, wsi, p, 413, "body_too_large", NULL,
-		    "the request body is larger than 64 KiB");
+		char msg[96];
+
+		snprintf(msg, sizeof msg, "the request body is larger than %zu KiB",
+		    body_limit(p) / 1024);
+		refuse_and_close(s, wsi, p, 413, "body_too_large", NULL, msg);
 		return;
 	}
 	if (r->content_length < 0 && (r->method == M_POST || r->method == M_PATCH ||
@@ -924,10 +945,16 @@ conn_process(struct server *s, struct lws *wsi, struct pss *p)
 			continue;
 		}
 		if (p->state == C_BODY) {
-			if (p->in.len < p->body_len)
+			/* moved on as it comes: a body may be larger than what
+			 * the connection holds unread */
+			size_t take = p->body_len - p->body.len;
+
+			if (take > p->in.len)
+				take = p->in.len;
+			strbuf_append(&p->body, p->in.data, take);
+			in_consume(p, take);
+			if (p->body.len < p->body_len)
 				return;
-			strbuf_append(&p->body, p->in.data, p->body_len);
-			in_consume(p, p->body_len);
 			request_run(s, wsi, p);
 			continue;
 		}

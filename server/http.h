@@ -22,6 +22,7 @@ struct route {
 	unsigned roles;
 	bool body;                   /* the handler reads a JSON body */
 	const char *name;            /* metrics label */
+	size_t body_max;             /* largest body (0: MAX_BODY) */
 };
 
 extern const struct route routes[];

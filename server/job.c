@@ -30,7 +30,10 @@ job_free(struct job *j)
 	free(j->events);
 	free(j->body);
 	free(j->menu_json);
+	free(j->store_json);
+	free(j->text);
 	explicit_bzero(j->pin, sizeof j->pin);
+	explicit_bzero(j->new_pin, sizeof j->new_pin);
 	free(j);
 }
 

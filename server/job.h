@@ -15,6 +15,7 @@
 #include "order.h"
 #include "service.h"
 #include "store.h"
+#include "storeinfo.h"
 
 #define IDEM_KEY_MAX 64
 
@@ -23,7 +24,9 @@ enum job_kind {
 	JOB_ORDER_ACTION,
 	JOB_ORDER_PATCH,
 	JOB_ITEMS_DONE,
-	JOB_MENU_PATCH,
+	JOB_MENU_EDIT,
+	JOB_STORE_PATCH,
+	JOB_PIN_CHANGE,
 	JOB_STAFF_CREATE,
 	JOB_STAFF_PATCH,
 	JOB_LOGIN,
@@ -66,10 +69,14 @@ struct job {
 	struct payment pay[PAYMENTS_MAX];
 	char reason[REASON_MAX + 1];
 	char station[STATION_MAX + 1];
-	char sku[SKU_MAX + 1];
-	bool available;
+	int menu_kind;               /* menu edits: enum menu_kind, */
+	int menu_op;                 /* enum menu_op, */
+	char key[72], key2[72];      /* the keys from the path, */
+	char *text;                  /* the body (malloc'd; NULL: none) */
+	bool dry_run;                /* answer what it would change, change nothing */
 	struct staff_row staff;      /* staff create/patch; login: the account */
 	char pin[16];                /* wiped once hashed or verified */
+	char new_pin[16];            /* own PIN change: the new one, wiped */
 	char terminal[TERMINAL_MAX + 1];
 	bool pin_ok;                 /* login: the auth worker's verdict */
 	char peer[THROTTLE_ADDR_MAX]; /* login: the client's address */
@@ -84,6 +91,8 @@ struct job {
 	int nevents;
 	struct job_event *events;
 	char *menu_json;             /* new GET /menu body after a menu change */
+	char *store_json;            /* new GET /store body after a change, */
+	int day_start_hour;          /* and its business day's start */
 	bool has_session;            /* login: add this session to the cache */
 	struct session session;
 	int64_t revoke_staff;        /* drop this staff's cached sessions */

@@ -19,6 +19,7 @@
 #include "http.h"
 #include "log.h"
 #include "server.h"
+#include "storeinfo.h"
 #include "util.h"
 #include "xalloc.h"
 
@@ -306,6 +307,90 @@ listen_possible(const char *host, int port, char *why, size_t size)
 	return ok;
 }
 
+/* What the restaurant is before serving: --demo's check (and the demo
+ * restaurant on a new database), its details (a new database takes the
+ * configured currency and day start), and a menu with at least one tax
+ * class (the configured rate) that every item names. On a database with
+ * no staff, say how to make the first admin. */
+static int
+prepare_restaurant(struct server *s, struct store *st, struct menu *menu,
+    struct store_info *info)
+{
+	int64_t staff = 0, orders = 0;
+	bool fill = false, changed = false;
+	char why[400];
+	int rc;
+
+	if (s->cfg.demo) {
+		if (demo_check(st, &fill, why, sizeof why) < 0) {
+			fprintf(stderr, "brigade-server: --demo: %s\n", why);
+			log_error("--demo refused: %s", why);
+			return -1;
+		}
+		if (fill && demo_fill(st, s->cfg.pin_iterations, s->cfg.tax_bp) < 0) {
+			fprintf(stderr, "brigade-server: cannot fill the demo data: %s\n",
+			    store_errmsg(st));
+			return -1;
+		}
+	}
+	if ((rc = store_info_load(st, info)) < 0) {
+		fprintf(stderr, "brigade-server: cannot read the restaurant's details\n");
+		return -1;
+	}
+	if (rc == 1) {
+		xstrlcpy(info->currency, s->cfg.currency, sizeof info->currency);
+		info->day_start_hour = s->cfg.day_start_hour;
+		if (store_info_save(st, info) < 0) {
+			fprintf(stderr, "brigade-server: %s\n", store_errmsg(st));
+			return -1;
+		}
+	}
+	if (store_menu_load(st, menu) < 0) {
+		fprintf(stderr, "brigade-server: cannot read the menu: %s\n", store_errmsg(st));
+		return -1;
+	}
+	if (menu->ntax == 0) {
+		menu->ntax = 1;
+		xstrlcpy(menu->tax[0].code, "std", sizeof menu->tax[0].code);
+		xstrlcpy(menu->tax[0].name, "Standard", sizeof menu->tax[0].name);
+		menu->tax[0].rate_bp = s->cfg.tax_bp;
+		changed = true;
+	}
+	for (int i = 0; i < menu->nitems; i++) {
+		struct menu_item *it = &menu->items[i];
+
+		if (menu_find_tax(menu, it->tax_class) == NULL) {
+			xstrlcpy(it->tax_class, menu->tax[0].code, sizeof it->tax_class);
+			changed = true;
+		}
+	}
+	if (changed) {
+		menu->version++;
+		if (store_menu_save(st, menu) < 0) {
+			fprintf(stderr, "brigade-server: %s\n", store_errmsg(st));
+			return -1;
+		}
+		log_info("menu: tax class %s (%s) at %d.%02d%%", menu->tax[0].code,
+		    menu->tax[0].name, menu->tax[0].rate_bp / 100, menu->tax[0].rate_bp % 100);
+	}
+	menu->tax_bp = menu->tax[0].rate_bp;
+	xstrlcpy(menu->currency, info->currency, sizeof menu->currency);
+	if (store_counts(st, &staff, &orders) == 0 && staff == 0) {
+		static const char first[] =
+		    "this database has no staff yet. Make the first admin (the PIN is"
+		    " asked for), then start the server again:\n"
+		    "  brigade-server --db %s --add-staff CODE:ADMIN:NAME\n"
+		    "then add the menu, the restaurant's details and the staff (see"
+		    " \"Your own restaurant\" in README.md)";
+
+		fprintf(stderr, "brigade-server: ");
+		fprintf(stderr, first, s->cfg.db_path);
+		fprintf(stderr, "\n");
+		log_warn(first, s->cfg.db_path);
+	}
+	return 0;
+}
+
 /* --add-staff CODE:ROLE[:NAME], the PIN read from stdin. */
 static int
 add_staff(struct server_config *c, const char *spec)
@@ -389,6 +474,7 @@ main(int argc, char **argv)
 	char err[512], *port_file = NULL, *staff_spec = NULL;
 	struct store *wst = NULL, *ast = NULL;
 	struct menu menu;
+	struct store_info info_store;
 	int opt, exit_code = 1;
 
 	log_init("brigade-server");
@@ -459,18 +545,8 @@ main(int argc, char **argv)
 		exit_code = 3;
 		goto fail;
 	}
-	if (s->cfg.demo && store_is_empty(wst) &&
-	    demo_fill(wst, s->cfg.pin_iterations) < 0) {
-		fprintf(stderr, "brigade-server: cannot fill the demo data: %s\n",
-		    store_errmsg(wst));
+	if (prepare_restaurant(s, wst, &menu, &info_store) < 0)
 		goto fail;
-	}
-	if (store_menu_load(wst, &menu) < 0) {
-		fprintf(stderr, "brigade-server: cannot read the menu: %s\n", store_errmsg(wst));
-		goto fail;
-	}
-	menu.tax_bp = s->cfg.tax_bp;
-	xstrlcpy(menu.currency, s->cfg.currency, sizeof menu.currency);
 	s->reader = store_open(s->cfg.db_path, true, STORE_SYNC_NORMAL, err, sizeof err);
 	if (s->reader != NULL)
 		ast = store_open(s->cfg.db_path, true, STORE_SYNC_NORMAL, err, sizeof err);
@@ -479,6 +555,13 @@ main(int argc, char **argv)
 		goto fail;
 	}
 	s->menu_json = render_menu(&menu);
+	{
+		cJSON *sj = store_info_to_json(&info_store);
+
+		s->store_json = cJSON_PrintUnformatted(sj);
+		cJSON_Delete(sj);
+		s->cfg.day_start_hour = info_store.day_start_hour;
+	}
 	store_sessions_each(s->reader, util_now_ms(), session_cached, s);
 	stream_init(&s->stream, store_max_seq(s->reader), 4096);
 
@@ -490,8 +573,6 @@ main(int argc, char **argv)
 	};
 	s->throttle = throttle_new(&tc);
 	struct writer_config wc = {
-		.tax_bp = s->cfg.tax_bp,
-		.day_start_hour = s->cfg.day_start_hour,
 		.throttle = s->throttle,
 		.token_ttl_ms = (int64_t)s->cfg.token_ttl_s * 1000,
 		.idem_retention_ms = (int64_t)s->cfg.idem_retention_days * 86400000,
@@ -566,7 +647,7 @@ main(int argc, char **argv)
 		}
 	}
 
-	s->writer = writer_start(wst, &menu, &wc, jobs_done, s);
+	s->writer = writer_start(wst, &menu, &info_store, &wc, jobs_done, s);
 	s->authw = authw_start(ast, s->writer, s->throttle, s->cfg.pin_iterations,
 	    jobs_done, s);
 	wst = ast = NULL;   /* the workers own them now */
@@ -603,6 +684,7 @@ main(int argc, char **argv)
 	stream_free(&s->stream);
 	sessions_free(&s->sessions);
 	free(s->menu_json);
+	free(s->store_json);
 	free(s->pending);
 	http_free_peers(s);
 	store_close(s->reader);
@@ -621,6 +703,7 @@ fail:
 	stream_free(&s->stream);
 	sessions_free(&s->sessions);
 	free(s->menu_json);
+	free(s->store_json);
 	throttle_free(s->throttle);
 	return exit_code;
 }

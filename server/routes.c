@@ -8,6 +8,7 @@
 #include "codec.h"
 #include "http.h"
 #include "log.h"
+#include "menuedit.h"
 #include "pan.h"
 #include "reports.h"
 #include "util.h"
@@ -20,6 +21,7 @@
 #define BOSS_ROLES (ROLE_BIT(ROLE_MANAGER) | ROLE_BIT(ROLE_ADMIN))
 
 #define LIST_LIMIT_DEFAULT 500
+#define MENU_BODY_MAX (4u * 1024 * 1024)  /* a whole menu: 5,000 items fit */
 #define LIST_LIMIT_MAX 2000
 
 /* Parse the body as a JSON object or answer 400. */
@@ -104,13 +106,18 @@ submit_body(struct server *s, struct lws *wsi, struct pss *p, enum job_kind kind
 	j = new_job(p, kind);
 	j->order_id = order_id;
 	/* logins are budgeted per client address (throttle.h) */
-	if (kind == JOB_LOGIN)
+	if (kind == JOB_LOGIN || kind == JOB_PIN_CHANGE)
 		lws_get_peer_simple(wsi, j->peer, sizeof j->peer);
 	rc = decode(p, body, j, &err);
-	pin = cJSON_GetObjectItemCaseSensitive(body, "pin");
-	if (pin != NULL && cJSON_IsString(pin))
-		explicit_bzero(pin->valuestring, strlen(pin->valuestring));
-	if (kind == JOB_LOGIN || kind == JOB_STAFF_CREATE || kind == JOB_STAFF_PATCH)
+	for (int k = 0; k < 3; k++) {
+		static const char *const pin_keys[] = { "pin", "old_pin", "new_pin" };
+
+		pin = cJSON_GetObjectItemCaseSensitive(body, pin_keys[k]);
+		if (pin != NULL && cJSON_IsString(pin))
+			explicit_bzero(pin->valuestring, strlen(pin->valuestring));
+	}
+	if (kind == JOB_LOGIN || kind == JOB_STAFF_CREATE || kind == JOB_STAFF_PATCH ||
+	    kind == JOB_PIN_CHANGE)
 		explicit_bzero(p->body.data, p->body.len);
 	cJSON_Delete(body);
 	if (rc < 0) {
@@ -118,7 +125,8 @@ submit_body(struct server *s, struct lws *wsi, struct pss *p, enum job_kind kind
 		codec_fail(s, wsi, p, &err);
 		return;
 	}
-	http_submit(s, wsi, p, j, kind == JOB_LOGIN || (j->mask & STAFF_PATCH_PIN) != 0);
+	http_submit(s, wsi, p, j, kind == JOB_LOGIN || kind == JOB_PIN_CHANGE ||
+	    (j->mask & STAFF_PATCH_PIN) != 0);
 }
 
 /* The order id in the path, or a 404 (answered) and false. */
@@ -266,32 +274,102 @@ h_menu(struct server *s, struct lws *wsi, struct pss *p)
 	http_respond_json(s, wsi, p, 200, s->menu_json);
 }
 
-static int
-decode_menu_patch(struct pss *p, const cJSON *body, struct job *j,
-    struct codec_error *err)
+/* Hand a menu change to the writer, which checks it against the menu it
+ * owns. The body goes as it came (checked to be a JSON object here). */
+static void
+menu_submit(struct server *s, struct lws *wsi, struct pss *p, enum menu_kind kind,
+    enum menu_op op)
 {
-	static const char *const keys[] = { "available", NULL };
+	struct job *j;
+	char q[8];
 
-	xstrlcpy(j->sku, p->arg[0], sizeof j->sku);
-	return codec_only_keys(body, NULL, keys, err) < 0 ||
-	    codec_get_bool(body, "available", NULL, true, &j->available, NULL, err) < 0 ?
-	    -1 : 0;
+	if (op != MENU_RETIRE) {
+		cJSON *body = body_json(s, wsi, p), *e;
+
+		if (body == NULL)
+			return;
+		/* the kitchen takes items off and on; the rest is a manager's */
+		if (kind == MENU_KIND_ITEM && op == MENU_CHANGE &&
+		    !(ROLE_BIT(p->caller.role) & BOSS_ROLES)) {
+			cJSON_ArrayForEach(e, body) {
+				if (strcmp(e->string, "available") != 0) {
+					char field[64];
+
+					xstrlcpy(field, e->string, sizeof field);
+					cJSON_Delete(body);
+					http_error(s, wsi, p, 403, "forbidden", field,
+					    "the kitchen takes items on and off; a MANAGER changes"
+					    " the rest");
+					return;
+				}
+			}
+		}
+		cJSON_Delete(body);
+	}
+	j = new_job(p, JOB_MENU_EDIT);
+	j->menu_kind = kind;
+	j->menu_op = op;
+	xstrlcpy(j->key, p->arg[0], sizeof j->key);
+	xstrlcpy(j->key2, p->arg[1], sizeof j->key2);
+	if (op != MENU_RETIRE) {
+		j->text = xmalloc(p->body.len + 1);
+		memcpy(j->text, p->body.data, p->body.len);
+		j->text[p->body.len] = '\0';
+	}
+	if (op == MENU_REPLACE && http_query(wsi, "dry_run", q, sizeof q))
+		j->dry_run = strcmp(q, "1") == 0 || strcmp(q, "true") == 0;
+	http_submit(s, wsi, p, j, false);
+}
+
+#define MENU_HANDLER(fn, kind, op) \
+static void \
+fn(struct server *s, struct lws *wsi, struct pss *p) \
+{ \
+	menu_submit(s, wsi, p, kind, op); \
+}
+
+MENU_HANDLER(h_menu_put, MENU_KIND_MENU, MENU_REPLACE)
+MENU_HANDLER(h_item_create, MENU_KIND_ITEM, MENU_CREATE)
+MENU_HANDLER(h_item_patch, MENU_KIND_ITEM, MENU_CHANGE)
+MENU_HANDLER(h_item_retire, MENU_KIND_ITEM, MENU_RETIRE)
+MENU_HANDLER(h_category_create, MENU_KIND_CATEGORY, MENU_CREATE)
+MENU_HANDLER(h_category_patch, MENU_KIND_CATEGORY, MENU_CHANGE)
+MENU_HANDLER(h_category_retire, MENU_KIND_CATEGORY, MENU_RETIRE)
+MENU_HANDLER(h_group_create, MENU_KIND_GROUP, MENU_CREATE)
+MENU_HANDLER(h_group_patch, MENU_KIND_GROUP, MENU_CHANGE)
+MENU_HANDLER(h_group_retire, MENU_KIND_GROUP, MENU_RETIRE)
+MENU_HANDLER(h_modifier_create, MENU_KIND_MODIFIER, MENU_CREATE)
+MENU_HANDLER(h_modifier_patch, MENU_KIND_MODIFIER, MENU_CHANGE)
+MENU_HANDLER(h_modifier_retire, MENU_KIND_MODIFIER, MENU_RETIRE)
+MENU_HANDLER(h_tax_create, MENU_KIND_TAX, MENU_CREATE)
+MENU_HANDLER(h_tax_patch, MENU_KIND_TAX, MENU_CHANGE)
+MENU_HANDLER(h_tax_retire, MENU_KIND_TAX, MENU_RETIRE)
+MENU_HANDLER(h_station_create, MENU_KIND_STATION, MENU_CREATE)
+MENU_HANDLER(h_station_patch, MENU_KIND_STATION, MENU_CHANGE)
+MENU_HANDLER(h_station_retire, MENU_KIND_STATION, MENU_RETIRE)
+
+/* ---- the restaurant's details ------------------------------------------ */
+
+static void
+h_store(struct server *s, struct lws *wsi, struct pss *p)
+{
+	http_respond_json(s, wsi, p, 200, s->store_json);
 }
 
 static void
-h_menu_patch(struct server *s, struct lws *wsi, struct pss *p)
+h_store_patch(struct server *s, struct lws *wsi, struct pss *p)
 {
-	/* a sku too long or with odd characters cannot be on the menu */
-	bool plausible = strlen(p->arg[0]) <= SKU_MAX;
+	cJSON *body = body_json(s, wsi, p);
+	struct job *j;
 
-	for (const char *c = p->arg[0]; plausible && *c != '\0'; c++)
-		plausible = (*c >= '0' && *c <= '9') || (*c >= 'a' && *c <= 'z') ||
-		    (*c >= 'A' && *c <= 'Z') || *c == '_' || *c == '-';
-	if (!plausible) {
-		http_error(s, wsi, p, 404, "unknown_item", "sku", "no item with that sku on the menu");
+	if (body == NULL)
 		return;
-	}
-	submit_body(s, wsi, p, JOB_MENU_PATCH, 0, decode_menu_patch);
+	cJSON_Delete(body);
+	j = new_job(p, JOB_STORE_PATCH);
+	j->text = xmalloc(p->body.len + 1);
+	memcpy(j->text, p->body.data, p->body.len);
+	j->text[p->body.len] = '\0';
+	http_submit(s, wsi, p, j, false);
 }
 
 /* ---- orders ---------------------------------------------------------- */
@@ -657,27 +735,70 @@ h_staff_patch(struct server *s, struct lws *wsi, struct pss *p)
 	submit_body(s, wsi, p, JOB_STAFF_PATCH, 0, decode_staff_patch);
 }
 
+static int
+decode_pin_change(struct pss *p, const cJSON *body, struct job *j,
+    struct codec_error *err)
+{
+	static const char *const keys[] = { "old_pin", "new_pin", NULL };
+
+	if (codec_only_keys(body, NULL, keys, err) < 0 ||
+	    codec_get_str(body, "old_pin", NULL, &spec_pin, true, j->pin, sizeof j->pin,
+	    NULL, err) < 0 ||
+	    codec_get_str(body, "new_pin", NULL, &spec_pin, true, j->new_pin,
+	    sizeof j->new_pin, NULL, err) < 0)
+		return -1;
+	xstrlcpy(j->staff.code, p->caller.staff, sizeof j->staff.code);
+	return 0;
+}
+
+static void
+h_pin_change(struct server *s, struct lws *wsi, struct pss *p)
+{
+	submit_body(s, wsi, p, JOB_PIN_CHANGE, 0, decode_pin_change);
+}
+
 const struct route routes[] = {
-	{ M_GET, "/healthz", h_healthz, 0, false, "GET /healthz" },
-	{ M_GET, "/metrics", h_metrics, BOSS_ROLES, false, "GET /metrics" },
-	{ M_POST, "/api/v1/auth/login", h_login, 0, true, "POST /auth/login" },
-	{ M_POST, "/api/v1/auth/logout", h_logout, ANY_ROLE, false, "POST /auth/logout" },
-	{ M_GET, "/api/v1/auth/me", h_me, ANY_ROLE, false, "GET /auth/me" },
-	{ M_GET, "/api/v1/menu", h_menu, ANY_ROLE, false, "GET /menu" },
-	{ M_PATCH, "/api/v1/menu/items/{sku}", h_menu_patch, KITCHEN_ROLES, true, "PATCH /menu/items" },
-	{ M_POST, "/api/v1/orders", h_orders_create, ANY_ROLE, true, "POST /orders" },
-	{ M_GET, "/api/v1/orders", h_orders_list, ANY_ROLE, false, "GET /orders" },
-	{ M_GET, "/api/v1/orders/{id}", h_order_get, ANY_ROLE, false, "GET /orders/{id}" },
-	{ M_PATCH, "/api/v1/orders/{id}", h_order_patch, ANY_ROLE, true, "PATCH /orders/{id}" },
-	{ M_POST, "/api/v1/orders/{id}/actions", h_order_action, ANY_ROLE, true, "POST /orders/{id}/actions" },
-	{ M_POST, "/api/v1/orders/{id}/items/done", h_items_done, KITCHEN_ROLES, true, "POST /orders/{id}/items/done" },
-	{ M_GET, "/api/v1/events", h_events, STAFF_ROLES, false, "GET /events" },
-	{ M_GET, "/api/v1/stream", h_stream_plain, STAFF_ROLES, false, "GET /stream" },
-	{ M_GET, "/api/v1/reports/daily", h_report_x, BOSS_ROLES, false, "GET /reports/daily" },
-	{ M_POST, "/api/v1/reports/z", h_report_z, BOSS_ROLES, false, "POST /reports/z" },
-	{ M_GET, "/api/v1/reports/z/{n}", h_report_z_get, BOSS_ROLES, false, "GET /reports/z/{n}" },
-	{ M_GET, "/api/v1/staff", h_staff_list, BOSS_ROLES, false, "GET /staff" },
-	{ M_POST, "/api/v1/staff", h_staff_create, BOSS_ROLES, true, "POST /staff" },
-	{ M_PATCH, "/api/v1/staff/{code}", h_staff_patch, BOSS_ROLES, true, "PATCH /staff" },
+	{ M_GET, "/healthz", h_healthz, 0, false, "GET /healthz", 0 },
+	{ M_GET, "/metrics", h_metrics, BOSS_ROLES, false, "GET /metrics", 0 },
+	{ M_POST, "/api/v1/auth/login", h_login, 0, true, "POST /auth/login", 0 },
+	{ M_POST, "/api/v1/auth/logout", h_logout, ANY_ROLE, false, "POST /auth/logout", 0 },
+	{ M_GET, "/api/v1/auth/me", h_me, ANY_ROLE, false, "GET /auth/me", 0 },
+	{ M_POST, "/api/v1/auth/pin", h_pin_change, STAFF_ROLES, true, "POST /auth/pin", 0 },
+	{ M_GET, "/api/v1/menu", h_menu, ANY_ROLE, false, "GET /menu", 0 },
+	{ M_PUT, "/api/v1/menu", h_menu_put, BOSS_ROLES, true, "PUT /menu", MENU_BODY_MAX },
+	{ M_POST, "/api/v1/menu/items", h_item_create, BOSS_ROLES, true, "POST /menu/items", 0 },
+	{ M_PATCH, "/api/v1/menu/items/{sku}", h_item_patch, KITCHEN_ROLES, true, "PATCH /menu/items", 0 },
+	{ M_DELETE, "/api/v1/menu/items/{sku}", h_item_retire, BOSS_ROLES, false, "DELETE /menu/items", 0 },
+	{ M_POST, "/api/v1/menu/categories", h_category_create, BOSS_ROLES, true, "POST /menu/categories", 0 },
+	{ M_PATCH, "/api/v1/menu/categories/{name}", h_category_patch, BOSS_ROLES, true, "PATCH /menu/categories", 0 },
+	{ M_DELETE, "/api/v1/menu/categories/{name}", h_category_retire, BOSS_ROLES, false, "DELETE /menu/categories", 0 },
+	{ M_POST, "/api/v1/menu/groups", h_group_create, BOSS_ROLES, true, "POST /menu/groups", 0 },
+	{ M_PATCH, "/api/v1/menu/groups/{code}", h_group_patch, BOSS_ROLES, true, "PATCH /menu/groups", 0 },
+	{ M_DELETE, "/api/v1/menu/groups/{code}", h_group_retire, BOSS_ROLES, false, "DELETE /menu/groups", 0 },
+	{ M_POST, "/api/v1/menu/groups/{code}/modifiers", h_modifier_create, BOSS_ROLES, true, "POST /menu/modifiers", 0 },
+	{ M_PATCH, "/api/v1/menu/groups/{code}/modifiers/{mod}", h_modifier_patch, BOSS_ROLES, true, "PATCH /menu/modifiers", 0 },
+	{ M_DELETE, "/api/v1/menu/groups/{code}/modifiers/{mod}", h_modifier_retire, BOSS_ROLES, false, "DELETE /menu/modifiers", 0 },
+	{ M_POST, "/api/v1/menu/tax-classes", h_tax_create, BOSS_ROLES, true, "POST /menu/tax-classes", 0 },
+	{ M_PATCH, "/api/v1/menu/tax-classes/{code}", h_tax_patch, BOSS_ROLES, true, "PATCH /menu/tax-classes", 0 },
+	{ M_DELETE, "/api/v1/menu/tax-classes/{code}", h_tax_retire, BOSS_ROLES, false, "DELETE /menu/tax-classes", 0 },
+	{ M_POST, "/api/v1/menu/stations", h_station_create, BOSS_ROLES, true, "POST /menu/stations", 0 },
+	{ M_PATCH, "/api/v1/menu/stations/{name}", h_station_patch, BOSS_ROLES, true, "PATCH /menu/stations", 0 },
+	{ M_DELETE, "/api/v1/menu/stations/{name}", h_station_retire, BOSS_ROLES, false, "DELETE /menu/stations", 0 },
+	{ M_GET, "/api/v1/store", h_store, ANY_ROLE, false, "GET /store", 0 },
+	{ M_PATCH, "/api/v1/store", h_store_patch, ROLE_BIT(ROLE_ADMIN), true, "PATCH /store", 0 },
+	{ M_POST, "/api/v1/orders", h_orders_create, ANY_ROLE, true, "POST /orders", 0 },
+	{ M_GET, "/api/v1/orders", h_orders_list, ANY_ROLE, false, "GET /orders", 0 },
+	{ M_GET, "/api/v1/orders/{id}", h_order_get, ANY_ROLE, false, "GET /orders/{id}", 0 },
+	{ M_PATCH, "/api/v1/orders/{id}", h_order_patch, ANY_ROLE, true, "PATCH /orders/{id}", 0 },
+	{ M_POST, "/api/v1/orders/{id}/actions", h_order_action, ANY_ROLE, true, "POST /orders/{id}/actions", 0 },
+	{ M_POST, "/api/v1/orders/{id}/items/done", h_items_done, KITCHEN_ROLES, true, "POST /orders/{id}/items/done", 0 },
+	{ M_GET, "/api/v1/events", h_events, STAFF_ROLES, false, "GET /events", 0 },
+	{ M_GET, "/api/v1/stream", h_stream_plain, STAFF_ROLES, false, "GET /stream", 0 },
+	{ M_GET, "/api/v1/reports/daily", h_report_x, BOSS_ROLES, false, "GET /reports/daily", 0 },
+	{ M_POST, "/api/v1/reports/z", h_report_z, BOSS_ROLES, false, "POST /reports/z", 0 },
+	{ M_GET, "/api/v1/reports/z/{n}", h_report_z_get, BOSS_ROLES, false, "GET /reports/z/{n}", 0 },
+	{ M_GET, "/api/v1/staff", h_staff_list, BOSS_ROLES, false, "GET /staff", 0 },
+	{ M_POST, "/api/v1/staff", h_staff_create, BOSS_ROLES, true, "POST /staff", 0 },
+	{ M_PATCH, "/api/v1/staff/{code}", h_staff_patch, BOSS_ROLES, true, "PATCH /staff", 0 },
 };
 const int nroutes = sizeof routes / sizeof routes[0];

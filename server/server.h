@@ -59,6 +59,7 @@ struct server {
 	struct sessions sessions;
 	struct job_queue done;       /* finished jobs from the workers */
 	char *menu_json;             /* GET /menu body, refreshed on change */
+	char *store_json;            /* GET /store body, refreshed on change */
 	struct stream stream;
 	struct metrics metrics;
 	uint64_t next_req_id;

@@ -4,11 +4,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "storeinfo.h"
 #include "xalloc.h"
 
 int
-service_price(const struct menu *menu, int tax_bp, struct order *o,
-    struct codec_error *err)
+service_price(const struct menu *menu, struct order *o, struct codec_error *err)
 {
 	money_t subtotal = 0;
 	char field[64];
@@ -16,6 +16,7 @@ service_price(const struct menu *menu, int tax_bp, struct order *o,
 	for (int i = 0; i < o->nitems; i++) {
 		struct order_item *it = &o->items[i];
 		const struct menu_item *mi = menu_find(menu, it->sku);
+		int chosen[ITEM_GROUPS_MAX] = { 0 };
 		money_t unit;
 
 		snprintf(field, sizeof field, "items[%d].sku", i);
@@ -29,22 +30,55 @@ service_price(const struct menu *menu, int tax_bp, struct order *o,
 			    "%s: %s is not available right now", field, mi->name);
 			return -1;
 		}
+		/* the order keeps the names, station, rate and prices it was
+		 * taken with, whatever the menu says later */
 		xstrlcpy(it->name, mi->name, sizeof it->name);
+		xstrlcpy(it->kitchen_name, mi->kitchen_name, sizeof it->kitchen_name);
 		xstrlcpy(it->station, mi->station, sizeof it->station);
+		it->tax_bp = menu_item_tax_bp(menu, mi);
 		unit = mi->price;
 		for (int m = 0; m < it->nmods; m++) {
-			const struct modifier *md = menu_item_modifier(mi, it->mods[m].code);
+			const struct modifier_group *g = NULL;
+			bool on = false;
+			const struct modifier *md = menu_item_modifier(menu, mi,
+			    it->mods[m].code, &g, &on);
 
+			snprintf(field, sizeof field, "items[%d].modifiers[%d]", i, m);
 			if (md == NULL) {
-				snprintf(field, sizeof field, "items[%d].modifiers[%d]", i, m);
 				codec_error_set(err, 422, "unknown_modifier", field,
 				    "%s: %s has no modifier \"%s\"", field, mi->name,
 				    it->mods[m].code);
 				return -1;
 			}
+			if (!on) {
+				codec_error_set(err, 422, "modifier_unavailable", field,
+				    "%s: %s is not available right now", field, md->name);
+				return -1;
+			}
+			for (int k = 0; k < mi->ngroups; k++) {
+				if (strcmp(mi->groups[k], g->code) == 0)
+					chosen[k]++;
+			}
 			it->mods[m] = *md;
 			if (money_add(unit, md->price, &unit) < 0)
 				goto too_large;
+		}
+		for (int k = 0; k < mi->ngroups; k++) {
+			const struct modifier_group *g = menu_find_group(menu, mi->groups[k]);
+
+			snprintf(field, sizeof field, "items[%d].modifiers", i);
+			if (g != NULL && chosen[k] < g->min) {
+				codec_error_set(err, 422, "modifier_required", field,
+				    "%s: %s needs %d or more of %s", field, mi->name, g->min,
+				    g->name);
+				return -1;
+			}
+			if (g != NULL && chosen[k] > g->max) {
+				codec_error_set(err, 422, "too_many_modifiers", field,
+				    "%s: %s takes at most %d of %s", field, mi->name, g->max,
+				    g->name);
+				return -1;
+			}
 		}
 		if (unit < 0)
 			unit = 0;   /* a discount modifier never makes a line negative */
@@ -55,13 +89,24 @@ service_price(const struct menu *menu, int tax_bp, struct order *o,
 			goto too_large;
 	}
 	o->subtotal = subtotal;
-	o->tax = money_tax(subtotal, tax_bp);
+	o->tax = order_tax(o);
 	if (money_add(subtotal, o->tax, &o->total) < 0)
 		goto too_large;
 	return 0;
 too_large:
 	codec_error_set(err, 422, "total_too_large", "items",
 	    "items: the order total is larger than the largest amount accepted");
+	return -1;
+}
+
+int
+service_offered(const struct store_info *info, enum service_type service,
+    struct codec_error *err)
+{
+	if (info->services & SERVICE_BIT(service))
+		return 0;
+	codec_error_set(err, 422, "service_not_offered", "service",
+	    "service: this restaurant does not offer %s", service_name(service));
 	return -1;
 }
 

@@ -17,11 +17,18 @@ struct caller {
 	char terminal[TERMINAL_MAX + 1];
 };
 
-/* Price a decoded create request in place from menu: item names, stations,
- * unit and line prices, subtotal, tax at tax_bp basis points, total. Client
- * prices are never read. Fails 422 unknown_item / item_unavailable /
- * unknown_modifier naming the field, or 422 total_too_large. */
-int service_price(const struct menu *menu, int tax_bp, struct order *o,
+/* Price a decoded create request in place from menu: item and kitchen
+ * names, stations, each line's tax rate (its item's class), unit and line
+ * prices, subtotal, tax (order_tax), total. Client prices are never read.
+ * Fails 422 unknown_item / item_unavailable / unknown_modifier /
+ * modifier_unavailable / modifier_required / too_many_modifiers naming the
+ * field, or 422 total_too_large. */
+int service_price(const struct menu *menu, struct order *o,
+    struct codec_error *err);
+
+/* 422 service_not_offered unless the restaurant offers service. */
+struct store_info;
+int service_offered(const struct store_info *info, enum service_type service,
     struct codec_error *err);
 
 /* Check tenders against the total: POS and PHONE orders (and the pay action)

@@ -13,21 +13,23 @@
 
 #include "codec.h"
 #include "log.h"
+#include "storeinfo.h"
 #include "strbuf.h"
 #include "xalloc.h"
 
-#define SCHEMA_VERSION 2
+/* The schema this server writes. A database carries its version in
+ * meta('schema'); an older one is brought up by the numbered migrations
+ * below, each in a transaction of its own; a newer one is refused. */
+#define SCHEMA_VERSION 3
 
 static const char schema_sql[] =
     "CREATE TABLE IF NOT EXISTS meta("
     "  key TEXT PRIMARY KEY, value TEXT NOT NULL);"
-    "CREATE TABLE IF NOT EXISTS categories("
-    "  name TEXT PRIMARY KEY, position INTEGER NOT NULL);"
-    "CREATE TABLE IF NOT EXISTS menu_items("
-    "  sku TEXT PRIMARY KEY, name TEXT NOT NULL, price INTEGER NOT NULL,"
-    "  category TEXT NOT NULL, station TEXT NOT NULL,"
-    "  available INTEGER NOT NULL DEFAULT 1, position INTEGER NOT NULL,"
-    "  modifiers TEXT NOT NULL DEFAULT '[]');"
+    /* the menu is one document (GET /api/v1/menu's, without the derived
+     * fields): every change rewrites it in the transaction of its event */
+    "CREATE TABLE IF NOT EXISTS menu("
+    "  id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL,"
+    "  doc TEXT NOT NULL);"
     "CREATE TABLE IF NOT EXISTS staff("
     "  id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE, name TEXT NOT NULL,"
     "  role TEXT NOT NULL, pin_hash TEXT NOT NULL,"
@@ -65,8 +67,7 @@ static const char schema_sql[] =
 /* Every statement the server runs, prepared on first use. */
 enum stmt_id {
 	S_BEGIN, S_COMMIT, S_ROLLBACK,
-	S_MENU_CATEGORIES, S_MENU_ITEMS, S_PUT_CATEGORY, S_PUT_ITEM, S_SET_AVAILABLE,
-	S_COUNT_ITEMS,
+	S_MENU_GET, S_MENU_PUT, S_META_GET, S_META_PUT, S_COUNT_STAFF, S_COUNT_ORDERS,
 	S_MAX_ORDER_ID, S_LAST_NUMBER, S_ORDER_INSERT, S_ORDER_UPDATE, S_ORDER_DOC,
 	S_ORDERS_LIST, S_COUNT_BY_STATUS,
 	S_MAX_SEQ, S_EVENT_INSERT, S_EVENT_AFTER, S_EVENTS_LIST,
@@ -85,17 +86,14 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_BEGIN] = "BEGIN IMMEDIATE",
 	[S_COMMIT] = "COMMIT",
 	[S_ROLLBACK] = "ROLLBACK",
-	[S_MENU_CATEGORIES] = "SELECT name FROM categories ORDER BY position, name",
-	[S_MENU_ITEMS] = "SELECT sku, name, price, category, station, available, modifiers"
-	    " FROM menu_items ORDER BY position, sku",
-	[S_PUT_CATEGORY] = "INSERT INTO categories(name, position) VALUES(?1, ?2)"
-	    " ON CONFLICT(name) DO UPDATE SET position = ?2",
-	[S_PUT_ITEM] = "INSERT INTO menu_items(sku, name, price, category, station,"
-	    " available, position, modifiers) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
-	    " ON CONFLICT(sku) DO UPDATE SET name = ?2, price = ?3, category = ?4,"
-	    " station = ?5, available = ?6, position = ?7, modifiers = ?8",
-	[S_SET_AVAILABLE] = "UPDATE menu_items SET available = ?2 WHERE sku = ?1",
-	[S_COUNT_ITEMS] = "SELECT count(*) FROM menu_items",
+	[S_MENU_GET] = "SELECT version, doc FROM menu WHERE id = 1",
+	[S_MENU_PUT] = "INSERT INTO menu(id, version, doc) VALUES(1, ?1, ?2)"
+	    " ON CONFLICT(id) DO UPDATE SET version = ?1, doc = ?2",
+	[S_META_GET] = "SELECT value FROM meta WHERE key = ?1",
+	[S_META_PUT] = "INSERT INTO meta(key, value) VALUES(?1, ?2)"
+	    " ON CONFLICT(key) DO UPDATE SET value = ?2",
+	[S_COUNT_STAFF] = "SELECT count(*) FROM staff",
+	[S_COUNT_ORDERS] = "SELECT count(*) FROM orders",
 	[S_MAX_ORDER_ID] = "SELECT coalesce(max(id), 0) FROM orders",
 	[S_LAST_NUMBER] = "SELECT coalesce(max(number), 0) FROM orders WHERE business_day = ?1",
 	[S_ORDER_INSERT] = "INSERT INTO orders(id, business_day, number, status, version,"
@@ -308,26 +306,186 @@ exec_sql(struct store *st, const char *sql, char *err, size_t errsize)
 	return 0;
 }
 
-/* Bring a database made by an older server up to this schema. Schema 2:
- * idempotency keys belong to the account that first used them. */
-static int
-migrate(struct store *st, char *err, size_t errsize)
+/* An ad hoc statement (migrations run once): prepared, stepped by the
+ * caller, finalized. */
+static sqlite3_stmt *
+once(struct store *st, const char *sql, char *err, size_t errsize)
 {
 	sqlite3_stmt *s = NULL;
-	bool have = false;
 
-	if (sqlite3_prepare_v2(st->db, "SELECT 1 FROM pragma_table_info('idempotency')"
-	    " WHERE name = 'staff_id'", -1, &s, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
 		snprintf(err, errsize, "%s: %s", st->path, sqlite3_errmsg(st->db));
-		return -1;
+		return NULL;
 	}
+	return s;
+}
+
+static bool
+has_table(struct store *st, const char *name)
+{
+	char err[64];
+	sqlite3_stmt *s = once(st, "SELECT 1 FROM sqlite_master WHERE type = 'table'"
+	    " AND name = ?1", err, sizeof err);
+	bool have;
+
+	if (s == NULL)
+		return false;
+	bind_text(s, 1, name);
+	have = sqlite3_step(s) == SQLITE_ROW;
+	sqlite3_finalize(s);
+	return have;
+}
+
+/* Schema 2: idempotency keys belong to the account that first used them. */
+static int
+migrate_2(struct store *st, char *err, size_t errsize)
+{
+	sqlite3_stmt *s = once(st, "SELECT 1 FROM pragma_table_info('idempotency')"
+	    " WHERE name = 'staff_id'", err, errsize);
+	bool have;
+
+	if (s == NULL)
+		return -1;
 	have = sqlite3_step(s) == SQLITE_ROW;
 	sqlite3_finalize(s);
 	if (have)
 		return 0;
-	log_info("%s: idempotency keys now belong to an account (schema 2)", st->path);
 	return exec_sql(st, "ALTER TABLE idempotency ADD COLUMN staff_id INTEGER;",
 	    err, errsize);
+}
+
+/* Schema 3: the menu becomes one document with tax classes, stations,
+ * modifier groups and kitchen names. Each item's own modifier list
+ * becomes a group (items with the same list share one); the stations are
+ * those the items name; tax classes are left to the server's start-up,
+ * which gives an empty menu its first class from the configured rate. */
+static int
+migrate_3(struct store *st, char *err, size_t errsize)
+{
+	struct menu m;
+	sqlite3_stmt *s;
+	int rc = -1;
+
+	if (!has_table(st, "menu_items"))
+		return 0;
+	menu_init(&m);
+	if ((s = once(st, "SELECT name FROM categories ORDER BY position, name",
+	    err, errsize)) == NULL)
+		return -1;
+	while (sqlite3_step(s) == SQLITE_ROW)
+		menu_add_category(&m, col_text(s, 0));
+	sqlite3_finalize(s);
+	if ((s = once(st, "SELECT sku, name, price, category, station, available,"
+	    " modifiers FROM menu_items ORDER BY position, sku", err, errsize)) == NULL)
+		goto out;
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		struct menu_item *it = menu_add_item(&m);
+		cJSON *arr = cJSON_Parse(col_text(s, 6)), *e;
+		struct modifier mods[GROUP_MODS_MAX];
+		int n = 0;
+
+		xstrlcpy(it->sku, col_text(s, 0), sizeof it->sku);
+		xstrlcpy(it->name, col_text(s, 1), sizeof it->name);
+		it->price = sqlite3_column_int64(s, 2);
+		xstrlcpy(it->category, col_text(s, 3), sizeof it->category);
+		xstrlcpy(it->station, col_text(s, 4), sizeof it->station);
+		it->available = sqlite3_column_int(s, 5) != 0;
+		menu_add_category(&m, it->category);
+		menu_add_station(&m, it->station);
+
+		cJSON_ArrayForEach(e, arr) {
+			const cJSON *c = cJSON_GetObjectItemCaseSensitive(e, "code");
+			const cJSON *nm = cJSON_GetObjectItemCaseSensitive(e, "name");
+			const cJSON *p = cJSON_GetObjectItemCaseSensitive(e, "price");
+
+			if (n == GROUP_MODS_MAX || !cJSON_IsString(c) ||
+			    !cJSON_IsString(nm) || !cJSON_IsNumber(p))
+				continue;
+			memset(&mods[n], 0, sizeof mods[n]);
+			xstrlcpy(mods[n].code, c->valuestring, sizeof mods[n].code);
+			xstrlcpy(mods[n].name, nm->valuestring, sizeof mods[n].name);
+			mods[n++].price = (money_t)p->valuedouble;
+		}
+		menu_item_offer(&m, it, mods, n);
+		cJSON_Delete(arr);
+	}
+	sqlite3_finalize(s);
+	m.version = 1;
+	if (store_menu_save(st, &m) < 0) {
+		snprintf(err, errsize, "%s: %s", st->path, sqlite3_errmsg(st->db));
+		goto out;
+	}
+	rc = exec_sql(st, "DROP TABLE menu_items; DROP TABLE IF EXISTS categories;",
+	    err, errsize);
+out:
+	menu_free(&m);
+	return rc;
+}
+
+static const struct migration {
+	int to;
+	const char *what;
+	int (*run)(struct store *st, char *err, size_t errsize);
+} migrations[] = {
+	{ 2, "idempotency keys belong to an account", migrate_2 },
+	{ 3, "the menu as one document, with tax classes, stations and modifier groups",
+	    migrate_3 },
+};
+
+static int
+set_schema(struct store *st, int version, char *err, size_t errsize)
+{
+	char sql[96];
+
+	snprintf(sql, sizeof sql, "INSERT INTO meta VALUES('schema', '%d')"
+	    " ON CONFLICT(key) DO UPDATE SET value = excluded.value;", version);
+	return exec_sql(st, sql, err, errsize);
+}
+
+/* Read the database's schema version (a new file gets this server's),
+ * refuse a newer one, and run every migration it lacks. */
+static int
+migrate(struct store *st, char *err, size_t errsize)
+{
+	bool fresh = !has_table(st, "meta");
+	sqlite3_stmt *s;
+	int version = 1;
+
+	if (exec_sql(st, schema_sql, err, errsize) < 0)
+		return -1;
+	if (fresh)
+		return set_schema(st, SCHEMA_VERSION, err, errsize);
+	if ((s = once(st, "SELECT value FROM meta WHERE key = 'schema'", err,
+	    errsize)) == NULL)
+		return -1;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		version = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	if (version > SCHEMA_VERSION) {
+		snprintf(err, errsize, "%s: written by a newer brigade-server (schema %d;"
+		    " this one knows up to %d): upgrade brigade-server, or restore a"
+		    " backup made by this version", st->path, version, SCHEMA_VERSION);
+		return -1;
+	}
+	for (size_t i = 0; i < sizeof migrations / sizeof migrations[0]; i++) {
+		const struct migration *mg = &migrations[i];
+
+		if (mg->to <= version)
+			continue;
+		if (exec_sql(st, "BEGIN IMMEDIATE;", err, errsize) < 0)
+			return -1;
+		if (mg->run(st, err, errsize) < 0 ||
+		    set_schema(st, mg->to, err, errsize) < 0 ||
+		    exec_sql(st, "COMMIT;", err, errsize) < 0) {
+			char ignore[64];
+
+			exec_sql(st, "ROLLBACK;", ignore, sizeof ignore);
+			return -1;
+		}
+		log_info("%s: schema %d: %s", st->path, mg->to, mg->what);
+		version = mg->to;
+	}
+	return 0;
 }
 
 /* The database holds PIN hashes: 4-digit PINs fall to an offline search in
@@ -389,17 +547,8 @@ store_open(const char *path, bool readonly, enum store_sync sync, char *err,
 	if (exec_sql(st, pragmas, err, errsize) < 0)
 		goto fail;
 	if (!readonly) {
-		char version[96];
-
 		if (exec_sql(st, "PRAGMA journal_mode = WAL;", err, errsize) < 0 ||
-		    exec_sql(st, schema_sql, err, errsize) < 0)
-			goto fail;
-		if (migrate(st, err, errsize) < 0)
-			goto fail;
-		snprintf(version, sizeof version,
-		    "INSERT INTO meta VALUES('schema', '%d')"
-		    " ON CONFLICT(key) DO UPDATE SET value = excluded.value;", SCHEMA_VERSION);
-		if (exec_sql(st, version, err, errsize) < 0)
+		    migrate(st, err, errsize) < 0)
 			goto fail;
 	}
 	/* Prepare everything now: a database that is not ours fails here,
@@ -443,94 +592,121 @@ store_rollback(struct store *st)
 int
 store_menu_load(struct store *st, struct menu *m)
 {
-	sqlite3_stmt *s;
+	sqlite3_stmt *s = stmt(st, S_MENU_GET);
 	struct codec_error err;
 	int rc;
 
 	menu_init(m);
-	if ((s = stmt(st, S_MENU_CATEGORIES)) == NULL)
+	if (s == NULL)
 		return -1;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		menu_add_category(m, col_text(s, 0));
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE || (s = stmt(st, S_MENU_ITEMS)) == NULL)
-		goto fail;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		struct menu_item *it = menu_add_item(m);
-		const char *mods = col_text(s, 6);
-		cJSON *j;
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		int64_t version = sqlite3_column_int64(s, 0);
+		cJSON *j = cJSON_Parse(col_text(s, 1));
 
-		xstrlcpy(it->sku, col_text(s, 0), sizeof it->sku);
-		xstrlcpy(it->name, col_text(s, 1), sizeof it->name);
-		it->price = sqlite3_column_int64(s, 2);
-		xstrlcpy(it->category, col_text(s, 3), sizeof it->category);
-		xstrlcpy(it->station, col_text(s, 4), sizeof it->station);
-		it->available = sqlite3_column_int(s, 5) != 0;
-		/* modifiers are kept as a JSON array of {code,name,price} */
-		j = cJSON_Parse(mods);
-		if (j == NULL || codec_modifiers_from_json(j, "modifiers", it->mods,
-		    &it->nmods, &err) < 0)
-			log_warn("menu item %s: bad modifiers", it->sku);
+		if (j == NULL || menu_from_json(j, m, &err) < 0) {
+			log_error("%s: the stored menu does not read back: %s", st->path,
+			    j == NULL ? "not JSON" : err.message);
+			cJSON_Delete(j);
+			sqlite3_reset(s);
+			return -1;
+		}
 		cJSON_Delete(j);
+		m->version = version;
+	} else if (rc != SQLITE_DONE) {
+		log_error("%s: %s", st->path, sqlite3_errmsg(st->db));
+		sqlite3_reset(s);
+		return -1;
 	}
 	sqlite3_reset(s);
-	if (rc != SQLITE_DONE)
-		goto fail;
 	return 0;
-fail:
-	log_error("%s", sqlite3_errmsg(st->db));
-	menu_free(m);
-	return -1;
 }
 
 int
-store_menu_put_category(struct store *st, const char *name, int position)
+store_menu_save(struct store *st, const struct menu *m)
 {
-	sqlite3_stmt *s = stmt(st, S_PUT_CATEGORY);
+	sqlite3_stmt *s = stmt(st, S_MENU_PUT);
+	cJSON *j;
+	char *doc;
+	int rc;
 
 	if (s == NULL)
 		return -1;
-	bind_text(s, 1, name);
-	sqlite3_bind_int(s, 2, position);
-	return run(st, s);
-}
-
-int
-store_menu_put_item(struct store *st, const struct menu_item *it, int position)
-{
-	sqlite3_stmt *s = stmt(st, S_PUT_ITEM);
-	cJSON *j = codec_modifiers_to_json(it->mods, it->nmods);
-	char *mods = cJSON_PrintUnformatted(j);
-	int rc;
-
-	if (s == NULL) {
-		cJSON_Delete(j);
-		free(mods);
-		return -1;
-	}
-	bind_text(s, 1, it->sku);
-	bind_text(s, 2, it->name);
-	sqlite3_bind_int64(s, 3, it->price);
-	bind_text(s, 4, it->category);
-	bind_text(s, 5, it->station);
-	sqlite3_bind_int(s, 6, it->available);
-	sqlite3_bind_int(s, 7, position);
-	bind_text(s, 8, mods);
-	rc = run(st, s);
+	j = menu_to_json_doc(m);
+	doc = cJSON_PrintUnformatted(j);
 	cJSON_Delete(j);
-	free(mods);
+	if (doc == NULL)
+		abort();
+	sqlite3_bind_int64(s, 1, m->version);
+	bind_text(s, 2, doc);
+	rc = run(st, s);
+	free(doc);
 	return rc;
 }
 
 int
-store_menu_set_available(struct store *st, const char *sku, bool available)
+store_meta_get(struct store *st, const char *key, char **value)
 {
-	sqlite3_stmt *s = stmt(st, S_SET_AVAILABLE);
+	sqlite3_stmt *s = stmt(st, S_META_GET);
+	int rc;
+
+	*value = NULL;
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, key);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*value = xstrdup(col_text(s, 0));
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
+}
+
+int
+store_info_load(struct store *st, struct store_info *si)
+{
+	struct codec_error err;
+	char *text = NULL;
+	cJSON *j;
+	int rc = store_meta_get(st, "store", &text);
+
+	store_info_init(si);
+	if (rc != 0)
+		return rc;
+	j = cJSON_Parse(text);
+	free(text);
+	if (j == NULL || store_info_from_json(j, si, &err) < 0) {
+		log_error("%s: the restaurant's stored details do not read back", st->path);
+		cJSON_Delete(j);
+		return -1;
+	}
+	cJSON_Delete(j);
+	return 0;
+}
+
+int
+store_info_save(struct store *st, const struct store_info *si)
+{
+	cJSON *j = store_info_to_json(si);
+	char *text = cJSON_PrintUnformatted(j);
+	int rc;
+
+	cJSON_Delete(j);
+	if (text == NULL)
+		abort();
+	rc = store_meta_put(st, "store", text);
+	free(text);
+	return rc;
+}
+
+int
+store_meta_put(struct store *st, const char *key, const char *value)
+{
+	sqlite3_stmt *s = stmt(st, S_META_PUT);
 
 	if (s == NULL)
 		return -1;
-	bind_text(s, 1, sku);
-	sqlite3_bind_int(s, 2, available);
+	bind_text(s, 1, key);
+	bind_text(s, 2, value);
 	return run(st, s);
 }
 
@@ -548,10 +724,12 @@ single_int(struct store *st, enum stmt_id id)
 	return v;
 }
 
-bool
-store_is_empty(struct store *st)
+int
+store_counts(struct store *st, int64_t *staff, int64_t *orders)
 {
-	return single_int(st, S_COUNT_ITEMS) == 0;
+	*staff = single_int(st, S_COUNT_STAFF);
+	*orders = single_int(st, S_COUNT_ORDERS);
+	return *staff < 0 || *orders < 0 ? -1 : 0;
 }
 
 /* ---- orders ---------------------------------------------------------- */

@@ -61,12 +61,21 @@ int store_begin(struct store *st);
 int store_commit(struct store *st);
 void store_rollback(struct store *st);
 
-/* Menu. */
+/* The menu: one document, loaded whole (an empty menu of version 0 when
+ * none was ever saved) and saved whole with its version. */
 int store_menu_load(struct store *st, struct menu *m);
-int store_menu_put_category(struct store *st, const char *name, int position);
-int store_menu_put_item(struct store *st, const struct menu_item *it, int position);
-int store_menu_set_available(struct store *st, const char *sku, bool available);
-bool store_is_empty(struct store *st);
+int store_menu_save(struct store *st, const struct menu *m);
+/* meta: small named values (the restaurant's details, the schema). 0 and
+ * a malloc'd value when found, 1 when not, -1 on error. */
+int store_meta_get(struct store *st, const char *key, char **value);
+int store_meta_put(struct store *st, const char *key, const char *value);
+/* The restaurant's details (meta 'store'): 0 loaded, 1 none kept yet
+ * (si holds the defaults), -1 unreadable. */
+struct store_info;
+int store_info_load(struct store *st, struct store_info *si);
+int store_info_save(struct store *st, const struct store_info *si);
+/* How many staff accounts and orders the database holds. */
+int store_counts(struct store *st, int64_t *staff, int64_t *orders);
 
 /* Orders. The order's JSON document is stored whole beside the columns
  * that are indexed. */

@@ -8,6 +8,7 @@
 
 #include "codec.h"
 #include "log.h"
+#include "menuedit.h"
 #include "reports.h"
 #include "strbuf.h"
 #include "util.h"
@@ -17,6 +18,7 @@ struct writer {
 	struct store *st;
 	struct writer_config cfg;
 	struct menu menu;            /* the truth for pricing; writer-owned */
+	struct store_info info;      /* the restaurant's details */
 	int64_t next_seq;            /* next event seq to hand out */
 	int64_t next_order_id;
 	char num_day[DAY_MAX + 1];   /* the business day of num_last */
@@ -59,8 +61,20 @@ static int
 emit(struct writer *w, struct job *j, enum event_type type, int64_t order_id,
     const char *payload, size_t len, int64_t now)
 {
+	static const char *const keys[EVENT_TYPE_COUNT] = {
+		[EVENT_ORDER_CREATED] = "order", [EVENT_ORDER_UPDATED] = "order",
+		[EVENT_MENU_UPDATED] = "item", [EVENT_STAFF_UPDATED] = "staff",
+		[EVENT_STORE_UPDATED] = "store", [EVENT_REPORT_CLOSED] = "z",
+	};
 	int64_t seq = w->next_seq;
-	char *text = event_render(seq, type, now, payload, len);
+	const char *key = keys[type];
+	char *text;
+
+	/* a menu event carries one item or, after any other change, the
+	 * whole menu */
+	if (type == EVENT_MENU_UPDATED && strncmp(payload, "{\"version\":", 11) == 0)
+		key = "menu";
+	text = event_render(seq, type, now, key, payload, len);
 
 	if (store_event_insert(w->st, seq, event_type_name(type), now, order_id,
 	    text) < 0) {
@@ -157,14 +171,15 @@ do_order_create(struct writer *w, struct job *j, int64_t now)
 	struct order *o = &j->order;
 	struct codec_error err;
 
-	if (service_price(&w->menu, w->cfg.tax_bp, o, &err) < 0 ||
+	if (service_price(&w->menu, o, &err) < 0 ||
+	    service_offered(&w->info, o->service, &err) < 0 ||
 	    service_create(&j->caller, o, now, &err) < 0 ||
 	    check_link(w, o, &err) < 0) {
 		fail(j, &err);
 		return -1;
 	}
 	o->id = w->next_order_id;
-	util_business_day(now, w->cfg.day_start_hour, o->business_day);
+	util_business_day(now, w->info.day_start_hour, o->business_day);
 	/* daily numbers are counted here; the first order of a day (or of a
 	 * restart) asks the database where the count stands */
 	if (strcmp(o->business_day, w->num_day) != 0) {
@@ -254,7 +269,9 @@ do_order_patch(struct writer *w, struct job *j, int64_t now)
 
 	if (load_order(w, j, &o) < 0)
 		return -1;
-	if (service_patch(&j->caller, &o, &j->order, j->mask, now, &err) < 0 ||
+	if (((j->mask & ORDER_PATCH_SERVICE) &&
+	    service_offered(&w->info, j->order.service, &err) < 0) ||
+	    service_patch(&j->caller, &o, &j->order, j->mask, now, &err) < 0 ||
 	    ((j->mask & (ORDER_PATCH_LINK | ORDER_PATCH_SERVICE)) &&
 	    check_link(w, &o, &err) < 0)) {
 		fail(j, &err);
@@ -325,38 +342,186 @@ do_items_done(struct writer *w, struct job *j, int64_t now)
 	return rc;
 }
 
+/* Emit a JSON payload as an event of type (rendering it once). */
 static int
-do_menu_patch(struct writer *w, struct job *j, int64_t now)
+emit_json(struct writer *w, struct job *j, enum event_type type,
+    const cJSON *payload, int64_t now)
 {
-	struct menu_item *it = menu_find(&w->menu, j->sku);
-	cJSON *payload;
+	char *text = cJSON_PrintUnformatted(payload);
 	int rc;
 
-	if (it == NULL) {
-		job_fail(j, 404, "unknown_item", "sku", "no item with that sku on the menu");
-		return -1;
-	}
-	if (store_menu_set_available(w->st, j->sku, j->available) < 0) {
-		storage_error(w, j);
-		return -1;
-	}
-	bool was = it->available;
-	it->available = j->available;
-	payload = menu_item_to_json(it);
-	char *text = cJSON_PrintUnformatted(payload);
-	rc = emit(w, j, EVENT_MENU_UPDATED, 0, text, strlen(text), now);
+	if (text == NULL)
+		abort();
+	rc = emit(w, j, type, 0, text, strlen(text), now);
 	free(text);
+	if (rc < 0)
+		storage_error(w, j);
+	return rc;
+}
+
+static char *
+render(const cJSON *j)
+{
+	char *t = cJSON_PrintUnformatted(j);
+
+	if (t == NULL)
+		abort();
+	return t;
+}
+
+/* A change to the menu: made on a copy, checked whole, saved with a new
+ * version in the transaction of its menu.updated event. A change that
+ * changes nothing writes nothing and keeps the version. */
+static int
+do_menu_edit(struct writer *w, struct job *j, int64_t now)
+{
+	struct menu_edit e;
+	struct codec_error err;
+	struct menu out;
+	cJSON *body = NULL, *answer, *event;
+	int rc;
+
+	memset(&e, 0, sizeof e);
+	e.kind = (enum menu_kind)j->menu_kind;
+	e.op = (enum menu_op)j->menu_op;
+	xstrlcpy(e.key, j->key, sizeof e.key);
+	xstrlcpy(e.key2, j->key2, sizeof e.key2);
+	if (j->text != NULL && (body = cJSON_Parse(j->text)) == NULL) {
+		job_fail(j, 400, "bad_json", NULL, "the body is not JSON");
+		return -1;
+	}
+	e.body = body;
+	rc = menu_apply(&w->menu, &e, &out, &err);
 	if (rc < 0) {
-		it->available = was;
-		cJSON_Delete(payload);
+		cJSON_Delete(body);
+		fail(j, &err);
+		return -1;
+	}
+	if (rc == 0 && !j->dry_run)
+		out.version = w->menu.version + 1;
+	if (e.kind == MENU_KIND_MENU) {
+		answer = menu_diff(&w->menu, &out);
+		codec_add_int(answer, "version", rc == 0 && !j->dry_run ? out.version :
+		    w->menu.version);
+		cJSON_AddBoolToObject(answer, "dry_run", j->dry_run);
+	} else {
+		answer = menu_entity_json(&out, &e);
+		if (answer == NULL) {
+			answer = cJSON_CreateObject();
+			cJSON *r = cJSON_AddObjectToObject(answer, "retired");
+
+			cJSON_AddStringToObject(r, "kind", menu_kind_name(e.kind));
+			cJSON_AddStringToObject(r, "key", e.kind == MENU_KIND_MODIFIER ?
+			    e.key2 : e.key);
+		}
+		codec_add_int(answer, "menu_version", out.version);
+	}
+	cJSON_Delete(body);
+	if (rc == 1 || j->dry_run) {
+		menu_free(&out);
+		respond_json(j, 200, answer);
+		return 0;
+	}
+	if (store_menu_save(w->st, &out) < 0) {
+		menu_free(&out);
+		cJSON_Delete(answer);
 		storage_error(w, j);
 		return -1;
 	}
-	respond_json(j, 200, payload);
+	/* an item's change travels alone; anything else sends the menu */
+	if (e.kind == MENU_KIND_ITEM && e.op == MENU_CHANGE) {
+		event = menu_item_to_json(&out, menu_find(&out, e.key));
+		codec_add_int(event, "menu_version", out.version);
+	} else {
+		event = menu_to_json(&out);
+	}
+	rc = emit_json(w, j, EVENT_MENU_UPDATED, event, now);
+	cJSON_Delete(event);
+	if (rc < 0) {
+		menu_free(&out);
+		cJSON_Delete(answer);
+		return -1;
+	}
+	menu_free(&w->menu);
+	w->menu = out;
+	respond_json(j, e.op == MENU_CREATE ? 201 : 200, answer);
 	cJSON *m = menu_to_json(&w->menu);
-	j->menu_json = cJSON_PrintUnformatted(m);
+	free(j->menu_json);
+	j->menu_json = render(m);
 	cJSON_Delete(m);
 	return 0;
+}
+
+/* The restaurant's details: any staff reads them, an ADMIN changes them. */
+static int
+do_store_patch(struct writer *w, struct job *j, int64_t now)
+{
+	struct store_info si = w->info;
+	struct codec_error err;
+	cJSON *body = cJSON_Parse(j->text), *a, *b;
+	char *text;
+	bool same;
+
+	if (body == NULL) {
+		job_fail(j, 400, "bad_json", NULL, "the body is not JSON");
+		return -1;
+	}
+	if (store_info_from_json(body, &si, &err) < 0) {
+		cJSON_Delete(body);
+		fail(j, &err);
+		return -1;
+	}
+	cJSON_Delete(body);
+	a = store_info_to_json(&w->info);
+	b = store_info_to_json(&si);
+	same = cJSON_Compare(a, b, true);
+	cJSON_Delete(a);
+	if (same) {
+		respond_json(j, 200, b);
+		return 0;
+	}
+	text = render(b);
+	if (store_meta_put(w->st, "store", text) < 0) {
+		free(text);
+		cJSON_Delete(b);
+		storage_error(w, j);
+		return -1;
+	}
+	free(text);
+	if (emit_json(w, j, EVENT_STORE_UPDATED, b, now) < 0) {
+		cJSON_Delete(b);
+		return -1;
+	}
+	w->info = si;
+	j->store_json = render(b);
+	j->day_start_hour = si.day_start_hour;
+	respond_json(j, 200, b);
+	/* the menu shows the store's currency */
+	if (strcmp(w->menu.currency, si.currency) != 0) {
+		cJSON *m;
+
+		xstrlcpy(w->menu.currency, si.currency, sizeof w->menu.currency);
+		m = menu_to_json(&w->menu);
+		j->menu_json = render(m);
+		cJSON_Delete(m);
+	}
+	return 0;
+}
+
+/* A staff change in the event log: the account as the API shows it (never
+ * a PIN or its hash), what changed and who changed it. */
+static int
+emit_staff(struct writer *w, struct job *j, const struct staff_row *row,
+    const char *change, int64_t now)
+{
+	cJSON *ev = writer_staff_json(row);
+	int rc;
+
+	cJSON_AddStringToObject(ev, "change", change);
+	cJSON_AddStringToObject(ev, "by", j->caller.staff);
+	rc = emit_json(w, j, EVENT_STAFF_UPDATED, ev, now);
+	cJSON_Delete(ev);
+	return rc;
 }
 
 cJSON *
@@ -406,6 +571,10 @@ do_staff_create(struct writer *w, struct job *j, int64_t now)
 		storage_error(w, j);
 		return -1;
 	}
+	if (emit_staff(w, j, &j->staff, "created", now) < 0)
+		return -1;
+	log_info("staff %s (%s) added by %s", j->staff.code, role_name(j->staff.role),
+	    j->caller.staff);
 	respond_json(j, 201, writer_staff_json(&j->staff));
 	return 0;
 }
@@ -467,6 +636,51 @@ do_staff_patch(struct writer *w, struct job *j, int64_t now)
 		}
 		j->revoke_staff = row.id;
 	}
+	char change[64];
+
+	snprintf(change, sizeof change, "%s%s%s%s",
+	    (j->mask & STAFF_PATCH_NAME) ? "name " : "",
+	    (j->mask & STAFF_PATCH_ROLE) ? "role " : "",
+	    (j->mask & STAFF_PATCH_PIN) ? "pin_reset " : "",
+	    (j->mask & STAFF_PATCH_ACTIVE) ? (row.active ? "enabled " : "disabled ") : "");
+	change[strlen(change) > 0 ? strlen(change) - 1 : 0] = '\0';
+	if (emit_staff(w, j, &row, change, now) < 0)
+		return -1;
+	log_info("staff %s changed by %s: %s", row.code, j->caller.staff, change);
+	respond_json(j, 200, writer_staff_json(&row));
+	return 0;
+}
+
+/* A staff member's own new PIN, the old one checked by the auth worker. */
+static int
+do_pin_change(struct writer *w, struct job *j, int64_t now)
+{
+	struct staff_row row;
+	int rc;
+
+	if (!j->pin_ok) {
+		job_fail(j, 403, "wrong_pin", "old_pin", "old_pin: that is not your PIN");
+		return -1;
+	}
+	rc = store_staff_by_id(w->st, j->caller.staff_id, &row);
+	if (rc != 0) {
+		if (rc < 0)
+			storage_error(w, j);
+		else
+			job_fail(j, 404, "not_found", NULL, "this account is gone");
+		return -1;
+	}
+	xstrlcpy(row.pin_hash, j->staff.pin_hash, sizeof row.pin_hash);
+	row.failed = 0;
+	row.locked_until = 0;
+	row.updated_at = now;
+	if (store_staff_update(w->st, &row) < 0) {
+		storage_error(w, j);
+		return -1;
+	}
+	if (emit_staff(w, j, &row, "own_pin", now) < 0)
+		return -1;
+	log_info("staff %s changed their own PIN", row.code);
 	respond_json(j, 200, writer_staff_json(&row));
 	return 0;
 }
@@ -566,7 +780,7 @@ do_report_z(struct writer *w, struct job *j, int64_t now)
 	struct day_report r;
 	struct strbuf sb;
 
-	if (reports_build(w->st, true, now, w->cfg.day_start_hour, &r) < 0) {
+	if (reports_build(w->st, true, now, w->info.day_start_hour, &r) < 0) {
 		storage_error(w, j);
 		return -1;
 	}
@@ -579,7 +793,19 @@ do_report_z(struct writer *w, struct job *j, int64_t now)
 		storage_error(w, j);
 		return -1;
 	}
+	cJSON *ev = cJSON_CreateObject();
+
+	codec_add_int(ev, "z_number", r.z_number);
+	codec_add_int(ev, "from", r.from_ms);
+	codec_add_int(ev, "closed_at", now);
+	cJSON_AddStringToObject(ev, "by", j->caller.staff);
 	report_free(&r);
+	if (emit_json(w, j, EVENT_REPORT_CLOSED, ev, now) < 0) {
+		cJSON_Delete(ev);
+		strbuf_free(&sb);
+		return -1;
+	}
+	cJSON_Delete(ev);
 	free(j->body);
 	j->status = 201;
 	j->body = strbuf_detach(&sb, NULL);
@@ -591,7 +817,9 @@ static const job_handler handlers[JOB_KIND_COUNT] = {
 	[JOB_ORDER_ACTION] = do_order_action,
 	[JOB_ORDER_PATCH] = do_order_patch,
 	[JOB_ITEMS_DONE] = do_items_done,
-	[JOB_MENU_PATCH] = do_menu_patch,
+	[JOB_MENU_EDIT] = do_menu_edit,
+	[JOB_STORE_PATCH] = do_store_patch,
+	[JOB_PIN_CHANGE] = do_pin_change,
 	[JOB_STAFF_CREATE] = do_staff_create,
 	[JOB_STAFF_PATCH] = do_staff_patch,
 	[JOB_LOGIN] = do_login,
@@ -641,6 +869,16 @@ idem_replay(struct writer *w, struct job *j)
 	return 1;
 }
 
+/* Whether a job's answer is the payload of its last event (an order
+ * change: kept as a pointer to the event instead of a copy). */
+static bool
+answer_is_event(const struct job *j)
+{
+	return j->nevents > 0 && (j->kind == JOB_ORDER_CREATE ||
+	    j->kind == JOB_ORDER_ACTION || j->kind == JOB_ORDER_PATCH ||
+	    j->kind == JOB_ITEMS_DONE);
+}
+
 /* Run one job in the batch's transaction. */
 static void
 run_job(struct writer *w, struct job *j, int64_t now)
@@ -655,7 +893,7 @@ run_job(struct writer *w, struct job *j, int64_t now)
 	if (j->idem_key[0] != '\0' && j->status >= 200 && j->status < 300 &&
 	    store_idem_put(w->st, j->idem_key, j->req_hash, j->status,
 	    j->body != NULL ? j->body : "",
-	    j->nevents > 0 ? j->events[j->nevents - 1].seq : 0, now,
+	    answer_is_event(j) ? j->events[j->nevents - 1].seq : 0, now,
 	    j->caller.staff_id) < 0)
 		storage_error(w, j);
 }
@@ -679,6 +917,8 @@ batch_failed(struct writer *w, struct job *batch)
 			j->nevents = 0;
 			free(j->menu_json);
 			j->menu_json = NULL;
+			free(j->store_json);
+			j->store_json = NULL;
 			j->has_session = false;
 			j->revoke_staff = 0;
 			if (store_damaged())
@@ -696,6 +936,11 @@ batch_failed(struct writer *w, struct job *batch)
 		menu_free(&w->menu);
 		w->menu = m;
 	}
+	struct store_info si;
+
+	if (store_info_load(w->st, &si) >= 0)
+		w->info = si;
+	xstrlcpy(w->menu.currency, w->info.currency, sizeof w->menu.currency);
 }
 
 /* Once SQLite has reported the file damaged, nothing more is written to
@@ -764,11 +1009,13 @@ writer_main(void *arg)
 
 struct writer *
 writer_start(struct store *st, const struct menu *menu,
-    const struct writer_config *cfg, writer_done_fn done, void *ctx)
+    const struct store_info *info, const struct writer_config *cfg,
+    writer_done_fn done, void *ctx)
 {
 	struct writer *w = xcalloc(1, sizeof *w);
 
 	w->st = st;
+	w->info = *info;
 	w->cfg = *cfg;
 	if (w->cfg.max_batch <= 0)
 		w->cfg.max_batch = 256;

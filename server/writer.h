@@ -11,10 +11,9 @@
 
 #include "job.h"
 #include "store.h"
+#include "storeinfo.h"
 
 struct writer_config {
-	int tax_bp;                  /* tax rate in basis points */
-	int day_start_hour;          /* business day boundary, local time */
 	struct throttle *throttle;   /* login locks, forgotten on a new PIN */
 	int64_t token_ttl_ms;        /* how long a login lasts */
 	int64_t idem_retention_ms;   /* how long idempotency keys are kept */
@@ -27,10 +26,11 @@ typedef void (*writer_done_fn)(void *ctx, struct job *done);
 
 struct writer;
 
-/* Start the writer on st (it takes ownership). menu is the current menu
- * (copied). */
+/* Start the writer on st (it takes ownership). menu and info are the
+ * current menu and the restaurant's details (copied). */
 struct writer *writer_start(struct store *st, const struct menu *menu,
-    const struct writer_config *cfg, writer_done_fn done, void *ctx);
+    const struct store_info *info, const struct writer_config *cfg,
+    writer_done_fn done, void *ctx);
 void writer_submit(struct writer *w, struct job *j);
 /* Finish queued work, stop the thread, close the store. */
 void writer_stop(struct writer *w);

@@ -11,6 +11,7 @@
 
 #include "cfg.h"
 #include "log.h"
+#include "storeinfo.h"
 #include "strbuf.h"
 #include "util.h"
 #include "xalloc.h"
@@ -23,6 +24,8 @@ struct cache {
 	struct order *orders;        /* sorted by id */
 	int norders, cap;
 	struct menu menu;
+	bool has_store;              /* the restaurant's details are known */
+	struct store_info store;
 	int64_t head;
 	int64_t saved_at;
 	bool stale, dirty;
@@ -173,6 +176,26 @@ cache_set_menu(struct cache *c, const cJSON *menu, struct codec_error *err)
 }
 
 int
+cache_set_store(struct cache *c, const cJSON *store, struct codec_error *err)
+{
+	struct store_info si;
+
+	store_info_init(&si);
+	if (store_info_from_json(store, &si, err) < 0)
+		return -1;
+	c->store = si;
+	c->has_store = true;
+	c->dirty = true;
+	return 0;
+}
+
+const struct store_info *
+cache_store(const struct cache *c)
+{
+	return c->has_store ? &c->store : NULL;
+}
+
+int
 cache_apply_event(struct cache *c, const cJSON *event, struct codec_error *err)
 {
 	struct event ev;
@@ -181,13 +204,31 @@ cache_apply_event(struct cache *c, const cJSON *event, struct codec_error *err)
 		event_free(&ev);
 		return -1;
 	}
-	if (ev.type == EVENT_MENU_UPDATED) {
+	if (ev.type == EVENT_MENU_UPDATED && ev.has_menu) {
+		if (ev.menu.currency[0] == '\0')
+			memcpy(ev.menu.currency, c->menu.currency, sizeof ev.menu.currency);
+		menu_free(&c->menu);
+		c->menu = ev.menu;
+		menu_init(&ev.menu);
+		event_free(&ev);
+	} else if (ev.type == EVENT_MENU_UPDATED) {
 		struct menu_item *it = menu_find(&c->menu, ev.item.sku);
 
 		if (it != NULL)
 			*it = ev.item;
 		else
 			*menu_add_item(&c->menu) = ev.item;
+		if (ev.menu_version > 0)
+			c->menu.version = ev.menu_version;
+		event_free(&ev);
+	} else if (ev.type == EVENT_STORE_UPDATED) {
+		struct codec_error serr;
+
+		if (cache_set_store(c, ev.store, &serr) < 0)
+			log_warn("the restaurant's details do not read: %s", serr.message);
+		event_free(&ev);
+	} else if (ev.type != EVENT_ORDER_CREATED && ev.type != EVENT_ORDER_UPDATED) {
+		/* staff and report events: nothing the cache keeps */
 		event_free(&ev);
 	} else {
 		upsert(c, &ev.order);    /* takes the order's items */
@@ -250,7 +291,9 @@ cache_load(struct cache *c, char *err, size_t errsize)
 	    codec_get_int(j, "head", NULL, 0, INT64_MAX, true, &head, NULL, &cerr) < 0 ||
 	    codec_get_int(j, "saved_at", NULL, 0, INT64_MAX, true, &saved, NULL, &cerr) < 0 ||
 	    read_orders(c, cJSON_GetObjectItemCaseSensitive(j, "orders"), &cerr) < 0 ||
-	    cache_set_menu(c, cJSON_GetObjectItemCaseSensitive(j, "menu"), &cerr) < 0) {
+	    cache_set_menu(c, cJSON_GetObjectItemCaseSensitive(j, "menu"), &cerr) < 0 ||
+	    (cJSON_GetObjectItemCaseSensitive(j, "store") != NULL &&
+	    cache_set_store(c, cJSON_GetObjectItemCaseSensitive(j, "store"), &cerr) < 0)) {
 		snprintf(err, errsize, "%s: not a usable cache file%s%s", c->path,
 		    j != NULL ? ": " : "", j != NULL ? cerr.message : "");
 		cJSON_Delete(j);
@@ -284,6 +327,8 @@ cache_save(struct cache *c)
 	codec_add_int(j, "saved_at", util_now_ms());
 	codec_add_int(j, "head", c->head);
 	cJSON_AddItemToObject(j, "menu", menu_to_json(&c->menu));
+	if (c->has_store)
+		cJSON_AddItemToObject(j, "store", store_info_to_json(&c->store));
 	arr = cJSON_AddArrayToObject(j, "orders");
 	for (int i = 0; i < c->norders; i++)
 		cJSON_AddItemToArray(arr, order_to_json(&c->orders[i]));

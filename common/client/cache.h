@@ -30,6 +30,8 @@ int cache_save(struct cache *c);
 int cache_set_orders(struct cache *c, const cJSON *answer, struct codec_error *err);
 /* GET /api/v1/menu. */
 int cache_set_menu(struct cache *c, const cJSON *menu, struct codec_error *err);
+/* GET /api/v1/store: the restaurant's details. */
+int cache_set_store(struct cache *c, const cJSON *store, struct codec_error *err);
 /* A stream event (seq in order). Orders are replaced only by a newer
  * version and leave the cache when they close; menu.updated replaces its
  * item. Returns 0, or -1 for an event that does not parse. */
@@ -46,5 +48,8 @@ int cache_norders(const struct cache *c);
 const struct order *cache_order(const struct cache *c, int i);
 const struct order *cache_find(const struct cache *c, int64_t id);
 const struct menu *cache_menu(const struct cache *c);
+/* The restaurant's details, NULL until a snapshot or the file gave them. */
+struct store_info;
+const struct store_info *cache_store(const struct cache *c);
 
 #endif

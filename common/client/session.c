@@ -541,6 +541,7 @@ session_sign_out(struct session *s)
 /* --- snapshot ----------------------------------------------------------- */
 
 static void on_orders_page(void *arg, struct api_reply *r);
+static void on_store(void *arg, struct api_reply *r);
 
 static void
 snapshot_failed(struct session *s, const struct api_reply *r)
@@ -586,6 +587,26 @@ on_menu(void *arg, struct api_reply *r)
 	} else if (s->h.menu != NULL) {
 		s->h.menu(s->h.ctx);
 	}
+	worker_request(s->worker, "GET", "/api/v1/store", NULL, 2, on_store, s);
+}
+
+/* The restaurant's details (for receipts), then the open orders. */
+static void
+on_store(void *arg, struct api_reply *r)
+{
+	struct session *s = arg;
+	struct codec_error err;
+
+	if (s->closing)
+		return;
+	if (r->err != API_OK) {
+		snapshot_failed(s, r);
+		return;
+	}
+	if (cache_set_store(s->cache, r->json, &err) < 0)
+		log_error("the restaurant's details do not parse: %s", err.message);
+	else if (s->h.store != NULL)
+		s->h.store(s->h.ctx);
 	cJSON_Delete(s->snap_orders);
 	s->snap_orders = cJSON_CreateArray();
 	s->snap_head = -1;
@@ -701,6 +722,9 @@ on_event(void *ctx, int64_t seq, const cJSON *ev)
 	if (cJSON_IsString(type) && strcmp(type->valuestring, "menu.updated") == 0) {
 		if (s->h.menu != NULL)
 			s->h.menu(s->h.ctx);
+	} else if (cJSON_IsString(type) && strcmp(type->valuestring, "store.updated") == 0) {
+		if (s->h.store != NULL)
+			s->h.store(s->h.ctx);
 	} else if (cJSON_IsNumber(id)) {
 		int64_t oid = (int64_t)id->valuedouble;
 

@@ -131,6 +131,8 @@ struct session_handlers {
 	 * snapshot, the stale start). Read them from session_cache. */
 	void (*orders)(void *ctx, const int64_t *ids, int n);
 	void (*menu)(void *ctx);
+	/* The restaurant's details arrived or changed (session_cache). */
+	void (*store)(void *ctx);
 	/* Connection, staleness, queue counts or identity changed. */
 	void (*state)(void *ctx, const struct session_state *st);
 	/* The outcome of a login (settings or session_login). */

@@ -17,6 +17,7 @@
 Prints a table (Markdown) for docs/benchmarks.md.
 """
 import argparse
+import json
 import os
 import re
 import signal
@@ -72,17 +73,26 @@ def keystrokes(rig):
 
 
 def big_menu(db, n=1000):
-    """Put n items in the server's menu (the server is stopped)."""
+    """Put n more items in the server's menu document (the server is stopped)."""
     c = sqlite3.connect(db)
+    version, doc = c.execute("SELECT version, doc FROM menu").fetchone()
+    doc = json.loads(doc)
     cats = ["Cat%02d" % i for i in range(20)]
-    for i, cat in enumerate(cats):
-        c.execute("INSERT OR IGNORE INTO categories(name, position) VALUES(?, ?)", (cat, 100 + i))
+    doc["categories"] += [cat for cat in cats if cat not in doc["categories"]]
+    if not any(g["code"] == "XLG" for g in doc.get("modifier_groups", [])):
+        doc.setdefault("modifier_groups", []).append(
+            {"code": "XLG", "name": "Size", "min": 0, "max": 1, "required": False,
+             "modifiers": [{"code": "LG", "name": "Large", "price": 100, "available": True}]})
+    skus = set(i["sku"] for i in doc["items"])
     for i in range(n):
-        c.execute("INSERT OR REPLACE INTO menu_items(sku, name, price, category, station, "
-                  "available, position, modifiers) VALUES(?, ?, ?, ?, ?, 1, ?, "
-                  "'[{\"code\":\"LG\",\"name\":\"Large\",\"price\":100}]')",
-                  ("X%04d" % i, "Bench item number %d" % i, 100 + i, cats[i % 20],
-                   "grill", 1000 + i))
+        if "X%04d" % i in skus:
+            continue
+        doc["items"].append({"sku": "X%04d" % i, "name": "Bench item number %d" % i,
+                             "kitchen_name": "", "price": 100 + i,
+                             "tax_class": doc["tax_classes"][0]["code"], "category": cats[i % 20],
+                             "station": "grill", "available": True, "barcode": "",
+                             "groups": ["XLG"]})
+    c.execute("UPDATE menu SET version = ?, doc = ?", (version + 1, json.dumps(doc)))
     c.commit()
     c.close()
 

@@ -18,7 +18,9 @@ fuzz_menu(void)
 		struct menu_item *it;
 
 		menu_init(&m);
-		m.tax_bp = 825;
+		m.ntax = 1;
+		strcpy(m.tax[0].code, "std");
+		m.tax[0].rate_bp = 825;
 		menu_add_category(&m, "Burgers");
 		it = menu_add_item(&m);
 		strcpy(it->sku, "B1");
@@ -26,13 +28,8 @@ fuzz_menu(void)
 		strcpy(it->category, "Burgers");
 		strcpy(it->station, "grill");
 		it->price = 950;
-		it->nmods = 2;
-		strcpy(it->mods[0].code, "XCH");
-		strcpy(it->mods[0].name, "Extra cheese");
-		it->mods[0].price = 100;
-		strcpy(it->mods[1].code, "HALF");
-		strcpy(it->mods[1].name, "Half");
-		it->mods[1].price = -2000;
+		struct modifier mods[2] = { { "XCH", "Extra cheese", 100 }, { "HALF", "Half", -2000 } };
+		menu_item_offer(&m, it, mods, 2);
 		it = menu_add_item(&m);
 		strcpy(it->sku, "S1");
 		strcpy(it->name, "Fries");
@@ -59,7 +56,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (j == NULL)
 		return 0;
 	if (order_request_from_json(j, &o, &err) == 0) {
-		if (service_price(fuzz_menu(), 825, &o, &err) == 0 &&
+		if (service_price(fuzz_menu(), &o, &err) == 0 &&
 		    service_create(&caller, &o, 1000, &err) == 0) {
 			cJSON *out = order_to_json(&o);
 			struct order back;

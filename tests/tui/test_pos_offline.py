@@ -6,6 +6,7 @@ after which the screen shows the server's numbers. A sale refused on replay
 (its item 86'd meanwhile) waits in needs attention, where a cashier cannot
 and a manager can resolve it; none is dropped. The printer running out of
 paper is shown, and what was sold meanwhile prints once, when paper is back."""
+import json
 import os
 import re
 import signal
@@ -146,7 +147,10 @@ class Offline(PosTest):
 
         # meanwhile the kitchen ran out of brownies
         db = sqlite3.connect(self.rig.server.db)
-        db.execute("UPDATE menu_items SET available = 0 WHERE sku = 'D2'")
+        (doc,) = db.execute("SELECT doc FROM menu").fetchone()
+        doc = json.loads(doc)
+        next(i for i in doc["items"] if i["sku"] == "D2")["available"] = False
+        db.execute("UPDATE menu SET doc = ?", (json.dumps(doc),))
         db.commit()
         db.close()
         self.rig.server.start(port=port)

@@ -317,7 +317,7 @@ test_order_round_trip(void **state)
 static void
 test_event_and_menu(void **state)
 {
-	struct menu m, back;
+	struct menu m, back, back2;
 	struct menu_item *it;
 	struct codec_error err;
 	struct event ev;
@@ -333,22 +333,35 @@ test_event_and_menu(void **state)
 	strcpy(it->category, "Burgers");
 	strcpy(it->station, "grill");
 	it->price = 950;
-	it->nmods = 1;
-	strcpy(it->mods[0].code, "XCH");
-	strcpy(it->mods[0].name, "Extra cheese");
-	it->mods[0].price = 100;
+	struct modifier mod = { "XCH", "Extra cheese", 100 };
+	menu_item_offer(&m, it, &mod, 1);
+	assert_int_equal(m.ngroups, 1);
+	assert_string_equal(it->groups[0], "B1");
 
 	j = menu_to_json(&m);
 	assert_int_equal(menu_from_json(j, &back, &err), 0);
 	assert_int_equal(back.nitems, 1);
+	assert_int_equal(back.ngroups, 1);
 	assert_non_null(menu_find(&back, "B1"));
 	assert_null(menu_find(&back, "B2"));
-	assert_non_null(menu_item_modifier(menu_find(&back, "B1"), "XCH"));
+	assert_non_null(menu_item_modifier(&back, menu_find(&back, "B1"), "XCH", NULL, NULL));
+	assert_int_equal(menu_item_nmods(&back, menu_find(&back, "B1")), 1);
 	cJSON_Delete(j);
 
-	p = menu_item_to_json(it);
+	/* a category named twice is refused, naming the entry */
+	j = menu_to_json(&m);
+	cJSON_AddItemToArray(cJSON_GetObjectItem(j, "categories"), cJSON_CreateString("Burgers"));
+	assert_int_equal(menu_from_json(j, &back2, &err), -1);
+	assert_string_equal(err.field, "categories[1]");
+	cJSON_Delete(j);
+
+	p = menu_item_to_json(&m, it);
 	char *ptxt = cJSON_PrintUnformatted(p);
-	s = event_render(9, EVENT_MENU_UPDATED, 123, ptxt, strlen(ptxt));
+	s = event_render(9, EVENT_MENU_UPDATED, 123, "item", ptxt, strlen(ptxt));
+	size_t plen = 0;
+	assert_non_null(event_payload(s, &plen));
+	assert_int_equal(plen, strlen(ptxt));
+	assert_memory_equal(event_payload(s, &plen), ptxt, plen);
 	free(ptxt);
 	cJSON_Delete(p);
 	j = cJSON_Parse(s);

@@ -44,12 +44,8 @@ setup(void **state)
 	menu_add_category(&menu, "Drinks");
 	add_item("B1", "Classic Burger", "Burgers", "grill", 950, true);
 	b1 = &menu.items[0];
-	xstrlcpy(b1->mods[0].code, "XCH", sizeof b1->mods[0].code);
-	xstrlcpy(b1->mods[0].name, "Extra cheese", sizeof b1->mods[0].name);
-	b1->mods[0].price = 100;
-	xstrlcpy(b1->mods[1].code, "NOON", sizeof b1->mods[1].code);
-	xstrlcpy(b1->mods[1].name, "No onions", sizeof b1->mods[1].name);
-	b1->nmods = 2;
+	struct modifier mods[2] = { { "XCH", "Extra cheese", 100 }, { "NOON", "No onions", 0 } };
+	menu_item_offer(&menu, b1, mods, 2);
 	add_item("S1", "Fries", "Sides", "fryer", 350, true);
 	add_item("S3", "Onion Rings", "Sides", "fryer", 400, false);
 	add_item("DR1", "Cola", "Drinks", "bar", 250, true);

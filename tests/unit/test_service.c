@@ -26,13 +26,11 @@ add_item(const char *sku, const char *station, money_t price, bool available)
 	strcpy(it->station, station);
 	it->price = price;
 	it->available = available;
-	it->nmods = 2;
-	strcpy(it->mods[0].code, "XCH");
-	strcpy(it->mods[0].name, "Extra cheese");
-	it->mods[0].price = 100;
-	strcpy(it->mods[1].code, "HALF");
-	strcpy(it->mods[1].name, "Half portion");
-	it->mods[1].price = -5000;
+	strcpy(it->tax_class, "std");
+	struct modifier mods[2] = {
+		{ "XCH", "Extra cheese", 100 }, { "HALF", "Half portion", -5000 },
+	};
+	menu_item_offer(&menu, it, mods, 2);
 }
 
 static int
@@ -40,6 +38,9 @@ setup(void **state)
 {
 	(void)state;
 	menu_init(&menu);
+	menu.ntax = 1;
+	strcpy(menu.tax[0].code, "std");
+	menu.tax[0].rate_bp = 0;
 	add_item("B1", "grill", 950, true);
 	add_item("S1", "fryer", 350, true);
 	add_item("OFF", "grill", 500, false);
@@ -87,10 +88,12 @@ test_pricing(void **state)
 	struct order o;
 
 	(void)state;
+	menu.tax[0].rate_bp = 825;
 	order_with(&o, SOURCE_POS, "B1", 3, "XCH");
 	strcpy(o.items[0].name, "client says free");
 	o.items[0].unit_price = 1;   /* never trusted */
-	assert_int_equal(service_price(&menu, 825, &o, &err), 0);
+	assert_int_equal(service_price(&menu, &o, &err), 0);
+	assert_int_equal(o.items[0].tax_bp, 825);
 	assert_string_equal(o.items[0].name, "Item B1");
 	assert_string_equal(o.items[0].station, "grill");
 	assert_int_equal(o.items[0].unit_price, 1050);
@@ -100,9 +103,27 @@ test_pricing(void **state)
 	assert_int_equal(o.total, 3410);
 	order_free(&o);
 
+	/* lines at two rates: each rate's sum is taxed and rounded once */
+	menu.ntax = 2;
+	strcpy(menu.tax[1].code, "zero");
+	menu.tax[1].rate_bp = 0;
+	strcpy(menu_find(&menu, "S1")->tax_class, "zero");
+	order_with(&o, SOURCE_POS, "B1", 1, NULL);
+	struct order_item *fries = order_add_item(&o);
+	strcpy(fries->sku, "S1");
+	fries->qty = 3;
+	assert_int_equal(service_price(&menu, &o, &err), 0);
+	assert_int_equal(o.items[1].tax_bp, 0);
+	assert_int_equal(o.subtotal, 950 + 1050);
+	assert_int_equal(o.tax, 78);           /* 8.25% of 9.50 only */
+	order_free(&o);
+	strcpy(menu_find(&menu, "S1")->tax_class, "std");
+	menu.ntax = 1;
+	menu.tax[0].rate_bp = 0;
+
 	/* a big discount modifier never makes a line negative */
 	order_with(&o, SOURCE_POS, "B1", 1, "HALF");
-	assert_int_equal(service_price(&menu, 0, &o, &err), 0);
+	assert_int_equal(service_price(&menu, &o, &err), 0);
 	assert_int_equal(o.total, 0);
 	order_free(&o);
 }
@@ -115,18 +136,18 @@ test_pricing_refusals(void **state)
 
 	(void)state;
 	order_with(&o, SOURCE_POS, "NOPE", 1, NULL);
-	assert_int_equal(service_price(&menu, 0, &o, &err), -1);
+	assert_int_equal(service_price(&menu, &o, &err), -1);
 	assert_string_equal(err.code, "unknown_item");
 	assert_string_equal(err.field, "items[0].sku");
 	order_free(&o);
 
 	order_with(&o, SOURCE_POS, "OFF", 1, NULL);
-	assert_int_equal(service_price(&menu, 0, &o, &err), -1);
+	assert_int_equal(service_price(&menu, &o, &err), -1);
 	assert_string_equal(err.code, "item_unavailable");
 	order_free(&o);
 
 	order_with(&o, SOURCE_POS, "S1", 1, "BAC");
-	assert_int_equal(service_price(&menu, 0, &o, &err), -1);
+	assert_int_equal(service_price(&menu, &o, &err), -1);
 	assert_string_equal(err.code, "unknown_modifier");
 	assert_string_equal(err.field, "items[0].modifiers[0]");
 	order_free(&o);
@@ -134,7 +155,7 @@ test_pricing_refusals(void **state)
 	/* 100 lines of 99 at a price near the maximum: refused, not wrapped */
 	order_with(&o, SOURCE_POS, "B1", 99, NULL);
 	menu.items[0].price = MONEY_MAX / 50;
-	assert_int_equal(service_price(&menu, 0, &o, &err), -1);
+	assert_int_equal(service_price(&menu, &o, &err), -1);
 	assert_string_equal(err.code, "total_too_large");
 	menu.items[0].price = 950;
 	order_free(&o);
@@ -148,7 +169,7 @@ test_payments(void **state)
 
 	(void)state;
 	order_with(&o, SOURCE_POS, "B1", 1, NULL);
-	assert_int_equal(service_price(&menu, 0, &o, &err), 0);
+	assert_int_equal(service_price(&menu, &o, &err), 0);
 	/* POS orders must be paid */
 	assert_int_equal(service_create(&cashier, &o, 5, &err), -1);
 	assert_string_equal(err.code, "missing_field");
@@ -168,7 +189,7 @@ test_payments(void **state)
 
 	/* card overpay is refused; card + cash change comes from the cash */
 	order_with(&o, SOURCE_PHONE, "B1", 1, NULL);
-	service_price(&menu, 0, &o, &err);
+	service_price(&menu, &o, &err);
 	pay(&o, TENDER_CARD, 1000);
 	assert_int_equal(service_create(&cashier, &o, 5, &err), -1);
 	assert_string_equal(err.code, "overpayment");
@@ -180,7 +201,7 @@ test_payments(void **state)
 
 	/* ONLINE: unpaid at creation, by a customer; not by a chef */
 	order_with(&o, SOURCE_ONLINE, "S1", 2, NULL);
-	service_price(&menu, 0, &o, &err);
+	service_price(&menu, &o, &err);
 	assert_int_equal(service_create(&chef, &o, 5, &err), -1);
 	assert_int_equal(err.status, 403);
 	assert_int_equal(service_create(&customer, &o, 5, &err), 0);
@@ -202,7 +223,7 @@ test_actions(void **state)
 
 	(void)state;
 	order_with(&o, SOURCE_ONLINE, "B1", 1, NULL);
-	service_price(&menu, 0, &o, &err);
+	service_price(&menu, &o, &err);
 	service_create(&customer, &o, 1, &err);
 	assert_int_equal(service_act(&chef, &o, ACTION_START, -1, NULL, 0, NULL, 2, &err),
 	    REFUSE_ILLEGAL);
