@@ -208,12 +208,13 @@ print_errors(const char *file, const struct menucsv_errors *errs)
 
 /* The lines of an answer on stdout; -1 when it is not a menu summary. */
 static int
-print_changes(const cJSON *answer, struct menudiff_counts *n)
+print_changes(const cJSON *answer, const cJSON *before, const cJSON *after,
+    struct menudiff_counts *n)
 {
 	struct strbuf sb;
 
 	strbuf_init(&sb);
-	if (menudiff_render(answer, &sb, n) < 0) {
+	if (menudiff_render(answer, before, after, &sb, n) < 0) {
 		strbuf_free(&sb);
 		fprintf(stderr, "brigadectl: menu import: the server's answer does not say "
 		    "what it added, changed and retired\n");
@@ -233,7 +234,7 @@ menu_import(int argc, char **argv, const struct client_cfg *cfg, struct clock *c
 	bool dry_run = false;
 	struct menucsv *m = NULL;
 	struct menudiff_counts plan, done;
-	struct api_reply check, apply;
+	struct api_reply now, check, apply;
 	char key[37];
 	cJSON *doc;
 	size_t len;
@@ -269,18 +270,26 @@ menu_import(int argc, char **argv, const struct client_cfg *cfg, struct clock *c
 	free(text);
 	if ((body = cJSON_PrintUnformatted(doc)) == NULL)
 		abort();
-	cJSON_Delete(doc);
+
+	/* the menu as it is, to tell real moves from places shifted by what
+	 * is added or retired before them */
+	struct api *a = api_new(cfg, clk);
+	struct api_req req = { "GET", "/api/v1/menu", NULL, NULL, false };
+
+	api_reply_init(&check);
+	api_reply_init(&apply);
+	if (api_call(a, &req, cfg->retries, &now) != API_OK) {
+		rc = brigadectl_failure("menu import", &now);
+		goto out;
+	}
 
 	/* the check: what the import would do, changing nothing */
-	struct api *a = api_new(cfg, clk);
-	struct api_req req = { "PUT", "/api/v1/menu?dry_run=1", body, NULL, false };
-
-	api_reply_init(&apply);
+	req = (struct api_req){ "PUT", "/api/v1/menu?dry_run=1", body, NULL, false };
 	if (api_call(a, &req, cfg->retries, &check) != API_OK) {
 		rc = refused(file, m, &check);
 		goto out;
 	}
-	if (print_changes(check.json, &plan) < 0) {
+	if (print_changes(check.json, now.json, doc, &plan) < 0) {
 		rc = EXIT_UNREACHABLE;
 		goto out;
 	}
@@ -300,21 +309,20 @@ menu_import(int argc, char **argv, const struct client_cfg *cfg, struct clock *c
 	req = (struct api_req){ "PUT", "/api/v1/menu", body, key, false };
 	if (api_call(a, &req, cfg->retries, &apply) != API_OK) {
 		rc = refused(file, m, &apply);
+		if (api_err_transient(apply.err))
+			fprintf(stderr, "brigadectl: whether the menu changed is not known: run the "
+			    "same import again (it changes nothing if the menu is so already)\n");
 		goto out;
 	}
 	if (!menudiff_same(check.json, apply.json)) {
 		fprintf(stderr, "brigadectl: the menu changed on the server since the check "
 		    "above; what the import did:\n");
-		if (print_changes(apply.json, &done) < 0) {
+		if (print_changes(apply.json, NULL, NULL, &done) < 0) {
 			rc = EXIT_UNREACHABLE;
 			goto out;
 		}
 	} else {
-		struct strbuf unused;
-
-		strbuf_init(&unused);
-		menudiff_render(apply.json, &unused, &done);
-		strbuf_free(&unused);
+		done = plan;
 	}
 	const cJSON *version = cJSON_GetObjectItemCaseSensitive(apply.json, "version");
 	if (done.added + done.changed + done.retired == 0)
@@ -326,10 +334,12 @@ menu_import(int argc, char **argv, const struct client_cfg *cfg, struct clock *c
 		printf("menu changed: %d added, %d changed, %d retired\n", done.added,
 		    done.changed, done.retired);
 out:
+	api_reply_free(&now);
 	api_reply_free(&check);
 	api_reply_free(&apply);
 	api_free(a);
 	free(body);
+	cJSON_Delete(doc);
 	menucsv_free(m);
 	return rc;
 }

@@ -202,8 +202,9 @@ common_order(const cJSON *list, const cJSON *other, struct strbuf *out)
 }
 
 /* A group's modifiers changed: a line per modifier added, changed or
- * retired, as the file's modifier rows, and one for a new order. */
-static void
+ * retired, as the file's modifier rows, each counted in n; and whether a
+ * line for the group's own new order was said. */
+static bool
 put_modifier_changes(struct strbuf *out, const char *group, const cJSON *was,
     const cJSON *now, struct menudiff_counts *n)
 {
@@ -263,26 +264,157 @@ put_modifier_changes(struct strbuf *out, const char *group, const cJSON *was,
 	strbuf_init(&b);
 	common_order(was, now, &a);
 	common_order(now, was, &b);
-	if (a.len > 0 && strcmp(a.data, b.data) != 0) {
+	bool reordered = a.len > 0 && strcmp(a.data, b.data) != 0;
+	if (reordered)
 		strbuf_printf(out, "change group %s modifier order %s -> %s\n", group, a.data,
 		    b.data);
-		n->changed++;
-	}
 	strbuf_free(&a);
 	strbuf_free(&b);
+	return reordered;
+}
+
+/* ---- moves ------------------------------------------------------------ */
+
+/* Where each kind's entries are in a menu document, and what keys them
+ * (NULL: the entries are names). */
+static const struct {
+	const char *kind, *array, *key;
+} lists[] = {
+	{ "tax_class", "tax_classes", "code" }, { "station", "stations", NULL },
+	{ "category", "categories", NULL }, { "group", "modifier_groups", "code" },
+	{ "item", "items", "sku" },
+};
+
+static const char *
+entry_key(const cJSON *e, const char *key)
+{
+	const cJSON *k = key != NULL ? cJSON_GetObjectItemCaseSensitive(e, key) : e;
+
+	return cJSON_IsString(k) ? k->valuestring : NULL;
+}
+
+struct keyed {
+	const char *key;
+	int index;
+};
+
+static int
+by_key(const void *a, const void *b)
+{
+	return strcmp(((const struct keyed *)a)->key, ((const struct keyed *)b)->key);
+}
+
+/* The entries of one list that really moved: an entry added or retired
+ * shifts the ones after it, which is no move of theirs. Of the entries in
+ * both lists, the longest run already in the same order stays; each other
+ * one moved, and goes into moved as key -> the key it now follows (null:
+ * first). */
+static void
+find_moves(const cJSON *before, const cJSON *after, const char *key, cJSON *moved)
+{
+	int nb = cJSON_GetArraySize(before), na = cJSON_GetArraySize(after), n = 0, len = 0;
+	struct keyed *idx = calloc((size_t)na + 1, sizeof *idx);
+	const char **keys = calloc((size_t)nb + 1, sizeof *keys);
+	int *seq = calloc((size_t)nb + 1, sizeof *seq), *tail = calloc((size_t)nb + 1, sizeof *tail);
+	int *prev = calloc((size_t)nb + 1, sizeof *prev);
+	bool *keep = calloc((size_t)nb + 1, sizeof *keep);
+	const cJSON *e;
+	int i = 0;
+
+	if (idx == NULL || keys == NULL || seq == NULL || tail == NULL || prev == NULL ||
+	    keep == NULL)
+		abort();
+	cJSON_ArrayForEach(e, after) {
+		idx[i].key = entry_key(e, key);
+		idx[i].index = i;
+		i++;
+	}
+	for (int k = 0; k < na; k++) {
+		if (idx[k].key == NULL)
+			idx[k].key = "";
+	}
+	qsort(idx, (size_t)na, sizeof *idx, by_key);
+	/* the common entries in the old order, with their place in the new */
+	cJSON_ArrayForEach(e, before) {
+		struct keyed want = { entry_key(e, key), 0 }, *hit;
+
+		if (want.key == NULL)
+			continue;
+		hit = bsearch(&want, idx, (size_t)na, sizeof *idx, by_key);
+		if (hit == NULL)
+			continue;
+		keys[n] = want.key;
+		seq[n++] = hit->index;
+	}
+	/* the longest increasing run of places (patience sorting) */
+	for (i = 0; i < n; i++) {
+		int lo = 0, hi = len;
+
+		while (lo < hi) {
+			int mid = (lo + hi) / 2;
+
+			if (seq[tail[mid]] < seq[i])
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		prev[i] = lo > 0 ? tail[lo - 1] : -1;
+		tail[lo] = i;
+		if (lo == len)
+			len++;
+	}
+	for (i = len > 0 ? tail[len - 1] : -1; i >= 0; i = prev[i])
+		keep[i] = true;
+	for (i = 0; i < n; i++) {
+		const cJSON *before_it;
+
+		if (keep[i])
+			continue;
+		before_it = seq[i] > 0 ? cJSON_GetArrayItem(after, seq[i] - 1) : NULL;
+		if (before_it != NULL && entry_key(before_it, key) != NULL)
+			cJSON_AddStringToObject(moved, keys[i], entry_key(before_it, key));
+		else
+			cJSON_AddNullToObject(moved, keys[i]);
+	}
+	free(idx);
+	free(keys);
+	free(seq);
+	free(tail);
+	free(prev);
+	free(keep);
+}
+
+/* {kind: {key: key it follows now}} of what really moved between two
+ * menu documents. */
+static cJSON *
+all_moves(const cJSON *before, const cJSON *after)
+{
+	cJSON *moves = cJSON_CreateObject();
+
+	for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
+		cJSON *moved = cJSON_AddObjectToObject(moves, lists[i].kind);
+
+		find_moves(cJSON_GetObjectItemCaseSensitive(before, lists[i].array),
+		    cJSON_GetObjectItemCaseSensitive(after, lists[i].array), lists[i].key, moved);
+	}
+	return moves;
 }
 
 int
-menudiff_render(const cJSON *answer, struct strbuf *out, struct menudiff_counts *n)
+menudiff_render(const cJSON *answer, const cJSON *before, const cJSON *after,
+    struct strbuf *out, struct menudiff_counts *n)
 {
 	const cJSON *added = cJSON_GetObjectItemCaseSensitive(answer, "added");
 	const cJSON *changed = cJSON_GetObjectItemCaseSensitive(answer, "changed");
 	const cJSON *retired = cJSON_GetObjectItemCaseSensitive(answer, "retired");
+	cJSON *moves = before != NULL && after != NULL ? all_moves(before, after) : NULL;
 	const cJSON *e;
 
 	memset(n, 0, sizeof *n);
-	if (!cJSON_IsArray(added) || !cJSON_IsArray(changed) || !cJSON_IsArray(retired))
+	if (!cJSON_IsArray(added) || !cJSON_IsArray(changed) || !cJSON_IsArray(retired)) {
+		cJSON_Delete(moves);
 		return -1;
+	}
 	cJSON_ArrayForEach(e, added) {
 		put_head(out, "add", e);
 		strbuf_putc(out, '\n');
@@ -291,8 +423,8 @@ menudiff_render(const cJSON *answer, struct strbuf *out, struct menudiff_counts 
 	cJSON_ArrayForEach(e, changed) {
 		const cJSON *fields = cJSON_GetObjectItemCaseSensitive(e, "fields"), *f;
 		const char *kind = str_of(e, "kind"), *key = str_of(e, "key");
-		const cJSON *mods = NULL;
-		bool first = true;
+		const cJSON *mods = NULL, *moved = NULL;
+		bool first = true, said;
 
 		cJSON_ArrayForEach(f, fields) {
 			const cJSON *was = cJSON_GetArrayItem(f, 0), *now = cJSON_GetArrayItem(f, 1);
@@ -302,6 +434,14 @@ menudiff_render(const cJSON *answer, struct strbuf *out, struct menudiff_counts 
 			    (is_modifier_list(was) || cJSON_IsNull(was)) &&
 			    (is_modifier_list(now) || cJSON_IsNull(now))) {
 				mods = f;
+				continue;
+			}
+			/* a new place in the list: said when it is a move of its own,
+			 * not when what came before it was added or retired */
+			if (strcmp(f->string, "position") == 0 && moves != NULL && kind != NULL &&
+			    key != NULL && cJSON_GetObjectItemCaseSensitive(moves, kind) != NULL) {
+				moved = cJSON_GetObjectItemCaseSensitive(
+				    cJSON_GetObjectItemCaseSensitive(moves, kind), key);
 				continue;
 			}
 			if (first) {
@@ -320,35 +460,51 @@ menudiff_render(const cJSON *answer, struct strbuf *out, struct menudiff_counts 
 				put_value(out, f->string, f);
 			}
 		}
-		if (!first) {
+		said = !first;
+		if (!first)
 			strbuf_putc(out, '\n');
-			n->changed++;
-		} else if (mods == NULL) {
+		if (moved != NULL) {
+			strbuf_printf(out, "move %s ", kind_name(kind));
+			put_key(out, key);
+			if (cJSON_IsString(moved)) {
+				strbuf_puts(out, " after ");
+				put_key(out, moved->valuestring);
+			} else {
+				strbuf_puts(out, " to the top");
+			}
+			strbuf_putc(out, '\n');
+			said = true;
+		}
+		if (mods != NULL)
+			said |= put_modifier_changes(out, key != NULL ? key : "?",
+			    cJSON_GetArrayItem(mods, 0), cJSON_GetArrayItem(mods, 1), n);
+		if (fields == NULL || cJSON_GetArraySize(fields) == 0) {
+			/* the server says it changed, and not how */
 			strbuf_printf(out, "change %s ", kind_name(kind != NULL ? kind : "?"));
 			put_key(out, key != NULL ? key : "?");
 			strbuf_putc(out, '\n');
-			n->changed++;
+			said = true;
 		}
-		if (mods != NULL)
-			put_modifier_changes(out, key != NULL ? key : "?", cJSON_GetArrayItem(mods, 0),
-			    cJSON_GetArrayItem(mods, 1), n);
+		if (said)
+			n->changed++;
 	}
 	cJSON_ArrayForEach(e, retired) {
 		put_head(out, "retire", e);
 		strbuf_putc(out, '\n');
 		n->retired++;
 	}
+	cJSON_Delete(moves);
 	return 0;
 }
 
 bool
 menudiff_same(const cJSON *a, const cJSON *b)
 {
-	static const char *const lists[] = { "added", "changed", "retired" };
+	static const char *const parts[] = { "added", "changed", "retired" };
 
-	for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
-		if (!cJSON_Compare(cJSON_GetObjectItemCaseSensitive(a, lists[i]),
-		    cJSON_GetObjectItemCaseSensitive(b, lists[i]), true))
+	for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+		if (!cJSON_Compare(cJSON_GetObjectItemCaseSensitive(a, parts[i]),
+		    cJSON_GetObjectItemCaseSensitive(b, parts[i]), true))
 			return false;
 	}
 	return true;

@@ -36,7 +36,7 @@ test_render(void **state)
 	(void)state;
 	assert_non_null(j);
 	strbuf_init(&sb);
-	assert_int_equal(menudiff_render(j, &sb, &n), 0);
+	assert_int_equal(menudiff_render(j, NULL, NULL, &sb, &n), 0);
 	assert_string_equal(sb.data,
 	    "add item B7 \"Smash Burger\"\n"
 	    "add category \"Hot drinks\"\n"
@@ -58,13 +58,13 @@ test_render(void **state)
 
 	j = cJSON_Parse("{\"version\":4,\"added\":[],\"changed\":[],\"retired\":[]}");
 	strbuf_reset(&sb);
-	assert_int_equal(menudiff_render(j, &sb, &n), 0);
+	assert_int_equal(menudiff_render(j, NULL, NULL, &sb, &n), 0);
 	assert_int_equal(sb.len, 0);
 	assert_int_equal(n.added + n.changed + n.retired, 0);
 	cJSON_Delete(j);
 
 	j = cJSON_Parse("{\"version\":4}");
-	assert_int_equal(menudiff_render(j, &sb, &n), -1);
+	assert_int_equal(menudiff_render(j, NULL, NULL, &sb, &n), -1);
 	cJSON_Delete(j);
 	strbuf_free(&sb);
 }
@@ -93,7 +93,7 @@ test_modifiers(void **state)
 	(void)state;
 	assert_non_null(j);
 	strbuf_init(&sb);
-	assert_int_equal(menudiff_render(j, &sb, &n), 0);
+	assert_int_equal(menudiff_render(j, NULL, NULL, &sb, &n), 0);
 	assert_string_equal(sb.data,
 	    "change group BEXTRA name \"Extras\" -> \"Burger extras\"\n"
 	    "change modifier BEXTRA/XCH price 1.00 -> 1.20, available yes -> no\n"
@@ -101,11 +101,66 @@ test_modifiers(void **state)
 	    "retire modifier BEXTRA/JAL \"Jalape\xc3\xb1os\"\n"
 	    "change group BEXTRA modifier order XCH|BAC -> BAC|XCH\n"
 	    "change modifier DONE/RARE name \"Rare\" -> \"Bleu\"\n");
+	/* BEXTRA and two of its modifiers; DONE only through RARE */
 	assert_int_equal(n.added, 1);
-	assert_int_equal(n.changed, 4);
+	assert_int_equal(n.changed, 3);
 	assert_int_equal(n.retired, 1);
 	cJSON_Delete(j);
 	strbuf_free(&sb);
+}
+
+/* An item added or retired shifts the places of those after it: that is
+ * no move of theirs, and only real moves are said. */
+static void
+test_moves(void **state)
+{
+	cJSON *before = cJSON_Parse("{\"categories\":[\"Mains\",\"Sides\",\"Drinks\"],"
+	    "\"items\":[{\"sku\":\"A\"},{\"sku\":\"B\"},{\"sku\":\"C\"},{\"sku\":\"D\"},"
+	    "{\"sku\":\"E\"}]}");
+	cJSON *after = cJSON_Parse("{\"categories\":[\"Drinks\",\"Mains\",\"Sides\"],"
+	    "\"items\":[{\"sku\":\"A\"},{\"sku\":\"N\"},{\"sku\":\"B\"},{\"sku\":\"D\"},"
+	    "{\"sku\":\"C\"}]}");
+	cJSON *answer = cJSON_Parse("{\"version\":3,"
+	    "\"added\":[{\"kind\":\"item\",\"key\":\"N\",\"name\":\"New\"}],"
+	    "\"changed\":["
+	    "{\"kind\":\"category\",\"key\":\"Mains\",\"fields\":{\"position\":[0,1]}},"
+	    "{\"kind\":\"category\",\"key\":\"Sides\",\"fields\":{\"position\":[1,2]}},"
+	    "{\"kind\":\"category\",\"key\":\"Drinks\",\"fields\":{\"position\":[2,0]}},"
+	    "{\"kind\":\"item\",\"key\":\"B\",\"fields\":{\"position\":[1,2]}},"
+	    "{\"kind\":\"item\",\"key\":\"C\",\"fields\":{\"price\":[100,150],"
+	    "\"position\":[2,4]}}],"
+	    "\"retired\":[{\"kind\":\"item\",\"key\":\"E\"}]}");
+	struct menudiff_counts n;
+	struct strbuf sb;
+
+	(void)state;
+	strbuf_init(&sb);
+	assert_int_equal(menudiff_render(answer, before, after, &sb, &n), 0);
+	assert_string_equal(sb.data,
+	    "add item N \"New\"\n"
+	    "move category Drinks to the top\n"
+	    "change item C price 1.00 -> 1.50\n"
+	    "move item C after D\n"
+	    "retire item E\n");
+	assert_int_equal(n.added, 1);
+	assert_int_equal(n.changed, 2);
+	assert_int_equal(n.retired, 1);
+	/* without the documents, the server's places as they are */
+	strbuf_reset(&sb);
+	assert_int_equal(menudiff_render(answer, NULL, NULL, &sb, &n), 0);
+	assert_string_equal(sb.data,
+	    "add item N \"New\"\n"
+	    "change category Mains position 0 -> 1\n"
+	    "change category Sides position 1 -> 2\n"
+	    "change category Drinks position 2 -> 0\n"
+	    "change item B position 1 -> 2\n"
+	    "change item C price 1.00 -> 1.50, position 2 -> 4\n"
+	    "retire item E\n");
+	assert_int_equal(n.changed, 5);
+	strbuf_free(&sb);
+	cJSON_Delete(before);
+	cJSON_Delete(after);
+	cJSON_Delete(answer);
 }
 
 static void
@@ -132,6 +187,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_render),
 		cmocka_unit_test(test_modifiers),
+		cmocka_unit_test(test_moves),
 		cmocka_unit_test(test_same),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
