@@ -103,7 +103,7 @@ static const struct row_kind {
 	{ "item", B(COL_CODE) | B(COL_NAME) | B(COL_PRICE) | B(COL_CATEGORY) | B(COL_TAX) |
 	    B(COL_STATION) | B(COL_KITCHEN_NAME) | B(COL_GROUP) | B(COL_AVAILABLE) |
 	    B(COL_BARCODE), B(COL_CODE) | B(COL_NAME) | B(COL_PRICE) | B(COL_CATEGORY) |
-	    B(COL_STATION), read_item },
+	    B(COL_TAX) | B(COL_STATION), read_item },
 };
 
 #define NKINDS (sizeof kinds / sizeof kinds[0])
@@ -593,13 +593,12 @@ read_item(struct reader *r, int row, char *const v[COL_COUNT])
 	bool available = true;
 	bool ok = check_code(r, row, COL_CODE, v[COL_CODE], SKU_MAX) &
 	    check_text(r, row, COL_NAME, v[COL_NAME], NAME_MAX_) &
-	    check_text(r, row, COL_KITCHEN_NAME, v[COL_KITCHEN_NAME], NAME_MAX_) &
+	    check_text(r, row, COL_KITCHEN_NAME, v[COL_KITCHEN_NAME], KNAME_MAX) &
 	    check_text(r, row, COL_CATEGORY, v[COL_CATEGORY], CATEGORY_MAX) &
 	    check_code(r, row, COL_STATION, v[COL_STATION], STATION_MAX) &
-	    check_code(r, row, COL_BARCODE, v[COL_BARCODE], 64);
+	    check_code(r, row, COL_TAX, v[COL_TAX], CODE_MAX) &
+	    check_code(r, row, COL_BARCODE, v[COL_BARCODE], BARCODE_MAX);
 
-	if (*v[COL_TAX] != '\0')
-		ok &= check_code(r, row, COL_TAX, v[COL_TAX], CODE_MAX);
 	ok &= read_amount(r, row, COL_PRICE, v[COL_PRICE], false, &price);
 	ok &= read_flag(r, row, COL_AVAILABLE, v[COL_AVAILABLE], true, &available);
 	cJSON *groups = read_item_groups(r, row, v[COL_GROUP], &ok);
@@ -795,7 +794,7 @@ check_items(struct reader *r)
 		if (find_in(r->categories, NULL, cat) < 0 && !is_bad(r, "category", cat))
 			fail(r, row, COL_CATEGORY, "no category row is named %s",
 			    shown(cat, buf, sizeof buf));
-		if (*tax != '\0' && find_in(r->tax, "code", tax) < 0 && !is_bad(r, "tax", tax))
+		if (find_in(r->tax, "code", tax) < 0 && !is_bad(r, "tax", tax))
 			fail(r, row, COL_TAX, "no tax row has the code %s", shown(tax, buf, sizeof buf));
 		if (cJSON_GetArraySize(r->stations) > 0 && find_in(r->stations, NULL, station) < 0 &&
 		    !is_bad(r, "station", station))
@@ -830,13 +829,22 @@ derive_stations(struct reader *r)
 	}
 }
 
-static int
-by_row(const void *a, const void *b)
+/* Errors in file order: by row, then column; those of one place in the
+ * order they were found (a stable insertion sort: there are at most 20). */
+static void
+sort_errors(struct menucsv_errors *errs)
 {
-	const struct menucsv_error *x = a, *y = b;
+	for (int i = 1; i < errs->n; i++) {
+		struct menucsv_error e = errs->e[i];
+		int k = i;
 
-	return x->row != y->row ? (x->row > y->row) - (x->row < y->row) :
-	    (x->col > y->col) - (x->col < y->col);
+		while (k > 0 && (errs->e[k - 1].row > e.row ||
+		    (errs->e[k - 1].row == e.row && errs->e[k - 1].col > e.col))) {
+			errs->e[k] = errs->e[k - 1];
+			k--;
+		}
+		errs->e[k] = e;
+	}
 }
 
 struct menucsv *
@@ -880,7 +888,7 @@ menucsv_read(const char *text, size_t len, struct menucsv_errors *errs)
 			add_error(errs, 0, 0, "the file has no item rows: importing it would retire "
 			    "the whole menu");
 	}
-	qsort(errs->e, (size_t)errs->n, sizeof errs->e[0], by_row);
+	sort_errors(errs);
 	m->doc = cJSON_CreateObject();
 	cJSON_AddItemToObject(m->doc, "tax_classes", r.tax);
 	cJSON_AddItemToObject(m->doc, "stations", r.stations);

@@ -30,7 +30,7 @@ static const char small_menu[] =
     "# a comment row,,,,,,,,,,,,,,,\r\n"
     ",,,,,,,,,,,,,,,\r\n"
     "item,B1,Classic Burger,9.50,Burgers,food,grill,CLASSIC,BEXTRA|DONE,yes,4006381333931,,,,,\r\n"
-    "item,S1,\"Fries, large\",3.5,\"Sides, small\",,fryer,,,n,,,,,,\r\n"
+    "item,S1,\"Fries, large\",3.5,\"Sides, small\",zero,fryer,,,n,,,,,,\r\n"
     "modifier,WD,Well done,0,,,,,DONE,,,,,,,\r\n";
 
 static const char small_doc[] =
@@ -50,7 +50,7 @@ static const char small_doc[] =
     "\"tax_class\":\"food\",\"category\":\"Burgers\",\"station\":\"grill\",\"available\":true,"
     "\"barcode\":\"4006381333931\",\"groups\":[\"BEXTRA\",\"DONE\"]},"
     "{\"sku\":\"S1\",\"name\":\"Fries, large\",\"kitchen_name\":\"\",\"price\":350,"
-    "\"tax_class\":\"\",\"category\":\"Sides, small\",\"station\":\"fryer\",\"available\":false,"
+    "\"tax_class\":\"zero\",\"category\":\"Sides, small\",\"station\":\"fryer\",\"available\":false,"
     "\"barcode\":\"\",\"groups\":[]}]}";
 
 static void
@@ -99,7 +99,7 @@ test_read_semicolons(void **state)
 	    "tax;TVA 10 %;tva10;;;;10;\n"
 	    "category;Plats;;;;;;\n"
 	    "item;Steak frites;P1;14,50;Plats;grill;;tva10\n"
-	    "item;Caf\xc3\xa9;P2;1,8;Plats;bar;;\n";
+	    "item;Caf\xc3\xa9;P2;1,8;Plats;bar;;tva10\n";
 	struct menucsv *m = read_ok(text);
 
 	(void)state;
@@ -111,7 +111,7 @@ test_read_semicolons(void **state)
 	    "\"tax_class\":\"tva10\",\"category\":\"Plats\",\"station\":\"grill\","
 	    "\"available\":true,\"barcode\":\"\",\"groups\":[]},"
 	    "{\"sku\":\"P2\",\"name\":\"Caf\xc3\xa9\",\"kitchen_name\":\"\",\"price\":180,"
-	    "\"tax_class\":\"\",\"category\":\"Plats\",\"station\":\"bar\","
+	    "\"tax_class\":\"tva10\",\"category\":\"Plats\",\"station\":\"bar\","
 	    "\"available\":true,\"barcode\":\"\",\"groups\":[]}]}");
 	menucsv_free(m);
 }
@@ -318,10 +318,10 @@ test_locate(void **state)
 	menucsv_free(m);
 
 	/* a column the file does not have */
-	m = read_ok("type,code,name,price,category,station\ncategory,,Mains,,,\n"
-	    "item,M1,Stew,12,Mains,grill\n");
-	assert_at(m, "items[0].kitchen_name", 3, 0, "kitchen_name");
-	assert_at(m, "items[0].station", 3, 6, "station");
+	m = read_ok("type,code,name,price,category,station,tax,rate\ntax,t,T,,,,,5\n"
+	    "category,,Mains,,,,,\nitem,M1,Stew,12,Mains,grill,t,\n");
+	assert_at(m, "items[0].kitchen_name", 4, 0, "kitchen_name");
+	assert_at(m, "items[0].station", 4, 6, "station");
 	menucsv_free(m);
 }
 
@@ -363,7 +363,7 @@ test_round_trip(void **state)
 	    "modifier,WD,Well done,0.00,,,,,DONE,yes,,,,,\r\n"
 	    "item,B1,Classic Burger,9.50,Burgers,food,grill,CLASSIC,BEXTRA|DONE,yes,"
 	    "4006381333931,,,,\r\n"
-	    "item,S1,\"Fries, large\",3.50,\"Sides, small\",,fryer,,,no,,,,,\r\n");
+	    "item,S1,\"Fries, large\",3.50,\"Sides, small\",zero,fryer,,,no,,,,,\r\n");
 	m = read_ok(a.data);
 	assert_json_equal(menucsv_document(m), small_doc);
 	assert_int_equal(menucsv_write(menucsv_document(m), &b, err, sizeof err), 0);
