@@ -64,8 +64,10 @@ tty_secret(const char *prompt, char buf[PIN_BUF])
 	}
 	quiet = old;
 	quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHOE | ECHOK | ECHONL);
-	say_tty(fd, prompt);
+	/* echo off (and what was typed before the question dropped), then the
+	 * question: an answer typed as soon as it shows is kept */
 	tcsetattr(fd, TCSAFLUSH, &quiet);
+	say_tty(fd, prompt);
 	for (;;) {
 		char c;
 		ssize_t got = read(fd, &c, 1);
@@ -88,7 +90,7 @@ tty_secret(const char *prompt, char buf[PIN_BUF])
 	buf[n] = '\0';
 	if (too_long)
 		memset(buf, 'x', PIN_BUF - 1);   /* not a PIN: refused below */
-	tcsetattr(fd, TCSAFLUSH, &old);
+	tcsetattr(fd, TCSADRAIN, &old);
 	say_tty(fd, "\n");
 	close(fd);
 	return rc;
