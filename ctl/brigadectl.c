@@ -1,5 +1,8 @@
 /* brigadectl: Brigade from the command line, for scripts and support staff:
- * reads print JSON, changes go through the durable outbox. */
+ * reads print JSON, orders and their actions go through the durable outbox,
+ * and the restaurant's menu, details and staff are changed at once (a menu
+ * import needs the server's answer to show what it does, and a PIN must
+ * never be kept in the outbox's file). */
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -42,7 +45,32 @@ static const char usage_text[] =
     "  -h, --help          this text;  --version  the version\n"
     "\n"
     "Commands:\n"
-    "  menu                         print the menu (JSON)\n"
+    "  menu [show]                  print the menu (JSON)\n"
+    "  menu export [--format csv|json]\n"
+    "                               the menu as a file to edit and import again\n"
+    "                               (CSV by default: docs/menu-csv.md)\n"
+    "  menu import FILE|- [--dry-run] [--format csv|json]\n"
+    "                               check a menu file (.csv, .json; - is CSV on\n"
+    "                               standard input), print what it adds, changes\n"
+    "                               and retires, then apply all of it at once\n"
+    "                               (--dry-run: only print); a mistake is named by\n"
+    "                               file, row and column; the same file again\n"
+    "                               changes nothing\n"
+    "  store show                   print the restaurant's details (JSON)\n"
+    "  store set KEY=VALUE ...      change some (ADMIN): name, address, phone,\n"
+    "                               tax_id, receipt_header, receipt_footer (lines\n"
+    "                               split by |), currency, day_start_hour,\n"
+    "                               services (DINE_IN,PICKUP,DELIVERY)\n"
+    "  staff list [--json]          the staff accounts, as a table\n"
+    "  staff add CODE --name NAME --role ROLE [--pin-stdin]\n"
+    "  staff set CODE [--name NAME] [--role ROLE] [--enable]\n"
+    "                [--reset-pin [--pin-stdin]]\n"
+    "  staff disable CODE           add, change, disable, enable accounts (MANAGER:\n"
+    "                               cashiers, waiters, chefs; ADMIN: everyone)\n"
+    "  staff pin [--pin-stdin]      change your own PIN (the current one, then\n"
+    "                               the new one); PINs are typed without echo, new\n"
+    "                               ones twice, or read from standard input with\n"
+    "                               --pin-stdin, one a line\n"
     "  orders [--status S,...] [--day YYYY-MM-DD|today] [--limit N]\n"
     "                               print orders (JSON; default: the open ones)\n"
     "  order ID                     print one order (JSON)\n"
@@ -67,11 +95,16 @@ static const char usage_text[] =
     "                               docs/printers.md: usb://, cups://, tcp://, file://)\n"
     "  printer status URI           what the printer says: online, paper, cover\n"
     "\n"
+    "Menu imports, store and staff changes are sent at once, never queued; a\n"
+    "retry after a lost answer is recognised by the server and applied once.\n"
+    "\n"
     "Exit status:\n"
     "  0  done, or queued to be sent later (queued is not an error)\n"
     "  1  the server refused the request; a refused change is kept in the\n"
-    "     outbox as needs-attention with the server's reason\n"
-    "  2  bad usage or input: nothing was queued or sent\n"
+    "     outbox as needs-attention with the server's reason (menu, store and\n"
+    "     staff changes: nothing was changed)\n"
+    "  2  bad usage or input (an order, a menu file, a PIN): nothing was queued\n"
+    "     or sent\n"
     "  3  the server could not be reached or did not answer sensibly\n"
     "  4  the outbox file cannot be used (damaged, read-only, not an outbox)\n"
     "  5  login failed (staff code or PIN)\n"
@@ -90,10 +123,8 @@ on_signal(int sig)
 	stop_flag = 1;
 }
 
-static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int
-usage_error(const char *fmt, ...)
+int
+brigadectl_usage(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -105,9 +136,8 @@ usage_error(const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
-/* Print a failed request and pick the exit code for it. */
-static int
-report_failure(const char *what, const struct api_reply *r)
+int
+brigadectl_failure(const char *what, const struct api_reply *r)
 {
 	if (r->field[0] != '\0')
 		fprintf(stderr, "brigadectl: %s: %s (%s: %s)\n", what, r->message, r->code,
@@ -119,19 +149,18 @@ report_failure(const char *what, const struct api_reply *r)
 	return api_err_transient(r->err) ? EXIT_UNREACHABLE : EXIT_REFUSED;
 }
 
-/* A GET whose JSON answer goes to stdout as it came. */
-static int
-print_get(const char *path)
+int
+brigadectl_print_get(const struct client_cfg *c, struct clock *clk, const char *path)
 {
-	struct api *a = api_new(&cfg, &server_clock);
+	struct api *a = api_new(c, clk);
 	struct api_req req = { "GET", path, NULL, NULL, false };
 	struct api_reply r;
 	int rc = EXIT_OK;
 
-	if (api_call(a, &req, cfg.retries, &r) == API_OK)
+	if (api_call(a, &req, c->retries, &r) == API_OK)
 		printf("%s\n", r.body);
 	else
-		rc = report_failure(path, &r);
+		rc = brigadectl_failure(path, &r);
 	api_reply_free(&r);
 	api_free(a);
 	return rc;
@@ -154,9 +183,19 @@ parse_id(const char *s, int64_t *out)
 static int
 cmd_menu(int argc, char **argv)
 {
-	if (argc != 1)
-		return usage_error("menu takes no arguments");
-	return print_get("/api/v1/menu");
+	return brigadectl_menu(argc, argv, &cfg, &server_clock);
+}
+
+static int
+cmd_store(int argc, char **argv)
+{
+	return brigadectl_store(argc, argv, &cfg, &server_clock);
+}
+
+static int
+cmd_staff(int argc, char **argv)
+{
+	return brigadectl_staff(argc, argv, &cfg, &server_clock);
 }
 
 static int
@@ -180,14 +219,14 @@ cmd_orders(int argc, char **argv)
 
 		if (name == NULL) {
 			strbuf_free(&path);
-			return usage_error("orders: unknown option");
+			return brigadectl_usage("orders: unknown option");
 		}
 		/* only characters that need no URL escaping get through */
 		for (const char *p = optarg; *p != '\0'; p++) {
 			if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
 			    (*p >= '0' && *p <= '9') || *p == ',' || *p == '-' || *p == '_')) {
 				strbuf_free(&path);
-				return usage_error("orders: unexpected character in \"%s\"", optarg);
+				return brigadectl_usage("orders: unexpected character in \"%s\"", optarg);
 			}
 		}
 		strbuf_printf(&path, "%c%s=%s", sep, name, optarg);
@@ -195,9 +234,9 @@ cmd_orders(int argc, char **argv)
 	}
 	if (optind != argc) {
 		strbuf_free(&path);
-		return usage_error("orders: unexpected argument \"%s\"", argv[optind]);
+		return brigadectl_usage("orders: unexpected argument \"%s\"", argv[optind]);
 	}
-	rc = print_get(path.data);
+	rc = brigadectl_print_get(&cfg, &server_clock, path.data);
 	strbuf_free(&path);
 	return rc;
 }
@@ -209,9 +248,9 @@ cmd_order(int argc, char **argv)
 	int64_t id;
 
 	if (argc != 2 || !parse_id(argv[1], &id))
-		return usage_error("order: expected an order id (a positive number)");
+		return brigadectl_usage("order: expected an order id (a positive number)");
 	snprintf(path, sizeof path, "/api/v1/orders/%lld", (long long)id);
-	return print_get(path);
+	return brigadectl_print_get(&cfg, &server_clock, path);
 }
 
 static struct outbox *
@@ -317,8 +356,8 @@ queue_and_send(const struct outbox_new *n, int count)
 	return rc;
 }
 
-static char *
-read_input(const char *file, size_t *len, size_t max)
+char *
+brigadectl_read_file(const char *file, size_t *len, size_t max)
 {
 	FILE *fp = strcmp(file, "-") == 0 ? stdin : fopen(file, "rb");
 	struct strbuf sb;
@@ -395,13 +434,13 @@ cmd_submit(int argc, char **argv)
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c != 'l')
-			return usage_error("submit: unknown option");
+			return brigadectl_usage("submit: unknown option");
 		lines = true;
 	}
 	if (argc - optind != 1)
-		return usage_error("submit: expected one FILE, or - for standard input");
+		return brigadectl_usage("submit: expected one FILE, or - for standard input");
 	const char *file = argv[optind];
-	if ((text = read_input(file, &len, lines ? INPUT_LINES_MAX : INPUT_MAX)) == NULL)
+	if ((text = brigadectl_read_file(file, &len, lines ? INPUT_LINES_MAX : INPUT_MAX)) == NULL)
 		return EXIT_USAGE;
 	/* every order is checked before any is queued: all or nothing */
 	for (char *line = text, *next; line != NULL && line < text + len; line = next) {
@@ -473,7 +512,7 @@ cmd_act(int argc, char **argv)
 		switch (c) {
 		case 'v':
 			if (!parse_id(optarg, &version) || version > INT32_MAX)
-				return usage_error("act: --expected-version wants a positive number, not \"%s\"", optarg);
+				return brigadectl_usage("act: --expected-version wants a positive number, not \"%s\"", optarg);
 			break;
 		case 'r':
 			reason = optarg;
@@ -482,13 +521,13 @@ cmd_act(int argc, char **argv)
 			payments = optarg;
 			break;
 		default:
-			return usage_error("act: unknown option");
+			return brigadectl_usage("act: unknown option");
 		}
 	}
 	if (argc - optind != 2 || !parse_id(argv[optind], &id))
-		return usage_error("act: expected ID ACTION");
+		return brigadectl_usage("act: expected ID ACTION");
 	if (action_parse(argv[optind + 1]) < 0)
-		return usage_error("act: unknown action \"%s\" (pay, start, ready, recall, "
+		return brigadectl_usage("act: unknown action \"%s\" (pay, start, ready, recall, "
 		    "serve, pickup, dispatch, deliver, cancel)", argv[optind + 1]);
 
 	cJSON *j = cJSON_CreateObject();
@@ -504,7 +543,7 @@ cmd_act(int argc, char **argv)
 		if (p == NULL || !cJSON_IsArray(p)) {
 			cJSON_Delete(p);
 			cJSON_Delete(j);
-			return usage_error("act: --payments wants a JSON array, e.g. "
+			return brigadectl_usage("act: --payments wants a JSON array, e.g. "
 			    "'[{\"tender\":\"CASH\",\"amount\":1500}]'");
 		}
 		cJSON_AddItemToObject(j, "payments", p);
@@ -606,7 +645,7 @@ cmd_outbox(int argc, char **argv)
 	int n;
 
 	if (argc != 1)
-		return usage_error("outbox takes no arguments");
+		return brigadectl_usage("outbox takes no arguments");
 	struct outbox *ob = open_outbox(OUTBOX_OPEN_READONLY);
 	if (ob == NULL)
 		return EXIT_OUTBOX;
@@ -643,7 +682,7 @@ resolve(int argc, char **argv, int (*fn)(struct outbox *, int64_t), const char *
 	int rc;
 
 	if (argc != 2 || !parse_id(argv[1], &id))
-		return usage_error("%s: expected an outbox entry id", argv[0]);
+		return brigadectl_usage("%s: expected an outbox entry id", argv[0]);
 	struct outbox *ob = open_outbox(0);
 	if (ob == NULL)
 		return EXIT_OUTBOX;
@@ -684,10 +723,10 @@ cmd_replay(int argc, char **argv)
 	optind = 0;   /* GNU: start over, permuting options after arguments */
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c != 't' || !parse_id(optarg, &timeout))
-			return usage_error("replay: expected [--timeout SECONDS]");
+			return brigadectl_usage("replay: expected [--timeout SECONDS]");
 	}
 	if (optind != argc)
-		return usage_error("replay: unexpected argument \"%s\"", argv[optind]);
+		return brigadectl_usage("replay: unexpected argument \"%s\"", argv[optind]);
 	struct outbox *ob = open_outbox(0);
 	if (ob == NULL)
 		return EXIT_OUTBOX;
@@ -750,6 +789,8 @@ static const struct command {
 	int (*fn)(int argc, char **argv);
 } commands[] = {
 	{ "menu", cmd_menu },
+	{ "store", cmd_store },
+	{ "staff", cmd_staff },
 	{ "orders", cmd_orders },
 	{ "order", cmd_order },
 	{ "submit", cmd_submit },
@@ -849,5 +890,5 @@ main(int argc, char **argv)
 			return rc;
 		}
 	}
-	return usage_error("unknown command \"%s\"", argv[0]);
+	return brigadectl_usage("unknown command \"%s\"", argv[0]);
 }

@@ -3,7 +3,9 @@
 #define BRIGADE_CLIENT_BRIGADECTL_H
 
 #include <signal.h>
+#include <stddef.h>
 
+struct api_reply;
 struct client_cfg;
 struct clock;
 
@@ -19,6 +21,29 @@ enum {
 	EXIT_PENDING = 7,            /* replay: stopped with entries pending */
 	EXIT_PRINTER = 8,            /* the printer cannot be used */
 };
+
+/* What the command files share (brigadectl.c). */
+/* A usage error: the message, a pointer to --help, and EXIT_USAGE. */
+int brigadectl_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Print a failed request and pick the exit code for it. */
+int brigadectl_failure(const char *what, const struct api_reply *r);
+/* A GET whose JSON answer goes to stdout as it came. */
+int brigadectl_print_get(const struct client_cfg *cfg, struct clock *clk,
+    const char *path);
+/* A whole file (or standard input for "-") of at most max bytes, NUL
+ * terminated; NULL after saying why on stderr. */
+char *brigadectl_read_file(const char *file, size_t *len, size_t max);
+
+/* brigadectl menu [export [--format F] | import FILE [--dry-run] [--format F]]
+ * (brigadectl_menu.c). */
+int brigadectl_menu(int argc, char **argv, const struct client_cfg *cfg,
+    struct clock *clk);
+/* brigadectl store show | set KEY=VALUE... (brigadectl_store.c). */
+int brigadectl_store(int argc, char **argv, const struct client_cfg *cfg,
+    struct clock *clk);
+/* brigadectl staff list | add | set | disable | pin (brigadectl_staff.c). */
+int brigadectl_staff(int argc, char **argv, const struct client_cfg *cfg,
+    struct clock *clk);
 
 /* brigadectl tail [--after SEQ] [--count N]: stream events as JSON lines. */
 int brigadectl_tail(int argc, char **argv, const struct client_cfg *cfg,
