@@ -1179,6 +1179,23 @@ fail:
 
 /* ---- menu ------------------------------------------------------------ */
 
+/* An item's price, refused in the words of money, not of integers. */
+static int
+price_get(const cJSON *j, const char *path, int64_t *price, struct codec_error *err)
+{
+	if (codec_get_int(j, "price", path, 0, PRICE_MAX, true, price, NULL, err) < 0) {
+		char field[sizeof err->field];
+
+		xstrlcpy(field, err->field, sizeof field);
+		if (strcmp(err->code, "invalid_field") == 0)
+			codec_error_set(err, 422, "invalid_field", field,
+			    "%s: an amount in cents, from 0 (0.00) to %d (%d.00)", field,
+			    PRICE_MAX, PRICE_MAX / 100);
+		return -1;
+	}
+	return 0;
+}
+
 static cJSON *
 item_json(const struct menu *m, const struct menu_item *it, bool derived)
 {
@@ -1325,7 +1342,7 @@ menu_item_from_json(const cJSON *j, const char *path, struct menu_item *it,
 	    codec_get_str(j, "sku", path, &spec_sku, true, it->sku, sizeof it->sku, NULL, err) < 0 ||
 	    codec_get_str(j, "name", path, &spec_name, true, it->name, sizeof it->name, NULL, err) < 0 ||
 	    codec_get_str(j, "kitchen_name", path, &spec_kname, false, it->kitchen_name, sizeof it->kitchen_name, NULL, err) < 0 ||
-	    codec_get_int(j, "price", path, 0, PRICE_MAX, true, &price, NULL, err) < 0 ||
+	    price_get(j, path, &price, err) < 0 ||
 	    codec_get_str(j, "tax_class", path, &spec_opt_code, false, it->tax_class, sizeof it->tax_class, NULL, err) < 0 ||
 	    codec_get_str(j, "category", path, &spec_category, true, it->category, sizeof it->category, NULL, err) < 0 ||
 	    codec_get_str(j, "station", path, &spec_station, true, it->station, sizeof it->station, NULL, err) < 0 ||

@@ -493,16 +493,6 @@ apply_doc(cJSON *doc, const struct menu_edit *e, char *prefix, size_t psize,
 		if (position_arg(e->body, n, &pos, err) < 0 ||
 		    (entry = new_entry(e, err)) == NULL)
 			return -1;
-		if (e->kind == MENU_KIND_ITEM && cJSON_IsObject(entry) &&
-		    cJSON_GetObjectItemCaseSensitive(entry, "tax_class") == NULL) {
-			/* an item names its tax class, the first one if not said */
-			const cJSON *t = cJSON_GetArrayItem(
-			    cJSON_GetObjectItemCaseSensitive(doc, "tax_classes"), 0);
-			const cJSON *c = cJSON_GetObjectItemCaseSensitive(t, "code");
-
-			if (cJSON_IsString(c))
-				cJSON_AddStringToObject(entry, "tax_class", c->valuestring);
-		}
 		insert_at(list, pos, entry);
 		i = pos >= 0 ? pos : n;
 		break;
@@ -576,6 +566,13 @@ menu_apply(const struct menu *cur, const struct menu_edit *e, struct menu *out,
 	rc = menu_from_json(doc, out, err);
 	cJSON_Delete(doc);
 	if (rc == 0) {
+		/* an item that names no tax class takes the first, whether it
+		 * came alone or in a whole menu */
+		for (int i = 0; out->ntax > 0 && i < out->nitems; i++) {
+			if (out->items[i].tax_class[0] == '\0')
+				xstrlcpy(out->items[i].tax_class, out->tax[0].code,
+				    sizeof out->items[i].tax_class);
+		}
 		out->version = cur->version;
 		out->tax_bp = out->ntax > 0 ? out->tax[0].rate_bp : cur->tax_bp;
 		memcpy(out->currency, cur->currency, sizeof out->currency);
@@ -609,20 +606,77 @@ diff_entry(cJSON *list, const char *kind, const char *key, const cJSON *name)
 	cJSON_AddItemToArray(list, o);
 }
 
+/* Which entries of `to` moved: of the entries both lists hold, those
+ * outside a longest run that kept its order (an entry added or retired
+ * above others does not move them). moved[i] for to's i-th entry. */
+static void
+find_moves(const cJSON *from, const cJSON *to, const struct kind_info *k,
+    bool *moved)
+{
+	int n = cJSON_GetArraySize(to), m = 0;
+	int *idx = xreallocarray(NULL, (size_t)n + 1, sizeof *idx);     /* old index */
+	int *pos = xreallocarray(NULL, (size_t)n + 1, sizeof *pos);     /* in to */
+	int *tail = xreallocarray(NULL, (size_t)n + 1, sizeof *tail);
+	int *prev = xreallocarray(NULL, (size_t)n + 1, sizeof *prev);
+	int len = 0, i = 0;
+	const cJSON *e;
+
+	cJSON_ArrayForEach(e, to) {
+		const cJSON *kv = k->key != NULL ? cJSON_GetObjectItemCaseSensitive(e, k->key) : e;
+		int old = cJSON_IsString(kv) ? find_entry(from, k->key, kv->valuestring) : -1;
+
+		moved[i] = false;
+		if (old >= 0) {
+			idx[m] = old;
+			pos[m++] = i;
+		}
+		i++;
+	}
+	/* longest increasing run of old indices (patience sorting) */
+	for (int j = 0; j < m; j++) {
+		int lo = 0, hi = len;
+
+		while (lo < hi) {
+			int mid = (lo + hi) / 2;
+
+			if (idx[tail[mid]] < idx[j])
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		prev[j] = lo > 0 ? tail[lo - 1] : -1;
+		tail[lo] = j;
+		if (lo == len)
+			len++;
+	}
+	for (int j = 0; j < m; j++)
+		moved[pos[j]] = true;
+	for (int j = len > 0 ? tail[len - 1] : -1; j >= 0; j = prev[j])
+		moved[pos[j]] = false;
+	free(idx);
+	free(pos);
+	free(tail);
+	free(prev);
+}
+
 static void
 diff_kind(const cJSON *from, const cJSON *to, const struct kind_info *k,
     cJSON *added, cJSON *changed, cJSON *retired)
 {
 	const cJSON *e;
 	int i = 0;
+	bool *moved = xreallocarray(NULL, (size_t)cJSON_GetArraySize(to) + 1, sizeof *moved);
 
+	find_moves(from, to, k, moved);
 	cJSON_ArrayForEach(e, to) {
 		const cJSON *kv = k->key != NULL ? cJSON_GetObjectItemCaseSensitive(e, k->key) : e;
 		const cJSON *name = k->key != NULL ? cJSON_GetObjectItemCaseSensitive(e, "name") : e;
 		int old;
 
-		if (!cJSON_IsString(kv))
+		if (!cJSON_IsString(kv)) {
+			i++;
 			continue;
+		}
 		old = find_entry(from, k->key, kv->valuestring);
 		if (old < 0) {
 			diff_entry(added, k->name, kv->valuestring, name);
@@ -644,7 +698,7 @@ diff_kind(const cJSON *from, const cJSON *to, const struct kind_info *k,
 					}
 				}
 			}
-			if (old != i) {
+			if (moved[i]) {
 				cJSON *pair = cJSON_AddArrayToObject(fields, "position");
 
 				cJSON_AddItemToArray(pair, cJSON_CreateNumber(old));
@@ -663,6 +717,7 @@ diff_kind(const cJSON *from, const cJSON *to, const struct kind_info *k,
 		}
 		i++;
 	}
+	free(moved);
 	cJSON_ArrayForEach(e, from) {
 		const cJSON *kv = k->key != NULL ? cJSON_GetObjectItemCaseSensitive(e, k->key) : e;
 		const cJSON *name = k->key != NULL ? cJSON_GetObjectItemCaseSensitive(e, "name") : e;

@@ -123,8 +123,9 @@ class MenuTest(ServerTest):
         items = "/api/v1/menu/items"
         self.assertRefused(422, "duplicate_sku", "sku", "POST", items, self.new_item("B1"))
         self.assertRefused(422, "invalid_field", "price", "POST", items, self.new_item("T2", price=-1))
-        self.assertRefused(422, "invalid_field", "price", "POST", items,
-                           self.new_item("T2", price=10000001))
+        r = self.assertRefused(422, "invalid_field", "price", "POST", items,
+                               self.new_item("T2", price=10000001))
+        self.assertIn("(100000.00)", r.json["error"]["message"])
         self.assertRefused(422, "invalid_field", "price", "POST", items, self.new_item("T2", price="9.50"))
         self.assertRefused(422, "unknown_tax_class", "tax_class", "POST", items,
                            self.new_item("T2", tax_class="luxury"))
@@ -309,6 +310,23 @@ class MenuTest(ServerTest):
         r = self.m.request("PUT", "/api/v1/menu", doc, headers={"Idempotency-Key": key()})
         self.assertEqual((r.json["added"], r.json["changed"], r.json["retired"]), ([], [], []))
         self.assertEqual(self.menu()["version"], v0 + 1)
+        # an item added at the top moves nothing else; a real move is one
+        # change; an item naming no tax class takes the first
+        doc2 = json.loads(json.dumps(doc))
+        doc2["items"].insert(0, self.new_item("TOP1", tax_class=""))
+        moved = doc2["items"].pop(5)
+        doc2["items"].append(moved)
+        r = self.m.request("PUT", "/api/v1/menu?dry_run=1", doc2, headers={"Idempotency-Key": key()})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual([a["key"] for a in r.json["added"]], ["TOP1"])
+        self.assertEqual([(c["key"], list(c["fields"])) for c in r.json["changed"]],
+                         [(moved["sku"], ["position"])])
+        r = self.m.request("PUT", "/api/v1/menu", doc2, headers={"Idempotency-Key": key()})
+        self.assertEqual(r.status, 200, r)
+        top = self.menu()["items"][0]
+        self.assertEqual((top["sku"], top["tax_class"]), ("TOP1", self.menu()["tax_classes"][0]["code"]))
+        r = self.m.request("PUT", "/api/v1/menu", doc, headers={"Idempotency-Key": key()})
+        self.assertEqual(r.status, 200, r)
         # a bad entry: refused whole, naming its place in the document
         bad = json.loads(json.dumps(doc))
         bad["items"][3]["price"] = -5
