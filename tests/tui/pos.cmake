@@ -8,4 +8,9 @@ if(TARGET brigade-pos AND Python3_FOUND AND TMUX_PROGRAM)
     set_tests_properties(pos_${t} PROPERTIES LABELS tui TIMEOUT 300
       ENVIRONMENT "BRIGADE_BIN=${CMAKE_BINARY_DIR}/bin")
   endforeach()
+  # README.md's "Your own restaurant", run word for word
+  add_test(NAME readme_own_restaurant
+    COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/test_readme_own_restaurant.py -v)
+  set_tests_properties(readme_own_restaurant PROPERTIES LABELS tui TIMEOUT 300
+    ENVIRONMENT "BRIGADE_BIN=${CMAKE_BINARY_DIR}/bin")
 endif()
