@@ -149,6 +149,53 @@ check_item_groups(const struct menu *m, int i, struct codec_error *err)
 	return 0;
 }
 
+/* Items ordered by a key (sku or barcode), then by place in the menu: a
+ * key twice is found among neighbours, in n log n for a big menu. */
+static const struct menu *sort_menu;
+static bool sort_by_barcode;
+
+static int
+item_key_cmp(const void *a, const void *b)
+{
+	int i = *(const int *)a, j = *(const int *)b;
+	const struct menu_item *x = &sort_menu->items[i], *y = &sort_menu->items[j];
+	int c = sort_by_barcode ? strcmp(x->barcode, y->barcode) : strcmp(x->sku, y->sku);
+
+	return c != 0 ? c : (i > j) - (i < j);
+}
+
+static int
+check_unique_items(const struct menu *m, struct codec_error *err)
+{
+	int *idx = xreallocarray(NULL, (size_t)m->nitems + 1, sizeof *idx);
+	char f[64];
+	int rc = 0;
+
+	for (int pass = 0; pass < 2 && rc == 0; pass++) {
+		for (int i = 0; i < m->nitems; i++)
+			idx[i] = i;
+		sort_menu = m;   /* the writer thread alone checks menus */
+		sort_by_barcode = pass == 1;
+		qsort(idx, (size_t)m->nitems, sizeof *idx, item_key_cmp);
+		for (int k = 1; k < m->nitems && rc == 0; k++) {
+			const struct menu_item *a = &m->items[idx[k - 1]], *b = &m->items[idx[k]];
+
+			if (pass == 0 && strcmp(a->sku, b->sku) == 0) {
+				snprintf(f, sizeof f, "items[%d].sku", idx[k]);
+				rc = fail(err, 422, "duplicate_sku", f,
+				    "there is already an item %s", b->sku);
+			} else if (pass == 1 && b->barcode[0] != '\0' &&
+			    strcmp(a->barcode, b->barcode) == 0) {
+				snprintf(f, sizeof f, "items[%d].barcode", idx[k]);
+				rc = fail(err, 422, "duplicate_barcode", f,
+				    "item %s has barcode %s already", a->sku, b->barcode);
+			}
+		}
+	}
+	free(idx);
+	return rc;
+}
+
 int
 menu_check(const struct menu *m, struct codec_error *err)
 {
@@ -174,23 +221,11 @@ menu_check(const struct menu *m, struct codec_error *err)
 	}
 	if (check_groups(m, err) < 0)
 		return -1;
+	if (check_unique_items(m, err) < 0)
+		return -1;
 	for (int i = 0; i < m->nitems; i++) {
 		const struct menu_item *it = &m->items[i];
 
-		for (int k = 0; k < i; k++) {
-			if (strcmp(m->items[k].sku, it->sku) == 0) {
-				snprintf(f, sizeof f, "items[%d].sku", i);
-				return fail(err, 422, "duplicate_sku", f,
-				    "there is already an item %s", it->sku);
-			}
-			if (it->barcode[0] != '\0' &&
-			    strcmp(m->items[k].barcode, it->barcode) == 0) {
-				snprintf(f, sizeof f, "items[%d].barcode", i);
-				return fail(err, 422, "duplicate_barcode", f,
-				    "item %s has barcode %s already", m->items[k].sku,
-				    it->barcode);
-			}
-		}
 		snprintf(f, sizeof f, "items[%d].category", i);
 		if (menu_category_index(m, it->category) < 0)
 			return fail(err, 422, "unknown_category", f,
