@@ -5,13 +5,19 @@ sale arrives the order keeps the time it was sold (the till's clock
 corrected by the skew it learned from the server) and the time it
 arrived; the kitchen screen's timer runs from the sale, and its card shows
 the till's number and that its ticket was printed offline, and when; the
-X report counts it once, in the period it arrived in."""
+X report counts it once, in the period it arrived in.
+
+And a change reaches the server as the person who made it: a chef's start
+queued at the kitchen screen does not go out while a cashier is signed in
+there (the header says whom it waits for); it goes out, as the chef, when
+the chef signs in again."""
 import os
 import re
+import sqlite3
 import time
 import unittest
 
-from kds_helpers import KdsTest, NetProxy
+from kds_helpers import KdsTest, NetProxy, Proxy
 from pos_helpers import Pos, VPrinter, wait
 
 FAKETIME = "/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1"
@@ -112,6 +118,44 @@ class OfflineSale(KdsTest):
         self.assertEqual((x["orders"], x["total"]), (1, o["total"]))
         self.assertEqual(mgr.get("/api/v1/reports/z/%d" % z.json["z_number"]).json["orders"], 0)
         mgr.close()
+
+    def test_chef_start_waits_for_the_chef(self):
+        proxy = Proxy(self.server.port)
+        self.others.append(proxy)
+        a = self.order(items=[{"sku": "B1", "qty": 1}])
+        t = self.start_kds(port=proxy.port)
+        t.wait_for("NEW (1)")
+        proxy.cut()
+        t.wait_for("OFFLINE since")
+        t.send("1")
+        t.send("Enter")
+        t.wait_for("1 queued")
+        self.quit(t)
+        # a cashier signs in at the kitchen screen; the link is back
+        proxy.restore()
+        t = self.start_kds(port=proxy.port, staff="k1")
+        t.wait_for("1 waiting for c1")
+        time.sleep(3)
+        s = t.capture()
+        self.assertNotIn("refused", s)
+        self.assertEqual(self.get(a["id"])["status"], "PAID", "sent as the cashier")
+        db = sqlite3.connect(os.path.join(self.tmp, "kds", "state", "brigade", "kds-outbox.db"))
+        rows = db.execute("SELECT staff, state FROM outbox").fetchall()
+        db.close()
+        self.assertEqual(rows, [("c1", 0)])
+        self.quit(t)
+        # the chef again: the start goes out, as the chef
+        t = self.start_kds(port=proxy.port, staff="c1")
+        self.wait_status(a["id"], "PREPARING")
+        t.wait_gone("queued")
+        h = self.get(a["id"])["history"]
+        self.assertEqual((h[-1]["action"], h[-1]["by"]), ("start", "c1"))
+
+    def quit(self, t):
+        t.send("C-c")
+        t.wait_for("Quit the kitchen display?")
+        t.send("y")
+        self.assertEqual(t.wait_exit(timeout=30), 0)
 
 
 if __name__ == "__main__":
