@@ -511,6 +511,11 @@ static const struct codec_str_spec spec_staff = { 0, STAFF_MAX, false, false };
 static const struct codec_str_spec spec_terminal = { 0, TERMINAL_MAX, false, false };
 static const struct codec_str_spec spec_reason = { 0, REASON_MAX, false, false };
 static const struct codec_str_spec spec_day = { 0, DAY_MAX, false, false };
+static const struct codec_str_spec spec_provisional = { 1, PROVISIONAL_MAX, false, false };
+/* A time a client sends (sold_at, ticket_printed_at): 2001-09-09 to 2286;
+ * the server judges it against its own clock (server/service.c). */
+#define CLIENT_TIME_MIN INT64_C(1000000000000)
+#define CLIENT_TIME_MAX INT64_C(9999999999999)
 
 /* ---- orders ---------------------------------------------------------- */
 
@@ -639,6 +644,13 @@ order_render(const struct order *o, struct strbuf *out)
 	jsonw_kstr_or_null(&w, "cancel_reason", o->cancel_reason);
 	jsonw_kint(&w, "created_at", o->created_at);
 	jsonw_kint(&w, "updated_at", o->updated_at);
+	jsonw_kint(&w, "received_at", o->received_at > 0 ? o->received_at : o->created_at);
+	jsonw_kstr_or_null(&w, "provisional", o->provisional);
+	jsonw_key(&w, "ticket_printed_at");
+	if (o->ticket_printed_at > 0)
+		jsonw_int(&w, o->ticket_printed_at);
+	else
+		jsonw_null(&w);
 
 	/* status_at is derived from the history: when it last entered each
 	 * status. Both are rendered; only history is read back. */
@@ -970,6 +982,7 @@ order_check_no_pan(const struct order *o, struct codec_error *err)
 	char field[64];
 
 	if (codec_check_no_pan(o->table, "table", PAN_DIGITS_MIN, err) < 0 ||
+	    codec_check_no_pan(o->provisional, "provisional", PAN_DIGITS_MIN, err) < 0 ||
 	    codec_check_no_pan(o->customer.name, "customer.name", PAN_DIGITS_MIN, err) < 0 ||
 	    codec_check_no_pan(o->customer.phone, "customer.phone",
 	    PAN_PHONE_DIGITS_MIN, err) < 0 ||
@@ -988,12 +1001,21 @@ int
 order_request_from_json(const cJSON *j, struct order *o, struct codec_error *err)
 {
 	static const char *const keys[] = { "source", "service", "table",
-	    "customer", "items", "payments", "linked_to", NULL };
+	    "customer", "items", "payments", "linked_to", "sold_at", "provisional",
+	    "ticket_printed_at", NULL };
 	const cJSON *cust;
 	int source = 0, service = 0;
 
 	order_init(o);
+	/* sold_at travels in created_at: the server checks it and keeps the
+	 * time it received the order in received_at */
 	if (codec_only_keys(j, NULL, keys, err) < 0 ||
+	    codec_get_int(j, "sold_at", NULL, CLIENT_TIME_MIN, CLIENT_TIME_MAX, false,
+	    &o->created_at, NULL, err) < 0 ||
+	    codec_get_int(j, "ticket_printed_at", NULL, CLIENT_TIME_MIN, CLIENT_TIME_MAX, false,
+	    &o->ticket_printed_at, NULL, err) < 0 ||
+	    codec_get_str(j, "provisional", NULL, &spec_provisional, false, o->provisional,
+	    sizeof o->provisional, NULL, err) < 0 ||
 	    codec_get_enum(j, "source", NULL, source_parse, true, &source, NULL, err) < 0 ||
 	    codec_get_enum(j, "service", NULL, service_parse, true, &service, NULL, err) < 0 ||
 	    codec_get_str(j, "table", NULL, &spec_table, false, o->table, sizeof o->table, NULL, err) < 0 ||
@@ -1148,6 +1170,11 @@ order_from_json(const cJSON *j, struct order *o, struct codec_error *err)
 	    codec_get_str(j, "cancel_reason", NULL, &spec_reason, false, o->cancel_reason, sizeof o->cancel_reason, NULL, err) < 0 ||
 	    codec_get_int(j, "created_at", NULL, 0, INT64_MAX, false, &o->created_at, NULL, err) < 0 ||
 	    codec_get_int(j, "updated_at", NULL, 0, INT64_MAX, false, &o->updated_at, NULL, err) < 0 ||
+	    codec_get_int(j, "received_at", NULL, 0, INT64_MAX, false, &o->received_at, NULL, err) < 0 ||
+	    codec_get_str(j, "provisional", NULL, &spec_provisional, false, o->provisional,
+	    sizeof o->provisional, NULL, err) < 0 ||
+	    codec_get_int(j, "ticket_printed_at", NULL, 0, INT64_MAX, false, &o->ticket_printed_at,
+	    NULL, err) < 0 ||
 	    array_get(j, "history", NULL, HISTORY_MAX, false, &hist, err) < 0)
 		goto fail;
 	if (hist != NULL) {

@@ -27,6 +27,7 @@
 #define BRAND_MAX 16
 #define REASON_MAX 140
 #define DAY_MAX 10            /* YYYY-MM-DD */
+#define PROVISIONAL_MAX 44    /* a till's own number for a sale: "till2-1" */
 #define QTY_MAX 99            /* per line */
 #define ITEMS_MAX 100         /* lines per order */
 #define MODS_MAX 8            /* modifiers per line */
@@ -111,8 +112,14 @@ struct order {
 	char staff[STAFF_MAX + 1];   /* who created it */
 	char terminal[TERMINAL_MAX + 1];
 	char cancel_reason[REASON_MAX + 1];
-	int64_t created_at;
+	int64_t created_at;          /* when it was sold (an offline sale: on the
+	                                till, by the server's clock), else received */
 	int64_t updated_at;
+	int64_t received_at;         /* when the server received it, 0 = created_at */
+	char provisional[PROVISIONAL_MAX + 1]; /* the till's number on paper before
+	                                the server numbered it, "" for none */
+	int64_t ticket_printed_at;   /* when the till printed its kitchen ticket
+	                                offline, 0 = it did not */
 	int nhistory;
 	struct order_change history[HISTORY_MAX];
 };

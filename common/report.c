@@ -67,7 +67,14 @@ report_add(struct day_report *r, const struct order *o)
 		}
 		return;
 	}
-	if (!in_period(r, paid_at(o)))
+	int64_t at = paid_at(o);
+
+	/* a sale counts by when it was sold; one that reached the server
+	 * after the period it was sold in was closed (an offline till) was
+	 * not in that close, and counts in the period it arrived in */
+	if (at != 0 && at < r->from_ms && o->received_at >= r->from_ms)
+		at = o->received_at;
+	if (!in_period(r, at))
 		return;
 	r->orders++;
 	r->subtotal += o->subtotal;

@@ -663,6 +663,19 @@ cmd_outbox(int argc, char **argv)
 	codec_add_int(j, "done", counts[OUTBOX_DONE]);
 	if (counts[OUTBOX_PENDING] > 0)
 		add_pending_age(j, ob);
+	/* a change goes out under its maker's login only: whose are waiting */
+	cJSON *by = cJSON_AddObjectToObject(j, "pending_by_staff");
+	for (int i = 0; i < n; i++) {
+		const char *who = e[i].staff[0] != '\0' ? e[i].staff : "(anyone)";
+		cJSON *c = cJSON_GetObjectItemCaseSensitive(by, who);
+
+		if (e[i].state != OUTBOX_PENDING)
+			continue;
+		if (c == NULL)
+			codec_add_int(by, who, 1);
+		else
+			cJSON_SetNumberValue(c, c->valuedouble + 1);
+	}
 	cJSON *arr = cJSON_AddArrayToObject(j, "entries");
 	for (int i = 0; i < n; i++)
 		cJSON_AddItemToArray(arr, entry_json(&e[i]));
@@ -697,10 +710,18 @@ resolve(int argc, char **argv, int (*fn)(struct outbox *, int64_t), const char *
 	return rc < 0 ? EXIT_OUTBOX : rc > 0 ? EXIT_USAGE : EXIT_OK;
 }
 
+/* Whoever sends a refused change again takes it on: it goes out under
+ * this console's login, like a retry at a till. */
+static int
+requeue_here(struct outbox *ob, int64_t id)
+{
+	return outbox_requeue_as(ob, id, cfg.staff);
+}
+
 static int
 cmd_retry(int argc, char **argv)
 {
-	return resolve(argc, argv, outbox_requeue, "is pending again");
+	return resolve(argc, argv, requeue_here, "is pending again");
 }
 
 static int
@@ -744,6 +765,17 @@ cmd_replay(int argc, char **argv)
 	switch (res) {
 	case SENDER_DRAINED:
 		rc = counts[OUTBOX_ATTENTION] > 0 ? EXIT_ATTENTION : EXIT_OK;
+		if (rep.held > 0) {
+			int64_t waiting = 0;
+			char who[128];
+
+			outbox_waiting(ob, cfg.staff, &waiting, who, sizeof who);
+			fprintf(stderr, "brigadectl: %lld entries wait for their maker's login "
+			    "(%s): a change goes out only as the person who made it\n",
+			    (long long)rep.held, who);
+			if (rc == EXIT_OK)
+				rc = EXIT_PENDING;
+		}
 		break;
 	case SENDER_AUTH:
 		fprintf(stderr, "brigadectl: %s: %s\n", rep.refused_after_login ?

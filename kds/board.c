@@ -225,6 +225,8 @@ fill_card(struct board_card *c, const struct order *o, const struct board_mark *
 			c->ready_at = o->updated_at;
 	}
 	c->linked_to = o->linked_to;
+	xstrlcpy(c->provisional, o->provisional, sizeof c->provisional);
+	c->ticket_printed_at = o->ticket_printed_at;
 	c->pending = m != NULL && m->pending;
 	free(c->items);
 	c->nitems = o->nitems;
@@ -367,10 +369,19 @@ refusal_lines(const struct board_card *c, int iw)
 	return w > REFUSAL_LINES ? REFUSAL_LINES : w;
 }
 
+bool
+board_printed_offline(const struct board_card *c)
+{
+	return c->ticket_printed_at > 0;
+}
+
 int
 board_card_height(const struct board *b, const struct board_card *c, int w)
 {
 	int h = 3;   /* top border with the number, the service line, bottom */
+
+	if (board_printed_offline(c))
+		h++;     /* "ticket printed offline 19:42" */
 
 	for (int i = 0; i < c->nitems; i++) {
 		const struct board_item *it = &c->items[i];

@@ -48,6 +48,11 @@ struct board_card {
 	int64_t paid_at;             /* server ms: the ticket timer runs from it */
 	int64_t ready_at;            /* server ms it became READY, 0 if not */
 	int64_t linked_to;           /* another open order, 0 = none */
+	char provisional[PROVISIONAL_MAX + 1]; /* the till's number on its paper
+	                                ticket ("till2-1"), "" for none */
+	int64_t ticket_printed_at;   /* server ms the till printed the kitchen
+	                                ticket offline, 0 = it did not: the
+	                                kitchen may already be cooking it */
 	int nitems;
 	struct board_item *items;
 	bool pending;                /* a change of ours waits for the server */
@@ -147,6 +152,9 @@ int board_card_column(const struct board *b, const struct board_card *c);
 bool board_item_shown(const struct board *b, const struct board_item *it);
 
 enum board_age board_age(const struct board *b, const struct board_card *c, int64_t now);
+/* Whether the card's kitchen ticket was printed at a till while offline
+ * (then the card shows the till's number and when it printed). */
+bool board_printed_offline(const struct board_card *c);
 /* "mm:ss" of the card's age. */
 void board_timer_text(const struct board_card *c, int64_t now, char *out, size_t size);
 

@@ -271,6 +271,8 @@ on_state(void *ctx, const struct session_state *st)
 	k->header.stale_saved_at = st->saved_at;
 	k->header.queued = st->queued;
 	k->header.attention = st->attention;
+	k->header.waiting = st->waiting;
+	xstrlcpy(k->header.waiting_for, st->waiting_for, sizeof k->header.waiting_for);
 	k->oldest_queued_at = st->oldest_queued_at;
 	k->retention_ms = st->retention_ms;
 	if (st->conn != SESSION_ONLINE)

@@ -2,6 +2,7 @@
  * curses, through common/tui's draw and view helpers). */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "draw.h"
 #include "form_view.h"
@@ -83,7 +84,13 @@ draw_card(struct kds *k, enum board_col col, const struct board_slot *s, bool se
 	if (s->position > 0)
 		tx += draw_textf(y, tx, 4, selected ? THEME_SELECTED : THEME_CARD_BORDER, "[%d]",
 		    s->position);
-	tx += draw_textf(y, tx + 1, w - 12, THEME_CARD_TITLE, " #%d ", c->number) + 1;
+	/* a ticket the till printed offline carries its own number: the
+	 * kitchen matches the paper to the card by it */
+	if (board_printed_offline(c) && c->provisional[0] != '\0')
+		tx += draw_textf(y, tx + 1, w - 12, THEME_CARD_TITLE, " #%d (%s) ", c->number,
+		    c->provisional) + 1;
+	else
+		tx += draw_textf(y, tx + 1, w - 12, THEME_CARD_TITLE, " #%d ", c->number) + 1;
 	board_timer_text(c, now, timer, sizeof timer);
 	snprintf(buf, sizeof buf, age == BOARD_AGE_LATE ? " LATE %s " : " %s ", timer);
 	draw_text(y, x + w - 1 - text_width(buf), text_width(buf), age_roles[age], buf);
@@ -105,6 +112,18 @@ draw_card(struct kds *k, enum board_col col, const struct board_slot *s, bool se
 	if (c->pending && cur.w - used > 9)
 		draw_text(cur.y, cur.x + cur.w - 9, 9, THEME_PENDING, " PENDING ");
 	cur.y++;
+
+	if (board_printed_offline(c)) {
+		char at[16];
+		time_t t = (time_t)(c->ticket_printed_at / 1000);
+		struct tm tm;
+
+		localtime_r(&t, &tm);
+		strftime(at, sizeof at, "%H:%M", &tm);
+		/* the whole sentence, or its short form on a narrow card */
+		snprintf(buf, sizeof buf, "%sprinted offline %s", cur.w >= 28 ? "ticket " : "", at);
+		card_line(&cur, THEME_WARNING, buf);
+	}
 
 	/* the refusal first: it is what the chef must read */
 	if (c->refusal[0] != '\0') {

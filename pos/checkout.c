@@ -129,6 +129,23 @@ checkout_pay_order(struct app *a)
 	app_go(a, SCREEN_DONE);
 }
 
+/* What the server needs to tell this sale's story when it arrives late:
+ * when it was sold (the server's clock as this till knows it: the skew
+ * learned from its answers; without one, the server's time of arrival
+ * stands), the till's own number for it, and, offline, that its kitchen
+ * ticket is printed here now, so the kitchen screen can say it was. */
+static void
+checkout_sale_times(struct app *a, cJSON *body, const char *label)
+{
+	int64_t sold = clock_known(a->clk) ? clock_server_now(a->clk) : 0;
+
+	if (sold > 0)
+		codec_add_int(body, "sold_at", sold);
+	cJSON_AddStringToObject(body, "provisional", label);
+	if (sold > 0 && app_offline(a) && a->spool != NULL)
+		codec_add_int(body, "ticket_printed_at", sold);
+}
+
 void
 checkout_submit(struct app *a)
 {
@@ -168,6 +185,7 @@ checkout_submit(struct app *a)
 	xstrlcpy(o.terminal, a->cfg.terminal, sizeof o.terminal);
 	order_record(&o, o.status, -1, now, a->staff);
 	body = order_request_to_json(&o);
+	checkout_sale_times(a, body, label);
 	sales_kind(label, kind, sizeof kind);
 	entry = app_push(a, "POST", "/api/v1/orders", body, NULL, kind, 0, label);
 	cJSON_Delete(body);

@@ -71,6 +71,8 @@ draw_header(struct app *a)
 	h.stale_saved_at = st->saved_at;
 	h.queued = st->queued;
 	h.attention = a->nattention;
+	h.waiting = st->waiting;
+	xstrlcpy(h.waiting_for, st->waiting_for, sizeof h.waiting_for);
 	if (h.queued > 0 && st->oldest_queued_at > 0) {
 		int64_t age = util_now_ms() - st->oldest_queued_at;
 

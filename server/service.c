@@ -172,13 +172,58 @@ service_create(const struct caller *c, struct order *o, int64_t now,
 	} else if (service_check_payments(o, true, err) < 0) {
 		return -1;
 	}
+	if (o->status == STATUS_PENDING && (o->created_at > 0 || o->ticket_printed_at > 0 ||
+	    o->provisional[0] != '\0')) {
+		const char *f = o->created_at > 0 ? "sold_at" : o->ticket_printed_at > 0 ?
+		    "ticket_printed_at" : "provisional";
+
+		codec_error_set(err, 422, "invalid_field", f,
+		    "%s: only a sale paid when it is taken (POS, PHONE) has one", f);
+		return -1;
+	}
+	/* an offline sale happened when it was sold, not when it arrived:
+	 * the kitchen's timer, the history and the reports run from then */
+	if (o->created_at <= 0 || o->created_at > now)
+		o->created_at = now;
 	o->version = 1;
-	o->created_at = now;
+	o->received_at = now;
 	o->updated_at = now;
 	xstrlcpy(o->staff, c->staff, sizeof o->staff);
 	xstrlcpy(o->terminal, c->terminal, sizeof o->terminal);
 	o->nhistory = 0;
-	order_record(o, o->status, -1, now, c->staff);
+	order_record(o, o->status, -1, o->created_at, c->staff);
+	return 0;
+}
+
+static int
+check_time(const char *field, int64_t at, int64_t now, int64_t retention_ms,
+    struct codec_error *err)
+{
+	if (at <= 0)
+		return 0;
+	if (at > now + SERVICE_CLOCK_TOLERANCE_MS) {
+		codec_error_set(err, 422, "invalid_field", field,
+		    "%s: %lld s ahead of the server's clock (at most %d s allowed)", field,
+		    (long long)((at - now) / 1000), SERVICE_CLOCK_TOLERANCE_MS / 1000);
+		return -1;
+	}
+	if (retention_ms > 0 && at < now - retention_ms) {
+		codec_error_set(err, 422, "invalid_field", field,
+		    "%s: older than the server keeps Idempotency-Keys (%lld h): a change "
+		    "queued that long may have been applied already", field,
+		    (long long)(retention_ms / 3600000));
+		return -1;
+	}
+	return 0;
+}
+
+int
+service_check_times(const struct order *o, int64_t now, int64_t retention_ms,
+    struct codec_error *err)
+{
+	if (check_time("sold_at", o->created_at, now, retention_ms, err) < 0 ||
+	    check_time("ticket_printed_at", o->ticket_printed_at, now, retention_ms, err) < 0)
+		return -1;
 	return 0;
 }
 

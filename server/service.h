@@ -38,8 +38,20 @@ int service_check_payments(struct order *o, bool must_cover,
     struct codec_error *err);
 
 /* Validate a create request for caller (role may create this source) and
- * set its initial status, history, staff and terminal. */
+ * set its initial status, history, staff and terminal. A sale made
+ * offline carries its sale time (sold_at, read into created_at): the order
+ * is created then, and received_at keeps now. */
 int service_create(const struct caller *c, struct order *o, int64_t now,
+    struct codec_error *err);
+
+/* How far ahead of the server's clock a till's time may be (its estimate
+ * of the server's clock is off by up to half a round trip). */
+#define SERVICE_CLOCK_TOLERANCE_MS 60000
+/* The times a till sends with a sale (sold_at, ticket_printed_at): not in
+ * the future beyond the tolerance, and not older than the idempotency
+ * retention (retention_ms; 0: no lower bound), past which a queued change
+ * could have been applied twice. */
+int service_check_times(const struct order *o, int64_t now, int64_t retention_ms,
     struct codec_error *err);
 
 /* What went wrong with an action, beyond the codec_error. */

@@ -174,7 +174,8 @@ do_order_create(struct writer *w, struct job *j, int64_t now)
 	struct order *o = &j->order;
 	struct codec_error err;
 
-	if (service_price(&w->menu, o, &err) < 0 ||
+	if (service_check_times(o, now, w->cfg.idem_retention_ms, &err) < 0 ||
+	    service_price(&w->menu, o, &err) < 0 ||
 	    service_offered(&w->info, o->service, &err) < 0 ||
 	    service_create(&j->caller, o, now, &err) < 0 ||
 	    check_link(w, o, &err) < 0) {
@@ -182,7 +183,8 @@ do_order_create(struct writer *w, struct job *j, int64_t now)
 		return -1;
 	}
 	o->id = w->next_order_id;
-	util_business_day(now, w->info.day_start_hour, o->business_day);
+	/* an offline sale belongs to the day it was sold */
+	util_business_day(o->created_at, w->info.day_start_hour, o->business_day);
 	/* daily numbers are counted here; the first order of a day (or of a
 	 * restart) asks the database where the count stands */
 	if (strcmp(o->business_day, w->num_day) != 0) {

@@ -511,6 +511,43 @@ outbox_oldest_pending(struct outbox *ob, int64_t *created_at)
 	return query_int(ob, sql, created_at, &rc);
 }
 
+bool
+outbox_entry_for(const struct outbox_entry *e, const char *staff)
+{
+	return e->staff[0] == '\0' || (staff != NULL && strcmp(e->staff, staff) == 0);
+}
+
+int
+outbox_waiting(struct outbox *ob, const char *staff, int64_t *n, char *who,
+    size_t size)
+{
+	static const char sql[] = "SELECT staff, count(*), min(id) FROM outbox "
+	    "WHERE state = 0 AND staff != '' AND staff != ?1 GROUP BY staff ORDER BY 3";
+	sqlite3_stmt *st;
+	size_t len = 0;
+	int rc;
+
+	*n = 0;
+	if (size > 0)
+		who[0] = '\0';
+	if (sqlite3_prepare_v2(ob->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		log_error("%s: %s", ob->path, sqlite3_errmsg(ob->db));
+		return -1;
+	}
+	sqlite3_bind_text(st, 1, staff != NULL ? staff : "", -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*n += sqlite3_column_int64(st, 1);
+		if (len < size) {
+			int w = snprintf(who + len, size - len, "%s%s", len > 0 ? ", " : "",
+			    col_text(st, 0));
+
+			len = w < 0 ? size : len + (size_t)w;
+		}
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
 int
 outbox_begin(struct outbox *ob)
 {
@@ -591,6 +628,32 @@ outbox_requeue(struct outbox *ob, int64_t id)
 	if (update(ob, "UPDATE outbox SET state=0, updated_at=?, http_status=?, error=? "
 	    "WHERE id=? AND state=2", id, 0, "", &changes) < 0)
 		return -1;
+	return changes > 0 ? 0 : 1;
+}
+
+int
+outbox_requeue_as(struct outbox *ob, int64_t id, const char *staff)
+{
+	sqlite3_stmt *st;
+	int rc, changes;
+
+	if (staff == NULL || staff[0] == '\0')
+		return outbox_requeue(ob, id);
+	if (sqlite3_prepare_v2(ob->db, "UPDATE outbox SET state=0, updated_at=?, http_status=0, "
+	    "error='', staff=? WHERE id=? AND state=2", -1, &st, NULL) != SQLITE_OK) {
+		log_error("%s: %s", ob->path, sqlite3_errmsg(ob->db));
+		return -1;
+	}
+	sqlite3_bind_int64(st, 1, util_now_ms());
+	sqlite3_bind_text(st, 2, staff, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, id);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		log_error("%s: entry %lld: %s", ob->path, (long long)id, sqlite3_errmsg(ob->db));
+		return -1;
+	}
+	changes = sqlite3_changes(ob->db);
 	return changes > 0 ? 0 : 1;
 }
 

@@ -38,7 +38,9 @@ struct outbox_entry {
 	char order_key[OUTBOX_ORDER_KEY_MAX + 1]; /* entries with the same key
 	                                 are delivered one after another, in id order */
 	char kind[24];               /* what it is, for people: "order.create" */
-	char staff[STAFF_MAX + 1];   /* who made the change */
+	char staff[STAFF_MAX + 1];   /* who made the change: it goes out under
+	                                their login only ("" in entries from
+	                                before: under any) */
 	enum outbox_state state;
 	int attempts;                /* sends that got no final answer */
 	int64_t created_at;          /* ms since the epoch, local clock */
@@ -88,6 +90,17 @@ int outbox_counts(struct outbox *ob, int64_t *counts);
 /* When the oldest pending entry was made (ms since the epoch), 0 for none. */
 int outbox_oldest_pending(struct outbox *ob, int64_t *created_at);
 
+/* Whether an entry may be sent under the login of staff: a change reaches
+ * the server as the person who made it, so roles and the audit trail stay
+ * true. Entries that record nobody (written before staff codes were kept)
+ * go out under any login. */
+bool outbox_entry_for(const struct outbox_entry *e, const char *staff);
+/* The pending entries that wait for someone other than staff to log in:
+ * how many (*n) and who, their codes in order of their first change,
+ * separated by ", " (cut to size). */
+int outbox_waiting(struct outbox *ob, const char *staff, int64_t *n, char *who,
+    size_t size);
+
 /* The server recognises an Idempotency-Key for its retention (GET /healthz
  * idempotency_retention_ms); an entry still pending after that could be
  * applied twice. Whether an entry's age nears it (three quarters of it
@@ -110,6 +123,9 @@ int outbox_mark_failed(struct outbox *ob, int64_t id, int status,
  * key; the server stored nothing for a 4xx so it judges afresh), or give it
  * up. 0 done, 1 no such entry in needs-attention, -1 error. */
 int outbox_requeue(struct outbox *ob, int64_t id);
+/* The same, by another person who takes the change on: it is sent under
+ * staff's login (staff NULL or "": the entry keeps its maker). */
+int outbox_requeue_as(struct outbox *ob, int64_t id, const char *staff);
 int outbox_dismiss(struct outbox *ob, int64_t id);
 
 #endif

@@ -97,26 +97,67 @@ sender_on_entry(struct sender *s, sender_entry_fn fn, void *ctx)
 	s->on_entry_ctx = ctx;
 }
 
-/* Load the oldest pending entries. Everything older than the batch is
- * done, so the per-order rule only needs to look inside it. */
+/* Whether key is one of the n keys held back. */
+static bool
+key_held(char (*keys)[OUTBOX_ORDER_KEY_MAX + 1], int n, const char *key)
+{
+	for (int i = 0; i < n; i++) {
+		if (strcmp(keys[i], key) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Load the oldest pending entries this login may send. A change made by
+ * someone else waits for that person to log in here again (sent under our
+ * login it would be refused, or recorded under the wrong name); so do the
+ * later entries of the same order key, which must not overtake it. Every
+ * other entry older than the batch is done, so the per-order rule only
+ * needs to look inside it. */
 static int
 batch_load(struct sender *s)
 {
+	const char *me = api_session(s->api)->staff;
+	char (*held)[OUTBOX_ORDER_KEY_MAX + 1] = NULL;
+	int nheld = 0, capheld = 0;
+	int64_t after = 0;
 	struct outbox_entry *e;
 	int n;
 
 	batch_clear(s);
-	if (outbox_list(s->ob, OUTBOX_BIT(OUTBOX_PENDING), 0, SENDER_BATCH, &e, &n) < 0)
-		return -1;
-	s->batch = xcalloc((size_t)(n > 0 ? n : 1), sizeof *s->batch);
-	for (int i = 0; i < n; i++) {
-		if (s->opts->max_id > 0 && e[i].id > s->opts->max_id) {
-			outbox_entry_free(&e[i]);
-			continue;
+	s->rep->held = 0;
+	s->batch = xcalloc(SENDER_BATCH, sizeof *s->batch);
+	while (s->nbatch < SENDER_BATCH) {
+		if (outbox_list(s->ob, OUTBOX_BIT(OUTBOX_PENDING), after, SENDER_BATCH, &e, &n) < 0) {
+			free(held);
+			return -1;
 		}
-		s->batch[s->nbatch++].e = e[i];
+		for (int i = 0; i < n; i++) {
+			after = e[i].id;
+			if ((s->opts->max_id > 0 && e[i].id > s->opts->max_id) ||
+			    s->nbatch == SENDER_BATCH) {
+				outbox_entry_free(&e[i]);
+				continue;
+			}
+			if (!outbox_entry_for(&e[i], me) || key_held(held, nheld, e[i].order_key)) {
+				if (!key_held(held, nheld, e[i].order_key)) {
+					if (nheld == capheld) {
+						capheld = capheld ? capheld * 2 : 8;
+						held = xreallocarray(held, (size_t)capheld, sizeof *held);
+					}
+					xstrlcpy(held[nheld++], e[i].order_key, sizeof *held);
+				}
+				s->rep->held++;
+				outbox_entry_free(&e[i]);
+				continue;
+			}
+			s->batch[s->nbatch++].e = e[i];
+		}
+		free(e);
+		if (n < SENDER_BATCH || (s->opts->max_id > 0 && after >= s->opts->max_id))
+			break;
 	}
-	free(e);
+	free(held);
 	return 0;
 }
 

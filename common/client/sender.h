@@ -4,7 +4,9 @@
  * the server's reason and the rest goes on; network errors, 5xx and 429
  * leave it pending and the sender backs off (exponential, with jitter)
  * before trying again, for ever if asked to. A 401 logs in again, once: a
- * 401 right after a login ends the run (SENDER_AUTH). Runs on
+ * 401 right after a login ends the run (SENDER_AUTH). Only the logged-in
+ * person's entries go out; another person's wait for their login (and
+ * hold back the later entries of the same order). Runs on
  * the thread that owns the struct api (the worker, or brigadectl). */
 #ifndef BRIGADE_CLIENT_SENDER_H
 #define BRIGADE_CLIENT_SENDER_H
@@ -38,6 +40,8 @@ struct sender_report {
 	int64_t done;                /* entries the server took */
 	int64_t attention;           /* entries refused (4xx) */
 	int64_t failures;            /* sends that will be tried again */
+	int64_t held;                /* pending entries left for another person's
+	                                login (outbox_entry_for), at the last load */
 	enum api_err last_err;       /* of the last failure */
 	char last_error[300];        /* "code: message" of the last failure */
 	int64_t retry_in_ms;         /* current backoff, 0 when none */

@@ -98,6 +98,10 @@ count_outbox(struct session *s)
 		s->st.attention = counts[OUTBOX_ATTENTION];
 	}
 	outbox_oldest_pending(s->ob, &s->st.oldest_queued_at);
+	/* another person's changes wait for their login (outbox_entry_for) */
+	if (outbox_waiting(s->ob, s->st.staff, &s->st.waiting, s->st.waiting_for,
+	    sizeof s->st.waiting_for) < 0)
+		s->st.waiting = 0;
 }
 
 static void
@@ -444,6 +448,7 @@ on_checked(void *arg, struct api_reply *r)
 		start_worker(s, &login);
 		explicit_bzero(&login, sizeof login);
 		s->st.error[0] = '\0';
+		count_outbox(s);      /* whose queued changes wait depends on who */
 		/* signed in: connecting until the stream is live, not "signed out" */
 		if (s->st.conn == SESSION_SIGNED_OUT)
 			set_conn(s, SESSION_STARTING, "");
@@ -1224,7 +1229,9 @@ int
 session_retry(struct session *s, int64_t entry)
 {
 	struct outbox_entry e;
-	int rc = outbox_requeue(s->ob, entry);
+	/* the person who sends a refused change again takes it on: it goes
+	 * out under their login (a manager resolving a cashier's sale) */
+	int rc = outbox_requeue_as(s->ob, entry, s->logged_in ? s->st.staff : NULL);
 
 	if (rc == 0 && outbox_get(s->ob, entry, &e) == 0) {
 		op_from_entry(s, &e);

@@ -99,6 +99,9 @@ struct session_state {
 	                                   (ms since the epoch), 0 for none */
 	int64_t retention_ms;           /* the server's idempotency key retention,
 	                                   0 until known (outbox_age_near) */
+	int64_t waiting;                /* of the queued: changes another person
+	                                   made here, waiting for their login */
+	char waiting_for[64];           /* their staff codes ("c1, w2"), "" none */
 	bool send_failing;              /* the outbox's last send did not reach
 	                                   the server (the stream may still be up) */
 	char error[200];                /* why offline / signed out, "" if none */

@@ -109,6 +109,9 @@ header_segments(const struct header_info *h, struct text_seg *left, int *nl,
 		    (long long)h->queued, h->queued_age);
 	else if (h->queued > 0)
 		text_seg_add(right, nr, max, THEME_QUEUED, " %lld queued ", (long long)h->queued);
+	if (h->queued > 0 && h->waiting > 0)
+		text_seg_add(right, nr, max, THEME_QUEUED, " %lld waiting for %s ",
+		    (long long)h->waiting, h->waiting_for[0] != '\0' ? h->waiting_for : "another login");
 	if (h->stale) {
 		char at[16];
 

@@ -37,6 +37,9 @@ struct header_info {
 	int64_t queued;             /* outbox entries waiting */
 	char queued_age[24];        /* the oldest one's age ("3 h 05 m"), "" unknown */
 	bool queued_warn;           /* it nears the server's key retention */
+	int64_t waiting;            /* of the queued: another person's, waiting
+	                               for their login here */
+	char waiting_for[64];       /* their staff codes, "" for none */
 	char retention[24];         /* that retention ("7 d 0 h"), "" unknown */
 	int64_t attention;          /* outbox entries refused, to look at */
 	char printer[64];           /* printer state, "" when there is none */

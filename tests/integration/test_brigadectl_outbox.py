@@ -5,6 +5,7 @@ import os
 import random
 import shutil
 import signal
+import sqlite3
 import tempfile
 import time
 import unittest
@@ -177,17 +178,68 @@ class OutboxTest(unittest.TestCase):
         self.assertEqual(reasons["order.action"]["http_status"], 403)
         self.assertIn("forbidden", reasons["order.action"]["error"])
         self.assert_exactly_once(["ok-%d" % i for i in range(4)])
-        # a person resolves them: dismiss one, retry the other as a manager
+        # a person resolves them: dismiss one; a chef sends the other again
+        # and so takes it on (it goes out under the chef's login)
         r = self.ctl.run("dismiss", str(reasons["order.create"]["id"]))
         self.assertEqual(r.returncode, 0, r.stderr)
-        r = self.ctl.run("retry", str(reasons["order.action"]["id"]))
+        chef = Ctl(self.tmp, self.port, staff="c1", outbox=self.ctl.outbox)
+        r = chef.run("retry", str(reasons["order.action"]["id"]))
         self.assertEqual(r.returncode, 0, r.stderr)
-        r = self.ctl.run("replay", env=Ctl(self.tmp, self.port, staff="c1",
-                                              outbox=self.ctl.outbox).env())
+        r = self.ctl.run("replay", env=chef.env())
         self.assertEqual(r.returncode, 0, r.stderr)
         box = self.ctl.outbox_json()
         self.assertEqual((box["pending"], box["attention"]), (0, 0))
         self.assertEqual(self.api().get("/api/v1/orders/1").json["status"], "PREPARING")
+
+    def test_a_change_goes_out_as_the_person_who_made_it(self):
+        """A chef's start queued offline is not sent under a cashier's
+        login (it would be refused, or recorded as the cashier's): it
+        waits, with the later change to the same order, and goes out when
+        the chef replays, as the chef. Entries from before staff codes were
+        kept go out under any login."""
+        r = self.ctl.run("submit", "-", input=tagged_order("mine"))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        oid = json.loads(r.stdout)["id"]
+        chef = Ctl(self.tmp, self.port, staff="c1", outbox=self.ctl.outbox)
+        manager = Ctl(self.tmp, self.port, staff="m1", outbox=self.ctl.outbox)
+        self.server.stop()
+        self.assertEqual(chef.run("act", oid, "start").returncode, 0)
+        self.assertEqual(manager.run("act", oid, "cancel").returncode, 0)
+        self.assertEqual(self.ctl.run("submit", "-", input=tagged_order("k1-later")).returncode, 0)
+        self.server.start(port=self.port)
+        r = self.ctl.run("replay")
+        self.assertEqual(r.returncode, 7, r.stderr)
+        self.assertIn("1 sent", r.stderr)
+        self.assertIn("2 entries wait for their maker's login (c1, m1)", r.stderr)
+        box = self.ctl.outbox_json()
+        self.assertEqual(box["pending"], 2)
+        self.assertEqual(box["pending_by_staff"], {"c1": 1, "m1": 1})
+        self.assertEqual([e["staff"] for e in box["entries"]], ["c1", "m1"])
+        self.assertEqual(self.api().get("/api/v1/orders/%d" % oid).json["status"], "PAID")
+        # the manager's cancel may not overtake the chef's start
+        r = manager.run("replay")
+        self.assertEqual(r.returncode, 7, r.stderr)
+        self.assertIn("0 sent", r.stderr)
+        r = chef.run("replay")
+        self.assertEqual(r.returncode, 7, r.stderr)      # m1's change still waits
+        o = self.api().get("/api/v1/orders/%d" % oid).json
+        self.assertEqual(o["status"], "PREPARING")
+        self.assertEqual((o["history"][-1]["action"], o["history"][-1]["by"]), ("start", "c1"))
+        r = manager.run("replay")
+        self.assertEqual(r.returncode, 6, r.stderr)      # PREPARING cannot be cancelled
+        self.assertEqual(self.ctl.outbox_json()["pending"], 0)
+        # an outbox from before staff codes: its entries go out as anyone
+        self.server.stop()
+        self.assertEqual(chef.run("act", oid, "ready").returncode, 0)
+        db = sqlite3.connect(self.ctl.outbox)
+        db.execute("UPDATE outbox SET staff = '' WHERE state = 0")
+        db.commit()
+        db.close()
+        self.server.start(port=self.port)
+        r = manager.run("replay")
+        self.assertEqual(r.returncode, 6, r.stderr)      # the refused cancel is still there
+        self.assertIn("1 sent", r.stderr)
+        self.assertEqual(self.api().get("/api/v1/orders/%d" % oid).json["status"], "READY")
 
     def test_actions_on_one_order_keep_their_order(self):
         chef = Ctl(self.tmp, self.port, staff="c1", outbox=self.ctl.outbox)

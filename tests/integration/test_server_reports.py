@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """X and Z reports: takings by tender, service and item, cancellations,
 and the Z close that starts a new period."""
+import time
 import unittest
 import uuid
 
@@ -68,6 +69,78 @@ class Reports(ServerTest):
         # an order moving on after the close is not counted again
         self.c.act(a["id"], "start")
         self.assertEqual(self.m.get("/api/v1/reports/daily").json["orders"], 0)
+
+    def test_offline_sale_keeps_its_sale_time(self):
+        """A sale made offline carries sold_at: the order is created then
+        (created_at, status_at.PAID, history), received_at keeps when it
+        arrived, and the provisional number and the offline kitchen ticket's
+        time stay on it."""
+        now = int(time.time() * 1000)
+        sold = now - 25 * 60 * 1000
+        r = self.k.create(walk_in(sold_at=sold, provisional="till2-1",
+                                  ticket_printed_at=sold + 2000))
+        self.assertEqual(r.status, 201, r)
+        o = r.json
+        self.assertEqual(o["created_at"], sold)
+        self.assertEqual(o["status_at"]["PAID"], sold)
+        self.assertEqual(o["history"][0]["at"], sold)
+        self.assertGreaterEqual(o["received_at"], now - 5000)
+        self.assertEqual((o["provisional"], o["ticket_printed_at"]), ("till2-1", sold + 2000))
+        self.assertEqual(self.k.get("/api/v1/orders/%d" % o["id"]).json, o)
+        # an order sent at once: no sold_at, received when created
+        p = self.k.create(walk_in()).json
+        self.assertEqual(p["received_at"], p["created_at"])
+        self.assertIsNone(p["provisional"])
+        self.assertIsNone(p["ticket_printed_at"])
+
+    def test_sold_at_bounds(self):
+        now = int(time.time() * 1000)
+        week = 7 * 86400 * 1000
+        for field, value, words in (
+                ("sold_at", now + 10 * 60 * 1000, "ahead of the server's clock"),
+                ("sold_at", now - week - 3600 * 1000, "older than the server keeps"),
+                ("ticket_printed_at", now + 10 * 60 * 1000, "ahead of the server's clock"),
+                ("sold_at", "yesterday", "must be an integer"),
+                ("sold_at", 12, "must be an integer")):
+            r = self.k.create(walk_in(**{field: value}))
+            self.assertEqual(r.status, 422, (field, value, r))
+            self.assertEqual(r.json["error"]["field"], field)
+            self.assertIn(words, r.json["error"]["message"])
+        r = self.k.create(walk_in(provisional=""))
+        self.assertEqual((r.status, r.json["error"]["field"]), (422, "provisional"))
+        r = self.k.create(walk_in(provisional="4111 1111 1111 1111"))
+        self.assertEqual((r.status, r.json["error"]["code"]), (422, "card_number_refused"))
+        web = self.client("web")
+        r = web.create({"source": "ONLINE", "service": "PICKUP", "items": [{"sku": "D1", "qty": 1}],
+                        "sold_at": now - 1000})
+        self.assertEqual((r.status, r.json["error"]["field"]), (422, "sold_at"))
+        # a little ahead (a skew estimate is off by half a round trip) is
+        # taken as now
+        r = self.k.create(walk_in(sold_at=now + 20000))
+        self.assertEqual(r.status, 201, r)
+        self.assertLessEqual(r.json["created_at"], r.json["received_at"])
+
+    def test_late_sale_counts_once_in_the_reports(self):
+        """The X report counts a sale by when it was sold; one sold before a
+        Z close but received after it was not in that close, and counts in
+        the period it arrived in: never twice, never lost."""
+        self.assertEqual(self.m.post("/api/v1/reports/z", key=str(uuid.uuid4())).status, 201)
+        z_at = int(time.time() * 1000)
+        time.sleep(0.05)
+        sold = z_at - 10 * 60 * 1000            # sold before that close
+        late = self.k.create(walk_in(items=[{"sku": "DR1", "qty": 3}], sold_at=sold)).json
+        x = self.m.get("/api/v1/reports/daily").json
+        self.assertEqual((x["orders"], x["total"]), (1, late["total"]))
+        z = self.m.post("/api/v1/reports/z", key=str(uuid.uuid4())).json
+        self.assertEqual(z["orders"], 1)
+        self.assertEqual(self.m.get("/api/v1/reports/daily").json["orders"], 0)
+        # sold within the open period: counted by its sale time
+        time.sleep(0.05)
+        now = int(time.time() * 1000)
+        inside = self.k.create(walk_in(sold_at=now - 20)).json
+        x = self.m.get("/api/v1/reports/daily").json
+        self.assertEqual((x["orders"], x["total"]), (1, inside["total"]))
+        self.assertLessEqual(x["from"], inside["created_at"])
 
     def test_roles(self):
         for who in (self.k, self.c, self.client("w1"), self.client("web")):

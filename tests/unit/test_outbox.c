@@ -120,6 +120,54 @@ test_states(void **state)
 	outbox_close(ob);
 }
 
+/* Whose entries wait for whom: a change goes out under its maker's login;
+ * entries recording nobody go under any; a retry by another person makes
+ * it theirs. */
+static void
+test_staff(void **state)
+{
+	struct outbox *ob = open_rw();
+	struct outbox_new n = { "POST", "/api/v1/orders/1/actions", "{}", "order:1",
+	    "order.start", "c1", NULL };
+	struct outbox_entry e;
+	int64_t waiting, id;
+	char who[64];
+
+	(void)state;
+	assert_int_equal(outbox_push(ob, &n, &e), 0);
+	id = e.id;
+	assert_true(outbox_entry_for(&e, "c1"));
+	assert_false(outbox_entry_for(&e, "k1"));
+	assert_false(outbox_entry_for(&e, NULL));
+	outbox_entry_free(&e);
+	n.staff = "m1";
+	n.kind = "order.cancel";
+	assert_int_equal(outbox_push(ob, &n, NULL), 0);
+	n.staff = "";
+	assert_int_equal(outbox_push(ob, &n, &e), 0);
+	assert_true(outbox_entry_for(&e, "k1"));  /* an entry from before staff codes */
+	outbox_entry_free(&e);
+	push(ob, NULL, "{}", NULL);                /* k1's own */
+	assert_int_equal(outbox_waiting(ob, "k1", &waiting, who, sizeof who), 0);
+	assert_int_equal(waiting, 2);
+	assert_string_equal(who, "c1, m1");
+	assert_int_equal(outbox_waiting(ob, "c1", &waiting, who, sizeof who), 0);
+	assert_int_equal(waiting, 2);
+	assert_string_equal(who, "m1, k1");
+	assert_int_equal(outbox_waiting(ob, "c1", &waiting, who, 4), 0);
+	assert_string_equal(who, "m1,");            /* cut to size */
+	/* refused, then sent again by a manager: the manager's now */
+	assert_int_equal(outbox_mark_attention(ob, id, 403, "forbidden: no"), 0);
+	assert_int_equal(outbox_requeue_as(ob, id, "m1"), 0);
+	assert_int_equal(outbox_get(ob, id, &e), 0);
+	assert_int_equal(e.state, OUTBOX_PENDING);
+	assert_string_equal(e.staff, "m1");
+	assert_string_equal(e.error, "");
+	outbox_entry_free(&e);
+	assert_int_equal(outbox_requeue_as(ob, id, "m1"), 1);   /* not refused now */
+	outbox_close(ob);
+}
+
 static void
 test_refuses_bad_entries(void **state)
 {
@@ -414,6 +462,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_states, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refuses_bad_entries, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_staff, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kill9_durability, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_not_an_outbox, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_damaged, setup, teardown),

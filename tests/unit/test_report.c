@@ -36,6 +36,46 @@ make(struct order *o, const char *sku, int qty, money_t unit, enum tender_type t
 	order_record(o, STATUS_PAID, -1, paid_at, "k1");
 }
 
+/* An offline sale counts by when it was sold; one that arrived after the
+ * period it was sold in was closed counts in the period it arrived in. */
+static void
+test_offline_sales(void **state)
+{
+	struct day_report closed, open;
+	struct order inside, late, before;
+
+	(void)state;
+	make(&inside, "B1", 1, 500, TENDER_CASH, 500, 1500);   /* sold in [1000, 2000) */
+	inside.received_at = 2100;                              /* arrived after it */
+	make(&late, "S1", 1, 300, TENDER_CASH, 300, 900);      /* sold before 1000 */
+	late.received_at = 1100;                                /* after that close */
+	make(&before, "D1", 1, 700, TENDER_CASH, 700, 900);    /* in the earlier close */
+	before.received_at = 950;
+	/* the period as a close at 2000 saw it (the late-arriving sale of
+	 * 1500 was not there yet) and the one after it */
+	report_init(&closed, true, 1000, 2000, 4);
+	report_add(&closed, &late);
+	report_add(&closed, &before);
+	assert_int_equal(closed.orders, 1);
+	assert_int_equal(closed.total, 300);
+	report_init(&open, false, 2000, 3000, 4);
+	report_add(&open, &inside);
+	report_add(&open, &late);
+	report_add(&open, &before);
+	assert_int_equal(open.orders, 1);
+	assert_int_equal(open.total, 500);
+	/* an X report over a period it was sold in counts it by its sale */
+	report_free(&open);
+	report_init(&open, false, 1000, 3000, 4);
+	report_add(&open, &inside);
+	assert_int_equal(open.orders, 1);
+	report_free(&closed);
+	report_free(&open);
+	order_free(&inside);
+	order_free(&late);
+	order_free(&before);
+}
+
 static void
 test_what_counts(void **state)
 {
@@ -109,6 +149,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_what_counts),
+		cmocka_unit_test(test_offline_sales),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -486,6 +486,13 @@ test_header(void **state)
 	assert_string_equal(r[3].text, " STALE (saved 05:13) ");
 	assert_string_equal(r[4].text, " OFFLINE since 05:14 ");
 	assert_int_equal(r[4].role, THEME_OFFLINE_BANNER);
+	/* another person's queued changes wait for their login */
+	h.waiting = 2;
+	snprintf(h.waiting_for, sizeof h.waiting_for, "c1");
+	header_segments(&h, l, &nl, r, &nr, 12);
+	assert_int_equal(nr, 6);
+	assert_string_equal(r[2].text, " 3 queued ");
+	assert_string_equal(r[3].text, " 2 waiting for c1 ");
 	h.conn = HEADER_SIGNED_OUT;
 	header_conn_text(&h, text, sizeof text, &role);
 	assert_string_equal(text, "SIGNED OUT");
