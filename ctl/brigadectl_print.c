@@ -49,8 +49,7 @@ static int
 build_kitchen(struct escpos *e, const struct order *o, const char *station,
     const struct doc_config *c)
 {
-	(void)c;
-	return document_kitchen(e, o, station, util_now_ms());
+	return document_kitchen_of(e, o, station, util_now_ms(), c);
 }
 
 static int

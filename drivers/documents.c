@@ -478,6 +478,13 @@ int
 document_kitchen(struct escpos *e, const struct order *o, const char *station,
     int64_t now_ms)
 {
+	return document_kitchen_of(e, o, station, now_ms, NULL);
+}
+
+int
+document_kitchen_of(struct escpos *e, const struct order *o, const char *station,
+    int64_t now_ms, const struct doc_config *c)
+{
 	char buf[160], t1[16], t2[16];
 	int n = 0;
 
@@ -486,6 +493,10 @@ document_kitchen(struct escpos *e, const struct order *o, const char *station,
 	if (n == 0)
 		return -1;
 	escpos_align(e, ESCPOS_CENTER);
+	/* whose ticket it is (a kitchen cooking for several shops, a
+	 * driver's pile); the address belongs on the receipt */
+	if (c != NULL && c->name[0] != '\0')
+		doc_line(e, c->name);
 	if (station != NULL && station[0]) {
 		escpos_style(e, ESCPOS_INVERSE | ESCPOS_BOLD);
 		snprintf(buf, sizeof buf, " %s ", station);

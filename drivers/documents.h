@@ -67,6 +67,9 @@ int document_test(struct escpos *e, const struct doc_config *c);
  * now_ms. Returns -1, emitting nothing, when the station has no items. */
 int document_kitchen(struct escpos *e, const struct order *o,
     const char *station, int64_t now_ms);
+/* The same under the restaurant's name (c's; NULL or "" for none). */
+int document_kitchen_of(struct escpos *e, const struct order *o,
+    const char *station, int64_t now_ms, const struct doc_config *c);
 
 /* One label per unit ("2 x Burger" is two labels, 1/3 and 2/3 of 3).
  * Returns the count of labels, -1 for an order without items. */

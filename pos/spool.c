@@ -363,7 +363,7 @@ spool_kitchen(struct spool *s, const struct order *o, const char *banner,
 		return 0;
 	escpos_begin(&e, &s->prof[which]);
 	document_banner(&e, " PROVISIONAL NUMBER ", banner);
-	if (document_kitchen(&e, o, NULL, util_now_ms()) < 0) {
+	if (document_kitchen_of(&e, o, NULL, util_now_ms(), &s->cfg.doc) < 0) {
 		escpos_free(&e);
 		return 0;
 	}

@@ -298,6 +298,21 @@ test_kitchen(void **state)
 	assert_int_equal(document_kitchen(&e, &o, NULL, T0 + 60 * 1000), 0);
 	golden("kitchen_all_generic-80", &e);
 	escpos_free(&e);
+
+	/* under the restaurant's name, from the store's details */
+	{
+		struct doc_config c;
+		char *text;
+
+		doc_config_init(&c);
+		xstrlcpy(c.name, "Chez Zoe", sizeof c.name);
+		escpos_begin(&e, &g80);
+		assert_int_equal(document_kitchen_of(&e, &o, NULL, T0, &c), 0);
+		text = render_to_text(e.data, e.len, g80.columns);
+		assert_non_null(strstr(text, "Chez Zoe"));
+		free(text);
+		escpos_free(&e);
+	}
 	order_free(&o);
 }
 
