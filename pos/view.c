@@ -12,6 +12,7 @@
 #include "draw.h"
 #include "header_view.h"
 #include "screens.h"
+#include "tap.h"
 #include "term.h"
 #include "text.h"
 #include "util.h"
@@ -105,8 +106,9 @@ static void
 draw_keybar(struct app *a)
 {
 	struct text_seg segs[64];
+	int keys[64];
 	const struct keytable *tabs[2] = { keys_current(a), keys_global(a) };
-	int n = 0, y = term_rows() - 1, w = term_cols();
+	int n = 0, y = term_rows() - 1, w = term_cols(), x = 0;
 
 	for (int t = 0; t < 2; t++) {
 		for (int i = 0; tabs[t] != NULL && i < tabs[t]->n; i++) {
@@ -117,6 +119,8 @@ draw_keybar(struct app *a)
 				continue;
 			if (text_segs_width(segs, n, 0) + text_width(k->what) + 8 > w)
 				break;
+			if (n + 1 < 64)
+				keys[n] = keys[n + 1] = k->key;
 			text_seg_add(segs, &n, 64, THEME_KEYBAR_KEY, "%s",
 			    k->name != NULL ? k->name : input_key_name(k->key, name, sizeof name));
 			text_seg_add(segs, &n, 64, THEME_KEYBAR, " %s ", k->what);
@@ -124,6 +128,13 @@ draw_keybar(struct app *a)
 	}
 	draw_fill(y, 0, 1, w, THEME_KEYBAR);
 	draw_segs(y, 0, w, segs, n);
+	/* a tap on an entry acts as its key */
+	for (int i = 0; i < n; i++) {
+		int sw = text_width(segs[i].text);
+
+		tap_mark(y, x, 1, sw, TAP_KEY, keys[i]);
+		x += sw;
+	}
 }
 
 static void
@@ -220,6 +231,8 @@ view_ticket(struct app *a, int y, int x, int h, int w, bool selectable)
 		const struct ticket_line *l = &t->lines[i];
 		enum theme_role role = selectable && i == t->sel ? THEME_SELECTED : THEME_NORMAL;
 
+		int line_y = y + r;
+
 		app_money(ticket_line_total(l), amount, sizeof amount);
 		snprintf(buf, sizeof buf, "%d x %s", l->qty, l->name);
 		view_lr(y + r++, x, w, role, buf, amount);
@@ -229,6 +242,8 @@ view_ticket(struct app *a, int y, int x, int h, int w, bool selectable)
 		}
 		if (l->note[0] && r < rows_for_lines)
 			draw_textf(y + r++, x, w, THEME_NOTE, "    ! %s", l->note);
+		if (selectable)      /* a tap on the line or under it selects it */
+			tap_mark(line_y, x, y + r - line_y, w, POS_TAP_TICKET_LINE, i);
 	}
 	if (t->nlines == 0)
 		draw_text(y + r++, x, w, THEME_DIM, "(empty: type a PLU and Enter)");
