@@ -214,15 +214,26 @@ view_ticket(struct app *a, int y, int x, int h, int w, bool selectable)
 	char buf[160], amount[32];
 	int r = 0, first = 0, rows_for_lines = h - 5;
 
-	service_text(t, buf, sizeof buf);
-	if (t->linked_to > 0) {
-		char link[24];
+	/* the service, and the order linked to, whose number is never cut:
+	 * the service gives way first */
+	char link[3][32];
+	struct text_label title[2] = {
+		{ .form = { buf }, .rank = 1, .cut_min = 8, .cut_soft = 24, .role = THEME_TITLE },
+		{ .form = { link[0], link[1], link[2] }, .rank = 0, .role = THEME_TITLE },
+	};
 
-		snprintf(link, sizeof link, "  linked #%d", t->linked_number);
-		xstrlcpy(buf + strlen(buf), link, sizeof buf - strlen(buf));
-	}
+	service_text(t, buf, sizeof buf);
+	snprintf(link[0], sizeof link[0], "  linked #%d", t->linked_number);
+	snprintf(link[1], sizeof link[1], " link #%d", t->linked_number);
+	snprintf(link[2], sizeof link[2], " &#%d", t->linked_number);
+	if (t->linked_to <= 0)
+		title[1].form[0] = NULL;
+	text_fit_labels(title, 2, w);
 	draw_fill(y, x, 1, w, THEME_TITLE);
-	draw_text(y, x, w, THEME_TITLE, buf);
+	for (int i = 0; i < 2; i++) {
+		if (title[i].shown >= 0)
+			draw_text(y, x + title[i].x, w - title[i].x, THEME_TITLE, title[i].text);
+	}
 	r++;
 	/* keep the selected line in view */
 	if (t->sel > rows_for_lines - 2)

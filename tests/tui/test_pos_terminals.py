@@ -2,6 +2,7 @@
 (read from its terminfo and sent as raw bytes, so the Linux console's F1,
 ESC [ [ A, arrives as it would there), taps on a touchscreen (SGR mouse
 reports), and a locale without UTF-8 (LANG=C)."""
+import re
 import subprocess
 import unittest
 
@@ -151,6 +152,34 @@ class NoUtf8(PosTest):
         self.assertEqual(lines[bottom].rindex("\u2518"), right, s)
         pos.send("Enter")
         pos.wait_for("! fur Zoe, 1/2 Portion")
+        self.rig.drop(pos)
+
+
+class Labels(PosTest):
+    def test_linked_number_never_cut(self):
+        from brigade_test import walk_in
+        api = self.rig.api("m1")
+        for _ in range(11):
+            r = api.create(walk_in())
+            self.assertEqual(r.status, 201, r)
+        api.close()
+        self.assertEqual(r.json["number"], 11)
+        pos = self.rig.pos("k1")
+        pos.ring("B1")
+        pos.send("C-t")
+        pos.type("Bartholomew Featherstonehaugh-Smythe the Third")
+        pos.send("Enter")
+        pos.send("C-l")
+        pos.wait_for("Link to an open order")
+        rows = [ln for ln in pos.wait_for("#11 ").split("\n") if re.search(r"#\d+ +PAID", ln)]
+        for _ in range(next(i for i, ln in enumerate(rows) if "#11 " in ln)):
+            pos.send("Down")
+        pos.send("Enter")
+        pos.wait_for("Linked to #11")
+        title = pos.line_with("PICKUP Bartholomew")
+        # the name gave way (marked cut); the number is whole
+        self.assertRegex(title, r"linked #11\b")
+        self.assertIn("~", title)
         self.rig.drop(pos)
 
 
