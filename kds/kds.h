@@ -17,6 +17,7 @@
 #include "listbox.h"
 #include "loop.h"
 #include "session.h"
+#include "tap.h"
 #include "theme.h"
 
 struct labels;
@@ -35,6 +36,12 @@ enum kds_mode {
 };
 
 #define KDS_LABEL_WAIT 64
+
+/* What the board marks on the frame for taps (tap.h); the key bar's
+ * entries are TAP_KEY. */
+enum kds_tap {
+	KDS_TAP_CARD = TAP_APP,      /* value: the order's id */
+};
 
 struct kds {
 	struct kds_config cfg;

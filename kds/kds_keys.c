@@ -449,6 +449,36 @@ help_key(struct kds *k, int key)
 		k->mode = KDS_BOARD;
 }
 
+/* A tap on the board: a card selects it, a double tap on the selected
+ * card is Enter on it (start or bump), a key bar entry is its key. Over
+ * the help a tap closes it, as any key does; the other dialogs wait for
+ * keys. */
+static void
+tap(struct kds *k, int key)
+{
+	int y, x;
+	int64_t value;
+	int kind;
+
+	input_tap_at(&k->in, &y, &x);
+	kind = tap_find(y, x, &value);
+	if (k->mode == KDS_HELP) {
+		k->mode = KDS_BOARD;
+		return;
+	}
+	if (k->mode != KDS_BOARD)
+		return;
+	if (kind == TAP_KEY) {
+		board_key(k, (int)value);
+	} else if (kind == KDS_TAP_CARD) {
+		bool selected = k->board.sel_id == value;
+
+		board_select_id(&k->board, value);
+		if (key == INPUT_DOUBLE_TAP && selected)
+			board_key(k, INPUT_ENTER);
+	}
+}
+
 static void (*const mode_keys[KDS_MODE_COUNT])(struct kds *, int) = {
 	[KDS_BOARD] = board_key,
 	[KDS_LOGIN] = login_key,
@@ -469,6 +499,8 @@ kds_keys_input(struct kds *k, int key)
 		board_layout(&k->board, k->board.width, k->board.height);
 	if (key == INPUT_CTRL('c') && k->mode != KDS_QUIT)
 		k->mode = KDS_QUIT;      /* from anywhere */
+	else if (key == INPUT_TAP || key == INPUT_DOUBLE_TAP)
+		tap(k, key);
 	else
 		mode_keys[k->mode](k, key);
 	if (k->mode == KDS_BOARD || k->mode == KDS_LOGIN)

@@ -378,6 +378,7 @@ on_input(void *ctx, const char *data, size_t len)
 		loop_stop(k->loop);
 		return;
 	}
+	input_clock(&k->in, util_mono_ms());
 	input_feed(&k->in, data, len, on_key, k);
 }
 
@@ -565,6 +566,7 @@ main(int argc, char **argv)
 		session_free(k->s);
 		return 2;
 	}
+	term_input_keys(&k->in);
 	log_info("started: server %s, station %s, theme %s", cc.server,
 	    k->cfg.station[0] ? k->cfg.station : "all", k->theme.name);
 	k->running = true;

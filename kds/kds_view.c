@@ -61,6 +61,70 @@ card_wrapped(struct cursor *cur, enum theme_role role, const char *text, int max
 	}
 }
 
+/* Service words as the card says them, shorter and shorter. */
+static const char *const service_forms[][2] = {
+	[SERVICE_DINE_IN] = { "DINE IN", "DINE" },
+	[SERVICE_PICKUP] = { "PICKUP", "PICK" },
+	[SERVICE_DELIVERY] = { "DELIVERY", "DELIV" },
+};
+
+/* The card's second line: service with table or customer, source, link
+ * and PENDING. On a narrow card the words shorten first, then the
+ * customer's name is cut, then labels are left out: a table or an order
+ * number is shown whole or not at all ("link #1" for #11 would send a
+ * cook to the wrong order). */
+static void
+card_info_line(struct kds *k, const struct board_card *c, const struct cursor *cur)
+{
+	enum { SERVICE, TABLE, CUSTOMER, SOURCE, LINK, PENDING, NLABELS };
+	struct text_label l[NLABELS];
+	char table[64], customer[160], source[32], source_short[32], link[3][32];
+	int sv = (unsigned)c->service < sizeof service_forms / sizeof service_forms[0] ?
+	    (int)c->service : SERVICE_DELIVERY;
+
+	memset(l, 0, sizeof l);
+	l[SERVICE] = (struct text_label){ .form = { service_forms[sv][0], service_forms[sv][1] },
+	    .rank = 0, .role = THEME_CARD };
+	snprintf(table, sizeof table, " %s", c->table);
+	l[TABLE] = (struct text_label){ .form = { table }, .rank = 1, .role = THEME_CARD };
+	snprintf(customer, sizeof customer, " %s", c->customer);
+	l[CUSTOMER] = (struct text_label){ .form = { customer }, .rank = 3, .cut_min = 5,
+	    .cut_soft = 12, .role = THEME_CARD };
+	if (c->service != SERVICE_DINE_IN || c->table[0] == '\0')
+		l[TABLE].form[0] = NULL;
+	if (c->service == SERVICE_DINE_IN || c->customer[0] == '\0')
+		l[CUSTOMER].form[0] = NULL;
+	snprintf(source, sizeof source, "  %s", board_source_text(c->source));
+	snprintf(source_short, sizeof source_short, " %s", board_source_text(c->source));
+	l[SOURCE] = (struct text_label){ .form = { source, source_short }, .rank = 4,
+	    .role = THEME_DIM };
+	l[LINK] = (struct text_label){ .rank = 1, .role = THEME_LINKED };
+	if (c->linked_to != 0) {
+		const struct board_card *p = board_find(&k->board, c->linked_to);
+
+		if (p != NULL) {
+			snprintf(link[0], sizeof link[0], "  link #%d", p->number);
+			snprintf(link[1], sizeof link[1], " link #%d", p->number);
+			snprintf(link[2], sizeof link[2], " &#%d", p->number);
+			l[LINK].form[0] = link[0];
+			l[LINK].form[1] = link[1];
+			l[LINK].form[2] = link[2];
+		} else {
+			l[LINK].form[0] = "  linked";
+			l[LINK].form[1] = " linked";
+		}
+	}
+	l[PENDING] = (struct text_label){ .form = { " PENDING ", " PEND " }, .rank = 2,
+	    .right = true, .role = THEME_PENDING };
+	if (!c->pending)
+		l[PENDING].form[0] = NULL;
+	text_fit_labels(l, NLABELS, cur->w);
+	for (int i = 0; i < NLABELS; i++) {
+		if (l[i].shown >= 0)
+			draw_text(cur->y, cur->x + l[i].x, cur->w - l[i].x, l[i].role, l[i].text);
+	}
+}
+
 static void
 draw_card(struct kds *k, enum board_col col, const struct board_slot *s, bool selected,
     int64_t now)
@@ -70,7 +134,7 @@ draw_card(struct kds *k, enum board_col col, const struct board_slot *s, bool se
 	enum theme_role border = selected ? THEME_SELECTED :
 	    age == BOARD_AGE_LATE ? THEME_CARD_LATE : THEME_CARD_BORDER;
 	int y = TOP + s->y - k->board.col[col].scroll, x = s->x, w = s->w, h = s->h;
-	char buf[256], timer[16], sv[96];
+	char buf[256], timer[16];
 	struct cursor cur = { y + 1, x + 2, w - 4, y + h - 2 };
 	int hidden = 0;
 
@@ -78,6 +142,7 @@ draw_card(struct kds *k, enum board_col col, const struct board_slot *s, bool se
 		trace_drawn(k->trace, c->id);
 	draw_fill(y, x, h, w, THEME_CARD);
 	draw_box(y, x, h, w, border);
+	tap_mark(y, x, h, w, KDS_TAP_CARD, c->id);
 
 	/* top line: position, number, timer */
 	int tx = x + 1;
@@ -96,21 +161,7 @@ draw_card(struct kds *k, enum board_col col, const struct board_slot *s, bool se
 	draw_text(y, x + w - 1 - text_width(buf), text_width(buf), age_roles[age], buf);
 
 	/* service, source, link; pending on the right */
-	board_service_text(c, sv, sizeof sv);
-	int used = draw_text(cur.y, cur.x, cur.w, THEME_CARD, sv);
-	used += draw_textf(cur.y, cur.x + used, cur.w - used, THEME_DIM, "  %s",
-	    board_source_text(c->source));
-	if (c->linked_to != 0) {
-		const struct board_card *l = board_find(&k->board, c->linked_to);
-
-		if (l != NULL)
-			snprintf(buf, sizeof buf, "  link #%d", l->number);
-		else
-			snprintf(buf, sizeof buf, "  linked");
-		used += draw_text(cur.y, cur.x + used, cur.w - used, THEME_LINKED, buf);
-	}
-	if (c->pending && cur.w - used > 9)
-		draw_text(cur.y, cur.x + cur.w - 9, 9, THEME_PENDING, " PENDING ");
+	card_info_line(k, c, &cur);
 	cur.y++;
 
 	if (board_printed_offline(c)) {

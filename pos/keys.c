@@ -137,6 +137,34 @@ keys_try(struct app *a, const struct keytable *t, int key)
 	return false;
 }
 
+/* Who takes a tap on what a screen marked (enum pos_tap). */
+static const struct {
+	int kind;
+	enum pos_screen screen;
+	void (*fn)(struct app *a, int kind, int64_t value, bool twice);
+} tap_map[] = {
+	{ POS_TAP_MENU_ITEM, SCREEN_ENTRY, screen_entry_tap },
+	{ POS_TAP_TICKET_LINE, SCREEN_ENTRY, screen_entry_tap },
+};
+
+void
+keys_tap(struct app *a, int key, int y, int x)
+{
+	int64_t value;
+	int kind = tap_find(y, x, &value);
+
+	if (kind == TAP_KEY) {
+		keys_handle(a, (int)value);
+		return;
+	}
+	for (size_t i = 0; i < sizeof tap_map / sizeof tap_map[0]; i++) {
+		if (tap_map[i].kind == kind && tap_map[i].screen == a->screen &&
+		    a->overlay == OVERLAY_NONE)
+			tap_map[i].fn(a, kind, value, key == INPUT_DOUBLE_TAP);
+	}
+	app_dirty(a);
+}
+
 void
 keys_handle(struct app *a, int key)
 {

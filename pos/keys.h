@@ -6,9 +6,11 @@
 #define BRIGADE_POS_KEYS_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "app.h"
 #include "input.h"
+#include "tap.h"
 
 struct binding {
 	int key;                     /* a character or INPUT_* */
@@ -25,11 +27,22 @@ struct keytable {
 	void (*text)(struct app *a, int key);
 };
 
+/* What the screens mark on the frame for taps (tap.h); the key bar's
+ * entries are TAP_KEY. keys.c's table says which screen takes each. */
+enum pos_tap {
+	POS_TAP_MENU_ITEM = TAP_APP,     /* value: the item's index in the menu */
+	POS_TAP_TICKET_LINE,             /* value: the line's index */
+};
+
 #define KEYS_ROWS(t) ((int)(sizeof(t) / sizeof((t)[0])))
 #define MANAGERS (ROLE_BIT(ROLE_MANAGER) | ROLE_BIT(ROLE_ADMIN))
 
 /* One key from the terminal (after the card-wedge filter). */
 void keys_handle(struct app *a, int key);
+/* A tap (INPUT_TAP or INPUT_DOUBLE_TAP) at a cell: a key bar entry acts
+ * as its key, a region the screen up marked goes to its tap handler;
+ * under an overlay only the key bar answers. */
+void keys_tap(struct app *a, int key, int y, int x);
 
 /* The bindings in force now (the overlay's, else the screen's), and the
  * global ones (screen switching) when no overlay is up. */

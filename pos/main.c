@@ -17,6 +17,7 @@
 #include "input.h"
 #include "keys.h"
 #include "log.h"
+#include "term.h"
 #include "util.h"
 #include "view.h"
 #include "xalloc.h"
@@ -143,7 +144,14 @@ on_key(void *ctx, int key)
 			wedge_tick(&a->wedge, util_mono_ms() + WEDGE_GAP_MS + 1, &out);
 			wedge_deliver(a, &out);
 		}
-		keys_handle(a, key);
+		if (key == INPUT_TAP || key == INPUT_DOUBLE_TAP) {
+			int y, x;
+
+			input_tap_at(&term_input, &y, &x);
+			keys_tap(a, key, y, x);
+		} else {
+			keys_handle(a, key);
+		}
 		return;
 	}
 	wedge_feed(&a->wedge, key == INPUT_ENTER ? '\r' : (unsigned char)key, util_mono_ms(),
@@ -164,6 +172,7 @@ on_input(void *ctx, const char *data, size_t len)
 		loop_stop(a->loop);
 		return;
 	}
+	input_clock(&term_input, util_mono_ms());
 	input_feed(&term_input, data, len, on_key, a);
 	/* the bytes may have been a card's tracks: nothing of them stays */
 	explicit_bzero((char *)data, len);
@@ -606,6 +615,7 @@ main(int argc, char **argv)
 		session_free(a->s);
 		return 1;
 	}
+	term_input_keys(&term_input);
 	loop_timer_init(&render_timer, a->loop, render_fire, a);
 	loop_timer_init(&a->wedge_timer, a->loop, wedge_fire, a);
 	loop_timer_init(&a->tick, a->loop, on_tick, a);

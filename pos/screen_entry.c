@@ -3,10 +3,12 @@
  * again to tender. Its overlays (search, modifiers, note, details, link)
  * are files of their own. */
 #include <stdio.h>
+#include <string.h>
 
 #include "catalog.h"
 #include "draw.h"
 #include "screens.h"
+#include "tap.h"
 #include "term.h"
 #include "text.h"
 #include "view.h"
@@ -36,6 +38,31 @@ screen_entry_text(struct app *a, int key)
 	(void)tt;
 }
 
+/* A PLU entry ("B1", "3*B1", "3*") onto the ticket, as Enter takes it. */
+static void
+entry_ring(struct app *a, const char *typed)
+{
+	const struct menu *m = app_menu(a);
+	enum ticket_err e;
+
+	if (m == NULL) {
+		app_say(a, THEME_ERROR, "No menu yet: waiting for the server");
+		return;
+	}
+	e = ticket_enter(&a->ticket, m, typed);
+	if (e != TICKET_OK) {
+		app_say_ticket_err(a, e, typed);
+		return;
+	}
+	if (overlay_mods_ask(a))
+		return;
+	if (a->ticket.sel >= 0) {
+		const struct ticket_line *l = &a->ticket.lines[a->ticket.sel];
+
+		app_say(a, THEME_DIM, "%d x %s", l->qty, l->name);
+	}
+}
+
 static void
 entry_enter(struct app *a, int key)
 {
@@ -44,24 +71,10 @@ entry_enter(struct app *a, int key)
 	char typed[FIELD_MAX];
 
 	if (!field_empty(&a->f_plu)) {
-		if (m == NULL) {
-			app_say(a, THEME_ERROR, "No menu yet: waiting for the server");
-			return;
-		}
 		xstrlcpy(typed, a->f_plu.text, sizeof typed);
-		e = ticket_enter(&a->ticket, m, typed);
-		field_clear(&a->f_plu);
-		if (e != TICKET_OK) {
-			app_say_ticket_err(a, e, typed);
-			return;
-		}
-		if (overlay_mods_ask(a))
-			return;
-		if (a->ticket.sel >= 0) {
-			const struct ticket_line *l = &a->ticket.lines[a->ticket.sel];
-
-			app_say(a, THEME_DIM, "%d x %s", l->qty, l->name);
-		}
+		if (m != NULL)
+			field_clear(&a->f_plu);
+		entry_ring(a, typed);
 		return;
 	}
 	e = ticket_check(&a->ticket);
@@ -192,6 +205,30 @@ static const struct binding entry_map[] = {
 	{ INPUT_BACKSPACE, NULL, NULL, 0, entry_back },
 	{ INPUT_ESC, NULL, NULL, 0, entry_esc },
 };
+void
+screen_entry_tap(struct app *a, int kind, int64_t value, bool twice)
+{
+	const struct menu *m = app_menu(a);
+	char typed[FIELD_MAX + SKU_MAX + 1];
+	const char *t = a->f_plu.text;
+	size_t digits = strspn(t, "0123456789");
+
+	if (kind == POS_TAP_TICKET_LINE) {
+		if (value >= 0 && value < a->ticket.nlines)
+			a->ticket.sel = (int)value;
+		return;
+	}
+	if (kind != POS_TAP_MENU_ITEM || m == NULL || value < 0 || value >= m->nitems)
+		return;
+	if (digits > 0 && t[digits] == '*' && t[digits + 1] == '\0') {
+		snprintf(typed, sizeof typed, "%s%s", t, m->items[value].sku);
+		field_clear(&a->f_plu);
+	} else {
+		xstrlcpy(typed, m->items[value].sku, sizeof typed);
+	}
+	entry_ring(a, typed);
+}
+
 const struct keytable screen_entry_keys = { entry_map, KEYS_ROWS(entry_map), screen_entry_text };
 
 static void
@@ -221,6 +258,7 @@ draw_menu_pane(struct app *a, int y, int x, int h, int w)
 		snprintf(left, sizeof left, "%-5s %s%s", it->sku, it->name,
 		    it->available ? "" : "  [86]");
 		view_lr(y + r, x, w, it->available ? THEME_NORMAL : THEME_UNAVAILABLE, left, price);
+		tap_mark(y + r, x, 1, w, POS_TAP_MENU_ITEM, idx[i]);
 	}
 }
 

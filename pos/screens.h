@@ -42,6 +42,10 @@ void screen_entry_draw(struct app *a);
  * key that starts the next order). */
 void screen_entry_text(struct app *a, int key);
 void screen_entry_reprint(struct app *a, int key);
+/* A tap on a menu item adds it as its PLU and Enter would (with a "3*"
+ * typed first, three); a tap on a ticket line selects it. A double tap
+ * is two taps: two of the item. */
+void screen_entry_tap(struct app *a, int kind, int64_t value, bool twice);
 
 extern const struct keytable screen_tender_keys;
 void screen_tender_draw(struct app *a);

@@ -12,6 +12,7 @@
 #include "draw.h"
 #include "header_view.h"
 #include "screens.h"
+#include "tap.h"
 #include "term.h"
 #include "text.h"
 #include "util.h"
@@ -107,8 +108,9 @@ static void
 draw_keybar(struct app *a)
 {
 	struct text_seg segs[64];
+	int keys[64];
 	const struct keytable *tabs[2] = { keys_current(a), keys_global(a) };
-	int n = 0, y = term_rows() - 1, w = term_cols();
+	int n = 0, y = term_rows() - 1, w = term_cols(), x = 0;
 
 	for (int t = 0; t < 2; t++) {
 		for (int i = 0; tabs[t] != NULL && i < tabs[t]->n; i++) {
@@ -119,6 +121,8 @@ draw_keybar(struct app *a)
 				continue;
 			if (text_segs_width(segs, n, 0) + text_width(k->what) + 8 > w)
 				break;
+			if (n + 1 < 64)
+				keys[n] = keys[n + 1] = k->key;
 			text_seg_add(segs, &n, 64, THEME_KEYBAR_KEY, "%s",
 			    k->name != NULL ? k->name : input_key_name(k->key, name, sizeof name));
 			text_seg_add(segs, &n, 64, THEME_KEYBAR, " %s ", k->what);
@@ -126,6 +130,13 @@ draw_keybar(struct app *a)
 	}
 	draw_fill(y, 0, 1, w, THEME_KEYBAR);
 	draw_segs(y, 0, w, segs, n);
+	/* a tap on an entry acts as its key */
+	for (int i = 0; i < n; i++) {
+		int sw = text_width(segs[i].text);
+
+		tap_mark(y, x, 1, sw, TAP_KEY, keys[i]);
+		x += sw;
+	}
 }
 
 static void
@@ -205,15 +216,26 @@ view_ticket(struct app *a, int y, int x, int h, int w, bool selectable)
 	char buf[160], amount[32];
 	int r = 0, first = 0, rows_for_lines = h - 5;
 
-	service_text(t, buf, sizeof buf);
-	if (t->linked_to > 0) {
-		char link[24];
+	/* the service, and the order linked to, whose number is never cut:
+	 * the service gives way first */
+	char link[3][32];
+	struct text_label title[2] = {
+		{ .form = { buf }, .rank = 1, .cut_min = 8, .cut_soft = 24, .role = THEME_TITLE },
+		{ .form = { link[0], link[1], link[2] }, .rank = 0, .role = THEME_TITLE },
+	};
 
-		snprintf(link, sizeof link, "  linked #%d", t->linked_number);
-		xstrlcpy(buf + strlen(buf), link, sizeof buf - strlen(buf));
-	}
+	service_text(t, buf, sizeof buf);
+	snprintf(link[0], sizeof link[0], "  linked #%d", t->linked_number);
+	snprintf(link[1], sizeof link[1], " link #%d", t->linked_number);
+	snprintf(link[2], sizeof link[2], " &#%d", t->linked_number);
+	if (t->linked_to <= 0)
+		title[1].form[0] = NULL;
+	text_fit_labels(title, 2, w);
 	draw_fill(y, x, 1, w, THEME_TITLE);
-	draw_text(y, x, w, THEME_TITLE, buf);
+	for (int i = 0; i < 2; i++) {
+		if (title[i].shown >= 0)
+			draw_text(y, x + title[i].x, w - title[i].x, THEME_TITLE, title[i].text);
+	}
 	r++;
 	/* keep the selected line in view */
 	if (t->sel > rows_for_lines - 2)
@@ -221,6 +243,8 @@ view_ticket(struct app *a, int y, int x, int h, int w, bool selectable)
 	for (int i = first; i < t->nlines && r < rows_for_lines; i++) {
 		const struct ticket_line *l = &t->lines[i];
 		enum theme_role role = selectable && i == t->sel ? THEME_SELECTED : THEME_NORMAL;
+
+		int line_y = y + r;
 
 		app_money(ticket_line_total(l), amount, sizeof amount);
 		snprintf(buf, sizeof buf, "%d x %s", l->qty, l->name);
@@ -231,6 +255,8 @@ view_ticket(struct app *a, int y, int x, int h, int w, bool selectable)
 		}
 		if (l->note[0] && r < rows_for_lines)
 			draw_textf(y + r++, x, w, THEME_NOTE, "    ! %s", l->note);
+		if (selectable)      /* a tap on the line or under it selects it */
+			tap_mark(line_y, x, y + r - line_y, w, POS_TAP_TICKET_LINE, i);
 	}
 	if (t->nlines == 0)
 		draw_text(y + r++, x, w, THEME_DIM, "(empty: type a PLU and Enter)");

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "tap.h"
 #include "term.h"
 
 int
@@ -20,7 +21,14 @@ draw_text(int y, int x, int w, enum theme_role role, const char *s)
 		w = cols - x;
 	n = text_fit(s, w);
 	attrset(term_attr(role));
-	mvaddnstr(y, x, s, (int)n);
+	if (text_ascii()) {
+		char ascii[2048];
+		size_t an = text_to_ascii(s, n, ascii, sizeof ascii);
+
+		mvaddnstr(y, x, ascii, (int)an);
+	} else {
+		mvaddnstr(y, x, s, (int)n);
+	}
 	return text_width_n(s, n);
 }
 
@@ -143,6 +151,7 @@ draw_dialog(int h, int w, const char *title, enum theme_role role, int *y, int *
 	left = (cols - w) / 2;
 	draw_fill(top, left, h, w, role);
 	draw_box(top, left, h, w, role);
+	tap_mark(top, left, h, w, TAP_NONE, 0);      /* nothing under it is touched */
 	if (title != NULL && title[0] != '\0') {
 		char t[128];
 

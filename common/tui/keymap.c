@@ -43,6 +43,12 @@ item_width(const struct keymap *km, const struct keymap_entry *e)
 int
 keymap_bar(const struct keymap *km, int width, struct text_seg *segs, int max)
 {
+	return keymap_bar_keys(km, width, segs, max, NULL);
+}
+
+int
+keymap_bar_keys(const struct keymap *km, int width, struct text_seg *segs, int max, int *keys)
+{
 	bool take[128];
 	int n = km->n < 128 ? km->n : 128, used = 0, count = 0;
 
@@ -68,6 +74,8 @@ keymap_bar(const struct keymap *km, int width, struct text_seg *segs, int max)
 
 		if (!take[i])
 			continue;
+		if (keys != NULL && count + 1 < max)
+			keys[count] = keys[count + 1] = e->keys[0];
 		text_seg_add(segs, &count, max, THEME_KEYBAR_KEY, " %s", e->keys_text);
 		text_seg_add(segs, &count, max, THEME_KEYBAR, " %s ", keymap_label(km, e));
 	}

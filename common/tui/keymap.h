@@ -17,6 +17,7 @@
  *   keymap_lookup(km, key)            the offered binding for key, or NULL
  *   keymap_label(km, e)               its label now, NULL when not offered
  *   keymap_bar(km, width, segs, max)  the key bar's segments that fit
+ *   keymap_bar_keys(..., keys)        the same, with each segment's key
  *   keymap_help(km, lines, max, cols) the help screen's lines
  */
 #ifndef BRIGADE_TUI_KEYMAP_H
@@ -61,6 +62,10 @@ const char *keymap_label(const struct keymap *km, const struct keymap_entry *e);
  * not fit in width are left out from the end, pinned ones last. Returns
  * the segment count. */
 int keymap_bar(const struct keymap *km, int width, struct text_seg *segs, int max);
+/* The same, and keys[i] the key of segment i (its entry's first key), so
+ * that a tap on the bar acts as that key. */
+int keymap_bar_keys(const struct keymap *km, int width, struct text_seg *segs, int max,
+    int *keys);
 
 /* The help screen: one line per entry not hidden, "KEYS  sentence", with
  * the keys padded to a column; entries not offered now are marked

@@ -2,6 +2,7 @@
 #include "keymap_view.h"
 
 #include "draw.h"
+#include "tap.h"
 #include "term.h"
 
 #define HELP_LINES_MAX 64
@@ -10,9 +11,17 @@ void
 keymap_view_bar(int y, const struct keymap *km)
 {
 	struct text_seg segs[96];
-	int n = keymap_bar(km, term_cols(), segs, 96);
+	int keys[96];
+	int n = keymap_bar_keys(km, term_cols(), segs, 96, keys), x = 0;
 
 	draw_bar(y, segs, n, NULL, 0, THEME_KEYBAR);
+	/* a tap on an entry (its keys or its label) is its key */
+	for (int i = 0; i < n; i++) {
+		int w = text_width(segs[i].text);
+
+		tap_mark(y, x, 1, w, TAP_KEY, keys[i]);
+		x += w;
+	}
 }
 
 int

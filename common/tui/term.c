@@ -3,6 +3,7 @@
 #include "term.h"
 
 #include <curses.h>
+#include <langinfo.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -13,6 +14,29 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "tap.h"
+#include "text.h"
+
+/* Mouse reporting: presses and releases (1000) in the SGR form (1006),
+ * which has no limit on the column; a terminal without 1006 sends the
+ * X10 form, which input.c reads too. */
+#define MOUSE_ON "\033[?1000h\033[?1006h"
+#define MOUSE_OFF "\033[?1006l\033[?1000l"
+
+/* The terminfo capabilities of the keys the programs bind. */
+static const struct {
+	const char *cap;
+	int key;
+} key_caps[] = {
+	{ "kcuu1", INPUT_UP }, { "kcud1", INPUT_DOWN }, { "kcub1", INPUT_LEFT },
+	{ "kcuf1", INPUT_RIGHT }, { "khome", INPUT_HOME }, { "kend", INPUT_END },
+	{ "kpp", INPUT_PGUP }, { "knp", INPUT_PGDN }, { "kich1", INPUT_INSERT },
+	{ "kdch1", INPUT_DELETE }, { "kcbt", INPUT_BACKTAB }, { "kent", INPUT_ENTER },
+	{ "kf1", INPUT_F1 }, { "kf2", INPUT_F1 + 1 }, { "kf3", INPUT_F1 + 2 },
+	{ "kf4", INPUT_F1 + 3 }, { "kf5", INPUT_F1 + 4 }, { "kf6", INPUT_F1 + 5 },
+	{ "kf7", INPUT_F1 + 6 }, { "kf8", INPUT_F1 + 7 }, { "kf9", INPUT_F1 + 8 },
+	{ "kf10", INPUT_F1 + 9 }, { "kf11", INPUT_F1 + 10 }, { "kf12", INPUT_F1 + 11 },
+};
 
 static const int fatal_signals[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
 #define NFATAL (int)(sizeof fatal_signals / sizeof fatal_signals[0])
@@ -27,6 +51,7 @@ static struct {
 	struct sigaction old[NFATAL];
 	bool want_cursor;
 	int cy, cx;
+	bool mouse;                 /* reporting turned on: off again at the end */
 } T;
 
 static attr_t
@@ -109,6 +134,8 @@ static void
 on_fatal(int sig)
 {
 	if (T.active) {
+		if (T.mouse)
+			(void)!write(STDOUT_FILENO, MOUSE_OFF, sizeof MOUSE_OFF - 1);
 		endwin();
 		T.active = false;
 	}
@@ -127,12 +154,44 @@ at_exit(void)
 	term_end();
 }
 
+/* A string capability of the terminal, or NULL. */
+static const char *
+term_cap(const char *name)
+{
+	const char *s = tigetstr(name);
+
+	return s == NULL || s == (const char *)-1 ? NULL : s;
+}
+
+static bool
+has_cap(const char *name)
+{
+	const char *s = term_cap(name);
+
+	return s != NULL && s[0] != '\0';
+}
+
+void
+term_input_keys(struct input *in)
+{
+	if (!T.active)
+		return;
+	for (size_t i = 0; i < sizeof key_caps / sizeof key_caps[0]; i++) {
+		const char *s = term_cap(key_caps[i].cap);
+
+		if (s != NULL && input_add_seq(in, s, key_caps[i].key) < 0)
+			log_warn("%s: the key string of %s is too long", __func__, key_caps[i].cap);
+	}
+}
+
 int
 term_init(const struct theme *th, unsigned flags, char *err, size_t errsize)
 {
 	if (T.active)
 		return 0;
 	setlocale(LC_ALL, "");
+	/* LANG=C, or a Latin-1 console: plain ASCII on screen */
+	text_set_ascii(strcmp(nl_langinfo(CODESET), "UTF-8") != 0);
 	if (!isatty(STDOUT_FILENO) || !isatty(STDIN_FILENO)) {
 		snprintf(err, errsize, "this program needs a terminal (stdin and stdout)");
 		return -1;
@@ -158,6 +217,12 @@ term_init(const struct theme *th, unsigned flags, char *err, size_t errsize)
 		T.colors = COLORS >= 256 ? TERM_COLORS_256 : TERM_COLORS_8;
 	}
 	term_set_theme(th);
+	/* taps: only where terminfo knows the terminal reports the mouse */
+	if (!(flags & TERM_NO_MOUSE) && has_cap("kmous")) {
+		fputs(MOUSE_ON, stdout);
+		fflush(stdout);
+		T.mouse = true;
+	}
 	for (int i = 0; i < NFATAL; i++) {
 		struct sigaction sa;
 
@@ -180,6 +245,11 @@ term_end(void)
 	if (!T.active)
 		return;
 	T.active = false;
+	if (T.mouse) {
+		fputs(MOUSE_OFF, stdout);
+		fflush(stdout);
+		T.mouse = false;
+	}
 	curs_set(1);
 	endwin();
 	fflush(stdout);
@@ -252,6 +322,7 @@ void
 term_frame_begin(void)
 {
 	T.want_cursor = false;
+	tap_clear();
 	if (T.active) {
 		attrset(T.attr[THEME_NORMAL]);
 		bkgdset(' ' | T.attr[THEME_NORMAL]);

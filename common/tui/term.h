@@ -8,11 +8,18 @@
  * become bold) or none (NO_COLOR set, TERM_MONO asked, or a terminal
  * without colours): then every role takes its look from the mono theme.
  *
+ * The keys: term_input_keys gives the decoder the terminal's own key
+ * strings from terminfo (the Linux console's F1 is ESC [ [ A, not the
+ * xterm ESC O P). Taps: when terminfo says the terminal has a mouse,
+ * mouse reporting is on (SGR 1006) until term_end, unless TERM_NO_MOUSE.
+ * Without UTF-8 in the locale, text is drawn in ASCII (text.h).
+ *
  * Start curses after loop_new (the loop's SIGWINCH handler must be in
  * place first, so curses leaves it alone); on SIGWINCH call term_resize.
  *
  * API:
  *   term_init(theme, flags, err, n) / term_end() / term_active()
+ *   term_input_keys(&in)            terminfo's key strings to the decoder
  *   term_fatal(fmt, ...)            restore the terminal, say why, exit(70)
  *   term_set_theme(theme)           switch themes while running
  *   term_attr(role)                 curses attributes (attr_t) of a role
@@ -29,14 +36,17 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "input.h"
 #include "theme.h"
 
 #define TERM_MONO 0x1u              /* no colours, whatever the terminal */
+#define TERM_NO_MOUSE 0x2u          /* no mouse reporting (no taps) */
 
 enum term_colors { TERM_COLORS_NONE, TERM_COLORS_8, TERM_COLORS_256 };
 
 int term_init(const struct theme *th, unsigned flags, char *err, size_t errsize);
 void term_end(void);
+void term_input_keys(struct input *in);
 bool term_active(void);
 void term_fatal(const char *fmt, ...)
     __attribute__((format(printf, 1, 2), noreturn));

@@ -11,6 +11,8 @@ a generous timeout passes, and the screen is shown in the failure).
     t.wait_for("NEW")
     t.send("Enter")            # tmux key names: Enter, Up, Escape, C-c, F1 ...
     t.type("42")               # literal text
+    t.raw(b"\x1b[[A")          # bytes as a terminal sends them (F1 on Linux)
+    t.tap(*t.where("Burger"))  # a tap (SGR mouse press and release) there
     screen = t.wait_for(r"#\\s*7", regex=True)
     attrs = t.attrs_at("LATE") # SGR state where a text begins (-e capture)
     t.resize(120, 40)
@@ -96,6 +98,35 @@ class Tmux:
         """Literal text, as if typed."""
         self.tmux("send-keys", "-t", "t", "-l", text)
 
+    def raw(self, data):
+        """Bytes as the terminal sends them (send-keys -H): an escape
+        sequence arrives whole, whatever tmux's own key tables say."""
+        if isinstance(data, str):
+            data = data.encode()
+        self.tmux("send-keys", "-t", "t", "-H", *["%02x" % b for b in data])
+
+    def tap(self, x, y, times=1):
+        """A tap at column x, row y (0-based): an SGR (1006) mouse press
+        and release of the first button; times=2 sends a double tap in
+        one write, as a touchscreen does."""
+        one = "\x1b[<0;%d;%dM\x1b[<0;%d;%dm" % (x + 1, y + 1, x + 1, y + 1)
+        self.raw(one * times)
+
+    def where(self, text, occurrence=0, screen=None):
+        """(x, y) where the n-th occurrence of text starts on the screen,
+        or None."""
+        for y, line in enumerate((screen or self.capture()).split("\n")):
+            start = 0
+            while True:
+                x = line.find(text, start)
+                if x < 0:
+                    break
+                if occurrence == 0:
+                    return x, y
+                occurrence -= 1
+                start = x + 1
+        return None
+
     # -- screen -----------------------------------------------------------
 
     def capture(self, colors=False, history=False):
@@ -107,6 +138,22 @@ class Tmux:
         if history:
             args += ["-S", "-", "-J"]
         return self.tmux(*args)
+
+    def capture_lines(self):
+        """The visible screen as text with line drawing as box characters:
+        a program in a locale without UTF-8 draws its frames in the VT100
+        line-drawing set (ACS: 'q' between SO and SI), which a plain
+        capture shows as letters."""
+        text = re.sub(r"\x1b\[[0-9;:]*m", "", self.capture(colors=True))
+        out, acs = [], False
+        for c in text:
+            if c == "\x0e":
+                acs = True
+            elif c == "\x0f":
+                acs = False
+            else:
+                out.append(_ACS.get(c, c) if acs else c)
+        return "".join(out)
 
     def wait_for(self, pattern, timeout=None, regex=False, colors=False, gone=False):
         """Poll the screen until pattern is on it (or, with gone, until it
@@ -260,6 +307,12 @@ class Tmux:
             self.started = False
         if self.own_dir:
             shutil.rmtree(self.dir, ignore_errors=True)
+
+
+# the VT100 line-drawing characters a frame uses
+_ACS = {"l": "\u250c", "k": "\u2510", "m": "\u2514", "j": "\u2518", "q": "\u2500",
+        "x": "\u2502", "t": "\u251c", "u": "\u2524", "v": "\u2534", "w": "\u252c",
+        "n": "\u253c"}
 
 
 def _apply_sgr(state, params):

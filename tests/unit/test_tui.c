@@ -249,6 +249,126 @@ test_input_split(void **state)
 	assert_int_equal(ks.k[0], 'x');
 }
 
+/* The Linux console's keys, from its terminfo strings and without them
+ * (a till whose TERM says xterm on the console): F1 must never type "A". */
+static void
+test_input_terminfo(void **state)
+{
+	static const struct {
+		const char *seq;
+		int key;
+	} linux_keys[] = {
+		{ "\x1b[[A", INPUT_F1 }, { "\x1b[[B", INPUT_F1 + 1 }, { "\x1b[[E", INPUT_F1 + 4 },
+		{ "\x1b[17~", INPUT_F1 + 5 }, { "\x1b[21~", INPUT_F1 + 9 }, { "\x1b[1~", INPUT_HOME },
+		{ "\x1b[4~", INPUT_END }, { "\x1b\t", INPUT_BACKTAB }, { "\x1b[A", INPUT_UP },
+	};
+	struct input in;
+	struct keys ks = { .n = 0 };
+
+	for (int pass = 0; pass < 2; pass++) {
+		input_init(&in);
+		if (pass == 1) {
+			for (size_t i = 0; i < sizeof linux_keys / sizeof linux_keys[0]; i++)
+				assert_int_equal(input_add_seq(&in, linux_keys[i].seq, linux_keys[i].key), 0);
+		}
+		ks.n = 0;
+		feed(&in, &ks, "\x1b[[A\x1b[[B\x1b[[E\x1b[17~\x1b[21~\x1b[1~\x1b[4~\x1b[A");
+		int want[] = { INPUT_F1, INPUT_F1 + 1, INPUT_F1 + 4, INPUT_F1 + 5, INPUT_F1 + 9,
+		    INPUT_HOME, INPUT_END, INPUT_UP };
+		assert_int_equal(ks.n, (int)(sizeof want / sizeof want[0]));
+		for (int i = 0; i < ks.n; i++)
+			assert_int_equal(ks.k[i], want[i]);
+	}
+	/* a terminal string cut by the end of a read waits for its rest */
+	ks.n = 0;
+	feed(&in, &ks, "\x1b[[");
+	assert_int_equal(ks.n, 0);
+	feed(&in, &ks, "A1");
+	assert_int_equal(ks.n, 2);
+	assert_int_equal(ks.k[0], INPUT_F1);
+	assert_int_equal(ks.k[1], '1');
+	/* ESC Tab is Shift-Tab on the console */
+	ks.n = 0;
+	feed(&in, &ks, "\x1b\t");
+	assert_int_equal(ks.n, 1);
+	assert_int_equal(ks.k[0], INPUT_BACKTAB);
+	/* strings that are not escape sequences are left to the decoder */
+	assert_int_equal(input_add_seq(&in, "\x7f", INPUT_DELETE), 0);
+	assert_int_equal(input_add_seq(&in, "\x1b[0123456789012345~", INPUT_F1), -1);
+	ks.n = 0;
+	feed(&in, &ks, "\x7f");
+	assert_int_equal(ks.k[0], INPUT_BACKSPACE);
+
+	/* the keypad in application mode types digits; modified keys */
+	input_init(&in);
+	ks.n = 0;
+	feed(&in, &ks, "\x1bOq\x1bOp\x1bOn\x1bOk\x1bOM\x1b[3;5~\x1b[15;2~");
+	int kp[] = { '1', '0', '.', '+', INPUT_ENTER, INPUT_DELETE, INPUT_F1 + 4 };
+	assert_int_equal(ks.n, 7);
+	for (int i = 0; i < ks.n; i++)
+		assert_int_equal(ks.k[i], kp[i]);
+}
+
+/* Mouse reports become taps with their cell; releases, other buttons,
+ * motion and the wheel do nothing; a second tap soon on the same spot is
+ * a double tap. */
+static void
+test_input_taps(void **state)
+{
+	struct input in;
+	struct keys ks = { .n = 0 };
+	int y, x;
+
+	input_init(&in);
+	input_clock(&in, 1000);
+	feed(&in, &ks, "\x1b[<0;12;5M\x1b[<0;12;5m");
+	assert_int_equal(ks.n, 1);
+	assert_int_equal(ks.k[0], INPUT_TAP);
+	input_tap_at(&in, &y, &x);
+	assert_int_equal(y, 4);
+	assert_int_equal(x, 11);
+	/* the same spot 200 ms later: double; a third starts again */
+	input_clock(&in, 1200);
+	feed(&in, &ks, "\x1b[<0;13;5M\x1b[<0;13;5m\x1b[<0;13;5M");
+	assert_int_equal(ks.n, 3);
+	assert_int_equal(ks.k[1], INPUT_DOUBLE_TAP);
+	assert_int_equal(ks.k[2], INPUT_TAP);
+	/* too late, or elsewhere: single taps */
+	input_clock(&in, 2000);
+	feed(&in, &ks, "\x1b[<0;13;5M\x1b[<0;40;5M");
+	assert_int_equal(ks.n, 5);
+	assert_int_equal(ks.k[3], INPUT_TAP);
+	assert_int_equal(ks.k[4], INPUT_TAP);
+	/* right button, wheel, motion, shift-click; then a key */
+	ks.n = 0;
+	input_clock(&in, 9000);
+	feed(&in, &ks, "\x1b[<2;1;1M\x1b[<64;1;1M\x1b[<32;3;3M\x1b[<4;30;20Mq");
+	assert_int_equal(ks.n, 2);
+	assert_int_equal(ks.k[0], INPUT_TAP);
+	assert_int_equal(ks.k[1], 'q');
+	input_tap_at(&in, &y, &x);
+	assert_int_equal(y, 19);
+	assert_int_equal(x, 29);
+	/* cut across reads */
+	ks.n = 0;
+	feed(&in, &ks, "\x1b[<0;2");
+	assert_int_equal(ks.n, 0);
+	feed(&in, &ks, "00;3M");
+	assert_int_equal(ks.n, 1);
+	input_tap_at(&in, &y, &x);
+	assert_int_equal(x, 199);
+	/* the X10 form: ESC [ M, button, column, row (+32); 3 is a release */
+	ks.n = 0;
+	input_clock(&in, 20000);
+	feed(&in, &ks, "\x1b[M +&\x1b[M#+&x");
+	assert_int_equal(ks.n, 2);
+	assert_int_equal(ks.k[0], INPUT_TAP);
+	assert_int_equal(ks.k[1], 'x');
+	input_tap_at(&in, &y, &x);
+	assert_int_equal(y, 5);
+	assert_int_equal(x, 10);
+}
+
 static void
 test_input_names(void **state)
 {
@@ -522,6 +642,101 @@ test_text(void **state)
 	assert_string_equal(out, "ab   ");
 }
 
+/* A card's second line: words shorten, then the name is cut, then
+ * labels go; "link #11" is never "link #1". */
+static void
+test_text_labels(void **state)
+{
+	struct text_label l[4];
+	int w;
+
+	memset(l, 0, sizeof l);
+	l[0] = (struct text_label){ .form = { "PICKUP", "PICK" }, .rank = 0 };
+	l[1] = (struct text_label){ .form = { " Bartholomew" }, .rank = 3, .cut_min = 5 };
+	l[2] = (struct text_label){ .form = { "  link #11", " &#11" }, .rank = 1 };
+	l[3] = (struct text_label){ .form = { " PENDING ", " PEND " }, .rank = 2, .right = true };
+
+	/* everything fits */
+	w = text_fit_labels(l, 4, 40);
+	assert_int_equal(w, 6 + 12 + 10 + 9);
+	assert_string_equal(l[2].text, "  link #11");
+	assert_int_equal(l[2].x, 18);
+	assert_int_equal(l[3].x, 40 - 9);
+	/* words shorten first, the least kept first */
+	w = text_fit_labels(l, 4, 34);
+	assert_int_equal(w, 34);
+	assert_string_equal(l[1].text, " Bartholomew");
+	assert_string_equal(l[2].text, "  link #11");
+	assert_string_equal(l[3].text, " PEND ");
+	w = text_fit_labels(l, 4, 28);
+	assert_string_equal(l[0].text, "PICK");
+	assert_string_equal(l[1].text, " Bartholomew");
+	assert_string_equal(l[2].text, " &#11");
+	assert_int_equal(w, 4 + 12 + 5 + 6);
+	/* then the name is cut, to five columns at least */
+	w = text_fit_labels(l, 4, 20);
+	assert_int_equal(w, 20);
+	assert_string_equal(l[1].text, " Bar~");
+	assert_string_equal(l[2].text, " &#11");
+	/* a name with a soft floor gives way to it before any word shortens */
+	l[1].cut_soft = 8;
+	w = text_fit_labels(l, 4, 34);
+	assert_int_equal(w, 34);
+	assert_string_equal(l[1].text, " Barthol~");
+	assert_string_equal(l[0].text, "PICKUP");
+	assert_string_equal(l[2].text, "  link #11");
+	assert_string_equal(l[3].text, " PENDING ");
+	w = text_fit_labels(l, 4, 30);
+	assert_int_equal(w, 30);
+	assert_string_equal(l[1].text, " Bartho~");
+	assert_string_equal(l[2].text, "  link #11");
+	assert_string_equal(l[3].text, " PEND ");
+	l[1].cut_soft = 0;
+	/* then labels go whole, the highest rank first: never "#1" */
+	w = text_fit_labels(l, 4, 12);
+	assert_int_equal(l[3].shown, -1);
+	assert_int_equal(l[1].shown, -1);
+	assert_string_equal(l[2].text, " &#11");
+	assert_int_equal(w, 9);
+	w = text_fit_labels(l, 4, 7);
+	assert_int_equal(l[2].shown, -1);
+	assert_string_equal(l[0].text, "PICK");
+	w = text_fit_labels(l, 4, 3);
+	assert_int_equal(w, 0);
+	for (int i = 0; i < 4; i++)
+		assert_string_equal(l[i].text, "");
+}
+
+/* Without UTF-8 every character is spelt in ASCII, and measured so. */
+static void
+test_text_ascii(void **state)
+{
+	char out[64];
+	const char *zoe = "Zo\xc3\xab \xc3\x85ngstr\xc3\xb6m";
+
+	text_set_ascii(true);
+	text_to_ascii(zoe, strlen(zoe), out, sizeof out);
+	assert_string_equal(out, "Zoe Angstrom");
+	assert_int_equal(text_width(zoe), 12);
+	text_to_ascii("Stra\xc3\x9f" "e \xc3\xa6 \xe2\x82\xac" "5 \xe5\xaf\xbf \xc5\x81\xc3\xb3" "d\xc5\xba",
+	    strlen("Stra\xc3\x9f" "e \xc3\xa6 \xe2\x82\xac" "5 \xe5\xaf\xbf \xc5\x81\xc3\xb3" "d\xc5\xba"), out,
+	    sizeof out);
+	assert_string_equal(out, "Strasse ae EUR5 ? Lodz");
+	/* e + combining acute: the mark goes */
+	text_to_ascii("e\xcc\x81", 3, out, sizeof out);
+	assert_string_equal(out, "e");
+	assert_int_equal(text_width("e\xcc\x81"), 1);
+	/* widths count the spelling: the Euro sign takes three columns, and
+	 * a cut never splits one */
+	assert_int_equal(text_width("\xe2\x82\xac" "5"), 4);
+	assert_int_equal(text_fit("\xe2\x82\xac" "5", 2), 0);
+	assert_int_equal(text_fit_ellipsis(zoe, 6, out, sizeof out), 6);
+	text_to_ascii(out, strlen(out), out + 32, 32);
+	assert_string_equal(out + 32, "Zoe A~");
+	text_set_ascii(false);
+	assert_int_equal(text_width("\xe2\x82\xac" "5"), 2);
+}
+
 int
 main(void)
 {
@@ -534,6 +749,8 @@ main(void)
 		cmocka_unit_test(test_theme_no_color),
 		cmocka_unit_test(test_input_keys),
 		cmocka_unit_test(test_input_split),
+		cmocka_unit_test(test_input_terminfo),
+		cmocka_unit_test(test_input_taps),
 		cmocka_unit_test(test_input_names),
 		cmocka_unit_test(test_keymap),
 		cmocka_unit_test(test_form_login),
@@ -541,6 +758,8 @@ main(void)
 		cmocka_unit_test(test_listbox),
 		cmocka_unit_test(test_header),
 		cmocka_unit_test(test_text),
+		cmocka_unit_test(test_text_labels),
+		cmocka_unit_test(test_text_ascii),
 	};
 
 	setlocale(LC_ALL, "");
