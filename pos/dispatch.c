@@ -101,9 +101,14 @@ dispatch_build(struct dispatch *d, const struct order *const *orders, int n,
 		for (int k = 0; k < o->nitems; k++)
 			r->nitems += o->items[k].qty;
 		if (o->service == SERVICE_DINE_IN && o->table[0])
-			snprintf(r->who, sizeof r->who, "table %s", o->table);
+			snprintf(r->who, sizeof r->who, "table %s%s%s", o->table,
+			    o->customer.name[0] ? " " : "", o->customer.name);
 		else
 			snprintf(r->who, sizeof r->who, "%s", o->customer.name);
+		if (o->service == SERVICE_DELIVERY) {
+			xstrlcpy(r->phone, o->customer.phone, sizeof r->phone);
+			xstrlcpy(r->address, o->customer.address, sizeof r->address);
+		}
 		r->action = -1;
 		allowed = lifecycle_allowed(role, false, o->status, o->service);
 		for (size_t k = 0; k < sizeof dispatch_actions / sizeof dispatch_actions[0]; k++) {

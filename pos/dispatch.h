@@ -32,7 +32,9 @@ struct dispatch_row {
 	enum service_type service;
 	int64_t since;               /* entered its status, server ms (0 unknown) */
 	int action;                  /* enum order_action a key performs, -1 none */
-	char who[NAME_MAX_ + 8];     /* "T4", the customer's name */
+	char who[NAME_MAX_ + TABLE_MAX + 16]; /* "table T4 Zoe", the customer's name */
+	char phone[PHONE_MAX + 1];   /* DELIVERY: where the driver goes */
+	char address[ADDRESS_MAX + 1];
 	int nitems;                  /* units on the order */
 	money_t total;
 };

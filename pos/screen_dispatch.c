@@ -129,6 +129,34 @@ age_text(const struct app *a, int64_t since, char *out, size_t size)
 		snprintf(out, size, "%lld:%02lld", (long long)(s / 60), (long long)(s % 60));
 }
 
+/* "Deliver to Dee, 555-0100:" and the address in full, wrapped at spaces
+ * over up to three lines: the driver needs all of it. */
+static void
+deliver_to(const struct dispatch_row *r, int y, int w)
+{
+	const char *p = r->address;
+	int room = w - 4 > 20 ? w - 4 : 20;
+
+	draw_fill(y, 0, 4, w, THEME_NORMAL);
+	draw_textf(y++, 2, w - 4, THEME_TITLE, "Deliver #%d to %s%s%s:", r->number,
+	    r->who[0] ? r->who : "the customer", r->phone[0] ? ", " : "", r->phone);
+	for (int line = 0; line < 3 && *p != '\0'; line++) {
+		int n = (int)strlen(p);
+
+		if (n > room) {
+			n = room;
+			while (n > 0 && p[n] != ' ')
+				n--;
+			if (n == 0)
+				n = room;
+		}
+		draw_textf(y++, 4, w - 6, THEME_NORMAL, "%.*s", n, p);
+		p += n;
+		while (*p == ' ')
+			p++;
+	}
+}
+
 void
 screen_dispatch_draw(struct app *a)
 {
@@ -141,6 +169,13 @@ screen_dispatch_draw(struct app *a)
 		draw_text(y + 1, 2, w - 4, THEME_DIM, "Nothing to hand over: no order is READY, "
 		    "out for delivery or waiting for payment");
 		return;
+	}
+	/* the selected delivery's whole address, under the board */
+	const struct dispatch_row *sel = dispatch_selected(&a->dispatch);
+
+	if (sel != NULL && sel->service == SERVICE_DELIVERY) {
+		h -= 4;
+		deliver_to(sel, h + 1, w);
 	}
 	if (a->dispatch.sel > h - 6)
 		first = a->dispatch.sel - (h - 6);
@@ -157,9 +192,9 @@ screen_dispatch_draw(struct app *a)
 				break;
 		}
 		age_text(a, r->since, age, sizeof age);
-		snprintf(buf, sizeof buf, "  #%-4d %-22s %2d items  %7s  %s", r->number, r->who,
-		    r->nitems, age, pending ? "sending..." : r->action >= 0 ?
-		    dispatch_action_label(r) : "");
+		snprintf(buf, sizeof buf, "  #%-4d %-22s %2d items  %7s  %-10s %s%s%s", r->number,
+		    r->who, r->nitems, age, pending ? "sending..." : r->action >= 0 ?
+		    dispatch_action_label(r) : "", r->phone, r->phone[0] ? "  " : "", r->address);
 		draw_fill(y, 0, 1, w, i == a->dispatch.sel ? THEME_SELECTED : THEME_NORMAL);
 		draw_text(y++, 0, w, i == a->dispatch.sel ? THEME_SELECTED : pending ?
 		    THEME_PENDING : THEME_NORMAL, buf);

@@ -62,6 +62,10 @@ class Floor(PosTest):
         pos.send("Enter")
         wait(lambda: self.status(pick["id"]) == "COMPLETED", "pickup handed over")
         pos.wait_gone("Pat")
+        # the delivery: its phone and address on its row, and in full under
+        # the board when it is selected
+        pos.wait_for("Deliver #%d to Dee, 555-0100:" % dlv["number"])
+        self.assertIn("555-0100  1 Main St", pos.capture())
         pos.send("Enter")
         wait(lambda: self.status(dlv["id"]) == "OUT_FOR_DELIVERY", "delivery dispatched")
         pos.wait_for("OUT FOR DELIVERY (1)")
@@ -76,6 +80,23 @@ class Floor(PosTest):
         self.rig.printer.wait_text("#%d" % web["number"])
         o = self.rig.api("m1").get("/api/v1/orders/%d" % web["id"]).json
         self.assertEqual(o["payments"], [{"tender": "CASH", "amount": 540}])
+
+    def test_dispatch_shows_the_whole_address(self):
+        address = ("Flat 12, Residence des Tilleuls, 148 avenue du General Leclerc, "
+                   "entrance B by the courtyard, code 4711, third floor on the left, "
+                   "ring twice, 69007 Lyon")
+        dlv = self.make_ready(walk_in("DELIVERY", customer={"name": "Zoe", "phone": "+33 6 12 34 56 78",
+                                                            "address": address}))
+        pos = self.pos("w1", args=["--screen", "dispatch"])
+        pos.wait_for("Deliver #%d to Zoe, +33 6 12 34 56 78:" % dlv["number"])
+        screen = pos.capture()
+        for part in ("Flat 12, Residence des Tilleuls", "entrance B by the courtyard",
+                     "ring twice, 69007 Lyon"):
+            self.assertIn(part, screen)
+        pos.send("Enter")                       # sent out for delivery
+        wait(lambda: self.status(dlv["id"]) == "OUT_FOR_DELIVERY", "delivery dispatched")
+        pos.send("Enter")
+        wait(lambda: self.status(dlv["id"]) == "COMPLETED", "delivered")
 
     def test_manager_cancel_86_and_reports(self):
         target = self.rig.api("k1").create(walk_in("PICKUP")).json
