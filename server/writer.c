@@ -59,25 +59,14 @@ respond_json(struct job *j, int status, cJSON *body)
 }
 
 /* Record an event in the same transaction as the change it describes;
- * payload is the rendered order or menu item. */
+ * payload is the rendered object it carries under key ("order", "item",
+ * "menu", "staff", "store", "z"). */
 static int
-emit(struct writer *w, struct job *j, enum event_type type, int64_t order_id,
-    const char *payload, size_t len, int64_t now)
+emit(struct writer *w, struct job *j, enum event_type type, const char *key,
+    int64_t order_id, const char *payload, size_t len, int64_t now)
 {
-	static const char *const keys[EVENT_TYPE_COUNT] = {
-		[EVENT_ORDER_CREATED] = "order", [EVENT_ORDER_UPDATED] = "order",
-		[EVENT_MENU_UPDATED] = "item", [EVENT_STAFF_UPDATED] = "staff",
-		[EVENT_STORE_UPDATED] = "store", [EVENT_REPORT_CLOSED] = "z",
-	};
 	int64_t seq = w->next_seq;
-	const char *key = keys[type];
-	char *text;
-
-	/* a menu event carries one item or, after any other change, the
-	 * whole menu */
-	if (type == EVENT_MENU_UPDATED && strncmp(payload, "{\"version\":", 11) == 0)
-		key = "menu";
-	text = event_render(seq, type, now, key, payload, len);
+	char *text = event_render(seq, type, now, key, payload, len);
 
 	if (store_event_insert(w->st, seq, event_type_name(type), now, order_id,
 	    text) < 0) {
@@ -117,7 +106,7 @@ save_order(struct writer *w, struct job *j, struct order *o, bool created,
 	rc = created ? store_order_insert(w->st, o, text) :
 	    store_order_update(w->st, o, text);
 	if (rc == 0)
-		rc = emit(w, j, created ? EVENT_ORDER_CREATED : EVENT_ORDER_UPDATED,
+		rc = emit(w, j, created ? EVENT_ORDER_CREATED : EVENT_ORDER_UPDATED, "order",
 		    o->id, text, len, now);
 	if (rc < 0) {
 		free(text);
@@ -349,7 +338,7 @@ do_items_done(struct writer *w, struct job *j, int64_t now)
 
 /* Emit a JSON payload as an event of type (rendering it once). */
 static int
-emit_json(struct writer *w, struct job *j, enum event_type type,
+emit_json(struct writer *w, struct job *j, enum event_type type, const char *key,
     const cJSON *payload, int64_t now)
 {
 	char *text = cJSON_PrintUnformatted(payload);
@@ -357,7 +346,7 @@ emit_json(struct writer *w, struct job *j, enum event_type type,
 
 	if (text == NULL)
 		abort();
-	rc = emit(w, j, type, 0, text, strlen(text), now);
+	rc = emit(w, j, type, key, 0, text, strlen(text), now);
 	free(text);
 	if (rc < 0)
 		storage_error(w, j);
@@ -434,13 +423,15 @@ do_menu_edit(struct writer *w, struct job *j, int64_t now)
 		return -1;
 	}
 	/* an item's change travels alone; anything else sends the menu */
-	if (e.kind == MENU_KIND_ITEM && e.op == MENU_CHANGE) {
+	bool one_item = e.kind == MENU_KIND_ITEM && e.op == MENU_CHANGE;
+
+	if (one_item) {
 		event = menu_item_to_json(&out, menu_find(&out, e.key));
 		codec_add_int(event, "menu_version", out.version);
 	} else {
 		event = menu_to_json(&out);
 	}
-	rc = emit_json(w, j, EVENT_MENU_UPDATED, event, now);
+	rc = emit_json(w, j, EVENT_MENU_UPDATED, one_item ? "item" : "menu", event, now);
 	cJSON_Delete(event);
 	if (rc < 0) {
 		menu_free(&out);
@@ -493,7 +484,7 @@ do_store_patch(struct writer *w, struct job *j, int64_t now)
 		return -1;
 	}
 	free(text);
-	if (emit_json(w, j, EVENT_STORE_UPDATED, b, now) < 0) {
+	if (emit_json(w, j, EVENT_STORE_UPDATED, "store", b, now) < 0) {
 		cJSON_Delete(b);
 		return -1;
 	}
@@ -524,7 +515,7 @@ emit_staff(struct writer *w, struct job *j, const struct staff_row *row,
 
 	cJSON_AddStringToObject(ev, "change", change);
 	cJSON_AddStringToObject(ev, "by", j->caller.staff);
-	rc = emit_json(w, j, EVENT_STAFF_UPDATED, ev, now);
+	rc = emit_json(w, j, EVENT_STAFF_UPDATED, "staff", ev, now);
 	cJSON_Delete(ev);
 	return rc;
 }
@@ -805,7 +796,7 @@ do_report_z(struct writer *w, struct job *j, int64_t now)
 	codec_add_int(ev, "closed_at", now);
 	cJSON_AddStringToObject(ev, "by", j->caller.staff);
 	report_free(&r);
-	if (emit_json(w, j, EVENT_REPORT_CLOSED, ev, now) < 0) {
+	if (emit_json(w, j, EVENT_REPORT_CLOSED, "z", ev, now) < 0) {
 		cJSON_Delete(ev);
 		strbuf_free(&sb);
 		return -1;
