@@ -481,11 +481,8 @@ authenticate(struct server *s, struct pss *p, const char *hdr)
  * may proceed to its handler, or fills an error into status/body. */
 static int
 request_check(struct server *s, struct pss *p, const struct h1_request *r,
-    int *status, char **body)
+    const char *allow, int *status, char **body)
 {
-	char allow[64];
-
-	p->route = route_find(p->method, p->path, p->arg, allow, sizeof allow);
 	if (p->route == NULL) {
 		if (allow[0] != '\0') {
 			xstrlcpy(p->allow, allow, sizeof p->allow);
@@ -542,18 +539,6 @@ request_check(struct server *s, struct pss *p, const struct h1_request *r,
 	return 0;
 }
 
-/* The largest body this request may send: its route's (a whole menu is
- * larger than any other request) or the server's. The route is found from
- * the path alone here; methods and roles are checked after. */
-static size_t
-body_limit(struct pss *p)
-{
-	char allow[64], arg[2][72];
-	const struct route *rt = route_find(p->method, p->path, arg, allow, sizeof allow);
-
-	return rt != NULL && rt->body_max > 0 ? rt->body_max : MAX_BODY;
-}
-
 /* The request's head is in: check it, and either answer now or wait for
  * its body (an error found now is answered once the body has been read,
  * so that the body is not taken for the next request). */
@@ -561,7 +546,8 @@ static void
 request_begin(struct server *s, struct lws *wsi, struct pss *p, const struct h1_request *r)
 {
 	int status = 0;
-	char *body = NULL;
+	char *body = NULL, allow[64];
+	size_t limit;
 
 	request_reset(p);
 	p->start_us = util_mono_us();
@@ -569,12 +555,16 @@ request_begin(struct server *s, struct lws *wsi, struct pss *p, const struct h1_
 	xstrlcpy(p->path, r->path, sizeof p->path);
 	xstrlcpy(p->query, r->query, sizeof p->query);
 	p->close_after = !r->keep_alive;
-	if (r->content_length > (int64_t)body_limit(p)) {
+	/* found once: its body limit now, its roles in request_check */
+	p->route = route_find(p->method, p->path, p->arg, allow, sizeof allow);
+	/* a whole menu is larger than any other request */
+	limit = p->route != NULL && p->route->body_max > 0 ? p->route->body_max : MAX_BODY;
+	if (r->content_length > (int64_t)limit) {
 		/* refuse before reading it */
 		char msg[96];
 
 		snprintf(msg, sizeof msg, "the request body is larger than %zu KiB",
-		    body_limit(p) / 1024);
+		    limit / 1024);
 		refuse_and_close(s, wsi, p, 413, "body_too_large", NULL, msg);
 		return;
 	}
@@ -583,7 +573,7 @@ request_begin(struct server *s, struct lws *wsi, struct pss *p, const struct h1_
 		p->body_len = 0;   /* no Content-Length: no body (RFC 9112 6.3) */
 	else
 		p->body_len = r->content_length > 0 ? (size_t)r->content_length : 0;
-	if (request_check(s, p, r, &status, &body) < 0) {
+	if (request_check(s, p, r, allow, &status, &body) < 0) {
 		if (r->expect_continue && p->body_len > 0) {
 			/* the client waits to hear before it sends the body: it
 			 * need not, and what it sends anyway is not read */
