@@ -78,24 +78,7 @@ dispatch_do(struct app *a, int key)
 	if (o == NULL)
 		return;
 	checkout_new_ticket(a);
-	for (int i = 0; i < o->nitems && i < ITEMS_MAX; i++) {
-		struct ticket_line *l = &a->ticket.lines[a->ticket.nlines++];
-		const struct order_item *it = &o->items[i];
-
-		memset(l, 0, sizeof *l);
-		xstrlcpy(l->sku, it->sku, sizeof l->sku);
-		xstrlcpy(l->name, it->name, sizeof l->name);
-		xstrlcpy(l->station, it->station, sizeof l->station);
-		xstrlcpy(l->kitchen_name, it->kitchen_name, sizeof l->kitchen_name);
-		l->tax_bp = it->tax_bp;
-		l->qty = it->qty;
-		l->nmods = it->nmods;
-		memcpy(l->mods, it->mods, sizeof l->mods);
-		l->price = it->unit_price;
-		for (int m = 0; m < it->nmods; m++)
-			l->price -= it->mods[m].price;
-		xstrlcpy(l->note, it->note, sizeof l->note);
-	}
+	ticket_take_lines(&a->ticket, o);
 	a->ticket.service = o->service;
 	a->ticket.source = o->source;
 	a->pay_order_id = o->id;

@@ -201,6 +201,33 @@ ticket_line_asks(const struct ticket *t, const struct menu *m, int i)
 }
 
 int
+ticket_take_lines(struct ticket *t, const struct order *o)
+{
+	int n = 0;
+
+	for (int i = 0; i < o->nitems && t->nlines < ITEMS_MAX; i++, n++) {
+		struct ticket_line *l = &t->lines[t->nlines++];
+		const struct order_item *it = &o->items[i];
+
+		memset(l, 0, sizeof *l);
+		xstrlcpy(l->sku, it->sku, sizeof l->sku);
+		xstrlcpy(l->name, it->name, sizeof l->name);
+		xstrlcpy(l->station, it->station, sizeof l->station);
+		xstrlcpy(l->kitchen_name, it->kitchen_name, sizeof l->kitchen_name);
+		l->tax_bp = it->tax_bp;
+		l->qty = it->qty;
+		l->nmods = it->nmods;
+		memcpy(l->mods, it->mods, sizeof l->mods);
+		/* the line keeps the item's price; its modifiers add theirs */
+		l->price = it->unit_price;
+		for (int m = 0; m < it->nmods; m++)
+			l->price -= it->mods[m].price;
+		xstrlcpy(l->note, it->note, sizeof l->note);
+	}
+	return n;
+}
+
+int
 ticket_reprice(struct ticket *t, const struct menu *m)
 {
 	int changed = 0;

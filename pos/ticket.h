@@ -111,6 +111,9 @@ int ticket_missing_choice(const struct ticket *t, const struct menu *m,
     const struct modifier_group **g);
 /* Whether the item at line i has a group that asks (required, or a min). */
 bool ticket_line_asks(const struct ticket *t, const struct menu *m, int i);
+/* Add an order's lines as it was sold (names, prices, rates, modifiers,
+ * notes): the inverse of ticket_to_order's lines. Returns how many. */
+int ticket_take_lines(struct ticket *t, const struct order *o);
 /* Bring the lines' names, prices and tax rates to menu m (after a menu
  * change while the ticket is open). Returns how many lines changed. */
 int ticket_reprice(struct ticket *t, const struct menu *m);

@@ -404,6 +404,23 @@ test_choices(void **state)
 	assert_int_equal(ticket_totals(&t, &tt), 0);
 	assert_int_equal(tt.total, 2650 + 265);
 	assert_int_equal(ticket_reprice(&t, &m), 0);
+
+	/* an order taken back onto a ticket (pay at pickup) adds up the same */
+	{
+		struct ticket back;
+		struct ticket_totals bt;
+		struct order o;
+
+		ticket_totals(&t, &tt);
+		ticket_to_order(&t, &o);
+		ticket_init(&back, SERVICE_PICKUP, 0);
+		assert_int_equal(ticket_take_lines(&back, &o), 1);
+		assert_int_equal(ticket_totals(&back, &bt), 0);
+		assert_int_equal(bt.total, tt.total);
+		assert_int_equal(back.lines[0].price, 2500);
+		assert_int_equal(back.lines[0].nmods, 3);
+		order_free(&o);
+	}
 	menu_free(&m);
 }
 
