@@ -1596,13 +1596,12 @@ event_from_json(const cJSON *j, struct event *ev, struct codec_error *err)
 			ev->menu_version = ev->menu.version;
 			return 0;
 		}
-		if (object_get(j, "item", NULL, true, &p, err) < 0 ||
-		    codec_get_int(j, "menu_version", NULL, 0, INT64_MAX, false,
-		    &ev->menu_version, NULL, err) < 0)
+		if (object_get(j, "item", NULL, true, &p, err) < 0)
 			return -1;
 		ev->has_item = true;
 		{
-			/* the item's event also says the version it makes */
+			/* the item carries the version it makes (menu_version),
+			 * which an item sent to the API may not */
 			cJSON *copy = cJSON_Duplicate(p, true);
 			int rc;
 
