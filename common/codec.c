@@ -512,6 +512,8 @@ static const struct codec_str_spec spec_terminal = { 0, TERMINAL_MAX, false, fal
 static const struct codec_str_spec spec_reason = { 0, REASON_MAX, false, false };
 static const struct codec_str_spec spec_day = { 0, DAY_MAX, false, false };
 static const struct codec_str_spec spec_provisional = { 1, PROVISIONAL_MAX, false, false };
+static const struct codec_str_spec spec_approval = { 1, APPROVAL_MAX, true, false };
+static const struct codec_str_spec spec_need_reason = { 1, REASON_MAX, false, false };
 /* A time a client sends (sold_at, ticket_printed_at): 2001-09-09 to 2286;
  * the server judges it against its own clock (server/service.c). */
 #define CLIENT_TIME_MIN INT64_C(1000000000000)
@@ -554,7 +556,54 @@ payment_to_json(const struct payment *p)
 		cJSON_AddStringToObject(c, "brand", p->card.brand);
 		cJSON_AddStringToObject(c, "last4", p->card.last4);
 	}
+	if (p->tender == TENDER_CARD && p->approval[0] != '\0')
+		cJSON_AddStringToObject(j, "approval", p->approval);
 	return j;
+}
+
+static const char *const payment_kind_names[] = { "charge", "refund" };
+static const char *const correction_kind_names[CORRECTION_KIND_COUNT] = {
+	"void", "discount", "comp", "refund",
+};
+
+const char *
+correction_kind_name(enum correction_kind k)
+{
+	return (int)k >= 0 && k < CORRECTION_KIND_COUNT ? correction_kind_names[k] : "?";
+}
+
+int
+correction_kind_parse(const char *name)
+{
+	for (int k = 0; k < CORRECTION_KIND_COUNT; k++) {
+		if (strcmp(name, correction_kind_names[k]) == 0)
+			return k;
+	}
+	return -1;
+}
+
+static int
+payment_kind_parse(const char *name)
+{
+	for (int k = 0; k < 2; k++) {
+		if (strcmp(name, payment_kind_names[k]) == 0)
+			return k;
+	}
+	return -1;
+}
+
+static void
+render_discount(struct jsonw *w, const char *key, const struct discount *d)
+{
+	jsonw_key(w, key);
+	jsonw_object(w);
+	if (d->percent_bp > 0)
+		jsonw_kint(w, "percent_bp", d->percent_bp);
+	else
+		jsonw_kint(w, "amount", d->amount);
+	jsonw_kbool(w, "comp", d->comp);
+	jsonw_kint(w, "value", d->value);
+	jsonw_end_object(w);
 }
 
 /* The order as the API shows it. Written straight to text: this runs for
@@ -613,9 +662,19 @@ order_render(const struct order *o, struct strbuf *out)
 		jsonw_kstr(&w, "note", it->note);
 		jsonw_kstr(&w, "station", it->station);
 		jsonw_kbool(&w, "done", it->done);
+		if (it->voided > 0)
+			jsonw_kint(&w, "voided", it->voided);
+		if (it->refunded > 0)
+			jsonw_kint(&w, "refunded", it->refunded);
+		if (discount_set(&it->disc))
+			render_discount(&w, "discount", &it->disc);
+		jsonw_kint(&w, "net", it->net);
 		jsonw_end_object(&w);
 	}
 	jsonw_end_array(&w);
+	jsonw_kint(&w, "gross", o->gross);
+	if (discount_set(&o->disc))
+		render_discount(&w, "discount", &o->disc);
 	jsonw_kint(&w, "subtotal", o->subtotal);
 	jsonw_kint(&w, "tax", o->tax);
 	jsonw_kint(&w, "total", o->total);
@@ -625,6 +684,7 @@ order_render(const struct order *o, struct strbuf *out)
 		const struct payment *p = &o->payments[i];
 
 		jsonw_object(&w);
+		jsonw_kstr(&w, "kind", payment_kind_names[p->kind == PAYMENT_REFUND]);
 		jsonw_kstr(&w, "tender", tender_name(p->tender));
 		jsonw_kint(&w, "amount", p->amount);
 		if (p->tender == TENDER_CARD && p->card.last4[0] != '\0') {
@@ -634,11 +694,46 @@ order_render(const struct order *o, struct strbuf *out)
 			jsonw_kstr(&w, "last4", p->card.last4);
 			jsonw_end_object(&w);
 		}
+		if (p->tender == TENDER_CARD)
+			jsonw_kstr_or_null(&w, "approval", p->approval);
+		if (p->at > 0)
+			jsonw_kint(&w, "at", p->at);
+		if (p->by[0] != '\0')
+			jsonw_kstr(&w, "by", p->by);
 		jsonw_end_object(&w);
 	}
 	jsonw_end_array(&w);
 	jsonw_kint(&w, "paid", o->paid);
 	jsonw_kint(&w, "change", o->change);
+	jsonw_kint(&w, "refunded", o->refunded);
+	jsonw_kint(&w, "balance", o->balance);
+	jsonw_key(&w, "corrections");
+	jsonw_array(&w);
+	for (int i = 0; i < o->ncorrections; i++) {
+		const struct correction *c = &o->corrections[i];
+
+		jsonw_object(&w);
+		jsonw_kstr(&w, "kind", correction_kind_name(c->kind));
+		jsonw_kint(&w, "at", c->at);
+		jsonw_kstr(&w, "by", c->by);
+		jsonw_kstr_or_null(&w, "approved_by", c->approved_by);
+		jsonw_kstr(&w, "reason", c->reason);
+		jsonw_key(&w, "line");
+		if (c->line >= 0)
+			jsonw_int(&w, c->line);
+		else
+			jsonw_null(&w);
+		if (c->kind == CORRECTION_VOID || c->kind == CORRECTION_REFUND)
+			jsonw_kint(&w, "qty", c->qty);
+		if (c->kind == CORRECTION_DISCOUNT || c->kind == CORRECTION_COMP)
+			render_discount(&w, "discount", &c->disc);
+		jsonw_kint(&w, "net", c->net);
+		jsonw_kint(&w, "tax", c->tax);
+		if (c->kind == CORRECTION_REFUND)
+			jsonw_kint(&w, "refund", c->refund);
+		jsonw_end_object(&w);
+	}
+	jsonw_end_array(&w);
 	jsonw_kstr(&w, "staff", o->staff);
 	jsonw_kstr(&w, "terminal", o->terminal);
 	jsonw_kstr_or_null(&w, "cancel_reason", o->cancel_reason);
@@ -787,12 +882,12 @@ static int
 payment_from_json(const cJSON *j, const char *path, bool strict,
     struct payment *p, struct codec_error *err)
 {
-	static const char *const keys[] = { "tender", "amount", "card", NULL };
+	static const char *const keys[] = { "tender", "amount", "card", "approval", NULL };
 	static const char *const card_keys[] = { "brand", "last4", NULL };
 	char cpath[64];
 	const cJSON *card;
 	int64_t amount = 0;
-	int tender = 0;
+	int tender = 0, kind = 0;
 
 	if (!cJSON_IsObject(j)) {
 		codec_error_set(err, 422, "invalid_field", path, "%s: must be an object", path);
@@ -802,10 +897,28 @@ payment_from_json(const cJSON *j, const char *path, bool strict,
 		return -1;
 	if (codec_get_enum(j, "tender", path, tender_parse, true, &tender, NULL, err) < 0 ||
 	    codec_get_int(j, "amount", path, strict ? 1 : 0, MONEY_MAX, true, &amount, NULL, err) < 0 ||
-	    object_get(j, "card", path, false, &card, err) < 0)
+	    object_get(j, "card", path, false, &card, err) < 0 ||
+	    codec_get_str(j, "approval", path, &spec_approval, false, p->approval,
+	    sizeof p->approval, NULL, err) < 0)
 		return -1;
+	if (!strict && (codec_get_enum(j, "kind", path, payment_kind_parse, false, &kind,
+	    NULL, err) < 0 ||
+	    codec_get_int(j, "at", path, 0, INT64_MAX, false, &p->at, NULL, err) < 0 ||
+	    codec_get_str(j, "by", path, &spec_staff, false, p->by, sizeof p->by, NULL, err) < 0))
+		return -1;
+	p->kind = (enum payment_kind)kind;
 	p->tender = (enum tender_type)tender;
 	p->amount = amount;
+	if (p->approval[0] != '\0') {
+		snprintf(cpath, sizeof cpath, "%s.approval", path);
+		if (p->tender != TENDER_CARD) {
+			codec_error_set(err, 422, "invalid_field", cpath,
+			    "%s: only a CARD payment carries an approval code", cpath);
+			return -1;
+		}
+		if (codec_check_no_pan(p->approval, cpath, PAN_DIGITS_MIN, err) < 0)
+			return -1;
+	}
 	if (card != NULL) {
 		snprintf(cpath, sizeof cpath, "%s.card", path);
 		if (p->tender != TENDER_CARD) {
@@ -831,6 +944,72 @@ payment_from_json(const cJSON *j, const char *path, bool strict,
 			return -1;
 		}
 	}
+	return 0;
+}
+
+/* A discount as a request gives it: exactly one of percent (whole
+ * percent), percent_bp or amount, with a reason; a comp is 100 % and
+ * names no figure. Read into d and the reason. */
+int
+codec_discount_from_json(const cJSON *j, const char *path, bool comp,
+    struct discount *d, char *reason, size_t reason_size, struct codec_error *err)
+{
+	static const char *const keys[] = { "percent", "percent_bp", "amount", "reason", NULL };
+	int64_t pct = 0, bp = 0, amount = 0;
+	bool has_pct = false, has_bp = false, has_amount = false;
+	int given;
+
+	memset(d, 0, sizeof *d);
+	if (!cJSON_IsObject(j)) {
+		codec_error_set(err, 422, "invalid_field", path, "%s: must be an object", path);
+		return -1;
+	}
+	if (codec_only_keys(j, path, keys, err) < 0 ||
+	    codec_get_int(j, "percent", path, 1, 100, false, &pct, &has_pct, err) < 0 ||
+	    codec_get_int(j, "percent_bp", path, 1, 10000, false, &bp, &has_bp, err) < 0 ||
+	    codec_get_int(j, "amount", path, 1, MONEY_MAX, false, &amount, &has_amount, err) < 0 ||
+	    codec_get_str(j, "reason", path, &spec_need_reason, true, reason, reason_size,
+	    NULL, err) < 0)
+		return -1;
+	given = has_pct + has_bp + has_amount;
+	if (comp) {
+		if (given > 0) {
+			codec_error_set(err, 422, "invalid_field", path,
+			    "%s: a comp is the whole price; give only a reason", path);
+			return -1;
+		}
+		d->percent_bp = 10000;
+		d->comp = true;
+		return 0;
+	}
+	if (given != 1) {
+		codec_error_set(err, 422, given == 0 ? "missing_field" : "invalid_field", path,
+		    "%s: give one of percent, percent_bp or amount", path);
+		return -1;
+	}
+	d->percent_bp = has_pct ? (int)pct * 100 : (int)bp;
+	d->amount = amount;
+	return 0;
+}
+
+static int
+discount_from_json(const cJSON *j, const char *path, struct discount *d,
+    struct codec_error *err)
+{
+	int64_t v = 0;
+
+	memset(d, 0, sizeof *d);
+	if (!cJSON_IsObject(j)) {
+		codec_error_set(err, 422, "invalid_field", path, "%s: must be an object", path);
+		return -1;
+	}
+	if (codec_get_int(j, "percent_bp", path, 0, 10000, false, &v, NULL, err) < 0)
+		return -1;
+	d->percent_bp = (int)v;
+	if (codec_get_int(j, "amount", path, 0, MONEY_MAX, false, &d->amount, NULL, err) < 0 ||
+	    codec_get_bool(j, "comp", path, false, &d->comp, NULL, err) < 0 ||
+	    codec_get_int(j, "value", path, 0, MONEY_MAX, false, &d->value, NULL, err) < 0)
+		return -1;
 	return 0;
 }
 
@@ -896,6 +1075,28 @@ item_from_json(const cJSON *j, const char *path, bool request,
 	    codec_get_bool(j, "done", path, false, &it->done, NULL, err) < 0)
 		return -1;
 	it->line_total = v;
+	v = 0;
+	if (codec_get_int(j, "voided", path, 0, it->qty, false, &v, NULL, err) < 0)
+		return -1;
+	it->voided = (int)v;
+	v = 0;
+	if (codec_get_int(j, "refunded", path, 0, it->qty - it->voided, false, &v, NULL, err) < 0)
+		return -1;
+	it->refunded = (int)v;
+	{
+		const cJSON *d = cJSON_GetObjectItemCaseSensitive(j, "discount");
+		char dpath[80];
+		bool has_net = false;
+
+		snprintf(dpath, sizeof dpath, "%s.discount", path);
+		if (d != NULL && !cJSON_IsNull(d) && discount_from_json(d, dpath, &it->disc, err) < 0)
+			return -1;
+		if (codec_get_int(j, "net", path, -MONEY_MAX, MONEY_MAX, false, &it->net,
+		    &has_net, err) < 0)
+			return -1;
+		if (!has_net)
+			it->net = it->line_total;
+	}
 	return 0;
 }
 
@@ -929,7 +1130,8 @@ payments_from_json(const cJSON *j, bool strict, struct order *o,
 	const cJSON *pays, *e;
 	char path[64];
 
-	if (array_get(j, "payments", NULL, PAYMENTS_MAX, false, &pays, err) < 0)
+	if (array_get(j, "payments", NULL, strict ? TENDERS_MAX : PAYMENTS_MAX, false,
+	    &pays, err) < 0)
 		return -1;
 	if (pays == NULL)
 		return 0;
@@ -1126,6 +1328,88 @@ order_patch_from_json(const cJSON *j, struct order *o, unsigned *mask,
 	return order_check_no_pan(o, err);
 }
 
+static int
+correction_from_json(const cJSON *e, const char *path, const struct order *o,
+    struct correction *c, struct codec_error *err)
+{
+	const cJSON *line, *d;
+	int kind = 0;
+	int64_t v = 0;
+	char dpath[80];
+
+	if (!cJSON_IsObject(e)) {
+		codec_error_set(err, 422, "invalid_field", path, "%s: must be an object", path);
+		return -1;
+	}
+	if (codec_get_enum(e, "kind", path, correction_kind_parse, true, &kind, NULL, err) < 0 ||
+	    codec_get_int(e, "at", path, 0, INT64_MAX, true, &c->at, NULL, err) < 0 ||
+	    codec_get_str(e, "by", path, &spec_staff, false, c->by, sizeof c->by, NULL, err) < 0 ||
+	    codec_get_str(e, "approved_by", path, &spec_staff, false, c->approved_by,
+	    sizeof c->approved_by, NULL, err) < 0 ||
+	    codec_get_str(e, "reason", path, &spec_reason, false, c->reason, sizeof c->reason,
+	    NULL, err) < 0 ||
+	    codec_get_int(e, "qty", path, 0, QTY_MAX, false, &v, NULL, err) < 0 ||
+	    codec_get_int(e, "net", path, -MONEY_MAX, MONEY_MAX, false, &c->net, NULL, err) < 0 ||
+	    codec_get_int(e, "tax", path, -MONEY_MAX, MONEY_MAX, false, &c->tax, NULL, err) < 0 ||
+	    codec_get_int(e, "refund", path, 0, MONEY_MAX, false, &c->refund, NULL, err) < 0)
+		return -1;
+	c->kind = (enum correction_kind)kind;
+	c->qty = (int)v;
+	c->line = -1;
+	line = cJSON_GetObjectItemCaseSensitive(e, "line");
+	if (line != NULL && !cJSON_IsNull(line)) {
+		if (!codec_is_int(line, 0, o->nitems - 1)) {
+			codec_error_set(err, 422, "invalid_field", path,
+			    "%s.line: must name one of the order's lines", path);
+			return -1;
+		}
+		c->line = (int)line->valuedouble;
+	}
+	d = cJSON_GetObjectItemCaseSensitive(e, "discount");
+	snprintf(dpath, sizeof dpath, "%s.discount", path);
+	if (d != NULL && !cJSON_IsNull(d) && discount_from_json(d, dpath, &c->disc, err) < 0)
+		return -1;
+	return 0;
+}
+
+/* What an order's document adds to the figures of old: the order's
+ * discount, its corrections, and the figures derived from the ledger. */
+static int
+ledger_from_json(const cJSON *j, struct order *o, struct codec_error *err)
+{
+	const cJSON *d = cJSON_GetObjectItemCaseSensitive(j, "discount");
+	const cJSON *corr, *e;
+	bool has_gross = false;
+	char path[64];
+
+	if (d != NULL && !cJSON_IsNull(d) && discount_from_json(d, "discount", &o->disc, err) < 0)
+		return -1;
+	if (codec_get_int(j, "gross", NULL, -MONEY_MAX, MONEY_MAX, false, &o->gross,
+	    &has_gross, err) < 0 ||
+	    array_get(j, "corrections", NULL, CORRECTIONS_MAX, false, &corr, err) < 0)
+		return -1;
+	if (!has_gross) {
+		o->gross = 0;
+		for (int i = 0; i < o->nitems; i++)
+			o->gross += o->items[i].line_total;
+	}
+	if (corr != NULL) {
+		cJSON_ArrayForEach(e, corr) {
+			snprintf(path, sizeof path, "corrections[%d]", o->ncorrections);
+			if (correction_from_json(e, path, o, order_add_correction(o), err) < 0)
+				return -1;
+		}
+	}
+	/* paid is the sum of the charges; refunded and balance follow */
+	o->refunded = 0;
+	for (int i = 0; i < o->npayments; i++) {
+		if (o->payments[i].kind == PAYMENT_REFUND)
+			o->refunded += o->payments[i].amount;
+	}
+	o->balance = o->total - (o->paid - o->change - o->refunded);
+	return 0;
+}
+
 int
 order_from_json(const cJSON *j, struct order *o, struct codec_error *err)
 {
@@ -1198,6 +1482,8 @@ order_from_json(const cJSON *j, struct order *o, struct codec_error *err)
 			o->nhistory++;
 		}
 	}
+	if (ledger_from_json(j, o, err) < 0)
+		goto fail;
 	return 0;
 fail:
 	order_free(o);

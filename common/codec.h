@@ -110,6 +110,15 @@ int menu_item_from_json(const cJSON *j, const char *path, struct menu_item *it,
 cJSON *codec_modifiers_to_json(const struct modifier *mods, int n);
 
 /* Events on the stream and GET /api/v1/events. */
+/* Corrections' wire names ("void", "discount", "comp", "refund"). */
+const char *correction_kind_name(enum correction_kind k);
+int correction_kind_parse(const char *name);
+/* A discount as a request gives it at path: one of percent (1..100),
+ * percent_bp (1..10000) or amount, and a reason (copied to reason); with
+ * comp set, only a reason (it is 100 %). */
+int codec_discount_from_json(const cJSON *j, const char *path, bool comp,
+    struct discount *d, char *reason, size_t reason_size, struct codec_error *err);
+
 enum event_type {
 	EVENT_ORDER_CREATED,
 	EVENT_ORDER_UPDATED,

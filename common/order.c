@@ -28,6 +28,9 @@ order_free(struct order *o)
 	free(o->items);
 	o->items = NULL;
 	o->nitems = 0;
+	free(o->corrections);
+	o->corrections = NULL;
+	o->ncorrections = 0;
 }
 
 void
@@ -35,10 +38,125 @@ order_copy(struct order *dst, const struct order *src)
 {
 	*dst = *src;
 	dst->items = NULL;
+	dst->corrections = NULL;
 	if (src->nitems > 0) {
 		dst->items = xreallocarray(NULL, (size_t)src->nitems, sizeof *dst->items);
 		memcpy(dst->items, src->items, (size_t)src->nitems * sizeof *dst->items);
 	}
+	if (src->ncorrections > 0) {
+		dst->corrections = xreallocarray(NULL, (size_t)src->ncorrections,
+		    sizeof *dst->corrections);
+		memcpy(dst->corrections, src->corrections,
+		    (size_t)src->ncorrections * sizeof *dst->corrections);
+	}
+}
+
+struct correction *
+order_add_correction(struct order *o)
+{
+	struct correction *c;
+
+	o->corrections = xreallocarray(o->corrections, (size_t)o->ncorrections + 1,
+	    sizeof *o->corrections);
+	c = &o->corrections[o->ncorrections++];
+	memset(c, 0, sizeof *c);
+	c->line = -1;
+	return c;
+}
+
+int
+order_item_left(const struct order_item *it)
+{
+	return it->qty - it->voided - it->refunded;
+}
+
+bool
+discount_set(const struct discount *d)
+{
+	return d->percent_bp > 0 || d->amount > 0;
+}
+
+money_t
+discount_value(const struct discount *d, money_t base)
+{
+	if (base <= 0)
+		return 0;
+	if (d->percent_bp > 0)
+		return (base * d->percent_bp + 5000) / 10000;
+	return d->amount < base ? d->amount : base;
+}
+
+/* The order's discount shared over the lines in proportion to what each
+ * sells for (largest remainder, so the shares add up to it exactly): each
+ * line is taxed at its own rate on what is left of it. */
+static void
+share_order_discount(struct order *o, money_t off, money_t base)
+{
+	money_t given = 0;
+	money_t *rem;
+
+	if (off <= 0 || base <= 0)
+		return;
+	rem = xreallocarray(NULL, (size_t)o->nitems, sizeof *rem);
+	for (int i = 0; i < o->nitems; i++) {
+		money_t share = off * o->items[i].net / base;
+
+		rem[i] = off * o->items[i].net % base;
+		o->items[i].net -= share;
+		given += share;
+	}
+	/* the cents left go one each to the lines with the largest remainder */
+	while (given < off) {
+		int best = -1;
+
+		for (int i = 0; i < o->nitems; i++) {
+			if (o->items[i].net > 0 && rem[i] >= 0 &&
+			    (best < 0 || rem[i] > rem[best]))
+				best = i;
+		}
+		if (best < 0)
+			break;
+		o->items[best].net--;
+		rem[best] = -1;
+		given++;
+	}
+	free(rem);
+}
+
+void
+order_totals(struct order *o)
+{
+	struct tax_tally t;
+	money_t base = 0, off;
+
+	o->gross = 0;
+	for (int i = 0; i < o->nitems; i++) {
+		struct order_item *it = &o->items[i];
+		money_t left = it->unit_price * order_item_left(it);
+
+		o->gross += it->line_total;
+		it->disc.value = discount_value(&it->disc, left);
+		it->net = left - it->disc.value;
+		base += it->net;
+	}
+	off = o->disc.value = discount_value(&o->disc, base);
+	share_order_discount(o, off, base);
+	tax_tally_init(&t);
+	o->subtotal = 0;
+	for (int i = 0; i < o->nitems; i++) {
+		tax_tally_add(&t, o->items[i].tax_bp, o->items[i].net);
+		o->subtotal += o->items[i].net;
+	}
+	o->tax = tax_tally_total(&t);
+	o->total = o->subtotal + o->tax;
+	o->paid = o->refunded = 0;
+	for (int i = 0; i < o->npayments; i++) {
+		if (o->payments[i].kind == PAYMENT_REFUND)
+			o->refunded += o->payments[i].amount;
+		else
+			o->paid += o->payments[i].amount;
+	}
+	o->balance = o->total - (o->paid - o->change - o->refunded);
 }
 
 struct order_item *

@@ -31,7 +31,10 @@
 #define QTY_MAX 99            /* per line */
 #define ITEMS_MAX 100         /* lines per order */
 #define MODS_MAX 8            /* modifiers per line */
-#define PAYMENTS_MAX 4        /* tenders per order */
+#define TENDERS_MAX 4         /* tenders one request may give */
+#define PAYMENTS_MAX 16       /* the order's ledger: charges and refunds */
+#define CORRECTIONS_MAX 200   /* voids, discounts, comps, refunds per order */
+#define APPROVAL_MAX 24       /* a card terminal's approval code */
 #define HISTORY_MAX 64        /* status changes remembered per order */
 #define TAX_CLASSES_MAX 16    /* tax classes per menu */
 #define TAX_RATE_MAX 10000    /* basis points: 100% */
@@ -49,6 +52,16 @@ struct modifier {
 	money_t price;
 };
 
+/* A discount on a line or on the whole order: a percentage (basis points,
+ * 10000 = 100 %) or an amount, whichever is set. A comp is a 100 % one
+ * with a comp's reason. */
+struct discount {
+	int percent_bp;              /* 1..10000, or 0 */
+	money_t amount;              /* > 0, or 0 */
+	bool comp;
+	money_t value;               /* derived: what it takes off now, before tax */
+};
+
 struct order_item {
 	char sku[SKU_MAX + 1];
 	char name[NAME_MAX_ + 1];
@@ -62,6 +75,12 @@ struct order_item {
 	struct modifier mods[MODS_MAX];
 	char note[NOTE_MAX + 1];
 	bool done;                   /* its station has bumped it */
+	int voided;                  /* of qty: voided after it was rung up */
+	int refunded;                /* of qty: taken back and refunded */
+	struct discount disc;        /* its discount (none: both 0) */
+	money_t net;                 /* derived: what it sells for now, before
+	                                tax, after voids, refunds and discounts
+	                                (the order's discount included) */
 };
 
 struct card_info {
@@ -69,10 +88,50 @@ struct card_info {
 	char last4[5];
 };
 
+/* One entry of an order's payment ledger: money taken (a charge) or
+ * given back (a refund). */
+enum payment_kind {
+	PAYMENT_CHARGE,
+	PAYMENT_REFUND,
+};
+
 struct payment {
 	enum tender_type tender;
-	money_t amount;
+	money_t amount;              /* positive either way */
 	struct card_info card;       /* CARD only: brand and last 4, never more */
+	char approval[APPROVAL_MAX + 1]; /* CARD: the code the terminal approved
+	                                it with; "" when none was obtained */
+	enum payment_kind kind;
+	int64_t at;                  /* when the server recorded it (0: not yet) */
+	char by[STAFF_MAX + 1];      /* who took or gave it */
+};
+
+enum correction_kind {
+	CORRECTION_VOID,             /* lines (or the order) taken off: not made,
+	                                not served, not charged */
+	CORRECTION_DISCOUNT,
+	CORRECTION_COMP,
+	CORRECTION_REFUND,           /* lines taken back and money given back,
+	                                or money owed back given back */
+	CORRECTION_KIND_COUNT
+};
+
+/* One correction, as the order's audit keeps it. Its effect on the
+ * order's figures (net before tax, tax) is worked out when it is made:
+ * the difference of the order's totals before and after, so that the sum
+ * of an order's corrections always adds up to the cent. */
+struct correction {
+	enum correction_kind kind;
+	int64_t at;
+	char by[STAFF_MAX + 1];           /* who did it */
+	char approved_by[STAFF_MAX + 1];  /* the manager who approved it, "" */
+	char reason[REASON_MAX + 1];
+	int line;                    /* the line, -1: the whole order */
+	int qty;                     /* void, refund: of the line's quantity */
+	struct discount disc;        /* discount, comp: what was set */
+	money_t net;                 /* effect on the subtotal (negative: off) */
+	money_t tax;                 /* effect on the tax */
+	money_t refund;              /* refund: the money given back */
 };
 
 struct customer {
@@ -103,12 +162,20 @@ struct order {
 	int nitems;
 	struct order_item *items;
 	int npayments;
-	struct payment payments[PAYMENTS_MAX];
-	money_t subtotal;
+	struct payment payments[PAYMENTS_MAX]; /* the ledger, oldest first */
+	struct discount disc;        /* on the whole order (none: both 0) */
+	int ncorrections;
+	struct correction *corrections; /* oldest first */
+	money_t gross;               /* the lines as rung up, before tax: no
+	                                void, refund or discount */
+	money_t subtotal;            /* what is sold now, before tax */
 	money_t tax;
-	money_t total;
-	money_t paid;                /* sum of payments */
-	money_t change;              /* cash handed back: paid - total */
+	money_t total;               /* subtotal + tax */
+	money_t paid;                /* sum of charges */
+	money_t change;              /* cash handed back at the sale */
+	money_t refunded;            /* sum of refunds */
+	money_t balance;             /* total - (paid - change - refunded):
+	                                above 0 still due, below 0 owed back */
 	char staff[STAFF_MAX + 1];   /* who created it */
 	char terminal[TERMINAL_MAX + 1];
 	char cancel_reason[REASON_MAX + 1];
@@ -232,5 +299,20 @@ money_t tax_tally_total(const struct tax_tally *t);
 
 /* An order's tax: its lines tallied at the rates they were sold at. */
 money_t order_tax(const struct order *o);
+
+/* How many of a line are still sold: qty less what was voided or refunded. */
+int order_item_left(const struct order_item *it);
+/* Whether a discount is set, and what it takes off base (a percentage
+ * rounded half up to the cent; an amount never more than base). */
+bool discount_set(const struct discount *d);
+money_t discount_value(const struct discount *d, money_t base);
+/* Work out the derived figures from the lines, the discounts and the
+ * ledger: gross, each line's net and discount, the order's discount
+ * shared over its lines, subtotal, tax (per rate, rounded once per rate),
+ * total, paid, refunded and balance. change is kept as recorded. An order
+ * with no correction gets the figures it always had. */
+void order_totals(struct order *o);
+/* Append a correction (zeroed, line -1) to the order's audit. */
+struct correction *order_add_correction(struct order *o);
 
 #endif

@@ -92,6 +92,7 @@ service_price(const struct menu *menu, struct order *o, struct codec_error *err)
 	o->tax = order_tax(o);
 	if (money_add(subtotal, o->tax, &o->total) < 0)
 		goto too_large;
+	order_totals(o);
 	return 0;
 too_large:
 	codec_error_set(err, 422, "total_too_large", "items",
@@ -149,7 +150,19 @@ service_check_payments(struct order *o, bool must_cover, struct codec_error *err
 	}
 	o->paid = paid;
 	o->change = paid > o->total ? paid - o->total : 0;
+	o->balance = o->total - (o->paid - o->change - o->refunded);
 	return 0;
+}
+
+/* The tenders of a sale or a pay action enter the ledger as charges. */
+static void
+stamp_charges(struct order *o, int from, const struct caller *c, int64_t now)
+{
+	for (int i = from; i < o->npayments; i++) {
+		o->payments[i].kind = PAYMENT_CHARGE;
+		o->payments[i].at = now;
+		xstrlcpy(o->payments[i].by, c->staff, sizeof o->payments[i].by);
+	}
 }
 
 int
@@ -188,6 +201,7 @@ service_create(const struct caller *c, struct order *o, int64_t now,
 	o->version = 1;
 	o->received_at = now;
 	o->updated_at = now;
+	stamp_charges(o, 0, c, o->created_at);
 	xstrlcpy(o->staff, c->staff, sizeof o->staff);
 	xstrlcpy(o->terminal, c->terminal, sizeof o->terminal);
 	o->nhistory = 0;
@@ -290,6 +304,7 @@ service_act(const struct caller *c, struct order *o, enum order_action action,
 			o->payments[i] = pay[i];
 		if (service_check_payments(o, true, err) < 0)
 			return REFUSE_INVALID;
+		stamp_charges(o, 0, c, now);
 	} else if (npay > 0) {
 		codec_error_set(err, 422, "invalid_field", "payments",
 		    "payments: only the pay action takes payments");

@@ -218,7 +218,7 @@ static void
 test_actions(void **state)
 {
 	struct codec_error err;
-	struct payment p = { TENDER_CASH, 2000, { "", "" } };
+	struct payment p = { .tender = TENDER_CASH, .amount = 2000 };
 	struct order o;
 
 	(void)state;
