@@ -949,14 +949,15 @@ payment_from_json(const cJSON *j, const char *path, bool strict,
 
 /* A discount as a request gives it: exactly one of percent (whole
  * percent), percent_bp or amount, with a reason; a comp is 100 % and
- * names no figure. Read into d and the reason. */
+ * names no figure. comp: 1 or 0 decides, -1 reads a "comp" flag. */
 int
-codec_discount_from_json(const cJSON *j, const char *path, bool comp,
+codec_discount_from_json(const cJSON *j, const char *path, int comp, bool only_keys,
     struct discount *d, char *reason, size_t reason_size, struct codec_error *err)
 {
-	static const char *const keys[] = { "percent", "percent_bp", "amount", "reason", NULL };
+	static const char *const keys[] = { "percent", "percent_bp", "amount", "reason",
+	    "comp", NULL };
 	int64_t pct = 0, bp = 0, amount = 0;
-	bool has_pct = false, has_bp = false, has_amount = false;
+	bool has_pct = false, has_bp = false, has_amount = false, is_comp = comp == 1;
 	int given;
 
 	memset(d, 0, sizeof *d);
@@ -964,7 +965,8 @@ codec_discount_from_json(const cJSON *j, const char *path, bool comp,
 		codec_error_set(err, 422, "invalid_field", path, "%s: must be an object", path);
 		return -1;
 	}
-	if (codec_only_keys(j, path, keys, err) < 0 ||
+	if ((only_keys && codec_only_keys(j, path, keys, err) < 0) ||
+	    (comp < 0 && codec_get_bool(j, "comp", path, false, &is_comp, NULL, err) < 0) ||
 	    codec_get_int(j, "percent", path, 1, 100, false, &pct, &has_pct, err) < 0 ||
 	    codec_get_int(j, "percent_bp", path, 1, 10000, false, &bp, &has_bp, err) < 0 ||
 	    codec_get_int(j, "amount", path, 1, MONEY_MAX, false, &amount, &has_amount, err) < 0 ||
@@ -972,10 +974,11 @@ codec_discount_from_json(const cJSON *j, const char *path, bool comp,
 	    NULL, err) < 0)
 		return -1;
 	given = has_pct + has_bp + has_amount;
-	if (comp) {
+	if (is_comp) {
 		if (given > 0) {
 			codec_error_set(err, 422, "invalid_field", path,
-			    "%s: a comp is the whole price; give only a reason", path);
+			    "%s%sa comp is the whole price: give only a reason",
+			    path != NULL ? path : "", path != NULL ? ": " : "");
 			return -1;
 		}
 		d->percent_bp = 10000;
@@ -983,8 +986,9 @@ codec_discount_from_json(const cJSON *j, const char *path, bool comp,
 		return 0;
 	}
 	if (given != 1) {
-		codec_error_set(err, 422, given == 0 ? "missing_field" : "invalid_field", path,
-		    "%s: give one of percent, percent_bp or amount", path);
+		codec_error_set(err, 422, given == 0 ? "missing_field" : "invalid_field",
+		    path != NULL ? path : "percent", "%s: give one of percent, percent_bp or amount",
+		    path != NULL ? path : "discount");
 		return -1;
 	}
 	d->percent_bp = has_pct ? (int)pct * 100 : (int)bp;
@@ -1018,7 +1022,8 @@ static int
 item_from_json(const cJSON *j, const char *path, bool request,
     struct order_item *it, struct codec_error *err)
 {
-	static const char *const req_keys[] = { "sku", "qty", "modifiers", "note", NULL };
+	static const char *const req_keys[] = { "sku", "qty", "modifiers", "note",
+	    "discount", NULL };
 	const cJSON *mods;
 	char mpath[64];
 	int64_t qty = 0, v = 0;
@@ -1199,12 +1204,70 @@ order_check_no_pan(const struct order *o, struct codec_error *err)
 	return 0;
 }
 
+/* One discount asked for with a new sale: on the line, or on the order
+ * (line -1); kept as the correction it is. */
+static int
+request_discount(const cJSON *d, const char *path, int line, struct order *o,
+    struct codec_error *err)
+{
+	struct discount disc;
+	char reason[REASON_MAX + 1];
+	struct correction *c;
+
+	if (codec_discount_from_json(d, path, -1, true, &disc, reason, sizeof reason, err) < 0 ||
+	    codec_check_no_pan(reason, path, PAN_DIGITS_MIN, err) < 0)
+		return -1;
+	if (line >= 0)
+		o->items[line].disc = disc;
+	else
+		o->disc = disc;
+	c = order_add_correction(o);
+	c->kind = disc.comp ? CORRECTION_COMP : CORRECTION_DISCOUNT;
+	c->line = line;
+	c->disc = disc;
+	xstrlcpy(c->reason, reason, sizeof c->reason);
+	return 0;
+}
+
+static int
+request_discounts_from_json(const cJSON *j, struct order *o, struct codec_error *err)
+{
+	const cJSON *items = cJSON_GetObjectItemCaseSensitive(j, "items"), *e, *d;
+	char path[64];
+	int i = 0;
+
+	cJSON_ArrayForEach(e, items) {
+		d = cJSON_GetObjectItemCaseSensitive(e, "discount");
+		snprintf(path, sizeof path, "items[%d].discount", i);
+		if (d != NULL && request_discount(d, path, i, o, err) < 0)
+			return -1;
+		i++;
+	}
+	d = cJSON_GetObjectItemCaseSensitive(j, "discount");
+	return d != NULL ? request_discount(d, "discount", -1, o, err) : 0;
+}
+
+static cJSON *
+request_discount_json(const struct correction *c)
+{
+	cJSON *d = cJSON_CreateObject();
+
+	if (c->disc.comp)
+		cJSON_AddBoolToObject(d, "comp", true);
+	else if (c->disc.percent_bp > 0)
+		codec_add_int(d, "percent_bp", c->disc.percent_bp);
+	else
+		codec_add_int(d, "amount", c->disc.amount);
+	cJSON_AddStringToObject(d, "reason", c->reason);
+	return d;
+}
+
 int
 order_request_from_json(const cJSON *j, struct order *o, struct codec_error *err)
 {
 	static const char *const keys[] = { "source", "service", "table",
 	    "customer", "items", "payments", "linked_to", "sold_at", "provisional",
-	    "ticket_printed_at", NULL };
+	    "ticket_printed_at", "discount", NULL };
 	const cJSON *cust;
 	int source = 0, service = 0;
 
@@ -1226,6 +1289,7 @@ order_request_from_json(const cJSON *j, struct order *o, struct codec_error *err
 	    items_from_json(j, true, o, err) < 0 ||
 	    payments_from_json(j, true, o, err) < 0 ||
 	    link_from_json(j, o, NULL, err) < 0 ||
+	    request_discounts_from_json(j, o, err) < 0 ||
 	    order_check_no_pan(o, err) < 0)
 		goto fail;
 	o->source = (enum order_source)source;
@@ -1266,7 +1330,25 @@ order_request_to_json(const struct order *o)
 			cJSON_AddItemToArray(mods, cJSON_CreateString(it->mods[m].code));
 		if (it->note[0] != '\0')
 			cJSON_AddStringToObject(ji, "note", it->note);
+		for (int c = o->ncorrections - 1; c >= 0; c--) {
+			const struct correction *co = &o->corrections[c];
+
+			if (co->line == i && (co->kind == CORRECTION_DISCOUNT ||
+			    co->kind == CORRECTION_COMP)) {
+				cJSON_AddItemToObject(ji, "discount", request_discount_json(co));
+				break;
+			}
+		}
 		cJSON_AddItemToArray(arr, ji);
+	}
+	for (int c = o->ncorrections - 1; c >= 0; c--) {
+		const struct correction *co = &o->corrections[c];
+
+		if (co->line < 0 && (co->kind == CORRECTION_DISCOUNT ||
+		    co->kind == CORRECTION_COMP)) {
+			cJSON_AddItemToObject(j, "discount", request_discount_json(co));
+			break;
+		}
 	}
 	if (o->npayments > 0) {
 		arr = cJSON_AddArrayToObject(j, "payments");

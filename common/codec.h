@@ -114,9 +114,10 @@ cJSON *codec_modifiers_to_json(const struct modifier *mods, int n);
 const char *correction_kind_name(enum correction_kind k);
 int correction_kind_parse(const char *name);
 /* A discount as a request gives it at path: one of percent (1..100),
- * percent_bp (1..10000) or amount, and a reason (copied to reason); with
- * comp set, only a reason (it is 100 %). */
-int codec_discount_from_json(const cJSON *j, const char *path, bool comp,
+ * percent_bp (1..10000) or amount, and a reason (copied to reason); a comp
+ * (comp 1, or comp -1 and a true "comp" key) gives only a reason: it is
+ * 100 %. only_keys refuses any other key. */
+int codec_discount_from_json(const cJSON *j, const char *path, int comp, bool only_keys,
     struct discount *d, char *reason, size_t reason_size, struct codec_error *err);
 
 enum event_type {

@@ -11,8 +11,40 @@ store_info_init(struct store_info *si)
 {
 	memset(si, 0, sizeof *si);
 	xstrlcpy(si->currency, "USD", sizeof si->currency);
+	static const char *const defaults[CORRECTION_KIND_COUNT][5] = {
+		[CORRECTION_VOID] = { "Wrong item", "Customer changed mind", "Kitchen error",
+		    "Long wait", NULL },
+		[CORRECTION_DISCOUNT] = { "Loyalty", "Staff meal", "Promotion",
+		    "Service recovery", NULL },
+		[CORRECTION_COMP] = { "Regular", "Service recovery", "Manager's guest", NULL },
+		[CORRECTION_REFUND] = { "Quality", "Wrong order", "Long wait", "Overcharged",
+		    NULL },
+	};
+
 	si->day_start_hour = 4;
 	si->services = SERVICE_ANY;
+	for (int k = 0; k < CORRECTION_KIND_COUNT; k++) {
+		for (int i = 0; defaults[k][i] != NULL; i++)
+			xstrlcpy(si->reasons[k][si->nreasons[k]++], defaults[k][i],
+			    REASON_NAME_MAX + 1);
+	}
+	si->discount_limit[ROLE_CASHIER] = 10;
+	si->discount_limit[ROLE_WAITER] = 10;
+	si->discount_limit[ROLE_MANAGER] = 100;
+	si->discount_limit[ROLE_ADMIN] = 100;
+}
+
+bool
+store_info_reason_ok(const struct store_info *si, enum correction_kind kind,
+    const char *reason)
+{
+	if (si->nreasons[kind] == 0)
+		return reason[0] != '\0';
+	for (int i = 0; i < si->nreasons[kind]; i++) {
+		if (strcmp(si->reasons[kind][i], reason) == 0)
+			return true;
+	}
+	return false;
 }
 
 static cJSON *
@@ -48,6 +80,17 @@ store_info_to_json(const struct store_info *si)
 			cJSON_AddItemToArray(svc,
 			    cJSON_CreateString(service_name((enum service_type)s)));
 	}
+	svc = cJSON_AddObjectToObject(j, "correction_reasons");
+	for (int k = 0; k < CORRECTION_KIND_COUNT; k++) {
+		cJSON *arr = cJSON_AddArrayToObject(svc,
+		    correction_kind_name((enum correction_kind)k));
+
+		for (int i = 0; i < si->nreasons[k]; i++)
+			cJSON_AddItemToArray(arr, cJSON_CreateString(si->reasons[k][i]));
+	}
+	svc = cJSON_AddObjectToObject(j, "discount_limits");
+	for (int r = ROLE_CASHIER; r < ROLE_COUNT; r++)
+		codec_add_int(svc, role_name((enum staff_role)r), si->discount_limit[r]);
 	return j;
 }
 
@@ -84,13 +127,101 @@ lines_from_json(const cJSON *j, const char *key, char lines[][STORE_LINE_MAX + 1
 	return 0;
 }
 
+/* correction_reasons: {"void": [...], ...}; a kind given replaces its list. */
+static int
+reasons_from_json(const cJSON *j, struct store_info *si, struct codec_error *err)
+{
+	static const struct codec_str_spec spec = { 1, REASON_NAME_MAX, false, false };
+	const cJSON *obj = cJSON_GetObjectItemCaseSensitive(j, "correction_reasons"), *arr, *e;
+	char field[64];
+
+	if (obj == NULL)
+		return 0;
+	if (!cJSON_IsObject(obj)) {
+		codec_error_set(err, 422, "invalid_field", "correction_reasons",
+		    "correction_reasons: must be an object of void, discount, comp, refund");
+		return -1;
+	}
+	cJSON_ArrayForEach(arr, obj) {
+		int k = correction_kind_parse(arr->string), n = 0;
+
+		snprintf(field, sizeof field, "correction_reasons.%s", arr->string);
+		if (k < 0) {
+			codec_error_set(err, 422, "unknown_field", field,
+			    "%s: the kinds are void, discount, comp and refund", field);
+			return -1;
+		}
+		if (!cJSON_IsArray(arr) || cJSON_GetArraySize(arr) > REASONS_MAX) {
+			codec_error_set(err, 422, "invalid_field", field,
+			    "%s: must be an array of at most %d reasons", field, REASONS_MAX);
+			return -1;
+		}
+		cJSON_ArrayForEach(e, arr) {
+			cJSON *wrap = cJSON_CreateObject();
+			char efield[80];
+			int rc;
+
+			snprintf(efield, sizeof efield, "%s[%d]", field, n);
+			cJSON_AddItemReferenceToObject(wrap, efield, (cJSON *)e);
+			rc = codec_get_str(wrap, efield, NULL, &spec, true, si->reasons[k][n],
+			    REASON_NAME_MAX + 1, NULL, err);
+			cJSON_Delete(wrap);
+			if (rc < 0)
+				return -1;
+			for (int d = 0; d < n; d++) {
+				if (strcmp(si->reasons[k][d], si->reasons[k][n]) == 0) {
+					codec_error_set(err, 422, "invalid_field", efield,
+					    "%s: \"%s\" is given twice", efield, si->reasons[k][n]);
+					return -1;
+				}
+			}
+			n++;
+		}
+		si->nreasons[k] = n;
+	}
+	return 0;
+}
+
+/* discount_limits: {"CASHIER": 10, ...} in whole percent. */
+static int
+limits_from_json(const cJSON *j, struct store_info *si, struct codec_error *err)
+{
+	const cJSON *obj = cJSON_GetObjectItemCaseSensitive(j, "discount_limits"), *e;
+	char field[64];
+
+	if (obj == NULL)
+		return 0;
+	if (!cJSON_IsObject(obj)) {
+		codec_error_set(err, 422, "invalid_field", "discount_limits",
+		    "discount_limits: must be an object of role: percent");
+		return -1;
+	}
+	cJSON_ArrayForEach(e, obj) {
+		int r = role_parse(e->string);
+
+		snprintf(field, sizeof field, "discount_limits.%s", e->string);
+		if (r < 0 || r == ROLE_CUSTOMER) {
+			codec_error_set(err, 422, "unknown_field", field,
+			    "%s: not a staff role", field);
+			return -1;
+		}
+		if (!codec_is_int(e, 0, 100)) {
+			codec_error_set(err, 422, "invalid_field", field,
+			    "%s: must be a whole percent from 0 to 100", field);
+			return -1;
+		}
+		si->discount_limit[r] = (int)e->valuedouble;
+	}
+	return 0;
+}
+
 int
 store_info_from_json(const cJSON *j, struct store_info *out,
     struct codec_error *err)
 {
 	static const char *const keys[] = { "name", "address", "phone", "tax_id",
 	    "receipt_header", "receipt_footer", "currency", "day_start_hour",
-	    "services", NULL };
+	    "services", "correction_reasons", "discount_limits", NULL };
 	static const struct codec_str_spec spec_name = { 0, NAME_MAX_, false, false };
 	static const struct codec_str_spec spec_phone = { 0, PHONE_MAX, false, false };
 	static const struct codec_str_spec spec_tax_id = { 0, TAX_ID_MAX, false, false };
@@ -148,6 +279,8 @@ store_info_from_json(const cJSON *j, struct store_info *out,
 		}
 		si.services = bits;
 	}
+	if (reasons_from_json(j, &si, err) < 0 || limits_from_json(j, &si, err) < 0)
+		return -1;
 	*out = si;
 	return 0;
 }

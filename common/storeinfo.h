@@ -14,6 +14,8 @@
 #define STORE_LINES_MAX 4     /* address, header and footer lines */
 #define STORE_LINE_MAX 48     /* bytes: one line of an 80 mm receipt */
 #define TAX_ID_MAX 32
+#define REASONS_MAX 12        /* reasons offered per kind of correction */
+#define REASON_NAME_MAX 32
 
 struct store_info {
 	char name[NAME_MAX_ + 1];
@@ -28,9 +30,18 @@ struct store_info {
 	char currency[4];              /* ISO 4217 */
 	int day_start_hour;            /* 0-23 */
 	unsigned services;             /* SERVICE_BIT set offered; never 0 */
+	/* The reasons a correction may give, per kind (enum correction_kind);
+	 * none kept: any reason is taken. */
+	int nreasons[CORRECTION_KIND_COUNT];
+	char reasons[CORRECTION_KIND_COUNT][REASONS_MAX][REASON_NAME_MAX + 1];
+	/* How far each role may discount on its own, in percent (a comp is
+	 * 100); beyond, a manager approves. */
+	int discount_limit[ROLE_COUNT];
 };
 
-/* Defaults: no name, USD, the day starting at 04:00, every service. */
+/* Defaults: no name, USD, the day starting at 04:00, every service, a
+ * few reasons of each kind, cashiers and waiters discounting up to 10 %,
+ * managers and admins any. */
 void store_info_init(struct store_info *si);
 cJSON *store_info_to_json(const struct store_info *si);
 /* Read the details from j over si: every key given replaces its value
@@ -38,5 +49,8 @@ cJSON *store_info_to_json(const struct store_info *si);
  * refused with err naming the field, and si is then unchanged. */
 int store_info_from_json(const cJSON *j, struct store_info *si,
     struct codec_error *err);
+/* Whether reason is one the store keeps for kind (any, when it keeps none). */
+bool store_info_reason_ok(const struct store_info *si, enum correction_kind kind,
+    const char *reason);
 
 #endif

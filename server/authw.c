@@ -162,7 +162,7 @@ authw_main(void *arg)
 				job_free(j);
 				continue;
 			}
-			if (j->kind == JOB_LOGIN) {
+			if (j->kind == JOB_LOGIN || j->kind == JOB_APPROVE) {
 				login(a, j);
 			} else if (j->kind == JOB_PIN_CHANGE) {
 				pin_change(a, j);

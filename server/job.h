@@ -10,7 +10,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "approval.h"
 #include "auth.h"
+#include "corrections.h"
 #include "throttle.h"
 #include "order.h"
 #include "service.h"
@@ -34,6 +36,8 @@ enum job_kind {
 	JOB_HOUSEKEEPING,
 	JOB_REPORT_Z,
 	JOB_PROBE,                   /* /healthz: can the store commit again? */
+	JOB_ORDER_CORRECT,
+	JOB_APPROVE,                 /* a manager approves one action */
 	JOB_KIND_COUNT
 };
 
@@ -69,6 +73,9 @@ struct job {
 	int npay;
 	struct payment pay[PAYMENTS_MAX];
 	char reason[REASON_MAX + 1];
+	struct correction_request corr; /* corrections */
+	char approval[APPROVAL_TOKEN_MAX + 1]; /* a manager's approval, "" none */
+	unsigned approve_scope;      /* approve: what it covers */
 	char station[STATION_MAX + 1];
 	int menu_kind;               /* menu edits: enum menu_kind, */
 	int menu_op;                 /* enum menu_op, */

@@ -68,7 +68,7 @@ new_job(struct pss *p, enum job_kind kind)
 	j->caller = p->caller;
 	/* a login is not replayable: its answer is a new token, and a stored
 	 * copy would be a token kept in plain text */
-	if (kind != JOB_LOGIN)
+	if (kind != JOB_LOGIN && kind != JOB_APPROVE)
 		xstrlcpy(j->idem_key, p->idem_key, sizeof j->idem_key);
 	if (j->idem_key[0] != '\0') {
 		/* what a replay must match: method, path and body */
@@ -106,7 +106,7 @@ submit_body(struct server *s, struct lws *wsi, struct pss *p, enum job_kind kind
 	j = new_job(p, kind);
 	j->order_id = order_id;
 	/* logins are budgeted per client address (throttle.h) */
-	if (kind == JOB_LOGIN || kind == JOB_PIN_CHANGE)
+	if (kind == JOB_LOGIN || kind == JOB_PIN_CHANGE || kind == JOB_APPROVE)
 		lws_get_peer_simple(wsi, j->peer, sizeof j->peer);
 	rc = decode(p, body, j, &err);
 	for (int k = 0; k < 3; k++) {
@@ -117,7 +117,7 @@ submit_body(struct server *s, struct lws *wsi, struct pss *p, enum job_kind kind
 			explicit_bzero(pin->valuestring, strlen(pin->valuestring));
 	}
 	if (kind == JOB_LOGIN || kind == JOB_STAFF_CREATE || kind == JOB_STAFF_PATCH ||
-	    kind == JOB_PIN_CHANGE)
+	    kind == JOB_PIN_CHANGE || kind == JOB_APPROVE)
 		explicit_bzero(p->body.data, p->body.len);
 	cJSON_Delete(body);
 	if (rc < 0) {
@@ -126,7 +126,7 @@ submit_body(struct server *s, struct lws *wsi, struct pss *p, enum job_kind kind
 		return;
 	}
 	http_submit(s, wsi, p, j, kind == JOB_LOGIN || kind == JOB_PIN_CHANGE ||
-	    (j->mask & STAFF_PATCH_PIN) != 0);
+	    kind == JOB_APPROVE || (j->mask & STAFF_PATCH_PIN) != 0);
 }
 
 /* The order id in the path, or a 404 (answered) and false. */
@@ -380,12 +380,33 @@ h_store_patch(struct server *s, struct lws *wsi, struct pss *p)
 
 /* ---- orders ---------------------------------------------------------- */
 
+/* A manager's approval a request may carry ("approval"): its signature
+ * and binding are checked by the writer, which knows the key. */
+static int
+decode_approval(const cJSON *body, struct job *j, struct codec_error *err)
+{
+	static const struct codec_str_spec spec = { 1, APPROVAL_TOKEN_MAX, false, false };
+
+	return codec_get_str(body, "approval", NULL, &spec, false, j->approval,
+	    sizeof j->approval, NULL, err);
+}
+
 static int
 decode_order(struct pss *p, const cJSON *body, struct job *j,
     struct codec_error *err)
 {
+	cJSON *copy;
+	int rc;
+
 	order_free(&j->order);
-	return order_request_from_json(body, &j->order, err);
+	if (decode_approval(body, j, err) < 0)
+		return -1;
+	/* the order's own keys are checked strictly; the approval is not one */
+	copy = cJSON_Duplicate(body, true);
+	cJSON_DeleteItemFromObjectCaseSensitive(copy, "approval");
+	rc = order_request_from_json(copy, &j->order, err);
+	cJSON_Delete(copy);
+	return rc;
 }
 
 static void
@@ -511,7 +532,7 @@ decode_action(struct pss *p, const cJSON *body, struct job *j,
     struct codec_error *err)
 {
 	static const char *const keys[] = { "action", "expected_version", "reason",
-	    "payments", NULL };
+	    "payments", "approval", NULL };
 	static const struct codec_str_spec spec_reason = { 0, REASON_MAX, false, false };
 	int64_t version = -1;
 
@@ -522,7 +543,8 @@ decode_action(struct pss *p, const cJSON *body, struct job *j,
 	    codec_get_str(body, "reason", NULL, &spec_reason, false, j->reason,
 	    sizeof j->reason, NULL, err) < 0 ||
 	    codec_check_no_pan(j->reason, "reason", PAN_DIGITS_MIN, err) < 0 ||
-	    order_payments_from_json(body, &j->order, err) < 0)
+	    order_payments_from_json(body, &j->order, err) < 0 ||
+	    decode_approval(body, j, err) < 0)
 		return -1;
 	j->expected_version = (int)version;
 	j->npay = j->order.npayments;
@@ -537,6 +559,31 @@ h_order_action(struct server *s, struct lws *wsi, struct pss *p)
 
 	if (order_id_arg(s, wsi, p, &id))
 		submit_body(s, wsi, p, JOB_ORDER_ACTION, id, decode_action);
+}
+
+static int
+decode_correct(struct pss *p, const cJSON *body, struct job *j,
+    struct codec_error *err)
+{
+	if (correction_request_from_json(body, &j->corr, err) < 0 ||
+	    decode_approval(body, j, err) < 0)
+		return -1;
+	return 0;
+}
+
+static void
+h_order_correct(struct server *s, struct lws *wsi, struct pss *p)
+{
+	int64_t id;
+
+	if (p->idem_key[0] == '\0') {
+		http_error(s, wsi, p, 400, "idempotency_key_required", "Idempotency-Key",
+		    "a correction needs an Idempotency-Key header (made when it was asked "
+		    "for), so that a retry is not a second one");
+		return;
+	}
+	if (order_id_arg(s, wsi, p, &id))
+		submit_body(s, wsi, p, JOB_ORDER_CORRECT, id, decode_correct);
 }
 
 static int
@@ -763,6 +810,54 @@ h_pin_change(struct server *s, struct lws *wsi, struct pss *p)
 	submit_body(s, wsi, p, JOB_PIN_CHANGE, 0, decode_pin_change);
 }
 
+static int
+decode_approve(struct pss *p, const cJSON *body, struct job *j,
+    struct codec_error *err)
+{
+	static const char *const keys[] = { "staff", "pin", "order_id", "scope", "key", NULL };
+	static const struct codec_str_spec spec_key = { 1, IDEM_KEY_MAX, false, false };
+	const cJSON *scope, *e;
+
+	if (codec_only_keys(body, NULL, keys, err) < 0 ||
+	    codec_get_str(body, "staff", NULL, &spec_staff_code, true, j->staff.code,
+	    sizeof j->staff.code, NULL, err) < 0 ||
+	    codec_get_str(body, "pin", NULL, &spec_pin, true, j->pin, sizeof j->pin,
+	    NULL, err) < 0 ||
+	    codec_get_int(body, "order_id", NULL, 1, INT64_C(9007199254740991), false,
+	    &j->order_id, NULL, err) < 0 ||
+	    codec_get_str(body, "key", NULL, &spec_key, true, j->key, sizeof j->key,
+	    NULL, err) < 0)
+		return -1;
+	scope = cJSON_GetObjectItemCaseSensitive(body, "scope");
+	if (!cJSON_IsArray(scope) || cJSON_GetArraySize(scope) == 0) {
+		codec_error_set(err, scope == NULL ? 422 : 422,
+		    scope == NULL ? "missing_field" : "invalid_field", "scope",
+		    "scope: what is approved: an array of void, discount, comp, refund, cancel");
+		return -1;
+	}
+	cJSON_ArrayForEach(e, scope) {
+		int k = cJSON_IsString(e) ? correction_kind_parse(e->valuestring) : -1;
+
+		if (k >= 0)
+			j->approve_scope |= 1u << k;
+		else if (cJSON_IsString(e) && strcmp(e->valuestring, "cancel") == 0)
+			j->approve_scope |= APPROVE_CANCEL;
+		else {
+			codec_error_set(err, 422, "invalid_field", "scope",
+			    "scope: each is one of void, discount, comp, refund, cancel");
+			return -1;
+		}
+	}
+	xstrlcpy(j->terminal, p->caller.terminal, sizeof j->terminal);
+	return 0;
+}
+
+static void
+h_approve(struct server *s, struct lws *wsi, struct pss *p)
+{
+	submit_body(s, wsi, p, JOB_APPROVE, 0, decode_approve);
+}
+
 const struct route routes[] = {
 	{ M_GET, "/healthz", h_healthz, 0, false, "GET /healthz", 0 },
 	{ M_GET, "/metrics", h_metrics, BOSS_ROLES, false, "GET /metrics", 0 },
@@ -770,6 +865,7 @@ const struct route routes[] = {
 	{ M_POST, "/api/v1/auth/logout", h_logout, ANY_ROLE, false, "POST /auth/logout", 0 },
 	{ M_GET, "/api/v1/auth/me", h_me, ANY_ROLE, false, "GET /auth/me", 0 },
 	{ M_POST, "/api/v1/auth/pin", h_pin_change, STAFF_ROLES, true, "POST /auth/pin", 0 },
+	{ M_POST, "/api/v1/auth/approve", h_approve, STAFF_ROLES, true, "POST /auth/approve", 0 },
 	{ M_GET, "/api/v1/menu", h_menu, ANY_ROLE, false, "GET /menu", 0 },
 	{ M_PUT, "/api/v1/menu", h_menu_put, BOSS_ROLES, true, "PUT /menu", MENU_BODY_MAX },
 	{ M_POST, "/api/v1/menu/items", h_item_create, BOSS_ROLES, true, "POST /menu/items", 0 },
@@ -798,6 +894,7 @@ const struct route routes[] = {
 	{ M_PATCH, "/api/v1/orders/{id}", h_order_patch, ANY_ROLE, true, "PATCH /orders/{id}", 0 },
 	{ M_POST, "/api/v1/orders/{id}/actions", h_order_action, ANY_ROLE, true, "POST /orders/{id}/actions", 0 },
 	{ M_POST, "/api/v1/orders/{id}/items/done", h_items_done, KITCHEN_ROLES, true, "POST /orders/{id}/items/done", 0 },
+	{ M_POST, "/api/v1/orders/{id}/corrections", h_order_correct, STAFF_ROLES, true, "POST /orders/{id}/corrections", 0 },
 	{ M_GET, "/api/v1/events", h_events, STAFF_ROLES, false, "GET /events", 0 },
 	{ M_GET, "/api/v1/stream", h_stream_plain, STAFF_ROLES, false, "GET /stream", 0 },
 	{ M_GET, "/api/v1/reports/daily", h_report_x, BOSS_ROLES, false, "GET /reports/daily", 0 },

@@ -6,7 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "approval.h"
 #include "codec.h"
+#include "corrections.h"
 #include "log.h"
 #include "menuedit.h"
 #include "reports.h"
@@ -32,6 +34,7 @@ struct writer {
 	pthread_mutex_t health_lock; /* guards failing and failing_why */
 	bool failing;                /* the last batch that wrote did not commit */
 	char failing_why[200];
+	uint8_t approval_key[APPROVAL_KEY_LEN]; /* signs managers' approvals */
 };
 
 /* A handler runs one job. It fills j->status and j->body, and returns 0
@@ -157,20 +160,82 @@ check_link(struct writer *w, const struct order *o, struct codec_error *err)
 	return 0;
 }
 
+/* Who stands behind the job: its caller, or the manager whose approval
+ * it carries (checked here: signed by this database, given to this
+ * caller, for this order and this request's key, covering need, not
+ * expired, and from an account that is still an active manager). */
+static int
+authority_of(struct writer *w, struct job *j, unsigned need, int64_t now,
+    struct authority *a, struct codec_error *err)
+{
+	struct approval ap;
+	struct staff_row row;
+	char kh[17];
+	int rc;
+
+	memset(a, 0, sizeof *a);
+	a->role = j->caller.role;
+	if (j->approval[0] == '\0')
+		return 0;
+	if (approval_verify(w->approval_key, j->approval, &ap) < 0 ||
+	    ap.for_staff_id != j->caller.staff_id) {
+		codec_error_set(err, 403, "approval_invalid", "approval",
+		    "approval: not an approval given to you by this server");
+		return -1;
+	}
+	if (ap.expires_at <= now) {
+		codec_error_set(err, 403, "approval_expired", "approval",
+		    "approval: it has expired; ask the manager again");
+		return -1;
+	}
+	approval_key_hash(j->idem_key, kh);
+	if (ap.order_id != j->order_id || j->idem_key[0] == '\0' || strcmp(kh, ap.key_hash) != 0 ||
+	    (ap.scope & need) == 0) {
+		codec_error_set(err, 403, "approval_mismatch", "approval",
+		    "approval: it was given for another action%s",
+		    ap.order_id != j->order_id ? " on another order" : "");
+		return -1;
+	}
+	rc = store_staff_by_id(w->st, ap.approver_id, &row);
+	if (rc < 0) {
+		codec_error_set(err, 503, "storage_error", NULL, "the staff database could not be read");
+		return -1;
+	}
+	if (rc > 0 || !row.active ||
+	    (row.role != ROLE_MANAGER && row.role != ROLE_ADMIN)) {
+		codec_error_set(err, 403, "approval_invalid", "approval",
+		    "approval: the approving account is no longer an active manager");
+		return -1;
+	}
+	a->role = row.role;
+	a->approved = true;
+	xstrlcpy(a->approved_by, row.code, sizeof a->approved_by);
+	return 0;
+}
+
 static int
 do_order_create(struct writer *w, struct job *j, int64_t now)
 {
 	struct order *o = &j->order;
 	struct codec_error err;
+	struct authority a;
+	unsigned need = 0;
 
+	for (int k = 0; k < o->ncorrections; k++)
+		need |= 1u << o->corrections[k].kind;
 	if (service_check_times(o, now, w->cfg.idem_retention_ms, &err) < 0 ||
 	    service_price(&w->menu, o, &err) < 0 ||
 	    service_offered(&w->info, o->service, &err) < 0 ||
+	    authority_of(w, j, need, now, &a, &err) < 0 ||
+	    corrections_on_create(&j->caller, &a, &w->info, o, now, &err) < 0 ||
 	    service_create(&j->caller, o, now, &err) < 0 ||
 	    check_link(w, o, &err) < 0) {
 		fail(j, &err);
 		return -1;
 	}
+	/* the discounts were given when it was sold */
+	for (int k = 0; k < o->ncorrections; k++)
+		o->corrections[k].at = o->created_at;
 	o->id = w->next_order_id;
 	/* an offline sale belongs to the day it was sold */
 	util_business_day(o->created_at, w->info.day_start_hour, o->business_day);
@@ -218,10 +283,28 @@ do_order_action(struct writer *w, struct job *j, int64_t now)
 	struct order o;
 	enum service_refusal r;
 
+	struct caller as = j->caller;
+	struct authority a;
+	bool was_paid;
+
 	if (load_order(w, j, &o) < 0)
 		return -1;
-	r = service_act(&j->caller, &o, (enum order_action)j->action,
+	if (authority_of(w, j, j->action == ACTION_CANCEL ? APPROVE_CANCEL : 0, now, &a,
+	    &err) < 0) {
+		order_free(&o);
+		fail(j, &err);
+		return -1;
+	}
+	/* an approved action is the cashier's, under the manager's authority */
+	as.role = a.role;
+	was_paid = o.status != STATUS_PENDING && o.paid > 0;
+	r = service_act(&as, &o, (enum order_action)j->action,
 	    j->expected_version, j->pay, j->npay, j->reason, now, &err);
+	/* a paid order cancelled is its lines voided: the day's sales lose
+	 * them by reason, and what was paid is owed back (a refund) */
+	if (r == REFUSE_NONE && j->action == ACTION_CANCEL && was_paid)
+		corrections_void_all(&j->caller, &a, &o,
+		    j->reason[0] != '\0' ? j->reason : "Cancelled", now);
 	if (r != REFUSE_NONE) {
 		cJSON *body = cJSON_CreateObject();
 		cJSON *e = cJSON_AddObjectToObject(body, "error");
@@ -235,10 +318,10 @@ do_order_action(struct writer *w, struct job *j, int64_t now)
 			    strcmp(o.staff, j->caller.staff) == 0, o.status, o.service);
 			cJSON *allowed = cJSON_AddArrayToObject(e, "allowed");
 
-			for (int a = 0; a < ACTION_COUNT; a++) {
-				if (bits & (1u << a))
+			for (int k = 0; k < ACTION_COUNT; k++) {
+				if (bits & (1u << k))
 					cJSON_AddItemToArray(allowed, cJSON_CreateString(
-					    action_name((enum order_action)a)));
+					    action_name((enum order_action)k)));
 			}
 		}
 		/* a stale version or illegal move: give the current order so the
@@ -252,6 +335,107 @@ do_order_action(struct writer *w, struct job *j, int64_t now)
 	int rc = save_order(w, j, &o, false, now);
 	order_free(&o);
 	return rc;
+}
+
+static int
+do_order_correct(struct writer *w, struct job *j, int64_t now)
+{
+	struct codec_error err;
+	struct authority a;
+	struct order o;
+	int rc;
+
+	if (load_order(w, j, &o) < 0)
+		return -1;
+	if (authority_of(w, j, 1u << j->corr.kind, now, &a, &err) < 0 ||
+	    corrections_apply(&j->caller, &a, &w->info, &o, &j->corr, now, &err) < 0) {
+		cJSON *body = cJSON_CreateObject();
+		cJSON *e = cJSON_AddObjectToObject(body, "error");
+
+		cJSON_AddStringToObject(e, "code", err.code);
+		cJSON_AddStringToObject(e, "message", err.message);
+		if (err.field[0] != '\0')
+			cJSON_AddStringToObject(e, "field", err.field);
+		if (err.status == 409) {
+			order_free(&o);
+			if (load_order(w, j, &o) == 0)
+				cJSON_AddItemToObject(body, "order", order_to_json(&o));
+		}
+		respond_json(j, err.status, body);
+		order_free(&o);
+		return -1;
+	}
+	rc = save_order(w, j, &o, false, now);
+	order_free(&o);
+	return rc;
+}
+
+/* A manager's approval: the PIN was checked by the auth worker (wrong
+ * ones count as wrong logins do); only a manager or an admin approves. */
+static int
+do_approve(struct writer *w, struct job *j, int64_t now)
+{
+	struct staff_row row;
+	struct approval ap;
+	char token[APPROVAL_TOKEN_MAX + 1];
+	int rc = store_staff_by_id(w->st, j->staff.id, &row);
+	cJSON *body, *scope;
+
+	if (rc < 0) {
+		storage_error(w, j);
+		return -1;
+	}
+	if (rc > 0 || !row.active || !j->pin_ok) {
+		job_fail(j, 401, "invalid_credentials", NULL, "unknown staff code or wrong PIN");
+		if (rc > 0 || j->pin_ok || j->lock_until == 0)
+			return -1;
+		if (store_staff_login_failed(w->st, row.id, 1, j->lock_until) < 0) {
+			storage_error(w, j);
+			return -1;
+		}
+		return 0;
+	}
+	if (row.role != ROLE_MANAGER && row.role != ROLE_ADMIN) {
+		job_fail(j, 403, "not_a_manager", "staff",
+		    "staff: only a manager or an admin can approve");
+		return -1;
+	}
+	if (row.failed > 0 && store_staff_login_ok(w->st, row.id) < 0) {
+		storage_error(w, j);
+		return -1;
+	}
+	memset(&ap, 0, sizeof ap);
+	ap.approver_id = row.id;
+	ap.for_staff_id = j->caller.staff_id;
+	ap.order_id = j->order_id;
+	ap.scope = j->approve_scope;
+	ap.expires_at = now + APPROVAL_TTL_MS;
+	approval_key_hash(j->key, ap.key_hash);
+	approval_sign(w->approval_key, &ap, token);
+	body = cJSON_CreateObject();
+	cJSON_AddStringToObject(body, "approval", token);
+	cJSON_AddStringToObject(body, "staff", row.code);
+	cJSON_AddStringToObject(body, "name", row.name);
+	cJSON_AddStringToObject(body, "role", role_name(row.role));
+	cJSON_AddStringToObject(body, "for", j->caller.staff);
+	if (j->order_id > 0)
+		codec_add_int(body, "order_id", j->order_id);
+	else
+		cJSON_AddNullToObject(body, "order_id");
+	scope = cJSON_AddArrayToObject(body, "scope");
+	for (int k = 0; k < CORRECTION_KIND_COUNT; k++) {
+		if (ap.scope & (1u << k))
+			cJSON_AddItemToArray(scope, cJSON_CreateString(
+			    correction_kind_name((enum correction_kind)k)));
+	}
+	if (ap.scope & APPROVE_CANCEL)
+		cJSON_AddItemToArray(scope, cJSON_CreateString("cancel"));
+	codec_add_int(body, "expires_at", ap.expires_at);
+	respond_json(j, 200, body);
+	explicit_bzero(token, sizeof token);
+	log_info("staff %s approved %s for %s%s", row.code, "an action", j->caller.staff,
+	    j->order_id > 0 ? " on an order" : " on a new sale");
+	return 0;
 }
 
 static int
@@ -871,6 +1055,8 @@ static const job_handler handlers[JOB_KIND_COUNT] = {
 	[JOB_LOGOUT] = do_logout,
 	[JOB_HOUSEKEEPING] = do_housekeeping,
 	[JOB_REPORT_Z] = do_report_z,
+	[JOB_ORDER_CORRECT] = do_order_correct,
+	[JOB_APPROVE] = do_approve,
 };
 
 /* Answer a replayed Idempotency-Key from the stored result. Returns 1 when
@@ -921,7 +1107,7 @@ answer_is_event(const struct job *j)
 {
 	return j->nevents > 0 && (j->kind == JOB_ORDER_CREATE ||
 	    j->kind == JOB_ORDER_ACTION || j->kind == JOB_ORDER_PATCH ||
-	    j->kind == JOB_ITEMS_DONE);
+	    j->kind == JOB_ITEMS_DONE || j->kind == JOB_ORDER_CORRECT);
 }
 
 /* Run one job in the batch's transaction. */
@@ -1088,6 +1274,9 @@ writer_start(struct store *st, const struct menu *menu,
 	menu_copy(&w->menu, menu);
 	w->next_seq = store_max_seq(st) + 1;
 	w->next_order_id = store_max_order_id(st) + 1;
+	if (approval_key_load(st, w->approval_key) < 0)
+		log_error("the approval key could not be kept: %s; managers' approvals "
+		    "will not outlive this run", store_errmsg(st));
 	w->done = done;
 	w->done_ctx = ctx;
 	pthread_mutex_init(&w->health_lock, NULL);
