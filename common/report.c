@@ -57,46 +57,141 @@ item_slot(struct day_report *r, const struct order_item *it)
 	return &items[r->nitems++];
 }
 
+/* The net figures from the gross and the corrections. */
+static void
+refigure(struct day_report *r)
+{
+	r->subtotal = r->gross;
+	r->tax = r->gross_tax;
+	for (int k = 0; k < CORRECTION_KIND_COUNT; k++) {
+		r->subtotal += r->corr_net[k];
+		r->tax += r->corr_tax[k];
+	}
+	r->total = r->subtotal + r->tax;
+	for (int t = 0; t < TENDER_COUNT; t++)
+		r->tender_total[t] = r->tender_charged[t] - r->tender_refunded[t] -
+		    (t == TENDER_CASH ? r->change : 0);
+}
+
+static struct day_report_line *
+line_slot(struct day_report_line **lines, int *n, enum correction_kind kind,
+    const char *what)
+{
+	struct day_report_line *l;
+
+	for (int i = 0; i < *n; i++) {
+		if ((*lines)[i].kind == kind && strcmp((*lines)[i].what, what) == 0)
+			return &(*lines)[i];
+	}
+	*lines = xreallocarray(*lines, (size_t)*n + 1, sizeof **lines);
+	l = &(*lines)[(*n)++];
+	memset(l, 0, sizeof *l);
+	l->kind = kind;
+	xstrlcpy(l->what, what, sizeof l->what);
+	return l;
+}
+
+/* A paid order cancelled before corrections were kept: it never counted
+ * as a sale, only as a cancellation. */
+static bool
+cancelled_of_old(const struct order *o)
+{
+	if (o->status != STATUS_CANCELLED)
+		return false;
+	for (int i = 0; i < o->ncorrections; i++) {
+		if (o->corrections[i].kind == CORRECTION_VOID)
+			return false;
+	}
+	return true;
+}
+
 void
 report_add(struct day_report *r, const struct order *o)
 {
-	if (o->status == STATUS_CANCELLED) {
-		if (in_period(r, order_status_at(o, STATUS_CANCELLED))) {
-			r->cancelled++;
-			r->cancelled_total += o->total;
-		}
-		return;
-	}
 	int64_t at = paid_at(o);
+	money_t corr_net = 0, corr_tax = 0, voids = 0;
+	bool sale_in, touched;
 
+	for (int i = 0; i < o->ncorrections; i++) {
+		corr_net += o->corrections[i].net;
+		corr_tax += o->corrections[i].tax;
+		if (o->corrections[i].kind == CORRECTION_VOID)
+			voids += o->corrections[i].net + o->corrections[i].tax;
+	}
+	if (o->status == STATUS_CANCELLED && in_period(r, order_status_at(o, STATUS_CANCELLED))) {
+		r->cancelled++;
+		r->cancelled_total += o->total - voids;   /* what it was worth */
+	}
+	if (at == 0 || cancelled_of_old(o))
+		return;
 	/* a sale counts by when it was sold; one that reached the server
 	 * after the period it was sold in was closed (an offline till) was
 	 * not in that close, and counts in the period it arrived in */
-	if (at != 0 && at < r->from_ms && o->received_at >= r->from_ms)
+	if (at < r->from_ms && o->received_at >= r->from_ms)
 		at = o->received_at;
-	if (!in_period(r, at))
-		return;
-	r->orders++;
-	r->subtotal += o->subtotal;
-	r->tax += o->tax;
-	r->total += o->total;
+	sale_in = in_period(r, at);
+	touched = sale_in;
+	if (sale_in) {
+		r->gross += o->subtotal - corr_net;
+		r->gross_tax += o->tax - corr_tax;
+		r->change += o->change;
+		if (o->status != STATUS_CANCELLED) {
+			r->orders++;
+			r->service_count[o->service]++;
+			r->service_total[o->service] += o->total;
+			for (int i = 0; i < o->nitems; i++) {
+				int left = order_item_left(&o->items[i]);
+				struct day_report_item *slot;
+
+				if (left <= 0)
+					continue;
+				slot = item_slot(r, &o->items[i]);
+				slot->qty += left;
+				slot->total += o->items[i].net;
+			}
+		}
+	}
+	for (int i = 0; i < o->ncorrections; i++) {
+		const struct correction *c = &o->corrections[i];
+		money_t amount = c->kind == CORRECTION_REFUND ? c->refund : -(c->net + c->tax);
+		struct day_report_line *l;
+
+		/* one made before the sale (a discount as it was rung up) is
+		 * part of it */
+		if (!in_period(r, c->at > at ? c->at : at))
+			continue;
+		touched = true;
+		r->corr_count[c->kind]++;
+		r->corr_net[c->kind] += c->net;
+		r->corr_tax[c->kind] += c->tax;
+		l = line_slot(&r->by_reason, &r->nby_reason, c->kind, c->reason);
+		l->count++;
+		l->amount += amount;
+		l = line_slot(&r->by_staff, &r->nby_staff, c->kind, c->by);
+		l->count++;
+		l->amount += amount;
+	}
 	for (int i = 0; i < o->npayments; i++) {
 		const struct payment *p = &o->payments[i];
+		int64_t when = p->at > at ? p->at : at;
 
-		r->tender_count[p->tender]++;
-		r->tender_total[p->tender] += p->amount;
+		if (!in_period(r, when))
+			continue;
+		touched = true;
+		if (p->kind == PAYMENT_REFUND) {
+			r->tender_refund_count[p->tender]++;
+			r->tender_refunded[p->tender] += p->amount;
+			r->refunded += p->amount;
+		} else {
+			r->tender_count[p->tender]++;
+			r->tender_charged[p->tender] += p->amount;
+		}
 	}
-	/* the drawer keeps the cash minus the change handed back */
-	r->tender_total[TENDER_CASH] -= o->change;
-	r->change += o->change;
-	r->service_count[o->service]++;
-	r->service_total[o->service] += o->total;
-	for (int i = 0; i < o->nitems; i++) {
-		struct day_report_item *slot = item_slot(r, &o->items[i]);
-
-		slot->qty += o->items[i].qty;
-		slot->total += o->items[i].line_total;
-	}
+	if (touched && o->balance < 0)
+		r->owed_back -= o->balance;
+	else if (touched && o->status != STATUS_CANCELLED)
+		r->balance_due += o->balance;
+	refigure(r);
 }
 
 static int
@@ -114,6 +209,7 @@ best_first(const void *a, const void *b)
 void
 report_finish(struct day_report *r)
 {
+	refigure(r);
 	if (r->nitems > 1)
 		qsort((void *)r->items, (size_t)r->nitems, sizeof r->items[0], best_first);
 }
@@ -124,6 +220,27 @@ report_free(struct day_report *r)
 	free((void *)r->items);   /* built here, so ours to free */
 	r->items = NULL;
 	r->nitems = 0;
+	free(r->by_reason);
+	free(r->by_staff);
+	r->by_reason = r->by_staff = NULL;
+	r->nby_reason = r->nby_staff = 0;
+}
+
+static void
+render_lines(struct jsonw *w, const char *key, const char *what,
+    const struct day_report_line *lines, int n)
+{
+	jsonw_key(w, key);
+	jsonw_array(w);
+	for (int i = 0; i < n; i++) {
+		jsonw_object(w);
+		jsonw_kstr(w, "kind", correction_kind_name(lines[i].kind));
+		jsonw_kstr(w, what, lines[i].what);
+		jsonw_kint(w, "count", lines[i].count);
+		jsonw_kint(w, "amount", lines[i].amount);
+		jsonw_end_object(w);
+	}
+	jsonw_end_array(w);
 }
 
 void
@@ -144,6 +261,21 @@ report_render(const struct day_report *r, struct strbuf *out)
 	jsonw_kint(&w, "to", r->to_ms);
 	jsonw_kint(&w, "generated_at", r->printed_ms);
 	jsonw_kint(&w, "orders", r->orders);
+	jsonw_kint(&w, "gross", r->gross);
+	jsonw_kint(&w, "gross_tax", r->gross_tax);
+	jsonw_key(&w, "corrections");
+	jsonw_object(&w);
+	for (int k = 0; k < CORRECTION_KIND_COUNT; k++) {
+		jsonw_key(&w, correction_kind_name((enum correction_kind)k));
+		jsonw_object(&w);
+		jsonw_kint(&w, "count", r->corr_count[k]);
+		jsonw_kint(&w, "net", r->corr_net[k]);
+		jsonw_kint(&w, "tax", r->corr_tax[k]);
+		jsonw_end_object(&w);
+	}
+	jsonw_end_object(&w);
+	render_lines(&w, "by_reason", "reason", r->by_reason, r->nby_reason);
+	render_lines(&w, "by_staff", "staff", r->by_staff, r->nby_staff);
 	jsonw_kint(&w, "subtotal", r->subtotal);
 	jsonw_kint(&w, "tax", r->tax);
 	jsonw_kint(&w, "total", r->total);
@@ -153,11 +285,17 @@ report_render(const struct day_report *r, struct strbuf *out)
 		jsonw_object(&w);
 		jsonw_kstr(&w, "tender", tender_name((enum tender_type)t));
 		jsonw_kint(&w, "count", r->tender_count[t]);
+		jsonw_kint(&w, "charged", r->tender_charged[t]);
+		jsonw_kint(&w, "refund_count", r->tender_refund_count[t]);
+		jsonw_kint(&w, "refunded", r->tender_refunded[t]);
 		jsonw_kint(&w, "amount", r->tender_total[t]);
 		jsonw_end_object(&w);
 	}
 	jsonw_end_array(&w);
 	jsonw_kint(&w, "change", r->change);
+	jsonw_kint(&w, "refunded", r->refunded);
+	jsonw_kint(&w, "owed_back", r->owed_back);
+	jsonw_kint(&w, "balance_due", r->balance_due);
 	jsonw_key(&w, "services");
 	jsonw_array(&w);
 	for (int v = 0; v < SERVICE_COUNT; v++) {
@@ -204,6 +342,73 @@ get_count(const cJSON *j, const char *key, const char *path, int *out,
 	return 0;
 }
 
+static int
+opt_money(const cJSON *j, const char *key, const char *path, money_t *out,
+    struct codec_error *err)
+{
+	return codec_get_int(j, key, path, -MONEY_MAX * 1000, MONEY_MAX * 1000, false,
+	    out, NULL, err);
+}
+
+static int
+opt_count(const cJSON *j, const char *key, const char *path, int *out,
+    struct codec_error *err)
+{
+	int64_t v = *out;
+
+	if (codec_get_int(j, key, path, 0, INT32_MAX, false, &v, NULL, err) < 0)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+static int
+corrections_from_json(const cJSON *j, struct day_report *r, struct codec_error *err)
+{
+	const cJSON *c = cJSON_GetObjectItemCaseSensitive(j, "corrections");
+
+	if (c == NULL)
+		return 0;
+	for (int k = 0; k < CORRECTION_KIND_COUNT; k++) {
+		const cJSON *e = cJSON_GetObjectItemCaseSensitive(c,
+		    correction_kind_name((enum correction_kind)k));
+
+		if (e == NULL)
+			continue;
+		if (opt_count(e, "count", "corrections", &r->corr_count[k], err) < 0 ||
+		    opt_money(e, "net", "corrections", &r->corr_net[k], err) < 0 ||
+		    opt_money(e, "tax", "corrections", &r->corr_tax[k], err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+lines_from_json(const cJSON *j, const char *key, const char *what,
+    struct day_report_line **lines, int *n, struct codec_error *err)
+{
+	static const struct codec_str_spec spec_what = { 0, REASON_MAX, false, false };
+	const cJSON *arr = cJSON_GetObjectItemCaseSensitive(j, key), *e;
+
+	if (!cJSON_IsArray(arr))
+		return 0;
+	cJSON_ArrayForEach(e, arr) {
+		struct day_report_line *l;
+		int kind = 0;
+
+		*lines = xreallocarray(*lines, (size_t)*n + 1, sizeof **lines);
+		l = &(*lines)[(*n)++];
+		memset(l, 0, sizeof *l);
+		if (codec_get_enum(e, "kind", key, correction_kind_parse, true, &kind, NULL, err) < 0 ||
+		    codec_get_str(e, what, key, &spec_what, true, l->what, sizeof l->what, NULL, err) < 0 ||
+		    opt_count(e, "count", key, &l->count, err) < 0 ||
+		    opt_money(e, "amount", key, &l->amount, err) < 0)
+			return -1;
+		l->kind = (enum correction_kind)kind;
+	}
+	return 0;
+}
+
 int
 report_from_json(const cJSON *j, struct day_report *r, struct codec_error *err)
 {
@@ -242,6 +447,20 @@ report_from_json(const cJSON *j, struct day_report *r, struct codec_error *err)
 	}
 	r->final = kind[0] == 'Z';
 	r->z_number = (int)z;
+	/* figures a report of an older server does not have */
+	r->gross = r->subtotal;
+	r->gross_tax = r->tax;
+	if (opt_money(j, "gross", NULL, &r->gross, err) < 0 ||
+	    opt_money(j, "gross_tax", NULL, &r->gross_tax, err) < 0 ||
+	    opt_money(j, "refunded", NULL, &r->refunded, err) < 0 ||
+	    opt_money(j, "owed_back", NULL, &r->owed_back, err) < 0 ||
+	    opt_money(j, "balance_due", NULL, &r->balance_due, err) < 0 ||
+	    corrections_from_json(j, r, err) < 0 ||
+	    lines_from_json(j, "by_reason", "reason", &r->by_reason, &r->nby_reason, err) < 0 ||
+	    lines_from_json(j, "by_staff", "staff", &r->by_staff, &r->nby_staff, err) < 0) {
+		report_free(r);
+		return -1;
+	}
 	arr = cJSON_GetObjectItemCaseSensitive(j, "tenders");
 	if (!cJSON_IsArray(arr))
 		arr = NULL;
@@ -250,7 +469,10 @@ report_from_json(const cJSON *j, struct day_report *r, struct codec_error *err)
 
 		if (codec_get_enum(e, "tender", "tenders", tender_parse, true, &t, NULL, err) < 0 ||
 		    get_count(e, "count", "tenders", &r->tender_count[t], err) < 0 ||
-		    get_money(e, "amount", "tenders", &r->tender_total[t], err) < 0)
+		    get_money(e, "amount", "tenders", &r->tender_total[t], err) < 0 ||
+		    opt_money(e, "charged", "tenders", &r->tender_charged[t], err) < 0 ||
+		    opt_money(e, "refunded", "tenders", &r->tender_refunded[t], err) < 0 ||
+		    opt_count(e, "refund_count", "tenders", &r->tender_refund_count[t], err) < 0)
 			return -1;
 	}
 	arr = cJSON_GetObjectItemCaseSensitive(j, "services");

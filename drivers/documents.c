@@ -640,6 +640,23 @@ document_report(struct escpos *e, const struct day_report *r, const struct doc_c
 	doc_rule(e, '-');
 	snprintf(amount, sizeof amount, "%d", r->orders);
 	doc_lr(e, "Orders", amount);
+	/* gross, each kind of correction, net: they add up on paper */
+	doc_money(c, r->gross, amount, sizeof amount);
+	doc_lr(e, "Gross sales", amount);
+	for (int k = 0; k < CORRECTION_KIND_COUNT; k++) {
+		static const char *const kind_names[CORRECTION_KIND_COUNT] = {
+			[CORRECTION_VOID] = "Voids",
+			[CORRECTION_DISCOUNT] = "Discounts",
+			[CORRECTION_COMP] = "Comps",
+			[CORRECTION_REFUND] = "Refunds",
+		};
+
+		if (r->corr_count[k] == 0)
+			continue;
+		snprintf(buf, sizeof buf, "%s (%d)", kind_names[k], r->corr_count[k]);
+		doc_money(c, r->corr_net[k], amount, sizeof amount);
+		doc_lr(e, buf, amount);
+	}
 	doc_money(c, r->subtotal, amount, sizeof amount);
 	doc_lr(e, "Net sales", amount);
 	doc_money(c, r->tax, amount, sizeof amount);
@@ -656,6 +673,11 @@ document_report(struct escpos *e, const struct day_report *r, const struct doc_c
 		snprintf(buf, sizeof buf, "%s (%d)", doc_tender_names[i], r->tender_count[i]);
 		doc_money(c, r->tender_total[i], amount, sizeof amount);
 		doc_lr(e, buf, amount);
+		if (r->tender_refund_count[i] > 0) {
+			snprintf(buf, sizeof buf, "  incl. refunds (%d)", r->tender_refund_count[i]);
+			doc_money(c, -r->tender_refunded[i], amount, sizeof amount);
+			doc_lr(e, buf, amount);
+		}
 	}
 	/* cash above is net of change: the change given is what explains a
 	 * drawer that took more notes than it holds */
@@ -679,10 +701,45 @@ document_report(struct escpos *e, const struct day_report *r, const struct doc_c
 			doc_hang(e, buf, r->items[i].name, amount);
 		}
 	}
+	if (r->nby_reason > 0) {
+		static const char *const kind_words[CORRECTION_KIND_COUNT] = {
+			[CORRECTION_VOID] = "Void", [CORRECTION_DISCOUNT] = "Disc",
+			[CORRECTION_COMP] = "Comp", [CORRECTION_REFUND] = "Refund",
+		};
+
+		escpos_style(e, ESCPOS_UNDERLINE);
+		escpos_line(e, "Corrections by reason");
+		escpos_style(e, 0);
+		for (int i = 0; i < r->nby_reason; i++) {
+			snprintf(buf, sizeof buf, "%-6s %d ", kind_words[r->by_reason[i].kind],
+			    r->by_reason[i].count);
+			doc_money(c, r->by_reason[i].amount, amount, sizeof amount);
+			doc_hang(e, buf, r->by_reason[i].what, amount);
+		}
+		escpos_style(e, ESCPOS_UNDERLINE);
+		escpos_line(e, "Corrections by staff");
+		escpos_style(e, 0);
+		for (int i = 0; i < r->nby_staff; i++) {
+			snprintf(buf, sizeof buf, "%-6s %d ", kind_words[r->by_staff[i].kind],
+			    r->by_staff[i].count);
+			doc_money(c, r->by_staff[i].amount, amount, sizeof amount);
+			doc_hang(e, buf, r->by_staff[i].what, amount);
+		}
+	}
 	doc_rule(e, '-');
 	snprintf(buf, sizeof buf, "Cancelled (%d)", r->cancelled);
 	doc_money(c, r->cancelled_total, amount, sizeof amount);
 	doc_lr(e, buf, amount);
+	/* money the period's orders still owe guests, or are owed: zero on a
+	 * day where every correction was settled */
+	if (r->owed_back != 0) {
+		doc_money(c, r->owed_back, amount, sizeof amount);
+		doc_lr(e, "Owed back to guests", amount);
+	}
+	if (r->balance_due != 0) {
+		doc_money(c, r->balance_due, amount, sizeof amount);
+		doc_lr(e, "Still due from guests", amount);
+	}
 	if (r->final) {
 		escpos_align(e, ESCPOS_CENTER);
 		escpos_style(e, ESCPOS_BOLD);

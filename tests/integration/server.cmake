@@ -2,7 +2,7 @@
 # with a temporary database, driven over HTTP and WebSocket.
 find_package(Python3 REQUIRED COMPONENTS Interpreter)
 foreach(t lifecycle rejections idempotency stream auth durability config reports wire floods
-    store menu)
+    store menu corrections)
   add_test(NAME server_${t}
     COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/test_server_${t}.py -v)
   set_tests_properties(server_${t} PROPERTIES LABELS integration TIMEOUT 300

@@ -27,9 +27,16 @@ class Reports(ServerTest):
         b = self.k.create(walk_in("DINE_IN", items=[{"sku": "DR1", "qty": 4}],
                                   pay=[{"tender": "CARD", "amount": 1080,
                                         "card": {"brand": "VISA", "last4": "4242"}}])).json
-        # cancelled after payment: not a sale, a cancellation
+        # cancelled after payment: its lines are voided and what was paid
+        # is owed back until it is refunded
         c = self.k.create(walk_in(items=[{"sku": "M2", "qty": 1}])).json
         self.assertEqual(self.m.act(c["id"], "cancel", reason="walked out").status, 200)
+        self.assertEqual(self.m.get("/api/v1/reports/daily").json["owed_back"], c["total"])
+        r = self.m.post("/api/v1/orders/%d/corrections" % c["id"],
+                        {"kind": "refund", "reason": "Wrong order",
+                         "refunds": [{"tender": "CASH", "amount": c["total"]}]},
+                        key=str(uuid.uuid4()))
+        self.assertEqual((r.status, r.json["balance"]), (200, 0), r)
         # an online order still PENDING is not a sale yet
         web = self.client("web")
         web.create({"source": "ONLINE", "service": "PICKUP", "items": [{"sku": "D1", "qty": 1}]})
@@ -41,9 +48,16 @@ class Reports(ServerTest):
         self.assertEqual(x["total"], a["total"] + b["total"])
         self.assertEqual(x["subtotal"] + x["tax"], x["total"])
         tenders = {t["tender"]: t for t in x["tenders"]}
-        self.assertEqual((tenders["CASH"]["count"], tenders["CASH"]["amount"]), (1, 3000 - a["change"]))
+        # the drawer: a's cash less its change; c's cash in, change and
+        # refund out
+        self.assertEqual((tenders["CASH"]["count"], tenders["CASH"]["refund_count"],
+                          tenders["CASH"]["amount"]), (2, 1, 3000 - a["change"]))
+        self.assertEqual((x["owed_back"], x["balance_due"]), (0, 0))
+        self.assertEqual(x["corrections"]["void"]["net"] + x["corrections"]["void"]["tax"],
+                         -c["total"])
+        self.assertEqual(x["gross"] + x["gross_tax"], a["total"] + b["total"] + c["total"])
         self.assertEqual((tenders["CARD"]["count"], tenders["CARD"]["amount"]), (1, 1080))
-        self.assertEqual(x["change"], a["change"])
+        self.assertEqual(x["change"], a["change"] + c["change"])
         services = {v["service"]: v for v in x["services"]}
         self.assertEqual(services["PICKUP"]["count"], 1)
         self.assertEqual(services["DINE_IN"]["total"], b["total"])
