@@ -104,6 +104,28 @@ accesslog_job(const struct job *j)
 		if (j->status >= 200 && j->status < 300)
 			staff_change(j);
 		break;
+	case JOB_APPROVE:
+		/* an approval is a manager's PIN typed at another's till: its
+		 * failures count and are logged as logins' are */
+		if (j->status == 200)
+			log_write(LOG_INFO, "auth", "approval by %s for %s terminal=%s peer=%s",
+			    code, j->caller.staff, j->caller.terminal, peer);
+		else if (j->status == 401 || j->status == 403 || j->status == 429)
+			log_write(LOG_WARN, "auth", "approval refused %s for %s peer=%s (%d)", code,
+			    j->caller.staff, peer, j->status);
+		if (j->lock_until != 0)
+			log_write(LOG_WARN, "auth", "lockout %s peer=%s: too many wrong PINs; "
+			    "locked for this address", code, peer);
+		break;
+	case JOB_ORDER_CORRECT:
+		if (j->status == 200)
+			log_write(LOG_INFO, "order", "%s %s on order %lld by %s%s%s: %s",
+			    correction_kind_name(j->corr.kind),
+			    j->corr.nlines > 0 || j->corr.line >= 0 ? "of lines" : "of the order",
+			    (long long)j->order_id, j->caller.staff,
+			    j->approval[0] != '\0' ? ", approved" : "",
+			    j->approval[0] != '\0' ? " by a manager" : "", j->corr.reason);
+		break;
 	default:
 		break;
 	}

@@ -433,8 +433,6 @@ do_approve(struct writer *w, struct job *j, int64_t now)
 	codec_add_int(body, "expires_at", ap.expires_at);
 	respond_json(j, 200, body);
 	explicit_bzero(token, sizeof token);
-	log_info("staff %s approved %s for %s%s", row.code, "an action", j->caller.staff,
-	    j->order_id > 0 ? " on an order" : " on a new sale");
 	return 0;
 }
 

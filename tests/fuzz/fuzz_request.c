@@ -1,11 +1,14 @@
 /* fuzz_request: the server's request codec on arbitrary bytes: parse as a
- * body, decode as an order, a patch and a menu, price against a menu, and
- * render back. Nothing may crash, leak or read out of bounds. */
+ * body, decode as an order (with its discounts), a patch, a correction and a
+ * menu, price against a menu, apply the correction to a sale, and render
+ * back. Nothing may crash, leak or read out of bounds, and an order's
+ * corrections always add up with its gross to its subtotal. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "codec.h"
+#include "corrections.h"
 #include "service.h"
 
 static struct menu *
@@ -56,7 +59,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (j == NULL)
 		return 0;
 	if (order_request_from_json(j, &o, &err) == 0) {
+		struct store_info si;
+		struct authority boss = { ROLE_MANAGER, true, "m1" };
+
+		store_info_init(&si);
+		si.nreasons[CORRECTION_DISCOUNT] = si.nreasons[CORRECTION_COMP] = 0;
 		if (service_price(fuzz_menu(), &o, &err) == 0 &&
+		    corrections_on_create(&caller, &boss, &si, &o, 1000, &err) == 0 &&
 		    service_create(&caller, &o, 1000, &err) == 0) {
 			cJSON *out = order_to_json(&o);
 			struct order back;
@@ -69,6 +78,41 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		cJSON *req = order_request_to_json(&o);
 		cJSON_Delete(req);
 		order_free(&o);
+	}
+	{
+		/* a correction on a sale of 2 x B1 and 1 x S1, paid in cash */
+		struct correction_request r;
+		struct store_info si;
+		struct authority boss = { ROLE_MANAGER, false, "" };
+		struct caller mgr = { 4, "m1", ROLE_MANAGER, "pos-1" };
+
+		store_info_init(&si);
+		for (int k = 0; k < CORRECTION_KIND_COUNT; k++)
+			si.nreasons[k] = 0;
+		if (correction_request_from_json(j, &r, &err) == 0) {
+			struct order s1;
+			money_t net = 0;
+
+			order_init(&s1);
+			s1.source = SOURCE_POS;
+			strcpy(order_add_item(&s1)->sku, "B1");
+			s1.items[0].qty = 2;
+			strcpy(order_add_item(&s1)->sku, "S1");
+			s1.items[1].qty = 1;
+			s1.npayments = 1;
+			s1.payments[0].tender = TENDER_CASH;
+			s1.payments[0].amount = 10000;
+			if (service_price(fuzz_menu(), &s1, &err) != 0 ||
+			    service_create(&caller, &s1, 1000, &err) != 0)
+				abort();
+			if (corrections_apply(&mgr, &boss, &si, &s1, &r, 2000, &err) == 0) {
+				for (int i = 0; i < s1.ncorrections; i++)
+					net += s1.corrections[i].net;
+				if (s1.gross + net != s1.subtotal || s1.total < 0)
+					abort();
+			}
+			order_free(&s1);
+		}
 	}
 	order_init(&patch);
 	if (order_patch_from_json(j, &patch, &mask, &err) < 0 && mask > 15)
