@@ -12,7 +12,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from pos_helpers import PAN_VISA, PosTest  # noqa: E402
+from pos_helpers import PAN_VISA, PosTest, tenders  # noqa: E402
 
 SERVE = os.environ.get("USBDEV_SERVE", "")
 DATA = os.environ.get("USB_DATA_DIR", "")
@@ -94,7 +94,7 @@ class CardReaderTest(PosTest):
         paper = self.rig.printer.wait_text("Card VISA ****1111")
         self.assertNotIn(PAN_VISA, paper)
         o = [o for o in self.rig.orders() if o["number"] == n][0]
-        self.assertEqual(o["payments"], [{"tender": "CARD", "amount": 1134,
+        self.assertEqual(tenders(o), [{"tender": "CARD", "amount": 1134,
                                           "card": {"brand": "VISA", "last4": "1111"}}])
         self.assertCardNumberNowhere(pos, PAN_VISA)
 

@@ -11,7 +11,7 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from pos_helpers import (PAN_MC, PAN_VISA, SWIPE_BAD, SWIPE_MC, SWIPE_VISA,  # noqa: E402
-                         PosTest, wait)
+                         PosTest, tenders, wait)
 
 DRAWER_KICK = b"\x1bp\x00"     # ESC p, pin 2 (m = 0), then the pulse times
 
@@ -103,7 +103,7 @@ class Sale(PosTest):
         paper = self.rig.printer.wait_text("Card VISA ****1111")
         self.assertNotIn(PAN_VISA, paper)
         o = self.server_order(n)
-        self.assertEqual(o["payments"], [{"tender": "CARD", "amount": 1134,
+        self.assertEqual(tenders(o), [{"tender": "CARD", "amount": 1134,
                                           "card": {"brand": "VISA", "last4": "1111"}}])
         self.assertCardNumberNowhere(pos, PAN_VISA)
 
@@ -127,7 +127,7 @@ class Sale(PosTest):
         pos.wait_for("CHANGE 4.08")
         n = self.done_number(pos)
         o = self.server_order(n)
-        self.assertEqual(o["payments"], [
+        self.assertEqual(tenders(o), [
             {"tender": "CARD", "amount": 1000, "card": {"brand": "MASTERCARD", "last4": "4444"}},
             {"tender": "CASH", "amount": 2000}])
         self.assertEqual(o["change"], 408)
