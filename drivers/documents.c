@@ -185,8 +185,9 @@ doc_money(const struct doc_config *c, money_t m, char *buf, size_t size)
 {
 	char num[32];
 
-	money_format(m, num, sizeof num);
-	snprintf(buf, size, "%s%s", c != NULL ? c->currency : "", num);
+	/* -$9.50, not $-9.50 */
+	money_format(m < 0 ? -m : m, num, sizeof num);
+	snprintf(buf, size, "%s%s%s", m < 0 ? "-" : "", c != NULL ? c->currency : "", num);
 }
 
 /* Local time of ms: "2026-11-22 14:05" with the date, "14:05" without. */

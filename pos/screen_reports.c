@@ -100,6 +100,67 @@ screen_reports_enter(struct app *a)
 		report_x(a, 0);
 }
 
+/* Beside the figures: gross to net through each kind of correction,
+ * refunds by tender, what is still owed, and the corrections by reason. */
+static void
+draw_corrections(struct app *a, int x, int w, int h)
+{
+	static const char *const kinds[CORRECTION_KIND_COUNT] = {
+		[CORRECTION_VOID] = "Voids", [CORRECTION_DISCOUNT] = "Discounts",
+		[CORRECTION_COMP] = "Comps", [CORRECTION_REFUND] = "Refunds",
+	};
+	const struct day_report *r = &a->report;
+	char amount[32], buf[128];
+	int y = 2;
+
+	if (w < 24)
+		return;
+	draw_text(y++, x, w, THEME_TITLE, "Gross to net");
+	app_money(r->gross, amount, sizeof amount);
+	view_lr(y++, x, w, THEME_NORMAL, "Gross sales", amount);
+	for (int k = 0; k < CORRECTION_KIND_COUNT; k++) {
+		app_money(r->corr_net[k], amount, sizeof amount);
+		snprintf(buf, sizeof buf, "%s x%d", kinds[k], r->corr_count[k]);
+		view_lr(y++, x, w, r->corr_count[k] > 0 ? THEME_WARNING : THEME_DIM, buf, amount);
+	}
+	app_money(r->subtotal, amount, sizeof amount);
+	view_lr(y++, x, w, THEME_NORMAL, "Net sales", amount);
+	for (int t = 0; t < TENDER_COUNT; t++) {
+		if (r->tender_refund_count[t] == 0)
+			continue;
+		app_money(r->tender_refunded[t], amount, sizeof amount);
+		snprintf(buf, sizeof buf, "%s refunded x%d", t == TENDER_CASH ? "Cash" : "Card",
+		    r->tender_refund_count[t]);
+		view_lr(y++, x, w, THEME_NORMAL, buf, amount);
+	}
+	if (r->owed_back != 0) {
+		app_money(r->owed_back, amount, sizeof amount);
+		view_lr(y++, x, w, THEME_ERROR, "Owed back to guests", amount);
+	}
+	if (r->balance_due != 0) {
+		app_money(r->balance_due, amount, sizeof amount);
+		view_lr(y++, x, w, THEME_ERROR, "Still due from guests", amount);
+	}
+	if (r->nby_reason == 0)
+		return;
+	y++;
+	draw_text(y++, x, w, THEME_TITLE, "By reason");
+	for (int i = 0; i < r->nby_reason && y < h; i++) {
+		app_money(r->by_reason[i].amount, amount, sizeof amount);
+		snprintf(buf, sizeof buf, "%s x%d %s", correction_kind_name(r->by_reason[i].kind),
+		    r->by_reason[i].count, r->by_reason[i].what);
+		view_lr(y++, x, w, THEME_NORMAL, buf, amount);
+	}
+	y++;
+	draw_text(y++, x, w, THEME_TITLE, "By staff");
+	for (int i = 0; i < r->nby_staff && y < h; i++) {
+		app_money(r->by_staff[i].amount, amount, sizeof amount);
+		snprintf(buf, sizeof buf, "%s x%d %s", correction_kind_name(r->by_staff[i].kind),
+		    r->by_staff[i].count, r->by_staff[i].what);
+		view_lr(y++, x, w, THEME_NORMAL, buf, amount);
+	}
+}
+
 void
 screen_reports_draw(struct app *a)
 {
@@ -149,4 +210,5 @@ screen_reports_draw(struct app *a)
 		snprintf(buf, sizeof buf, "%3d x %s", r->items[i].qty, r->items[i].name);
 		view_lr(y++, 0, w, THEME_NORMAL, buf, amount);
 	}
+	draw_corrections(a, w + 2, term_cols() - w - 3, h);
 }

@@ -127,10 +127,16 @@ class Floor(PosTest):
         pos.send("Enter")
         wait(lambda: menu()["S1"] is True, "Fries back on")
         # X report on screen and on paper, then the Z close
+        # the cancelled sale was paid: its lines are voids by the cancel's
+        # reason, and its money is owed back until it is refunded
         pos.send("F7")
         pos.wait_for("X REPORT")
+        pos.wait_for("Owed back to guests")
+        pos.wait_for("customer left")
         pos.type("p")
         self.rig.printer.wait_text("X REPORT")
+        self.rig.printer.wait_text("Owed back to guests")
+        self.rig.printer.wait_text("Voids (1)")
         pos.type("z")
         pos.wait_for("Close the day with a Z report?")
         pos.type("y")

@@ -359,7 +359,28 @@ test_reports(void **state)
 	r.from_ms = T0 - 4 * 3600 * 1000LL;
 	r.to_ms = T0 + 8 * 3600 * 1000LL;
 	r.printed_ms = T0 + 9 * 3600 * 1000LL;
+	static struct day_report_line reasons[] = {
+		{ CORRECTION_VOID, "Wrong item", 2, 2300 },
+		{ CORRECTION_COMP, "Regular", 1, 487 },
+	};
+	static struct day_report_line staff[] = {
+		{ CORRECTION_VOID, "m1", 2, 2300 },
+		{ CORRECTION_COMP, "k1", 1, 487 },
+	};
+
 	r.orders = 57;
+	/* gross less 21.25 of voids and 4.50 of comps */
+	r.gross = 55750 + 2125 + 450;
+	r.corr_count[CORRECTION_VOID] = 2;
+	r.corr_net[CORRECTION_VOID] = -2125;
+	r.corr_count[CORRECTION_COMP] = 1;
+	r.corr_net[CORRECTION_COMP] = -450;
+	r.tender_refund_count[TENDER_CASH] = 1;
+	r.tender_refunded[TENDER_CASH] = 1150;
+	r.owed_back = 1150;
+	r.nby_reason = r.nby_staff = 2;
+	r.by_reason = reasons;
+	r.by_staff = staff;
 	r.subtotal = 55750;
 	r.tax = money_tax(55750, 825);
 	r.total = r.subtotal + r.tax;
