@@ -269,9 +269,7 @@ draw_column(struct kds *k, enum board_col col, int64_t now)
 {
 	const struct board_column *c = &k->board.col[col];
 	char title[96];
-	int x = c->x;
-
-	int voids = c->n - board_count_live(&k->board, col);
+	int x = c->x, voids = c->n - board_count_live(&k->board, col);
 
 	/* the orders to cook; VOID cards are counted apart */
 	snprintf(title, sizeof title, " %s (%d) ", col == BOARD_NEW ? "NEW" : "PREPARING",
@@ -280,8 +278,8 @@ draw_column(struct kds *k, enum board_col col, int64_t now)
 	if (c->hidden_before > 0)
 		x += draw_textf(1, x, 8, THEME_WARNING, "^%d ", c->hidden_before);
 	x += draw_text(1, x, c->w, THEME_TITLE, title);
-	if (voids > 0)
-		draw_textf(1, x + 1, c->w - (x + 1 - c->x), THEME_VOID, " %d VOID ", voids);
+	if (voids > 0 && x + 1 < c->x + c->w)
+		draw_textf(1, x + 1, c->x + c->w - (x + 1), THEME_VOID, " %d VOID ", voids);
 	if (c->hidden_after > 0) {
 		char more[32];
 
