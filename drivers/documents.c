@@ -547,21 +547,112 @@ document_kitchen_of(struct escpos *e, const struct order *o, const char *station
 }
 
 int
+document_void_ticket(struct escpos *e, const struct order *o, const int *corr, int n,
+    int64_t now_ms)
+{
+	const struct correction *first = NULL;
+	char buf[200], t1[16], t2[16];
+	bool mixed = false;
+
+	for (int k = 0; k < n; k++) {
+		const struct correction *c;
+
+		if (corr[k] < 0 || corr[k] >= o->ncorrections)
+			continue;
+		c = &o->corrections[corr[k]];
+		if (c->kind != CORRECTION_VOID || c->line < 0 || c->line >= o->nitems)
+			continue;
+		if (first == NULL)
+			first = c;
+		else if (strcmp(c->reason, first->reason) != 0 || strcmp(c->by, first->by) != 0 ||
+		    strcmp(c->approved_by, first->approved_by) != 0)
+			mixed = true;
+	}
+	if (first == NULL)
+		return -1;
+	escpos_align(e, ESCPOS_CENTER);
+	escpos_style(e, ESCPOS_INVERSE | ESCPOS_BOLD);
+	escpos_size(e, 3, 3);
+	escpos_line(e, " VOID ");
+	escpos_size(e, 1, 1);
+	escpos_style(e, 0);
+	doc_order_number(e, o, 3);
+	escpos_style(e, ESCPOS_BOLD);
+	escpos_size(e, 1, 2);
+	doc_service(e, o);
+	escpos_size(e, 1, 1);
+	escpos_style(e, 0);
+	if (o->status == STATUS_CANCELLED) {
+		escpos_style(e, ESCPOS_INVERSE | ESCPOS_BOLD);
+		doc_line(e, " ORDER CANCELLED: MAKE NOTHING OF IT ");
+		escpos_style(e, 0);
+	}
+	escpos_align(e, ESCPOS_LEFT);
+	doc_rule(e, '=');
+	for (int k = 0; k < n; k++) {
+		const struct correction *c;
+		const struct order_item *it;
+
+		if (corr[k] < 0 || corr[k] >= o->ncorrections)
+			continue;
+		c = &o->corrections[corr[k]];
+		if (c->kind != CORRECTION_VOID || c->line < 0 || c->line >= o->nitems)
+			continue;
+		it = &o->items[c->line];
+		escpos_style(e, ESCPOS_BOLD);
+		escpos_size(e, 2, 2);
+		snprintf(buf, sizeof buf, "%d x ", c->qty);
+		doc_hang(e, buf, order_item_kitchen_name(it), NULL);
+		escpos_style(e, 0);
+		escpos_size(e, 1, 1);
+		for (int m = 0; m < it->nmods; m++)
+			doc_hang(e, "   + ", it->mods[m].name, NULL);
+		if (order_item_left(it) > 0) {
+			snprintf(buf, sizeof buf, "   still to make: %d of %d", order_item_left(it),
+			    it->qty);
+			doc_line(e, buf);
+		}
+		if (mixed) {
+			snprintf(buf, sizeof buf, "   %s (%s%s%s)", c->reason, c->by,
+			    c->approved_by[0] ? ", approved by " : "", c->approved_by);
+			doc_line(e, buf);
+		}
+	}
+	doc_rule(e, '=');
+	if (!mixed) {
+		escpos_style(e, ESCPOS_BOLD);
+		doc_hang(e, "Reason: ", first->reason, NULL);
+		escpos_style(e, 0);
+		doc_hang(e, "Voided by: ", first->by, NULL);
+		if (first->approved_by[0] != '\0')
+			doc_hang(e, "Approved by: ", first->approved_by, NULL);
+	}
+	doc_time(first->at, false, t1, sizeof t1);
+	doc_time(now_ms, false, t2, sizeof t2);
+	snprintf(buf, sizeof buf, "Voided %s  Printed %s", t1, t2);
+	doc_line(e, buf);
+	escpos_beep(e, 2);
+	escpos_cut(e, false);
+	return 0;
+}
+
+int
 document_labels(struct escpos *e, const struct order *o)
 {
 	char buf[160], t[16];
 	int total = 0, n = 0;
 	bool label = profile_has(e->profile, PROFILE_LABEL);
 
+	/* a unit voided or refunded goes in no bag */
 	for (int i = 0; i < o->nitems; i++)
-		total += o->items[i].qty > 0 ? o->items[i].qty : 0;
+		total += order_item_left(&o->items[i]) > 0 ? order_item_left(&o->items[i]) : 0;
 	if (total == 0)
 		return -1;
 	doc_time(o->created_at, false, t, sizeof t);
 	for (int i = 0; i < o->nitems; i++) {
 		const struct order_item *it = &o->items[i];
 
-		for (int u = 0; u < it->qty; u++) {
+		for (int u = 0; u < order_item_left(it); u++) {
 			char num[24], of[24];
 
 			n++;

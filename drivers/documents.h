@@ -71,7 +71,17 @@ int document_kitchen(struct escpos *e, const struct order *o,
 int document_kitchen_of(struct escpos *e, const struct order *o,
     const char *station, int64_t now_ms, const struct doc_config *c);
 
-/* One label per unit ("2 x Burger" is two labels, 1/3 and 2/3 of 3).
+/* The void ticket for the kitchen: VOID large, the order's number and
+ * service, the lines voided (corr: n indices into o->corrections, voids
+ * of lines) with their quantities, the reason, who voided and who
+ * approved it, when, and whether the order is cancelled now (nothing of
+ * it to make). Printed at now_ms. Returns -1, emitting nothing, when
+ * there is no void of a line among them. */
+int document_void_ticket(struct escpos *e, const struct order *o, const int *corr, int n,
+    int64_t now_ms);
+
+/* One label per unit ("2 x Burger" is two labels, 1/3 and 2/3 of 3;
+ * units voided or refunded get none).
  * Returns the count of labels, -1 for an order without items. */
 int document_labels(struct escpos *e, const struct order *o);
 

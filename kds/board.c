@@ -70,7 +70,7 @@ board_sync_end(struct board *b)
 	int out = 0;
 
 	for (int i = 0; i < b->n; i++) {
-		if (b->cards[i].seen)
+		if (b->cards[i].seen || b->cards[i].void_card)
 			b->cards[out++] = b->cards[i];
 		else
 			card_free(&b->cards[i]);
@@ -178,6 +178,18 @@ board_item_shown(const struct board *b, const struct board_item *it)
 }
 
 int
+board_item_left(const struct board_item *it)
+{
+	return it->qty - it->voided > 0 ? it->qty - it->voided : 0;
+}
+
+bool
+board_is_void(const struct board_card *c)
+{
+	return c->void_card;
+}
+
+int
 board_card_column(const struct board *b, const struct board_card *c)
 {
 	bool any = false, open = false;
@@ -185,12 +197,15 @@ board_card_column(const struct board *b, const struct board_card *c)
 	for (int i = 0; i < c->nitems; i++) {
 		if (board_item_shown(b, &c->items[i])) {
 			any = true;
-			if (!c->items[i].done)
+			/* a line voided whole is nothing to make */
+			if (!c->items[i].done && board_item_left(&c->items[i]) > 0)
 				open = true;
 		}
 	}
 	if (!any)
 		return -1;
+	if (c->void_card)
+		return c->void_col;
 	if (c->status == STATUS_PAID)
 		return BOARD_NEW;
 	/* a station that bumped its part is done with the order */
@@ -238,6 +253,10 @@ fill_card(struct board_card *c, const struct order *o, const struct board_mark *
 
 		xstrlcpy(it->name, order_item_kitchen_name(src), sizeof it->name);
 		it->qty = src->qty;
+		/* refunded is taken back too: the kitchen makes neither */
+		it->voided = src->voided + src->refunded;
+		if (it->voided > it->qty)
+			it->voided = it->qty;
 		xstrlcpy(it->note, src->note, sizeof it->note);
 		xstrlcpy(it->station, src->station, sizeof it->station);
 		it->done = src->done && !(m != NULL && m->cleared);
@@ -266,6 +285,13 @@ board_upsert(struct board *b, const struct order *o, const struct board_mark *ma
 	int64_t refusal_at = 0;
 	bool drawn = false;
 
+	if (o->status == STATUS_CANCELLED) {
+		board_upsert_void(b, o);
+		return false;
+	}
+	/* a VOID card is the order's last word: it waits for the chef */
+	if (existed && b->cards[i].void_card)
+		return false;
 	if (status != STATUS_PAID && status != STATUS_PREPARING && status != STATUS_READY) {
 		board_remove(b, o->id);
 		return false;
@@ -291,6 +317,60 @@ board_upsert(struct board *b, const struct order *o, const struct board_mark *ma
 	b->cards[i].drawn = drawn;
 	b->cards[i].seen = true;
 	return !existed && board_card_column(b, &b->cards[i]) == BOARD_NEW;
+}
+
+bool
+board_upsert_void(struct board *b, const struct order *o)
+{
+	int i = find(b, o->id), col;
+	struct board_card *c;
+	bool was;
+
+	if (o->status != STATUS_CANCELLED) {
+		board_upsert(b, o, NULL);
+		return false;
+	}
+	if (i < 0)
+		return false;            /* the kitchen never had it */
+	c = &b->cards[i];
+	was = c->void_card;
+	/* where the chef saw it; a card bumped (READY) or done here goes
+	 * with the ones in preparation */
+	col = was ? c->void_col : board_card_column(b, c);
+	if (!was && c->status != STATUS_PAID && c->status != STATUS_PREPARING &&
+	    c->status != STATUS_READY) {
+		board_remove(b, o->id);  /* closed otherwise before: not ours */
+		return false;
+	}
+	fill_card(c, o, NULL);
+	c->void_card = true;
+	c->void_col = col >= 0 ? col : BOARD_PREPARING;
+	xstrlcpy(c->void_reason, o->cancel_reason, sizeof c->void_reason);
+	c->voided_at = o->updated_at;
+	c->refusal[0] = '\0';
+	c->seen = true;
+	b->stale = true;
+	return !was;
+}
+
+void
+board_gone(struct board *b, int64_t id)
+{
+	const struct board_card *c = board_find(b, id);
+
+	if (c != NULL && !c->void_card)
+		board_remove(b, id);
+}
+
+bool
+board_clear_void(struct board *b, int64_t id)
+{
+	const struct board_card *c = board_find(b, id);
+
+	if (c == NULL || !c->void_card)
+		return false;
+	board_remove(b, id);
+	return true;
 }
 
 void
@@ -382,6 +462,8 @@ board_card_height(const struct board *b, const struct board_card *c, int w)
 
 	if (board_printed_offline(c))
 		h++;     /* "ticket printed offline 19:42" */
+	if (c->void_card)
+		h++;     /* "VOID: the reason" */
 
 	for (int i = 0; i < c->nitems; i++) {
 		const struct board_item *it = &c->items[i];
@@ -762,6 +844,16 @@ board_count(const struct board *b, enum board_col c)
 	return b->col[c].n;
 }
 
+int
+board_count_live(const struct board *b, enum board_col c)
+{
+	int n = 0;
+
+	for (int i = 0; i < b->col[c].n; i++)
+		n += !b->cards[b->col[c].slots[i].card].void_card;
+	return n;
+}
+
 static int
 cmp_count(const void *pa, const void *pb)
 {
@@ -780,13 +872,13 @@ board_all_day(const struct board *b, struct board_count *out, int max)
 	for (int i = 0; i < b->n; i++) {
 		const struct board_card *c = &b->cards[i];
 
-		if (board_card_column(b, c) < 0)
+		if (c->void_card || board_card_column(b, c) < 0)
 			continue;
 		for (int k = 0; k < c->nitems; k++) {
 			const struct board_item *it = &c->items[k];
 			int j;
 
-			if (it->done || !board_item_shown(b, it))
+			if (it->done || board_item_left(it) == 0 || !board_item_shown(b, it))
 				continue;
 			for (j = 0; j < n; j++) {
 				if (strcmp(out[j].name, it->name) == 0)
@@ -798,7 +890,7 @@ board_all_day(const struct board *b, struct board_count *out, int max)
 				xstrlcpy(out[n].name, it->name, sizeof out[n].name);
 				out[n++].qty = 0;
 			}
-			out[j].qty += it->qty;
+			out[j].qty += board_item_left(it);
 		}
 	}
 	qsort(out, (size_t)n, sizeof *out, cmp_count);
@@ -883,4 +975,30 @@ board_expire_refusals(struct board *b, int64_t now, int64_t max_age)
 	if (any)
 		b->stale = true;
 	return any;
+}
+
+int
+board_new_voids(const struct board *b, const struct order *o, int from, int *out, int max)
+{
+	int64_t paid = order_status_at(o, STATUS_PAID);
+	int n = 0;
+
+	if (from < 0)
+		from = 0;
+	for (int i = from; i < o->ncorrections && n < max; i++) {
+		const struct correction *c = &o->corrections[i];
+		const struct order_item *it;
+		bool shown;
+
+		if (c->kind != CORRECTION_VOID || c->line < 0 || c->line >= o->nitems)
+			continue;
+		/* a line taken off before the sale was paid never reached us */
+		if (paid == 0 || c->at < paid)
+			continue;
+		it = &o->items[c->line];
+		shown = board_is_expo(b) || strcmp(it->station, b->station) == 0;
+		if (shown)
+			out[n++] = i;
+	}
+	return n;
 }

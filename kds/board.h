@@ -3,7 +3,9 @@
  * to one station's items or showing all of them (expo); the selection;
  * ticket ages against per-station thresholds; linked orders side by side;
  * this terminal's unconfirmed changes marked pending; the all-day counts;
- * the recall list of orders bumped lately; and the layout of the cards on
+ * the recall list of orders bumped lately; voids (a line's voided
+ * quantity struck, an order voided whole kept as a VOID card until the
+ * chef clears it); and the layout of the cards on
  * a screen of a given size (lanes, scrolling), so that moving the
  * selection follows what the chef sees. Pure: no curses, no clock of its
  * own (times are passed in, server time in ms), no I/O.
@@ -28,7 +30,8 @@ enum board_dir { BOARD_UP, BOARD_DOWN, BOARD_LEFT, BOARD_RIGHT };
 
 struct board_item {
 	char name[NAME_MAX_ + 1];
-	int qty;
+	int qty;                     /* as rung up */
+	int voided;                  /* of qty: voided (or refunded), not to make */
 	char mods[BOARD_MODS_TEXT];  /* modifier names, '\n' between them */
 	int nmods;
 	char note[NOTE_MAX + 1];
@@ -60,6 +63,12 @@ struct board_card {
 	int64_t refusal_at;          /* when it came (app's clock), for expiry */
 	bool drawn;                  /* it has been on screen (for the trace) */
 	bool seen;                   /* upserted since board_sync_begin */
+	/* an order voided (cancelled) while the kitchen had it: its card
+	 * stays, marked VOID, until the chef clears it */
+	bool void_card;
+	int void_col;                /* the column it stays in */
+	char void_reason[REASON_MAX + 1];
+	int64_t voided_at;           /* server ms */
 };
 
 /* This terminal's unconfirmed changes to an order (from the session). */
@@ -133,14 +142,28 @@ const struct board_thresholds *board_thresholds(const struct board *b);
 void board_set_recall_window(struct board *b, int64_t ms);
 
 /* Put in (or update) an order as the server knows it, with this
- * terminal's pending changes (mark may be NULL). Closed orders leave.
+ * terminal's pending changes (mark may be NULL). Closed orders leave,
+ * except that an order on the board that is CANCELLED (voided whole, or
+ * cancelled) turns into a VOID card (board_upsert_void tells).
  * Returns true when the card is new and visible in the New column (the
  * caller may ring the bell). */
 bool board_upsert(struct board *b, const struct order *o, const struct board_mark *mark);
+/* The same for an order that may have closed: true when it is now a VOID
+ * card that was not one before (the caller tells the chef). */
+bool board_upsert_void(struct board *b, const struct order *o);
 void board_remove(struct board *b, int64_t id);
+/* The order left the open orders: its card goes, unless it is a VOID card
+ * (which waits for board_clear_void). */
+void board_gone(struct board *b, int64_t id);
+/* The chef cleared a VOID card: false when id is no VOID card. */
+bool board_clear_void(struct board *b, int64_t id);
+bool board_is_void(const struct board_card *c);
 void board_clear(struct board *b);
+/* How many of a line are still to make. */
+int board_item_left(const struct board_item *it);
 /* A whole new set of orders (a snapshot): upsert each between these two;
- * cards not upserted leave, the others keep their refusal and marks. */
+ * cards not upserted leave (VOID cards stay), the others keep their
+ * refusal and marks. */
 void board_sync_begin(struct board *b);
 void board_sync_end(struct board *b);
 const struct board_card *board_find(const struct board *b, int64_t id);
@@ -172,9 +195,12 @@ bool board_move(struct board *b, enum board_dir d);
 
 /* Cards shown in a column (counting those scrolled away). */
 int board_count(const struct board *b, enum board_col c);
+/* Of those, the orders still to cook (VOID cards left out). */
+int board_count_live(const struct board *b, enum board_col c);
 
 /* The all-day counts: items not yet done on the visible cards, by name,
- * most first. Returns the count of names (at most max). */
+ * most first, voided quantities and VOID cards left out. Returns the
+ * count of names (at most max). */
 int board_all_day(const struct board *b, struct board_count *out, int max);
 
 /* Orders bumped (READY) within the recall window before now, newest
@@ -189,6 +215,15 @@ void board_set_refusal(struct board *b, int64_t id, const char *message, int64_t
 void board_clear_refusal(struct board *b, int64_t id);
 /* Clear refusals older than max_age (app's clock); true if any went. */
 bool board_expire_refusals(struct board *b, int64_t now, int64_t max_age);
+
+/* The void corrections of o, from index from on, that this board's
+ * kitchen is to hear of (a void ticket): voids made once the order had
+ * reached the kitchen (paid), of lines this board shows. Their indices
+ * into o->corrections go to out (at most max); returns how many. Every
+ * correction before o->ncorrections has then been looked at: the caller
+ * remembers o->ncorrections as where to start next time. */
+int board_new_voids(const struct board *b, const struct order *o, int from, int *out,
+    int max);
 
 /* The stations of the menu or of the cards, for the station switcher. */
 const char *board_service_text(const struct board_card *c, char *out, size_t size);

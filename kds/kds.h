@@ -14,6 +14,7 @@
 #include "header.h"
 #include "input.h"
 #include "kds_config.h"
+#include "labels.h"
 #include "listbox.h"
 #include "loop.h"
 #include "session.h"
@@ -36,6 +37,14 @@ enum kds_mode {
 };
 
 #define KDS_LABEL_WAIT 64
+#define KDS_VOID_MARKS 1024
+
+/* How far an order's corrections have been looked at for void tickets:
+ * corrections before upto are printed (or are none of this kitchen's). */
+struct kds_void_mark {
+	int64_t id;
+	int upto;
+};
 
 /* What the board marks on the frame for taps (tap.h); the key bar's
  * entries are TAP_KEY. */
@@ -67,6 +76,13 @@ struct kds {
 	 * connection drops first */
 	int64_t label_wait[KDS_LABEL_WAIT];
 	int nlabel_wait;
+	struct labels *tickets;      /* the ticket printer (void tickets); NULL:
+	                                they go to the label printer, if any */
+	struct labels_state label_st, ticket_st;
+	/* void tickets printed, by order (oldest replaced when full); read
+	 * back from the print queue at start so a restart prints none twice */
+	struct kds_void_mark void_marks[KDS_VOID_MARKS];
+	int nvoid_marks, void_next;
 	struct trace *trace;
 	int64_t note_at;             /* when header.note was set (mono ms) */
 	bool running;

@@ -23,6 +23,7 @@ kds_config_defaults(struct kds_config *c)
 	c->th[0].late_ms = 8 * 60 * 1000;
 	c->recall_window_ms = 10 * 60 * 1000;
 	xstrlcpy(c->label_profile, "epson-tm-l90", sizeof c->label_profile);
+	xstrlcpy(c->ticket_profile, "generic-80", sizeof c->ticket_profile);
 	if (xdg != NULL && xdg[0] == '/') {
 		snprintf(c->print_queue, sizeof c->print_queue, "%s/brigade/kds-printq.db", xdg);
 		snprintf(c->log_file, sizeof c->log_file, "%s/brigade/kds.log", xdg);
@@ -172,6 +173,8 @@ kds_config_set(struct kds_config *c, const char *key, const char *value, char *e
 	} strs[] = {
 		{ "label_printer", c->label_printer, sizeof c->label_printer },
 		{ "label_profile", c->label_profile, sizeof c->label_profile },
+		{ "ticket_printer", c->ticket_printer, sizeof c->ticket_printer },
+		{ "ticket_profile", c->ticket_profile, sizeof c->ticket_profile },
 		{ "print_queue", c->print_queue, sizeof c->print_queue },
 		{ "trace", c->trace, sizeof c->trace },
 		{ "log_file", c->log_file, sizeof c->log_file },
@@ -239,4 +242,17 @@ kds_config_load(struct kds_config *c, char *err, size_t errsize)
 		}
 	}
 	return 0;
+}
+
+void
+kds_config_ticket_queue(const struct kds_config *c, char *out, size_t size)
+{
+	const char *slash = strrchr(c->print_queue, '/');
+	const char *dot = strrchr(c->print_queue, '.');
+
+	if (dot == NULL || (slash != NULL && dot < slash) || dot == c->print_queue)
+		snprintf(out, size, "%s-tickets", c->print_queue);
+	else
+		snprintf(out, size, "%.*s-tickets%s", (int)(dot - c->print_queue), c->print_queue,
+		    dot);
 }

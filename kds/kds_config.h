@@ -13,6 +13,8 @@
  *   recall_window = 10m
  *   label_printer = tcp://10.0.0.7:9100
  *   label_profile = epson-tm-l90
+ *   ticket_printer = tcp://10.0.0.8:9100   # void tickets (else the label printer)
+ *   ticket_profile = epson-tm-t20iii
  *   print_queue = /var/lib/brigade/kds-printq.db
  *
  * Durations: 90, 90s, 1500ms, 5m, 1h.
@@ -37,6 +39,8 @@ struct kds_config {
 	int64_t recall_window_ms;
 	char label_printer[256];         /* URI, "" for none */
 	char label_profile[64];
+	char ticket_printer[256];        /* void tickets; "" = the label printer */
+	char ticket_profile[64];
 	char print_queue[PATH_MAX];
 	char trace[PATH_MAX];            /* opt-in timing trace, "" for none */
 	char log_file[PATH_MAX];
@@ -49,6 +53,9 @@ int kds_config_set(struct kds_config *c, const char *key, const char *value, cha
 /* The files, then BRIGADE_KDS_STATION, BRIGADE_KDS_THEME, BRIGADE_KDS_TRACE,
  * BRIGADE_KDS_LOG, NO_COLOR aside (the terminal layer reads it). */
 int kds_config_load(struct kds_config *c, char *err, size_t errsize);
+/* The ticket printer's queue: print_queue's file with "-tickets" before
+ * its extension (kds-printq.db -> kds-printq-tickets.db). */
+void kds_config_ticket_queue(const struct kds_config *c, char *out, size_t size);
 /* "5m" -> 300000; -1 when malformed. */
 int64_t kds_config_duration(const char *s);
 

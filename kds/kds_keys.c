@@ -27,7 +27,8 @@ enum kds_cmd {
 /* The board's keys, in the key bar's order (what matters most first). */
 static const struct keymap_entry board_keys[] = {
 	{ { INPUT_ENTER, ' ' }, "Enter", "bump",
-	    "Start a New order; bump a Preparing one (Space too)", CMD_BUMP, 0 },
+	    "Start a New order; bump a Preparing one; clear a VOID card (Space too)",
+	    CMD_BUMP, 0 },
 	{ { INPUT_UP, INPUT_DOWN, INPUT_LEFT, INPUT_RIGHT, 'h', 'j', 'k', 'l' }, "Arrows", "move",
 	    "Move between cards and columns (h j k l too)", CMD_MOVE, 0 },
 	{ { '1', '2', '3', '4', '5', '6', '7', '8', '9' }, "1-9", "pick",
@@ -47,7 +48,8 @@ may(const struct kds *k, enum order_action a, enum order_status from, enum servi
 	return (lifecycle_allowed(kds_role(k), false, from, sv) & (1u << a)) != 0;
 }
 
-/* What Enter does to the selected card now: start, bump, or nothing. */
+/* What Enter does to the selected card now: start, bump, clear (a VOID
+ * card), or nothing. */
 static const char *
 bump_label(const struct kds *k)
 {
@@ -55,6 +57,8 @@ bump_label(const struct kds *k)
 
 	if (c == NULL)
 		return NULL;
+	if (board_is_void(c))
+		return "clear";
 	if (c->status == STATUS_PAID)
 		return may(k, ACTION_START, STATUS_PAID, c->service) ? "start" : NULL;
 	if (c->status == STATUS_PREPARING)
@@ -110,6 +114,13 @@ bump(struct kds *k)
 	id = c->id;
 	number = c->number;
 	service = c->service;
+	if (board_is_void(c)) {
+		/* the chef has seen it: nothing goes to the server */
+		board_clear_void(&k->board, id);
+		log_info("VOID card #%d cleared", number);
+		kds_note(k, THEME_SUCCESS, "VOID #%d cleared", number);
+		return;
+	}
 	board_clear_refusal(&k->board, id);
 	if (c->status == STATUS_PAID) {
 		if (session_act(k->s, id, ACTION_START, NULL) < 0)
@@ -120,13 +131,27 @@ bump(struct kds *k)
 		to_ready = true;
 		rc = session_act(k->s, id, ACTION_READY, NULL);
 	} else {
-		/* the order is ready when this station was the last one */
+		/* the order is ready when this station was the last one (a
+		 * line voided whole is nothing to wait for) */
+		bool others_void = false;
+
 		to_ready = true;
 		for (int i = 0; i < c->nitems; i++) {
-			if (!c->items[i].done && strcmp(c->items[i].station, k->board.station) != 0)
+			const struct board_item *it = &c->items[i];
+
+			if (it->done || strcmp(it->station, k->board.station) == 0)
+				continue;
+			if (board_item_left(it) > 0)
 				to_ready = false;
+			else
+				others_void = true;
 		}
-		rc = session_items_done(k->s, id, k->board.station);
+		/* the server waits for every line's station: when the others
+		 * left only voided lines, this bump is the order's */
+		if (to_ready && others_void)
+			rc = session_act(k->s, id, ACTION_READY, NULL);
+		else
+			rc = session_items_done(k->s, id, k->board.station);
 	}
 	if (rc < 0) {
 		kds_note(k, THEME_ERROR, "#%d: %s", number, session_state(k->s)->error);

@@ -16,6 +16,7 @@
 #include "kds.h"
 #include "labels.h"
 #include "log.h"
+#include "printq.h"
 #include "term.h"
 #include "trace.h"
 #include "util.h"
@@ -29,7 +30,8 @@ usage(FILE *fp)
 {
 	fprintf(fp,
 	    "usage: brigade-kds [--server URL] [--staff CODE --pin PIN] [--station NAME|all]\n"
-	    "                   [--theme NAME] [--label-printer URI] [--quiet]\n"
+	    "                   [--theme NAME] [--label-printer URI] [--ticket-printer URI]\n"
+	    "                   [--quiet]\n"
 	    "\n"
 	    "  --server URL          brigade-server (http://HOST:PORT or https://)\n"
 	    "  --staff, --pin        sign in; without them a login screen opens\n"
@@ -39,6 +41,9 @@ usage(FILE *fp)
 	    "  --label-printer URI   print item labels for pickup and delivery orders\n"
 	    "                        (tcp://HOST[:PORT], usb://VID:PID, cups://QUEUE, file:///path)\n"
 	    "  --label-profile ID    the label printer's profile (default epson-tm-l90)\n"
+	    "  --ticket-printer URI  the kitchen printer for void tickets (default: the\n"
+	    "                        label printer)\n"
+	    "  --ticket-profile ID   the ticket printer's profile (default generic-80)\n"
 	    "  --warn DURATION       ticket age that turns the timer to warning (5m)\n"
 	    "  --late DURATION       ticket age that marks it late (8m)\n"
 	    "  --recall-window DUR   how far back r looks (10m)\n"
@@ -123,6 +128,115 @@ to_mark(struct kds *k, int64_t id, struct board_mark *bm)
 	bm->at = m.pending ? m.since + clock_skew_ms(session_clock(k->s)) : 0;
 }
 
+/* --- void tickets --------------------------------------------------------- */
+
+static struct kds_void_mark *
+void_mark(struct kds *k, int64_t id)
+{
+	for (int i = 0; i < k->nvoid_marks; i++) {
+		if (k->void_marks[i].id == id)
+			return &k->void_marks[i];
+	}
+	return NULL;
+}
+
+static void
+void_mark_set(struct kds *k, int64_t id, int upto)
+{
+	struct kds_void_mark *m = void_mark(k, id);
+
+	if (m == NULL) {
+		if (k->nvoid_marks < KDS_VOID_MARKS) {
+			m = &k->void_marks[k->nvoid_marks++];
+		} else {
+			/* full: the oldest mark goes (its order is long gone) */
+			m = &k->void_marks[k->void_next];
+			k->void_next = (k->void_next + 1) % KDS_VOID_MARKS;
+		}
+		m->id = id;
+		m->upto = 0;
+	}
+	if (upto > m->upto)
+		m->upto = upto;
+}
+
+static struct labels *
+ticket_printer(struct kds *k)
+{
+	return k->tickets != NULL ? k->tickets : k->labels;
+}
+
+static bool
+same_void(const struct correction *a, const struct correction *b)
+{
+	return a->at == b->at && strcmp(a->by, b->by) == 0 &&
+	    strcmp(a->reason, b->reason) == 0 && strcmp(a->approved_by, b->approved_by) == 0;
+}
+
+/* Voids of o this kitchen has not had a ticket for: one ticket per
+ * correction made at once, on the ticket printer. */
+static void
+kds_check_voids(struct kds *k, const struct order *o)
+{
+	const struct kds_void_mark *m = void_mark(k, o->id);
+	int from = m != NULL ? m->upto : 0, idx[CORRECTIONS_MAX], n;
+	struct labels *p = ticket_printer(k);
+	char ref[64];
+
+	if (o->ncorrections <= from)
+		return;
+	n = board_new_voids(&k->board, o, from, idx, CORRECTIONS_MAX);
+	void_mark_set(k, o->id, o->ncorrections);
+	if (n == 0)
+		return;
+	log_info("order %d: %d void%s since correction %d", o->number, n, n == 1 ? "" : "s",
+	    from);
+	if (p == NULL)
+		return;
+	snprintf(ref, sizeof ref, "void order %lld to %d", (long long)o->id, o->ncorrections);
+	for (int g = 0; g < n;) {
+		int e = g + 1;
+
+		while (e < n && same_void(&o->corrections[idx[g]], &o->corrections[idx[e]]))
+			e++;
+		if (labels_print_void(p, o, idx + g, e - g, kds_now(k), ref) == 0)
+			kds_note(k, THEME_WARNING, "#%d: void ticket sent to the printer", o->number);
+		g = e;
+	}
+}
+
+/* The void tickets already in the print queue (its jobs' references). */
+static void
+load_void_marks(struct kds *k, const char *queue)
+{
+	char err[256];
+	struct printq *q = printq_open(queue, err, sizeof err);
+	struct printq_job *jobs = NULL;
+	int n;
+
+	if (q == NULL) {
+		log_warn("void tickets printed before: %s", err);
+		return;
+	}
+	n = printq_jobs(q, true, 4000, &jobs);
+	for (int i = n - 1; i >= 0; i--) {
+		long long id;
+		int upto;
+
+		if (strcmp(jobs[i].kind, "void") == 0 &&
+		    sscanf(jobs[i].ref, "void order %lld to %d", &id, &upto) == 2)
+			void_mark_set(k, (int64_t)id, upto);
+	}
+	free(jobs);
+	printq_close(q);
+}
+
+static bool
+kitchen_status(enum order_status s)
+{
+	return s == STATUS_PAID || s == STATUS_PREPARING || s == STATUS_READY;
+}
+
 void
 kds_refresh_order(struct kds *k, int64_t id, bool ring)
 {
@@ -130,8 +244,10 @@ kds_refresh_order(struct kds *k, int64_t id, bool ring)
 	struct board_mark bm;
 
 	if (o == NULL) {
-		board_remove(&k->board, id);
+		board_gone(&k->board, id);
 	} else {
+		if (kitchen_status(o->status))
+			kds_check_voids(k, o);
 		to_mark(k, id, &bm);
 		if (board_upsert(&k->board, o, &bm) && ring)
 			k->bells++;
@@ -150,6 +266,8 @@ kds_refresh_all(struct kds *k)
 		const struct order *o = cache_order(c, i);
 		struct board_mark bm;
 
+		if (kitchen_status(o->status))
+			kds_check_voids(k, o);
 		to_mark(k, o->id, &bm);
 		board_upsert(&k->board, o, &bm);
 	}
@@ -246,6 +364,29 @@ on_orders(void *ctx, const int64_t *ids, int n)
 		if (k->nlabel_wait > 0)
 			kds_labels_settle(k, ids[i]);
 	}
+}
+
+/* An order left the open orders: cancelled (a void of the whole order,
+ * or a cancel) while the kitchen had it, its card turns into a VOID card
+ * and its voids print. */
+static void
+on_closed(void *ctx, const struct order *o)
+{
+	struct kds *k = ctx;
+
+	if (board_find(&k->board, o->id) == NULL)
+		return;
+	kds_check_voids(k, o);
+	if (board_upsert_void(&k->board, o)) {
+		const struct board_card *c = board_find(&k->board, o->id);
+
+		if (c != NULL && board_card_column(&k->board, c) >= 0) {
+			k->bells++;
+			kds_note(k, THEME_VOID, "#%d VOID%s%s", o->number,
+			    o->cancel_reason[0] ? ": " : "", o->cancel_reason);
+		}
+	}
+	kds_dirty(k);
 }
 
 static void
@@ -346,17 +487,47 @@ on_refused(void *ctx, const struct session_refusal *r)
 	session_dismiss(k->s, r->entry);
 }
 
+/* The header shows one printer: the one that needs a person, else the
+ * label printer, else the ticket printer; jobs waiting on both. */
+static void
+show_printers(struct kds *k)
+{
+	const struct labels_state *l = k->labels != NULL ? &k->label_st : NULL;
+	const struct labels_state *t = k->tickets != NULL ? &k->ticket_st : NULL;
+	const struct labels_state *shown = l != NULL && !l->ok ? l : t != NULL && !t->ok ? t :
+	    l != NULL ? l : t;
+
+	if (shown == NULL)
+		return;
+	if (shown == t && l != NULL && !t->ok)
+		snprintf(k->header.printer, sizeof k->header.printer, "tickets %s", t->state);
+	else
+		xstrlcpy(k->header.printer, shown->state, sizeof k->header.printer);
+	k->header.printer_ok = shown->ok;
+	k->header.printer_queued = (l != NULL ? l->queued : 0) + (t != NULL ? t->queued : 0);
+	kds_dirty(k);
+}
+
 static void
 on_labels(void *ctx, const struct labels_state *st)
 {
 	struct kds *k = ctx;
 
-	xstrlcpy(k->header.printer, st->state, sizeof k->header.printer);
-	k->header.printer_ok = st->ok;
-	k->header.printer_queued = st->queued;
+	k->label_st = *st;
 	if (!st->ok)
 		log_warn("label printer: %s %s", st->state, st->error);
-	kds_dirty(k);
+	show_printers(k);
+}
+
+static void
+on_tickets(void *ctx, const struct labels_state *st)
+{
+	struct kds *k = ctx;
+
+	k->ticket_st = *st;
+	if (!st->ok)
+		log_warn("ticket printer: %s %s", st->state, st->error);
+	show_printers(k);
 }
 
 /* --- loop glue ---------------------------------------------------------------- */
@@ -416,6 +587,7 @@ tick_fire(struct loop_timer *t)
 
 enum {
 	OPT_SERVER = 256, OPT_STAFF, OPT_PIN, OPT_STATION, OPT_THEME, OPT_LABEL, OPT_PROFILE,
+	OPT_TICKET, OPT_TICKET_PROFILE,
 	OPT_QUIET, OPT_WARN, OPT_LATE, OPT_RECALL, OPT_MONO, OPT_HELP, OPT_VERSION,
 };
 
@@ -430,6 +602,8 @@ parse_args(int argc, char **argv, struct client_cfg *cc, struct kds_config *kc)
 		{ "theme", required_argument, NULL, OPT_THEME },
 		{ "label-printer", required_argument, NULL, OPT_LABEL },
 		{ "label-profile", required_argument, NULL, OPT_PROFILE },
+		{ "ticket-printer", required_argument, NULL, OPT_TICKET },
+		{ "ticket-profile", required_argument, NULL, OPT_TICKET_PROFILE },
 		{ "quiet", no_argument, NULL, OPT_QUIET },
 		{ "warn", required_argument, NULL, OPT_WARN },
 		{ "late", required_argument, NULL, OPT_LATE },
@@ -449,6 +623,8 @@ parse_args(int argc, char **argv, struct client_cfg *cc, struct kds_config *kc)
 		{ OPT_THEME, false, "theme" }, { OPT_LABEL, false, "label_printer" },
 		{ OPT_PROFILE, false, "label_profile" }, { OPT_WARN, false, "warn" },
 		{ OPT_LATE, false, "late" }, { OPT_RECALL, false, "recall_window" },
+		{ OPT_TICKET, false, "ticket_printer" },
+		{ OPT_TICKET_PROFILE, false, "ticket_profile" },
 	};
 	char err[300];
 	int c;
@@ -538,8 +714,9 @@ main(int argc, char **argv)
 	snprintf(k->header.title, sizeof k->header.title, "KDS");
 
 	struct session_opts so = { "kds", &cc, "PAID,PREPARING,READY" };
-	struct session_handlers sh = { .orders = on_orders, .menu = on_menu, .state = on_state,
-	    .login = on_login, .refused = on_refused, .ctx = k };
+	struct session_handlers sh = { .orders = on_orders, .closed = on_closed,
+	    .menu = on_menu, .state = on_state, .login = on_login, .refused = on_refused,
+	    .ctx = k };
 	k->s = session_new(&so, &sh, err, sizeof err);
 	explicit_bzero(cc.pin, sizeof cc.pin);
 	if (k->s == NULL) {
@@ -559,9 +736,33 @@ main(int argc, char **argv)
 		}
 		xstrlcpy(k->header.printer, "starting", sizeof k->header.printer);
 		k->header.printer_ok = true;
+		xstrlcpy(k->label_st.state, "starting", sizeof k->label_st.state);
+		k->label_st.ok = true;
+	}
+	if (k->cfg.ticket_printer[0] != '\0') {
+		/* a queue of its own: one thread drives a queue */
+		char tq[PATH_MAX + 16];
+
+		kds_config_ticket_queue(&k->cfg, tq, sizeof tq);
+		cfg_mkdirs_for(tq);
+		k->tickets = labels_new(k->loop, k->cfg.ticket_printer, k->cfg.ticket_profile,
+		    tq, on_tickets, k, err, sizeof err);
+		if (k->tickets == NULL) {
+			fprintf(stderr, "brigade-kds: ticket printer: %s\n", err);
+			labels_free(k->labels);
+			session_free(k->s);
+			return 2;
+		}
+		xstrlcpy(k->ticket_st.state, "starting", sizeof k->ticket_st.state);
+		k->ticket_st.ok = true;
+		show_printers(k);
+		load_void_marks(k, tq);
+	} else if (k->labels != NULL) {
+		load_void_marks(k, k->cfg.print_queue);
 	}
 	if (term_init(&k->theme, k->cfg.mono ? TERM_MONO : 0, err, sizeof err) < 0) {
 		fprintf(stderr, "brigade-kds: %s\n", err);
+		labels_free(k->tickets);
 		labels_free(k->labels);
 		session_free(k->s);
 		return 2;
@@ -586,6 +787,7 @@ main(int argc, char **argv)
 	loop_timer_cancel(&k->tick);
 	loop_timer_cancel(&k->redraw);
 	term_end();
+	labels_free(k->tickets);
 	labels_free(k->labels);
 	session_free(k->s);
 	trace_close(k->trace);

@@ -125,13 +125,45 @@ card_info_line(struct kds *k, const struct board_card *c, const struct cursor *c
 	}
 }
 
+/* An item's line: its quantity to make, then what was voided of it
+ * ("1 x Burger  1 VOID"), struck (the voided role: dim where a terminal
+ * cannot strike); a line voided whole, or on a VOID card, struck whole. */
+static void
+item_line(struct cursor *cur, const struct board_item *it, bool void_card)
+{
+	int left = void_card ? 0 : board_item_left(it), off = it->qty - left;
+	char buf[256];
+	int w;
+
+	if (cur->y > cur->last)
+		return;
+	if (off == 0) {
+		snprintf(buf, sizeof buf, "%d x %s%s", it->qty, it->name,
+		    it->done ? "  (done)" : "");
+		card_line(cur, it->done ? THEME_DIM : THEME_CARD, buf);
+		return;
+	}
+	if (left == 0) {
+		snprintf(buf, sizeof buf, "%d x %s  VOID", it->qty, it->name);
+		card_line(cur, THEME_VOIDED, buf);
+		return;
+	}
+	snprintf(buf, sizeof buf, "%d x %s%s", left, it->name, it->done ? "  (done)" : "");
+	w = draw_text(cur->y, cur->x, cur->w, it->done ? THEME_DIM : THEME_CARD, buf);
+	snprintf(buf, sizeof buf, "  %d VOID", off);
+	if (w < cur->w)
+		draw_text(cur->y, cur->x + w, cur->w - w, THEME_VOIDED, buf);
+	cur->y++;
+}
+
 static void
 draw_card(struct kds *k, enum board_col col, const struct board_slot *s, bool selected,
     int64_t now)
 {
 	const struct board_card *c = &k->board.cards[s->card];
 	enum board_age age = board_age(&k->board, c, now);
-	enum theme_role border = selected ? THEME_SELECTED :
+	bool vc = board_is_void(c);
+	enum theme_role border = selected ? THEME_SELECTED : vc ? THEME_VOID :
 	    age == BOARD_AGE_LATE ? THEME_CARD_LATE : THEME_CARD_BORDER;
 	int y = TOP + s->y - k->board.col[col].scroll, x = s->x, w = s->w, h = s->h;
 	char buf[256], timer[16];
@@ -156,9 +188,14 @@ draw_card(struct kds *k, enum board_col col, const struct board_slot *s, bool se
 		    c->provisional) + 1;
 	else
 		tx += draw_textf(y, tx + 1, w - 12, THEME_CARD_TITLE, " #%d ", c->number) + 1;
-	board_timer_text(c, now, timer, sizeof timer);
-	snprintf(buf, sizeof buf, age == BOARD_AGE_LATE ? " LATE %s " : " %s ", timer);
-	draw_text(y, x + w - 1 - text_width(buf), text_width(buf), age_roles[age], buf);
+	if (vc) {
+		snprintf(buf, sizeof buf, " VOID ");
+		draw_text(y, x + w - 1 - text_width(buf), text_width(buf), THEME_VOID, buf);
+	} else {
+		board_timer_text(c, now, timer, sizeof timer);
+		snprintf(buf, sizeof buf, age == BOARD_AGE_LATE ? " LATE %s " : " %s ", timer);
+		draw_text(y, x + w - 1 - text_width(buf), text_width(buf), age_roles[age], buf);
+	}
 
 	/* service, source, link; pending on the right */
 	card_info_line(k, c, &cur);
@@ -176,6 +213,13 @@ draw_card(struct kds *k, enum board_col col, const struct board_slot *s, bool se
 		card_line(&cur, THEME_WARNING, buf);
 	}
 
+	/* a VOID card says so first, with the reason: Enter clears it */
+	if (vc) {
+		snprintf(buf, sizeof buf, "VOID: %s", c->void_reason[0] ? c->void_reason :
+		    "order cancelled");
+		draw_fill(cur.y, cur.x, 1, cur.w, THEME_VOID);
+		card_line(&cur, THEME_VOID, buf);
+	}
 	/* the refusal first: it is what the chef must read */
 	if (c->refusal[0] != '\0') {
 		snprintf(buf, sizeof buf, "REFUSED: %s", c->refusal);
@@ -191,7 +235,7 @@ draw_card(struct kds *k, enum board_col col, const struct board_slot *s, bool se
 			hidden++;
 			continue;
 		}
-		snprintf(buf, sizeof buf, "%d x %s%s", it->qty, it->name, done ? "  (done)" : "");
+		bool struck = vc || board_item_left(it) == 0;
 		/* the last row shows "+N more" when anything follows */
 		bool more = it->nmods > 0 || it->note[0] != '\0';
 		for (int j = i + 1; j < c->nitems && !more; j++)
@@ -200,19 +244,20 @@ draw_card(struct kds *k, enum board_col col, const struct board_slot *s, bool se
 			hidden++;
 			continue;
 		}
-		card_line(&cur, done ? THEME_DIM : THEME_CARD, buf);
+		item_line(&cur, it, vc);
 		const char *m = it->mods;
 		for (int j = 0; j < it->nmods && *m != '\0'; j++) {
 			size_t n = strcspn(m, "\n");
 
 			snprintf(buf, sizeof buf, "  + %.*s", (int)n, m);
-			if (!card_line(&cur, done ? THEME_DIM : THEME_MODIFIER, buf))
+			if (!card_line(&cur, struck ? THEME_VOIDED : done ? THEME_DIM :
+			    THEME_MODIFIER, buf))
 				break;
 			m += n + (m[n] == '\n');
 		}
 		if (it->note[0] != '\0') {
 			snprintf(buf, sizeof buf, "  ! %s", it->note);
-			card_line(&cur, done ? THEME_DIM : THEME_NOTE, buf);
+			card_line(&cur, struck ? THEME_VOIDED : done ? THEME_DIM : THEME_NOTE, buf);
 		}
 	}
 	if (hidden > 0)
@@ -224,13 +269,17 @@ draw_column(struct kds *k, enum board_col col, int64_t now)
 {
 	const struct board_column *c = &k->board.col[col];
 	char title[96];
-	int x = c->x;
+	int x = c->x, voids = c->n - board_count_live(&k->board, col);
 
-	snprintf(title, sizeof title, " %s (%d) ", col == BOARD_NEW ? "NEW" : "PREPARING", c->n);
+	/* the orders to cook; VOID cards are counted apart */
+	snprintf(title, sizeof title, " %s (%d) ", col == BOARD_NEW ? "NEW" : "PREPARING",
+	    c->n - voids);
 	draw_fill(1, c->x, 1, c->w, THEME_TITLE);
 	if (c->hidden_before > 0)
 		x += draw_textf(1, x, 8, THEME_WARNING, "^%d ", c->hidden_before);
-	draw_text(1, x, c->w, THEME_TITLE, title);
+	x += draw_text(1, x, c->w, THEME_TITLE, title);
+	if (voids > 0 && x + 1 < c->x + c->w)
+		draw_textf(1, x + 1, c->x + c->w - (x + 1), THEME_VOID, " %d VOID ", voids);
 	if (c->hidden_after > 0) {
 		char more[32];
 

@@ -200,6 +200,37 @@ labels_free(struct labels *lb)
 	free(lb);
 }
 
+static void
+kick(struct labels *lb)
+{
+	pthread_mutex_lock(&lb->lock);
+	lb->kicked = true;
+	pthread_cond_signal(&lb->cond);
+	pthread_mutex_unlock(&lb->lock);
+}
+
+int
+labels_print_void(struct labels *lb, const struct order *o, const int *corr, int n,
+    int64_t now_ms, const char *ref)
+{
+	struct escpos e;
+	int64_t id;
+
+	escpos_begin(&e, &lb->profile);
+	if (document_void_ticket(&e, o, corr, n, now_ms) < 0) {
+		escpos_free(&e);
+		return -1;
+	}
+	id = printq_add(lb->ui, lb->uri, "void", ref, e.data, e.len, util_now_ms());
+	escpos_free(&e);
+	if (id < 0) {
+		log_error("cannot queue the void ticket of order %d", o->number);
+		return -1;
+	}
+	kick(lb);
+	return 0;
+}
+
 int
 labels_print(struct labels *lb, const struct order *o)
 {
@@ -219,9 +250,6 @@ labels_print(struct labels *lb, const struct order *o)
 		log_error("cannot queue the labels of order %d", o->number);
 		return -1;
 	}
-	pthread_mutex_lock(&lb->lock);
-	lb->kicked = true;
-	pthread_cond_signal(&lb->cond);
-	pthread_mutex_unlock(&lb->lock);
+	kick(lb);
 	return 0;
 }

@@ -1,4 +1,5 @@
-/* labels: item labels for takeaway bags, through the durable print queue
+/* labels: item labels for takeaway bags (and void tickets for the
+ * kitchen: the same machinery for another printer), through the durable print queue
  * (drivers/printq.h) on a thread of their own, so a printer that is off,
  * slow or out of paper never holds up the screen. labels_print queues one
  * job (one label per unit) from the loop thread; the thread prints and
@@ -28,5 +29,9 @@ struct labels *labels_new(struct loop *l, const char *uri, const char *profile_i
 void labels_free(struct labels *lb);
 /* Queue the labels of an order; 0, or -1 (logged; the state says why). */
 int labels_print(struct labels *lb, const struct order *o);
+/* Queue a void ticket (document_void_ticket: corr, n) under ref, the job's
+ * reference in the queue ("void order 12 to 3"); 0 or -1. */
+int labels_print_void(struct labels *lb, const struct order *o, const int *corr, int n,
+    int64_t now_ms, const char *ref);
 
 #endif

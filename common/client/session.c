@@ -139,6 +139,29 @@ schedule_save(struct session *s)
 	loop_timer_schedule(&s->save, SAVE_DELAY_MS);
 }
 
+/* An event into the cache; an order it closes (it leaves the cache) is
+ * handed to the closed handler first, as the event has it. */
+static int
+apply_event(struct session *s, const cJSON *ev, struct codec_error *err)
+{
+	const cJSON *order = cJSON_GetObjectItemCaseSensitive(ev, "order");
+	const cJSON *id = cJSON_GetObjectItemCaseSensitive(order, "id");
+	int64_t oid = cJSON_IsNumber(id) ? (int64_t)id->valuedouble : 0;
+	bool had = oid > 0 && cache_find(s->cache, oid) != NULL;
+	int rc = cache_apply_event(s->cache, ev, err);
+
+	if (rc == 0 && had && s->h.closed != NULL && cache_find(s->cache, oid) == NULL) {
+		struct codec_error oerr;
+		struct order o;
+
+		order_init(&o);
+		if (order_from_json(order, &o, &oerr) == 0)
+			s->h.closed(s->h.ctx, &o);
+		order_free(&o);
+	}
+	return rc;
+}
+
 /* An order from an answer (an action's reply, a refresh) into the cache as
  * if the stream had brought it: only a newer version replaces ours. */
 static int64_t
@@ -157,7 +180,7 @@ apply_order(struct session *s, const cJSON *order)
 	cJSON_AddStringToObject(ev, "type", "order.updated");
 	codec_add_int(ev, "at", 0);
 	cJSON_AddItemReferenceToObject(ev, "order", (cJSON *)order);
-	rc = cache_apply_event(s->cache, ev, &err);
+	rc = apply_event(s, ev, &err);
 	cJSON_Delete(ev);
 	if (rc < 0) {
 		log_warn("an order in an answer does not parse: %s", err.message);
@@ -728,7 +751,7 @@ on_event(void *ctx, int64_t seq, const cJSON *ev)
 	const cJSON *order = cJSON_GetObjectItemCaseSensitive(ev, "order");
 	const cJSON *id = cJSON_GetObjectItemCaseSensitive(order, "id");
 
-	if (cache_apply_event(s->cache, ev, &err) < 0) {
+	if (apply_event(s, ev, &err) < 0) {
 		/* handing it again would fail again: note it and go on */
 		log_error("event %" PRId64 " does not parse: %s", seq, err.message);
 		return 0;

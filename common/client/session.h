@@ -138,6 +138,10 @@ struct session_handlers {
 	/* Orders changed: ids (n of them), or n < 0 for "all of them" (a
 	 * snapshot, the stale start). Read them from session_cache. */
 	void (*orders)(void *ctx, const int64_t *ids, int n);
+	/* An order in the cache closed (COMPLETED, CANCELLED): o is its last
+	 * version, told before orders hears its id (it is no longer in the
+	 * cache then). Optional. */
+	void (*closed)(void *ctx, const struct order *o);
 	void (*menu)(void *ctx);
 	/* The restaurant's details arrived or changed (session_cache). */
 	void (*store)(void *ctx);

@@ -51,6 +51,8 @@ static const char *const role_names[THEME_ROLE_COUNT] = {
 	[THEME_CHANGE] = "change",
 	[THEME_UNAVAILABLE] = "unavailable",
 	[THEME_PRICE] = "price",
+	[THEME_VOID] = "void",
+	[THEME_VOIDED] = "voided",
 };
 
 /* Colour numbers of the 8 basic colours, as curses numbers them. */
@@ -98,6 +100,8 @@ static const struct theme_style builtin_default[THEME_ROLE_COUNT] = {
 	[THEME_CHANGE] = { C_GREEN, D, B },
 	[THEME_UNAVAILABLE] = { D, D, DM },
 	[THEME_PRICE] = { C_CYAN, D, 0 },
+	[THEME_VOID] = { C_WHITE, C_RED, B },
+	[THEME_VOIDED] = { C_RED, D, DM },
 };
 
 /* The monochrome theme: attributes only, chosen so that each role a
@@ -137,6 +141,8 @@ static const unsigned builtin_mono[THEME_ROLE_COUNT] = {
 	[THEME_CHANGE] = B | U,
 	[THEME_UNAVAILABLE] = DM,
 	[THEME_PRICE] = 0,
+	[THEME_VOID] = R | B,
+	[THEME_VOIDED] = DM,
 };
 
 #undef D

@@ -65,6 +65,9 @@ enum theme_role {
 	THEME_CHANGE,           /* POS: the change to hand back */
 	THEME_UNAVAILABLE,      /* POS: an 86'd item */
 	THEME_PRICE,            /* POS: prices in lists */
+	THEME_VOID,             /* KDS: a VOID card (an order voided whole):
+	                           its frame, its VOID mark and reason */
+	THEME_VOIDED,           /* KDS: a line's voided quantity, struck */
 	THEME_ROLE_COUNT
 };
 

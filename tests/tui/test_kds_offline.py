@@ -2,7 +2,8 @@
 when, the board stays and its timers keep running; a start and a bump are
 queued, shown at once and marked PENDING; when the network returns they
 are sent exactly once and the board takes the server's truth (a change
-made elsewhere meanwhile wins and the refusal is shown); a KDS started
+made elsewhere meanwhile wins and the refusal is shown, an order cancelled
+meanwhile is a VOID card until cleared); a KDS started
 while the server is down shows the saved board, marked STALE, and catches
 up when the server is back."""
 import os
@@ -53,9 +54,12 @@ class OfflineTest(KdsTest):
         t.wait_gone("queued")
         self.assertEqual(self.actions(a["id"]), ["create", "start"])
         self.assertEqual(self.actions(b["id"]), ["create", "start", "ready"])
-        # the cancelled order leaves the board: the server's truth
-        t.wait_for("NEW (0)")
-        self.assertNotIn("#%d " % c["number"], t.capture())
+        # the cancelled order is the server's truth: a VOID card, which
+        # leaves the board when the chef clears it
+        t.wait_all("NEW (0)", "VOID: customer left")
+        self.bump_card(t, c["number"])
+        t.wait_gone("VOID: customer left")
+        self.assertNotIn("#%d " % c["number"], t.capture().split("\n", 1)[1])
 
     def test_queued_change_age_and_retention_warning(self):
         """The header gives the oldest queued change's age and, near the

@@ -339,6 +339,78 @@ test_labels(void **state)
 	order_free(&o);
 }
 
+/* A void ticket: one line voided in part by a cashier with a manager's
+ * approval; then the rest voided, which cancels the order. Labels leave
+ * out what was voided. */
+static void
+test_void_ticket(void **state)
+{
+	struct order o;
+	struct profile g80;
+	struct escpos e;
+	struct correction *c;
+	char *text;
+	int idx[2];
+	size_t at;
+
+	(void)state;
+	sample_order(&o);
+	load("generic-80", &g80);
+	c = order_add_correction(&o);
+	c->kind = CORRECTION_VOID;
+	c->at = T0 + 120 * 1000;
+	xstrlcpy(c->by, "k1", sizeof c->by);
+	xstrlcpy(c->approved_by, "m1", sizeof c->approved_by);
+	xstrlcpy(c->reason, "Wrong item", sizeof c->reason);
+	c->line = 0;
+	c->qty = 1;
+	o.items[0].voided = 1;
+	escpos_begin(&e, &g80);
+	idx[0] = 0;
+	assert_int_equal(document_void_ticket(&e, &o, idx, 1, T0 + 180 * 1000), 0);
+	golden("void_line_generic-80", &e);
+	escpos_free(&e);
+
+	/* labels: one burger left */
+	escpos_begin(&e, &g80);
+	assert_int_equal(document_labels(&e, &o), 3);
+	escpos_free(&e);
+
+	/* the rest, as one request: the order is cancelled */
+	for (int i = 1; i < 3; i++) {
+		c = order_add_correction(&o);
+		c->kind = CORRECTION_VOID;
+		c->at = T0 + 240 * 1000;
+		xstrlcpy(c->by, "m1", sizeof c->by);
+		xstrlcpy(c->reason, "Customer left", sizeof c->reason);
+		c->line = i == 1 ? 0 : 1;
+		c->qty = 1;
+		o.items[c->line].voided++;
+	}
+	o.status = STATUS_CANCELLED;
+	idx[0] = 1;
+	idx[1] = 2;
+	escpos_begin(&e, &g80);
+	assert_int_equal(document_void_ticket(&e, &o, idx, 2, T0 + 250 * 1000), 0);
+	text = render_to_text(e.data, e.len, g80.columns);
+	assert_non_null(strstr(text, "VOID"));
+	assert_non_null(strstr(text, "#42"));
+	assert_non_null(strstr(text, "ORDER CANCELLED"));
+	assert_non_null(strstr(text, "1 x Frites"));
+	assert_non_null(strstr(text, "Reason: Customer left"));
+	assert_non_null(strstr(text, "Voided by: m1"));
+	assert_null(strstr(text, "Approved by"));
+	free(text);
+	/* nothing voided among them: nothing printed */
+	at = e.len;
+	o.corrections[1].kind = CORRECTION_COMP;
+	o.corrections[2].kind = CORRECTION_COMP;
+	assert_int_equal(document_void_ticket(&e, &o, idx, 2, T0), -1);
+	assert_int_equal(e.len, at);
+	escpos_free(&e);
+	order_free(&o);
+}
+
 static void
 test_reports(void **state)
 {
@@ -998,6 +1070,7 @@ main(void)
 		cmocka_unit_test(test_not_numbered_yet),
 		cmocka_unit_test(test_kitchen),
 		cmocka_unit_test(test_labels),
+		cmocka_unit_test(test_void_ticket),
 		cmocka_unit_test(test_reports),
 		cmocka_unit_test(test_render_flags_wide_lines),
 		cmocka_unit_test(test_longest_everywhere),

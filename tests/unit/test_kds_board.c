@@ -1,7 +1,8 @@
 /* Unit tests of the KDS board model: columns by status, stations, pending
  * marks, ages and thresholds, linked orders side by side, all-day counts,
  * the recall list, layout (lanes, scrolling, digits), moving the
- * selection, refusals; and the KDS settings (durations, per-station
+ * selection, refusals; voids (struck quantities, VOID cards, the void
+ * tickets due); and the KDS settings (durations, per-station
  * thresholds, errors). */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -261,6 +262,155 @@ test_all_day(void **state)
 	board_free(&b);
 }
 
+/* A void of some of a line, as the server records it. */
+static void
+void_line(struct order *o, int line, int qty, int64_t at)
+{
+	struct correction *c = order_add_correction(o);
+
+	c->kind = CORRECTION_VOID;
+	c->at = at;
+	xstrlcpy(c->by, "m1", sizeof c->by);
+	xstrlcpy(c->reason, "Wrong item", sizeof c->reason);
+	c->line = line;
+	c->qty = qty;
+	o->items[line].voided += qty;
+	o->version++;
+}
+
+static void
+test_partial_void(void **state)
+{
+	struct board b;
+	struct order o;
+	struct board_count n[8];
+	const struct board_card *c;
+	int idx[8];
+
+	board_init(&b);
+	make(&o, 1, STATUS_PREPARING, T0, burger_fries, 2);
+	board_upsert(&b, &o, NULL);
+	assert_int_equal(board_new_voids(&b, &o, 0, idx, 8), 0);
+	/* one of the two burgers, then the fries whole */
+	void_line(&o, 0, 1, T0 + 5000);
+	void_line(&o, 1, 1, T0 + 5000);
+	board_upsert(&b, &o, NULL);
+	c = board_find(&b, 1);
+	assert_false(board_is_void(c));
+	assert_int_equal(c->items[0].qty, 2);
+	assert_int_equal(c->items[0].voided, 1);
+	assert_int_equal(board_item_left(&c->items[0]), 1);
+	assert_int_equal(board_item_left(&c->items[1]), 0);
+	assert_int_equal(board_card_column(&b, c), BOARD_PREPARING);
+	/* all-day: what is left to make */
+	assert_int_equal(board_all_day(&b, n, 8), 1);
+	assert_string_equal(n[0].name, "Classic Burger");
+	assert_int_equal(n[0].qty, 1);
+	/* the fryer has nothing left to make: its part is done */
+	board_set_station(&b, "fryer");
+	assert_int_equal(board_card_column(&b, c), -1);
+	assert_int_equal(board_all_day(&b, n, 8), 0);
+	/* the void tickets due: the fryer's void only, then none again */
+	assert_int_equal(board_new_voids(&b, &o, 0, idx, 8), 1);
+	assert_int_equal(idx[0], 1);
+	board_set_station(&b, "all");
+	assert_int_equal(board_new_voids(&b, &o, 0, idx, 8), 2);
+	assert_int_equal(board_new_voids(&b, &o, 1, idx, 8), 1);
+	assert_int_equal(board_new_voids(&b, &o, o.ncorrections, idx, 8), 0);
+	order_free(&o);
+
+	/* a void before the sale was paid never reached the kitchen */
+	make(&o, 2, STATUS_PAID, T0, burger_fries, 2);
+	void_line(&o, 0, 1, T0 - 1000);
+	assert_int_equal(board_new_voids(&b, &o, 0, idx, 8), 0);
+	order_free(&o);
+	board_free(&b);
+}
+
+static void
+test_void_card(void **state)
+{
+	struct board b;
+	struct order o;
+	struct board_count n[8];
+	const struct board_card *c;
+
+	board_init(&b);
+	put(&b, 1, STATUS_PAID, T0, burger_fries, 2);
+	make(&o, 2, STATUS_PREPARING, T0, cola, 1);
+	board_upsert(&b, &o, NULL);
+	board_layout(&b, 80, 21);
+	assert_int_equal(board_count_live(&b, BOARD_PREPARING), 1);
+	/* order 2 voided whole: the server cancels it */
+	void_line(&o, 0, 1, T0 + 9000);
+	o.status = STATUS_CANCELLED;
+	xstrlcpy(o.cancel_reason, "Customer left", sizeof o.cancel_reason);
+	o.updated_at = T0 + 9000;
+	assert_true(board_upsert_void(&b, &o));
+	assert_false(board_upsert_void(&b, &o));          /* told once */
+	c = board_find(&b, 2);
+	assert_non_null(c);
+	assert_true(board_is_void(c));
+	assert_string_equal(c->void_reason, "Customer left");
+	assert_int_equal(c->voided_at, T0 + 9000);
+	assert_int_equal(board_card_column(&b, c), BOARD_PREPARING);
+	board_layout(&b, 80, 21);
+	assert_int_equal(board_count(&b, BOARD_PREPARING), 1);
+	assert_int_equal(board_count_live(&b, BOARD_PREPARING), 0);
+	/* it takes a row for the VOID line */
+	assert_int_equal(board_card_height(&b, c, 40), 5);
+	/* not in the all-day counts */
+	assert_int_equal(board_all_day(&b, n, 8), 2);
+	assert_string_equal(n[0].name, "Classic Burger");
+	assert_string_equal(n[1].name, "Fries");
+	/* the order left the cache, a snapshot did not have it: the card stays */
+	board_gone(&b, 2);
+	board_sync_begin(&b);
+	put(&b, 1, STATUS_PAID, T0, burger_fries, 2);
+	board_sync_end(&b);
+	assert_non_null(board_find(&b, 2));
+	/* an older version does not bring it back to life */
+	o.status = STATUS_PREPARING;
+	board_upsert(&b, &o, NULL);
+	assert_true(board_is_void(board_find(&b, 2)));
+	/* the chef clears it; a live card is not cleared */
+	assert_false(board_clear_void(&b, 1));
+	assert_true(board_clear_void(&b, 2));
+	assert_null(board_find(&b, 2));
+	assert_false(board_clear_void(&b, 2));
+	order_free(&o);
+
+	/* a cancel of a New order: the card stays in New */
+	make(&o, 1, STATUS_CANCELLED, T0, burger_fries, 2);
+	board_upsert(&b, &o, NULL);
+	c = board_find(&b, 1);
+	assert_true(board_is_void(c));
+	assert_int_equal(board_card_column(&b, c), BOARD_NEW);
+	assert_string_equal(c->void_reason, "");
+	order_free(&o);
+	/* a bumped (READY) order cancelled: with the ones in preparation */
+	put(&b, 3, STATUS_READY, T0, cola, 1);
+	make(&o, 3, STATUS_CANCELLED, T0, cola, 1);
+	assert_true(board_upsert_void(&b, &o));
+	assert_int_equal(board_card_column(&b, board_find(&b, 3)), BOARD_PREPARING);
+	order_free(&o);
+	/* cancelled without ever being on the board: no card */
+	make(&o, 4, STATUS_CANCELLED, T0, cola, 1);
+	assert_false(board_upsert_void(&b, &o));
+	assert_null(board_find(&b, 4));
+	order_free(&o);
+	/* a station with nothing on it does not see it */
+	board_set_station(&b, "grill");
+	assert_int_equal(board_card_column(&b, board_find(&b, 3)), -1);
+	/* a completed order just leaves */
+	put(&b, 5, STATUS_READY, T0, cola, 1);
+	make(&o, 5, STATUS_COMPLETED, T0, cola, 1);
+	assert_false(board_upsert_void(&b, &o));
+	assert_null(board_find(&b, 5));
+	order_free(&o);
+	board_free(&b);
+}
+
 static void
 test_recall_list(void **state)
 {
@@ -449,6 +599,18 @@ test_config(void **state)
 	assert_int_equal(kds_config_set(&c, "label_printer", "tcp://127.0.0.1:9100", err,
 	    sizeof err), 0);
 	assert_int_equal(kds_config_set(&c, "colour", "red", err, sizeof err), -1);
+	assert_int_equal(kds_config_set(&c, "ticket_printer", "tcp://127.0.0.1:9101", err,
+	    sizeof err), 0);
+	{
+		char q[PATH_MAX + 16];
+
+		xstrlcpy(c.print_queue, "/var/lib/brigade/kds-printq.db", sizeof c.print_queue);
+		kds_config_ticket_queue(&c, q, sizeof q);
+		assert_string_equal(q, "/var/lib/brigade/kds-printq-tickets.db");
+		xstrlcpy(c.print_queue, "/var/lib/brigade.d/queue", sizeof c.print_queue);
+		kds_config_ticket_queue(&c, q, sizeof q);
+		assert_string_equal(q, "/var/lib/brigade.d/queue-tickets");
+	}
 }
 
 int
@@ -461,6 +623,8 @@ main(void)
 		cmocka_unit_test(test_ages),
 		cmocka_unit_test(test_linked_side_by_side),
 		cmocka_unit_test(test_all_day),
+		cmocka_unit_test(test_partial_void),
+		cmocka_unit_test(test_void_card),
 		cmocka_unit_test(test_recall_list),
 		cmocka_unit_test(test_layout),
 		cmocka_unit_test(test_moving),
