@@ -492,7 +492,8 @@ do_items_done(struct writer *w, struct job *j, int64_t now)
 			any = true;
 			o.items[i].done = true;
 		}
-		all = all && o.items[i].done;
+		/* a line voided whole has nothing left to make */
+		all = all && (o.items[i].done || order_item_left(&o.items[i]) <= 0);
 	}
 	if (!any) {
 		codec_error_set(&err, 422, "unknown_station", "station",

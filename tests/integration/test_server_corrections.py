@@ -74,6 +74,16 @@ class Corrections(ServerTest):
         # the rest of the order still flows through the kitchen
         self.assertEqual(self.c.act(o["id"], "ready").status, 200)
 
+    def test_a_station_bump_finishes_an_order_whose_other_lines_were_voided(self):
+        o = self.sale()                          # B1 on the grill, S1 on the fryer
+        self.c.act(o["id"], "start")
+        r = self.correct(self.m, o["id"], {"kind": "void", "reason": "Wrong item",
+                                           "lines": [{"line": 1, "qty": 1}]})
+        self.assertEqual(r.status, 200, r)
+        r = self.c.post("/api/v1/orders/%d/items/done" % o["id"], {"station": "grill"},
+                        key=str(uuid.uuid4()))
+        self.assertEqual((r.status, r.json["status"]), (200, "READY"), r)
+
     def test_void_the_whole_order_while_preparing(self):
         o = self.sale()
         self.c.act(o["id"], "start")
