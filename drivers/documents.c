@@ -433,6 +433,13 @@ document_receipt(struct escpos *e, const struct order *o, const struct doc_confi
 			cash = true;
 		doc_money(c, p->amount, amount, sizeof amount);
 		doc_lr(e, left, amount);
+		/* a card's approval code, the terminal's word that it went
+		 * through: "approved" is printed with it and never without */
+		if (p->tender == TENDER_CARD && p->approval[0]) {
+			snprintf(left, sizeof left, "  %s, code %s",
+			    p->kind == PAYMENT_REFUND ? "Refund approved" : "Approved", p->approval);
+			doc_line(e, left);
+		}
 	}
 	if (o->change > 0) {
 		doc_money(c, o->change, amount, sizeof amount);

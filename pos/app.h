@@ -11,6 +11,7 @@
 #define BRIGADE_POS_APP_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <cjson/cJSON.h>
@@ -24,6 +25,7 @@
 #include "loop.h"
 #include "order.h"
 #include "outbox.h"
+#include "payterm.h"
 #include "report.h"
 #include "sales.h"
 #include "session.h"
@@ -58,6 +60,7 @@ enum overlay {
 	OVERLAY_CONFIRM,             /* yes / no */
 	OVERLAY_HELP,
 	OVERLAY_FORM,                /* labelled fields sent to the server at once */
+	OVERLAY_CARD,                /* a card payment or refund on the terminal */
 	OVERLAY_COUNT
 };
 
@@ -74,6 +77,31 @@ struct form_send {
 	void (*done)(struct app *a, const char *what, bool ok, const cJSON *answer);
 };
 
+/* What a card operation's starter hears when it is over (cardpay.c). */
+typedef void (*cardpay_done_fn)(struct app *a, const struct payterm_status *result,
+    void *ctx);
+
+/* The card operation on the payment terminal: while it runs the card
+ * overlay shows its progress; the terminal's driver is polled and wakes
+ * the loop when it has news. */
+struct cardpay {
+	bool running;                /* started and not over: OVERLAY_CARD is up */
+	money_t amount;
+	enum payment_kind kind;
+	struct payterm_status st;    /* as last read from the driver */
+	unsigned form_seq;           /* the status the fields were made from */
+	struct payterm_field asked[PAYTERM_FIELDS_MAX];  /* what the form shows */
+	struct form form;            /* NEEDS_INPUT: what the cashier types */
+	bool cancel_asked;           /* Esc: the driver was asked to cancel */
+	char note[PAYTERM_MESSAGE_MAX];  /* the till's word: a cancel refused */
+	cardpay_done_fn done;
+	void *done_ctx;
+	struct payterm_status last;  /* the last sale that did not go through,
+	                                shown on the tender screen */
+	bool show_last;
+	struct loop_timer poll;
+};
+
 #define HITS_MAX 200
 #define LIST_MAX 2000
 
@@ -88,6 +116,7 @@ struct app {
 	struct client_cfg cfg;
 	struct spool_cfg spool_cfg;
 	char card_spec[280];         /* "wedge" or usb://VID:PID */
+	char payterm_spec[4200];     /* "external" or module:/path/driver.so[,ARG] */
 	char theme_name[64];
 	enum service_type default_service;
 	char state_dir[4096];        /* outbox, print queue, counter, cache */
@@ -103,6 +132,7 @@ struct app {
 	struct cache *cache;         /* the session's */
 	struct spool *spool;
 	struct cardreader *reader;
+	struct payterm *payterm;     /* the card payment terminal's driver */
 	struct wedge wedge;
 	struct loop_timer wedge_timer;
 	struct loop_timer tick;      /* 1 s: the clock, ages, receipt waits */
@@ -151,8 +181,7 @@ struct app {
 
 	/* tender */
 	struct field f_amount;
-	bool card_wait;              /* "swipe the card" */
-	money_t card_amount;         /* what the card will pay */
+	struct cardpay card;
 	int64_t pay_order_id;        /* paying an online order at pickup, 0 = the ticket */
 	int pay_order_version;
 	struct order pay_order;      /* its copy */
@@ -254,8 +283,54 @@ void checkout_restore(struct app *a);
 void checkout_entry_done(struct app *a, const struct outbox_entry *e);
 void checkout_entry_refused(struct app *a, const struct session_refusal *r);
 void checkout_tick(struct app *a);
+/* A card read by a reader: on the tender screen it starts a card payment
+ * (the card fills in brand and last 4, it approves nothing); in the card
+ * overlay it fills in the fields. */
 void checkout_card(struct app *a, const struct card_info *card);
 void checkout_bad_swipe(struct app *a, const char *why);
 void checkout_new_ticket(struct app *a);
+/* A card payment of the ticket is over: approved, it is a tender with its
+ * approval code; anything else leaves the ticket as it was. */
+void checkout_card_done(struct app *a, const struct payterm_status *result, void *ctx);
+
+/* cardpay.c: card payments and refunds through the payment terminal
+ * (--payment-terminal; drivers/payterm.h). Each shows the card overlay
+ * while it runs: present card, processing, the fields a driver asks the
+ * cashier for (the external terminal's approval code and last 4), and
+ * Esc asks the terminal to cancel. Nothing waits: the result comes to
+ * done on the loop, later.
+ *
+ * Charge amount to a card for the ticket on the tender screen (swiped: a
+ * card a reader saw, or NULL). The result goes to checkout_card_done.
+ * 0 started; -1 not (said on the message line). */
+int cardpay_sale(struct app *a, money_t amount, const struct card_info *swiped);
+/* Refund amount to the card of an earlier card payment: original is the
+ * order's payment (its card and approval code are handed to the
+ * terminal), ref what the terminal may record (the order's number).
+ * Returns 0 when the refund started: done(a, result, ctx) runs once it is
+ * over, result->state PAYTERM_APPROVED with result->approval and
+ * result->card when the terminal refunded it, any other final state when
+ * it did not (result->message says why; nothing was refunded). -1 when it
+ * could not start (another card operation runs, a bad amount, the
+ * terminal refused): said on the message line, done never runs. The
+ * caller records the refund (a PAYMENT_REFUND with the approval code) only
+ * on PAYTERM_APPROVED. */
+int cardpay_refund(struct app *a, money_t amount, const struct payment *original,
+    const char *ref, cardpay_done_fn done, void *ctx);
+/* How a result is said: "APPROVED", "DECLINED", "TIMED OUT", ... */
+const char *cardpay_result_word(enum payterm_state s);
+/* Whether a card operation runs. */
+bool cardpay_busy(const struct app *a);
+/* A swiped card while the overlay asks for the card's details. */
+void cardpay_swiped(struct app *a, const struct card_info *card);
+/* The overlay's keys: Enter hands the values typed to the driver, which
+ * takes them or refuses one with a reason; Esc asks the terminal to
+ * cancel (it says when it has; a driver may refuse once the card is
+ * being processed). */
+void cardpay_submit(struct app *a);
+void cardpay_cancel(struct app *a);
+/* Open the terminal of a->payterm_spec (main.c, at start): -1 and why. */
+int cardpay_open(struct app *a, char *err, size_t errsize);
+void cardpay_close(struct app *a);
 
 #endif

@@ -11,6 +11,7 @@
 #include "codec.h"
 #include "counter.h"
 #include "log.h"
+#include "screens.h"
 #include "util.h"
 #include "xalloc.h"
 
@@ -30,7 +31,7 @@ checkout_new_ticket(struct app *a)
 	order_init(&a->pay_order);
 	field_clear(&a->f_amount);
 	field_clear(&a->f_plu);
-	a->card_wait = false;
+	a->card.show_last = false;
 }
 
 /* Print what the receipt wait holds: the server's order (banner NULL) or
@@ -345,40 +346,58 @@ checkout_restore(struct app *a)
 	free(r);
 }
 
+/* A swipe approves nothing: it starts a card payment on the tender
+ * screen, or fills in the card's brand and last 4 while the external
+ * terminal's fields are up. */
 void
 checkout_card(struct app *a, const struct card_info *card)
 {
-	money_t amount;
-	struct ticket_totals tt;
-	enum ticket_err e;
-
-	if (a->screen != SCREEN_TENDER) {
+	if (cardpay_busy(a)) {
+		cardpay_swiped(a, card);
+		return;
+	}
+	if (a->screen != SCREEN_TENDER || a->overlay != OVERLAY_NONE) {
 		app_say(a, THEME_WARNING, "Card %s ****%s read: open the tender screen (Enter) "
 		    "first, then swipe", card->brand, card->last4);
 		return;
 	}
-	ticket_totals(&a->ticket, &tt);
-	amount = a->card_wait && a->card_amount > 0 ? a->card_amount : tt.due;
-	if (!a->card_wait && !field_empty(&a->f_amount)) {
-		if (money_parse(a->f_amount.text, &amount) < 0) {
-			app_say(a, THEME_ERROR, "%s", ticket_err_message(TICKET_BAD_AMOUNT));
-			return;
-		}
+	screen_tender_card(a, card);
+	app_dirty(a);
+}
+
+void
+checkout_card_done(struct app *a, const struct payterm_status *r, void *ctx)
+{
+	struct ticket_totals tt;
+	char m[32], due[32], card[48] = "";
+	enum ticket_err e;
+
+	app_money(r->amount, m, sizeof m);
+	if (r->state != PAYTERM_APPROVED) {
+		/* nothing is recorded: the ticket stays as it was, unpaid */
+		a->card.last = *r;
+		a->card.show_last = true;
+		ticket_totals(&a->ticket, &tt);
+		app_money(tt.due, due, sizeof due);
+		app_say(a, THEME_ERROR, "Card %s: %s. Nothing was taken: %s still due",
+		    cardpay_result_word(r->state), r->message, due);
+		return;
 	}
-	e = ticket_pay_card(&a->ticket, amount, card);
-	a->card_wait = false;
-	a->card_amount = 0;
+	if (r->card.last4[0] != '\0')
+		snprintf(card, sizeof card, " %s ****%s", r->card.brand, r->card.last4);
+	e = ticket_pay_card(&a->ticket, r->amount, &r->card, r->approval);
 	if (e != TICKET_OK) {
-		app_say(a, THEME_ERROR, "%s", ticket_err_message(e));
+		/* the ticket changed under the terminal (a new price): the money
+		 * is taken, so say so loudly rather than lose it */
+		log_warn("card%s approved for %lld (code %s) but the ticket refused it: %s", card,
+		    (long long)r->amount, r->approval, ticket_err_message(e));
+		app_say(a, THEME_ERROR, "Card%s approved for %s (code %s) but the ticket cannot "
+		    "take it (%s): refund it on the terminal", card, m, r->approval,
+		    ticket_err_message(e));
 		return;
 	}
 	field_clear(&a->f_amount);
-	{
-		char m[32];
-
-		app_money(amount, m, sizeof m);
-		app_say(a, THEME_SUCCESS, "Card %s ****%s: %s approved", card->brand, card->last4, m);
-	}
+	app_say(a, THEME_SUCCESS, "Card%s: %s approved, code %s", card, m, r->approval);
 	if (ticket_paid(&a->ticket))
 		checkout_submit(a);
 	app_dirty(a);

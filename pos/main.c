@@ -42,6 +42,9 @@ static const char usage_text[] =
     "                            on cash sales\n"
     "  --card-reader URI|wedge   usb://VID:PID for a USB HID reader; wedge (the\n"
     "                            default) for readers that type into the terminal\n"
+    "  --payment-terminal SPEC   the card terminal: external (the default: the\n"
+    "                            cashier types the approval code of a standalone\n"
+    "                            terminal) or module:/path/driver.so[,ARG]\n"
     "  --theme NAME              colours (themes/NAME.theme); NO_COLOR is honoured\n"
     "  --shop NAME               the name printed on receipts\n"
     "  --service TYPE            the default service: pickup (default), dine-in,\n"
@@ -403,6 +406,7 @@ parse_args(struct app *a, int argc, char **argv)
 		{ "kitchen-profile", required_argument, NULL, 'K' },
 		{ "drawer", no_argument, NULL, 'd' },
 		{ "card-reader", required_argument, NULL, 'c' },
+		{ "payment-terminal", required_argument, NULL, 'y' },
 		{ "theme", required_argument, NULL, 'T' },
 		{ "shop", required_argument, NULL, 'n' },
 		{ "service", required_argument, NULL, 'S' },
@@ -445,6 +449,14 @@ parse_args(struct app *a, int argc, char **argv)
 			xstrlcpy(a->card_spec, optarg, sizeof a->card_spec);
 			if (strcmp(optarg, "wedge") != 0 && strncmp(optarg, "usb://", 6) != 0)
 				return usage_error("--card-reader takes usb://VID:PID or wedge", optarg);
+			break;
+		case 'y':
+			if (strlen(optarg) >= sizeof a->payterm_spec)
+				return usage_error("--payment-terminal: too long", NULL);
+			xstrlcpy(a->payterm_spec, optarg, sizeof a->payterm_spec);
+			if (strcmp(optarg, "external") != 0 && strncmp(optarg, "module:", 7) != 0)
+				return usage_error("--payment-terminal takes external or "
+				    "module:/path/driver.so[,ARG]", optarg);
 			break;
 		case 'T':
 			xstrlcpy(a->theme_name, optarg, sizeof a->theme_name);
@@ -547,6 +559,7 @@ main(int argc, char **argv)
 	a->default_service = SERVICE_PICKUP;
 	a->start_screen = SCREEN_LOGIN;
 	xstrlcpy(a->card_spec, "wedge", sizeof a->card_spec);
+	xstrlcpy(a->payterm_spec, "external", sizeof a->payterm_spec);
 	if ((rc = parse_args(a, argc, argv)) != 0)
 		return rc;
 	state_paths(a);
@@ -608,8 +621,16 @@ main(int argc, char **argv)
 			return 2;
 		}
 	}
+	if (cardpay_open(a, err, sizeof err) < 0) {
+		fprintf(stderr, "brigade-pos: %s\n", err);
+		cardreader_free(a->reader);
+		spool_free(a->spool);
+		session_free(a->s);
+		return 2;
+	}
 	if (view_init(a, err, sizeof err) < 0) {
 		fprintf(stderr, "brigade-pos: %s\n", err);
+		cardpay_close(a);
 		cardreader_free(a->reader);
 		spool_free(a->spool);
 		session_free(a->s);
@@ -643,6 +664,7 @@ main(int argc, char **argv)
 	loop_timer_cancel(&a->tick);
 	loop_timer_cancel(&a->wedge_timer);
 	loop_timer_cancel(&render_timer);
+	cardpay_close(a);          /* its thread, if any, stops posting first */
 	cardreader_free(a->reader);
 	spool_free(a->spool);
 	outbox_entries_free(a->attention, a->nattention);

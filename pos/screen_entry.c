@@ -98,7 +98,7 @@ entry_enter(struct app *a, int key)
 		}
 	}
 	field_clear(&a->f_amount);
-	a->card_wait = false;
+	a->card.show_last = false;
 	app_go(a, SCREEN_TENDER);
 }
 
@@ -169,6 +169,10 @@ entry_void(struct app *a, int key)
 {
 	if (a->ticket.nlines == 0)
 		return;
+	if (ticket_card_charged(&a->ticket)) {
+		app_say_ticket_err(a, TICKET_CARD_CHARGED, NULL);
+		return;
+	}
 	checkout_new_ticket(a);
 	app_say(a, THEME_WARNING, "Ticket cleared");
 }

@@ -1,6 +1,6 @@
 /* screen_tender: the ticket paid: cash typed or exact, round amounts on
- * a s d f, a card for what is typed (or all that is due); paid in full,
- * it goes to checkout. */
+ * a s d f, a card for what is typed (or all that is due) through the card
+ * terminal (cardpay.c); paid in full, it goes to checkout. */
 #include <stdio.h>
 #include <string.h>
 
@@ -44,10 +44,7 @@ tender_enter(struct app *a, int key)
 	struct ticket_totals tt;
 	money_t amount;
 
-	if (a->card_wait) {
-		app_say(a, THEME_WARNING, "Waiting for the card: swipe it, or Esc");
-		return;
-	}
+	a->card.show_last = false;
 	ticket_totals(&a->ticket, &tt);
 	if (field_empty(&a->f_amount)) {
 		tender_cash(a, tt.due);      /* exact */
@@ -61,6 +58,30 @@ tender_enter(struct app *a, int key)
 	tender_cash(a, amount);
 }
 
+void
+screen_tender_card(struct app *a, const struct card_info *swiped)
+{
+	struct ticket_totals tt;
+	money_t amount;
+	enum ticket_err e;
+
+	a->card.show_last = false;
+	ticket_totals(&a->ticket, &tt);
+	amount = tt.due;
+	if (!field_empty(&a->f_amount) && money_parse(a->f_amount.text, &amount) < 0) {
+		app_say(a, THEME_ERROR, "%s", ticket_err_message(TICKET_BAD_AMOUNT));
+		return;
+	}
+	/* what would stop the ticket taking the card stops it before the
+	 * terminal charges anything */
+	if ((e = ticket_card_check(&a->ticket, amount)) != TICKET_OK) {
+		app_say(a, THEME_ERROR, "%s", ticket_err_message(e));
+		return;
+	}
+	if (cardpay_sale(a, amount, swiped) == 0)
+		field_clear(&a->f_amount);
+}
+
 static void
 tender_text(struct app *a, int key)
 {
@@ -68,6 +89,7 @@ tender_text(struct app *a, int key)
 	money_t s[4];
 	int n;
 
+	a->card.show_last = false;
 	if (key > 0 && key < 0x80 && strchr("asdf", key) != NULL) {
 		int i = (int)(strchr("asdf", key) - "asdf");
 
@@ -78,23 +100,7 @@ tender_text(struct app *a, int key)
 		return;
 	}
 	if (key == 'c') {
-		money_t amount;
-
-		ticket_totals(&a->ticket, &tt);
-		amount = tt.due;
-		if (!field_empty(&a->f_amount) && money_parse(a->f_amount.text, &amount) < 0) {
-			app_say(a, THEME_ERROR, "%s", ticket_err_message(TICKET_BAD_AMOUNT));
-			return;
-		}
-		if (amount <= 0 || amount > tt.due) {
-			app_say(a, THEME_ERROR, "%s", ticket_err_message(amount <= 0 ?
-			    TICKET_BAD_AMOUNT : TICKET_CARD_OVER));
-			return;
-		}
-		a->card_wait = true;
-		a->card_amount = amount;
-		field_clear(&a->f_amount);
-		app_say(a, THEME_WARNING, "Swipe the card now (Esc cancels)");
+		screen_tender_card(a, NULL);
 		return;
 	}
 	if (!field_put(&a->f_amount, key))
@@ -111,18 +117,18 @@ tender_back(struct app *a, int key)
 static void
 tender_undo(struct app *a, int key)
 {
-	if (ticket_unpay(&a->ticket) == TICKET_OK)
+	enum ticket_err e = ticket_unpay(&a->ticket);
+
+	if (e == TICKET_OK)
 		app_say(a, THEME_WARNING, "Last tender taken off");
+	else if (e == TICKET_CARD_CHARGED)
+		app_say(a, THEME_ERROR, "%s", ticket_err_message(e));
 }
 
 static void
 tender_esc(struct app *a, int key)
 {
-	if (a->card_wait) {
-		a->card_wait = false;
-		app_say(a, THEME_DIM, "Card cancelled");
-		return;
-	}
+	a->card.show_last = false;
 	if (!field_empty(&a->f_amount)) {
 		field_clear(&a->f_amount);
 		return;
@@ -168,7 +174,8 @@ screen_tender_draw(struct app *a)
 
 		app_money(p->amount, amount, sizeof amount);
 		if (p->tender == TENDER_CARD)
-			snprintf(buf, sizeof buf, "Card %s ****%s", p->card.brand, p->card.last4);
+			snprintf(buf, sizeof buf, "Card %s ****%s  code %s", p->card.brand,
+			    p->card.last4, p->approval);
 		else
 			snprintf(buf, sizeof buf, "Cash");
 		view_lr(y++, x, w, THEME_SUCCESS, buf, amount);
@@ -176,25 +183,29 @@ screen_tender_draw(struct app *a)
 	app_money(tt.due, amount, sizeof amount);
 	view_lr(y++, x, w, THEME_TOTAL, "DUE", amount);
 	y++;
-	if (a->card_wait) {
-		app_money(a->card_amount, amount, sizeof amount);
-		draw_textf(y++, x, w, THEME_WARNING, "SWIPE THE CARD for %s", amount);
-		draw_text(y++, x, w, THEME_DIM, "(USB reader or keyboard wedge; Esc cancels)");
-	} else {
-		snprintf(buf, sizeof buf, "Amount> %s", a->f_amount.text);
-		draw_fill(y, x, 1, w, THEME_INPUT_FOCUS);
-		draw_text(y, x, w, THEME_INPUT_FOCUS, buf);
-		term_cursor(y, x + text_width(buf));
-		y += 2;
-		draw_text(y++, x, w, THEME_DIM, "Enter with nothing typed: exact cash");
-		n = ticket_cash_suggestions(tt.due, s, 4);
-		buf[0] = '\0';
-		for (int i = 0; i < n; i++) {
-			app_money(s[i], amount, sizeof amount);
-			snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s%c %s",
-			    i ? "   " : "", "asdf"[i], amount);
-		}
-		draw_text(y++, x, w, THEME_PRICE, buf);
-		draw_text(y++, x, w, THEME_DIM, "c: card for the amount typed (or all due)");
+	if (a->card.show_last) {
+		/* the last card that did not go through, until the next key */
+		draw_textf(y++, x, w, THEME_ERROR, "CARD %s:",
+		    cardpay_result_word(a->card.last.state));
+		y += view_wrap(y, x, w, 3, THEME_ERROR, a->card.last.message);
+		draw_textf(y++, x, w, THEME_DIM, "Nothing was taken on that card: %s still due",
+		    amount);
+		y++;
 	}
+	snprintf(buf, sizeof buf, "Amount> %s", a->f_amount.text);
+	draw_fill(y, x, 1, w, THEME_INPUT_FOCUS);
+	draw_text(y, x, w, THEME_INPUT_FOCUS, buf);
+	term_cursor(y, x + text_width(buf));
+	y += 2;
+	draw_text(y++, x, w, THEME_DIM, "Enter with nothing typed: exact cash");
+	n = ticket_cash_suggestions(tt.due, s, 4);
+	buf[0] = '\0';
+	for (int i = 0; i < n; i++) {
+		app_money(s[i], amount, sizeof amount);
+		snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s%c %s",
+		    i ? "   " : "", "asdf"[i], amount);
+	}
+	draw_text(y++, x, w, THEME_PRICE, buf);
+	draw_text(y++, x, w, THEME_DIM, "c: card for the amount typed (or all due), on the "
+	    "card terminal");
 }

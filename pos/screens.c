@@ -35,6 +35,7 @@ static const struct overlay_def overlays[OVERLAY_COUNT] = {
 	[OVERLAY_CONFIRM] = { &overlay_confirm_keys, overlay_confirm_draw },
 	[OVERLAY_HELP] = { &overlay_help_keys, overlay_help_draw },
 	[OVERLAY_FORM] = { &overlay_form_keys, overlay_form_draw },
+	[OVERLAY_CARD] = { &overlay_card_keys, overlay_card_draw },
 };
 
 const struct screen_def *

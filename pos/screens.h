@@ -49,6 +49,9 @@ void screen_entry_tap(struct app *a, int kind, int64_t value, bool twice);
 
 extern const struct keytable screen_tender_keys;
 void screen_tender_draw(struct app *a);
+/* c, or a card swiped on the tender screen: a card payment for the
+ * amount typed (or all that is due) on the card terminal. */
+void screen_tender_card(struct app *a, const struct card_info *swiped);
 
 extern const struct keytable screen_done_keys;
 void screen_done_draw(struct app *a);
@@ -148,6 +151,11 @@ int overlay_form_send(struct app *a, const char *method, const char *path, cJSON
 /* F9 (overlay_pin.c): one's own PIN, the old one, then the new one twice:
  * a form sent to POST /api/v1/auth/pin. */
 void overlay_pin_open(struct app *a, int key);
+
+/* A card payment or refund on the terminal (cardpay_sale, cardpay_refund
+ * open it; it closes when the terminal is done). */
+extern const struct keytable overlay_card_keys;
+void overlay_card_draw(struct app *a);
 
 extern const struct keytable overlay_help_keys;
 void overlay_help_draw(struct app *a);

@@ -25,6 +25,8 @@ static const char *const ticket_messages[TICKET_ERR_COUNT] = {
 	[TICKET_BAD_AMOUNT] = "Not an amount: type it like 20 or 12.50",
 	[TICKET_NOTHING_DUE] = "Nothing is due: the ticket is paid",
 	[TICKET_CARD_OVER] = "A card pays at most what is due; only cash gives change",
+	[TICKET_CARD_CHARGED] = "A card was charged for this ticket: finish the sale, then "
+	    "refund what is not wanted",
 	[TICKET_TOO_MANY_TENDERS] = "At most 4 tenders on one order",
 	[TICKET_NO_ITEMS] = "The ticket is empty: add items first",
 	[TICKET_NEEDS_TABLE] = "Dine-in needs a table number (F4)",
@@ -499,12 +501,11 @@ ticket_totals(const struct ticket *t, struct ticket_totals *out)
 	return 0;
 }
 
+/* What stands in the way of a tender of amount. */
 static enum ticket_err
-pay(struct ticket *t, enum tender_type tender, money_t amount,
-    const struct card_info *card)
+pay_check(const struct ticket *t, enum tender_type tender, money_t amount)
 {
 	struct ticket_totals tt;
-	struct payment *p;
 
 	if (amount <= 0 || amount > MONEY_MAX)
 		return TICKET_BAD_AMOUNT;
@@ -518,8 +519,20 @@ pay(struct ticket *t, enum tender_type tender, money_t amount,
 		return TICKET_CARD_OVER;
 	if (tt.paid + amount > MONEY_MAX)
 		return TICKET_BAD_AMOUNT;
-	if (t->npayments >= PAYMENTS_MAX)
+	if (t->npayments >= TENDERS_MAX)
 		return TICKET_TOO_MANY_TENDERS;
+	return TICKET_OK;
+}
+
+static enum ticket_err
+pay(struct ticket *t, enum tender_type tender, money_t amount,
+    const struct card_info *card, const char *approval)
+{
+	enum ticket_err e = pay_check(t, tender, amount);
+	struct payment *p;
+
+	if (e != TICKET_OK)
+		return e;
 	p = &t->payments[t->npayments++];
 	memset(p, 0, sizeof *p);
 	p->tender = tender;
@@ -528,19 +541,38 @@ pay(struct ticket *t, enum tender_type tender, money_t amount,
 		xstrlcpy(p->card.brand, card->brand, sizeof p->card.brand);
 		xstrlcpy(p->card.last4, card->last4, sizeof p->card.last4);
 	}
+	if (approval != NULL)
+		xstrlcpy(p->approval, approval, sizeof p->approval);
 	return TICKET_OK;
 }
 
 enum ticket_err
 ticket_pay_cash(struct ticket *t, money_t amount)
 {
-	return pay(t, TENDER_CASH, amount, NULL);
+	return pay(t, TENDER_CASH, amount, NULL, NULL);
 }
 
 enum ticket_err
-ticket_pay_card(struct ticket *t, money_t amount, const struct card_info *card)
+ticket_pay_card(struct ticket *t, money_t amount, const struct card_info *card,
+    const char *approval)
 {
-	return pay(t, TENDER_CARD, amount, card);
+	return pay(t, TENDER_CARD, amount, card, approval);
+}
+
+enum ticket_err
+ticket_card_check(const struct ticket *t, money_t amount)
+{
+	return pay_check(t, TENDER_CARD, amount);
+}
+
+bool
+ticket_card_charged(const struct ticket *t)
+{
+	for (int i = 0; i < t->npayments; i++) {
+		if (t->payments[i].tender == TENDER_CARD && t->payments[i].approval[0] != '\0')
+			return true;
+	}
+	return false;
 }
 
 enum ticket_err
@@ -548,6 +580,9 @@ ticket_unpay(struct ticket *t)
 {
 	if (t->npayments == 0)
 		return TICKET_NOTHING_DUE;
+	if (t->payments[t->npayments - 1].tender == TENDER_CARD &&
+	    t->payments[t->npayments - 1].approval[0] != '\0')
+		return TICKET_CARD_CHARGED;
 	t->npayments--;
 	memset(&t->payments[t->npayments], 0, sizeof t->payments[0]);
 	return TICKET_OK;

@@ -27,7 +27,8 @@ enum ticket_err {
 	TICKET_BAD_AMOUNT,           /* zero, negative or beyond MONEY_MAX */
 	TICKET_NOTHING_DUE,          /* already paid in full */
 	TICKET_CARD_OVER,            /* a card for more than is due */
-	TICKET_TOO_MANY_TENDERS,     /* PAYMENTS_MAX tenders already */
+	TICKET_CARD_CHARGED,         /* an approved card payment cannot just go */
+	TICKET_TOO_MANY_TENDERS,     /* TENDERS_MAX tenders already */
 	TICKET_NO_ITEMS,             /* the ticket is empty */
 	TICKET_NEEDS_TABLE,          /* dine-in without a table */
 	TICKET_NEEDS_ADDRESS,        /* delivery without phone and address */
@@ -134,11 +135,19 @@ void ticket_link(struct ticket *t, int64_t id, int number);
 int ticket_totals(const struct ticket *t, struct ticket_totals *out);
 money_t ticket_line_total(const struct ticket_line *l);
 
-/* Tenders. Cash may exceed what is due (change); a card may not. */
+/* Tenders. Cash may exceed what is due (change); a card may not. A card
+ * payment carries the approval code its terminal gave. */
 enum ticket_err ticket_pay_cash(struct ticket *t, money_t amount);
 enum ticket_err ticket_pay_card(struct ticket *t, money_t amount,
-    const struct card_info *card);
-/* Take the last tender back off. */
+    const struct card_info *card, const char *approval);
+/* Whether a card could pay amount now (what ticket_pay_card would say),
+ * asked before the terminal charges anything. */
+enum ticket_err ticket_card_check(const struct ticket *t, money_t amount);
+/* Whether a tender is a card payment a terminal approved: money taken
+ * that only a refund gives back. */
+bool ticket_card_charged(const struct ticket *t);
+/* Take the last tender back off (not an approved card payment:
+ * TICKET_CARD_CHARGED). */
 enum ticket_err ticket_unpay(struct ticket *t);
 bool ticket_paid(const struct ticket *t);
 /* Cash amounts a customer is likely to hand over for due: the next whole

@@ -177,6 +177,32 @@ view_lr(int y, int x, int w, enum theme_role role, const char *left, const char 
 	draw_text(y, x + w - rw, rw, role, right);
 }
 
+int
+view_wrap(int y, int x, int w, int max, enum theme_role role, const char *text)
+{
+	int n = 0;
+
+	while (*text != '\0' && n < max) {
+		size_t fit = text_fit(text, w);
+
+		if (fit == 0)
+			break;
+		if (text[fit] != '\0') {
+			size_t sp = fit;
+
+			while (sp > 0 && text[sp] != ' ')
+				sp--;
+			if (sp > 0)
+				fit = sp;
+		}
+		draw_textf(y + n++, x, w, role, "%.*s", (int)fit, text);
+		text += fit;
+		while (*text == ' ')
+			text++;
+	}
+	return n;
+}
+
 void
 view_input_dialog(const char *title, const char *label, const struct field *f)
 {

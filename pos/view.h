@@ -17,6 +17,9 @@ void view_resize(struct app *a);
 
 /* "left ...... right" in w columns. */
 void view_lr(int y, int x, int w, enum theme_role role, const char *left, const char *right);
+/* text over at most max rows of w columns, broken at spaces; the rows
+ * used. */
+int view_wrap(int y, int x, int w, int max, enum theme_role role, const char *text);
 /* A dialog of one field being typed (the note, the cancel reason). */
 void view_input_dialog(const char *title, const char *label, const struct field *f);
 /* The ticket lines with totals (sale and tender screens); returns the row

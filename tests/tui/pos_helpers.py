@@ -31,12 +31,6 @@ VPRINTER = os.path.join(BIN, "brigade-vprinter")
 TIMEOUT = float(os.environ.get("BRIGADE_TUI_TIMEOUT", "30"))
 
 
-def tenders(order):
-    """An order's charges as a till sent them: tender, amount, card."""
-    return [{k: p[k] for k in ("tender", "amount", "card") if k in p}
-            for p in order["payments"] if p.get("kind", "charge") == "charge"]
-
-
 def wait(predicate, what, timeout=None):
     """Poll predicate() until it returns something true; return it."""
     deadline = time.time() + (timeout or TIMEOUT)

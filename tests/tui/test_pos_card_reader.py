@@ -1,8 +1,9 @@
 """pos_card_reader: the real brigade-pos (tmux) with a USB card reader, a
 umockdev-emulated magnetic stripe reader in keyboard mode served by
 usbdev-serve to the till's process (umockdev's preload library), against a
-real server and the virtual printer: a swipe pays (brand and last 4 only,
-the card number nowhere), a bad swipe says swipe again, a swipe away from
+real server and the virtual printer: a swipe fills in the external card
+terminal's brand and last 4 (only those, the card number nowhere; the
+typed approval code pays), a bad swipe says swipe again, a swipe away from
 the tender screen says where to go, a reader unplugged shows in the header
 and sales go on in cash, and it is taken up again when plugged back."""
 import os
@@ -12,7 +13,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from pos_helpers import PAN_VISA, PosTest, tenders  # noqa: E402
+from pos_helpers import PAN_VISA, PosTest  # noqa: E402
 
 SERVE = os.environ.get("USBDEV_SERVE", "")
 DATA = os.environ.get("USB_DATA_DIR", "")
@@ -85,8 +86,11 @@ class CardReaderTest(PosTest):
         pos.wait_for("swipe again")
         pos.wait_for(r"DUE +11\.34", regex=True)
         pos.type("c")
-        pos.wait_for("SWIPE THE CARD for 11.34")
+        pos.wait_for("Charge 11.34 on the card terminal")
         self.reader.do("swipe " + SWIPE_VISA)
+        pos.wait_for("Card VISA ****1111 read")
+        pos.type("A1B2C3")                      # the card terminal's approval code
+        pos.send("Enter")
         pos.wait_for("CHANGE 0.00")
         screen = pos.wait_for(r"Order #(\d+)", regex=True)
         import re
@@ -94,8 +98,9 @@ class CardReaderTest(PosTest):
         paper = self.rig.printer.wait_text("Card VISA ****1111")
         self.assertNotIn(PAN_VISA, paper)
         o = [o for o in self.rig.orders() if o["number"] == n][0]
-        self.assertEqual(tenders(o), [{"tender": "CARD", "amount": 1134,
-                                          "card": {"brand": "VISA", "last4": "1111"}}])
+        p = o["payments"][0]
+        self.assertEqual((p["tender"], p["amount"], p["card"], p["approval"]),
+                         ("CARD", 1134, {"brand": "VISA", "last4": "1111"}, "A1B2C3"))
         self.assertCardNumberNowhere(pos, PAN_VISA)
 
     def test_unplugged_reader_shows_and_comes_back(self):
@@ -116,7 +121,11 @@ class CardReaderTest(PosTest):
         pos.ring("S1")
         pos.send("Enter")
         pos.wait_for("Amount>")
-        self.reader.do("swipe " + SWIPE_AMEX)
+        self.reader.do("swipe " + SWIPE_AMEX)      # starts a card payment, fills it in
+        pos.wait_for("Charge 3.78 on the card terminal")
+        pos.wait_for("< AMEX >")
+        pos.type("Z7")
+        pos.send("Enter")
         pos.wait_for("CHANGE 0.00")
         self.rig.printer.wait_text("Card AMEX ****0005")
 

@@ -11,7 +11,7 @@ import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from pos_helpers import PosTest, tenders, wait  # noqa: E402
+from pos_helpers import PosTest, wait  # noqa: E402
 
 
 def walk_in(service, **extra):
@@ -79,7 +79,10 @@ class Floor(PosTest):
         wait(lambda: self.status(web["id"]) == "PAID", "online order paid")
         self.rig.printer.wait_text("#%d" % web["number"])
         o = self.rig.api("m1").get("/api/v1/orders/%d" % web["id"]).json
-        self.assertEqual(tenders(o), [{"tender": "CASH", "amount": 540}])
+        # the ledger entry also says when and by whom (kind, at, by)
+        self.assertEqual([{k: p[k] for k in ("tender", "amount")} for p in o["payments"]],
+                         [{"tender": "CASH", "amount": 540}])
+        self.assertEqual(o["payments"][0]["by"], "w1")
 
     def test_dispatch_shows_the_whole_address(self):
         address = ("Flat 12, Residence des Tilleuls, 148 avenue du General Leclerc, "

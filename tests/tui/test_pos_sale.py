@@ -1,8 +1,9 @@
 """pos_sale: the cashier's flow in the real brigade-pos (tmux) against a real
 server and the virtual printer: PLU entry, 3*, modifiers and notes, phone
 delivery details, exact cash with the drawer kick, change, next round
-amounts, card by keyboard wedge (brand and last 4 only, the card number
-nowhere), a bad swipe, a split, a short payment, unknown and 86'd PLUs,
+amounts, card by keyboard wedge on the external terminal (brand and last
+4 only, the card number nowhere, the approval code typed), a bad swipe, a
+split, a short payment, unknown and 86'd PLUs,
 a wrong PIN, reprint, and the kitchen ticket on its own printer."""
 import os
 import sys
@@ -11,7 +12,7 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from pos_helpers import (PAN_MC, PAN_VISA, SWIPE_BAD, SWIPE_MC, SWIPE_VISA,  # noqa: E402
-                         PosTest, tenders, wait)
+                         PosTest, wait)
 
 DRAWER_KICK = b"\x1bp\x00"     # ESC p, pin 2 (m = 0), then the pulse times
 
@@ -90,21 +91,29 @@ class Sale(PosTest):
         self.done_number(pos)
         self.assertEqual(len(self.rig.orders()), count + 1)
 
+    def card_payments(self, o):
+        return [{k: p[k] for k in ("tender", "amount", "card", "approval") if k in p}
+                for p in o["payments"]]
+
     def test_card_by_wedge_keeps_only_brand_and_last4(self):
         pos = self.pos("k1")
         pos.ring("B2")                          # 10.50 + 0.84 = 11.34
         pos.send("Enter")
         pos.type("c")
-        pos.wait_for("SWIPE THE CARD for 11.34")
+        pos.wait_for("Charge 11.34 on the card terminal")
         pos.type(SWIPE_VISA)
+        pos.send("Enter")
+        pos.wait_for("Card VISA ****1111 read")
+        pos.type("A1B2C3")                      # the terminal's approval code
         pos.send("Enter")
         pos.wait_for("CHANGE 0.00")
         n = self.done_number(pos)
         paper = self.rig.printer.wait_text("Card VISA ****1111")
         self.assertNotIn(PAN_VISA, paper)
         o = self.server_order(n)
-        self.assertEqual(tenders(o), [{"tender": "CARD", "amount": 1134,
-                                          "card": {"brand": "VISA", "last4": "1111"}}])
+        self.assertEqual(self.card_payments(o), [{"tender": "CARD", "amount": 1134,
+                                                  "card": {"brand": "VISA", "last4": "1111"},
+                                                  "approval": "A1B2C3"}])
         self.assertCardNumberNowhere(pos, PAN_VISA)
 
     def test_bad_swipe_then_split_card_and_cash(self):
@@ -116,19 +125,22 @@ class Sale(PosTest):
         pos.wait_for("swipe again")
         pos.wait_for(r"DUE +25\.92", regex=True)
         pos.type("10")
-        pos.type("c")
-        pos.wait_for("SWIPE THE CARD for 10.00")
-        pos.type(SWIPE_MC)
+        pos.type(SWIPE_MC)                      # a swipe on the tender screen starts the card
         pos.send("Enter")
-        pos.wait_for("Card MASTERCARD ****4444: 10.00 approved")
+        pos.wait_for("Charge 10.00 on the card terminal")
+        pos.wait_for("< MASTERCARD >")
+        pos.type("77AB")
+        pos.send("Enter")
+        pos.wait_for("Card MASTERCARD ****4444: 10.00 approved, code 77AB")
         pos.wait_for(r"DUE +15\.92", regex=True)
         pos.type("20")
         pos.send("Enter")
         pos.wait_for("CHANGE 4.08")
         n = self.done_number(pos)
         o = self.server_order(n)
-        self.assertEqual(tenders(o), [
-            {"tender": "CARD", "amount": 1000, "card": {"brand": "MASTERCARD", "last4": "4444"}},
+        self.assertEqual(self.card_payments(o), [
+            {"tender": "CARD", "amount": 1000, "card": {"brand": "MASTERCARD", "last4": "4444"},
+             "approval": "77AB"},
             {"tender": "CASH", "amount": 2000}])
         self.assertEqual(o["change"], 408)
         self.assertNotIn(PAN_MC, self.rig.printer.read_text())

@@ -23,3 +23,17 @@ if(TARGET brigade-drivers)
   brigade_unit_test(test_printq SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_printq.c
     LIBS brigade-drivers)
 endif()
+# The payment terminal interface, and the make-believe terminal
+# (tests/payterm) the till loads as a module in the tmux tests; it is
+# built for the tests only and never installed.
+if(TARGET brigade-drivers)
+  add_library(payterm_test MODULE ${BRIGADE_TESTS_DIR}/payterm/payterm_test.c)
+  target_include_directories(payterm_test PRIVATE ${PROJECT_SOURCE_DIR}/drivers
+    ${PROJECT_SOURCE_DIR}/common)
+  target_link_libraries(payterm_test PRIVATE Threads::Threads)
+  brigade_unit_test(test_payterm SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_payterm.c
+    LIBS brigade-drivers)
+  target_compile_definitions(test_payterm PRIVATE
+    PAYTERM_TEST_MODULE="$<TARGET_FILE:payterm_test>")
+  add_dependencies(test_payterm payterm_test)
+endif()

@@ -212,6 +212,32 @@ test_receipts(void **state)
 	order_free(&o);
 }
 
+/* A card's approval code under its line, "approved" with it and never
+ * without it. */
+static void
+test_receipt_approval(void **state)
+{
+	struct doc_config c;
+	struct order o;
+	struct profile p;
+	struct escpos e;
+
+	(void)state;
+	sample_order(&o);
+	sample_config(&c);
+	load("epson-tm-t88", &p);
+	escpos_begin(&e, &p);
+	assert_int_equal(document_receipt(&e, &o, &c), 0);
+	assert_null(memmem(e.data, e.len, "pproved", 7));
+	escpos_free(&e);
+	xstrlcpy(o.payments[0].approval, "T01134", sizeof o.payments[0].approval);
+	escpos_begin(&e, &p);
+	assert_int_equal(document_receipt(&e, &o, &c), 0);
+	assert_non_null(memmem(e.data, e.len, "  Approved, code T01134", 23));
+	escpos_free(&e);
+	order_free(&o);
+}
+
 static void
 test_receipt_cancelled_dine_in(void **state)
 {
@@ -1066,6 +1092,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_receipts),
+		cmocka_unit_test(test_receipt_approval),
 		cmocka_unit_test(test_receipt_cancelled_dine_in),
 		cmocka_unit_test(test_not_numbered_yet),
 		cmocka_unit_test(test_kitchen),

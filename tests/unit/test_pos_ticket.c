@@ -226,8 +226,14 @@ test_tenders(void **state)
 	assert_int_equal(ticket_pay_cash(&t, 0), TICKET_BAD_AMOUNT);
 	assert_int_equal(ticket_pay_cash(&t, -5), TICKET_BAD_AMOUNT);
 	/* a card never pays more than is due */
-	assert_int_equal(ticket_pay_card(&t, 2000, &card), TICKET_CARD_OVER);
-	assert_int_equal(ticket_pay_card(&t, 1000, &card), TICKET_OK);
+	assert_int_equal(ticket_card_check(&t, 2000), TICKET_CARD_OVER);
+	assert_int_equal(ticket_pay_card(&t, 2000, &card, "AB12"), TICKET_CARD_OVER);
+	assert_int_equal(t.npayments, 0);
+	assert_false(ticket_card_charged(&t));
+	assert_int_equal(ticket_card_check(&t, 1000), TICKET_OK);
+	assert_int_equal(ticket_pay_card(&t, 1000, &card, "AB12"), TICKET_OK);
+	assert_string_equal(t.payments[0].approval, "AB12");
+	assert_true(ticket_card_charged(&t));
 	assert_false(ticket_paid(&t));
 	ticket_totals(&t, &tt);
 	assert_int_equal(tt.due, 674);
@@ -248,12 +254,18 @@ test_tenders(void **state)
 	assert_true(ticket_paid(&t));
 	ticket_totals(&t, &tt);
 	assert_int_equal(tt.change, 0);
-	/* four tenders at most */
+	/* the approved card stays: only a refund gives it back */
+	assert_int_equal(ticket_unpay(&t), TICKET_OK);
+	assert_int_equal(ticket_unpay(&t), TICKET_OK);
+	assert_int_equal(ticket_unpay(&t), TICKET_CARD_CHARGED);
+	assert_int_equal(t.npayments, 1);
+	/* four tenders at most (what one request may carry), the card asked first */
 	ticket_clear(&t, SERVICE_PICKUP);
 	ticket_enter(&t, &menu, "3*B1");
-	for (int i = 0; i < PAYMENTS_MAX; i++)
+	for (int i = 0; i < TENDERS_MAX; i++)
 		assert_int_equal(ticket_pay_cash(&t, 100), TICKET_OK);
 	assert_int_equal(ticket_pay_cash(&t, 100), TICKET_TOO_MANY_TENDERS);
+	assert_int_equal(ticket_card_check(&t, 100), TICKET_TOO_MANY_TENDERS);
 }
 
 static void
@@ -301,7 +313,7 @@ test_request(void **state)
 	ticket_set_note(&t, "no pickles");
 	ticket_enter(&t, &menu, "DR1");
 	ticket_link(&t, 5, 3);
-	ticket_pay_card(&t, 1000, &card);
+	ticket_pay_card(&t, 1000, &card, "T01000");
 	ticket_pay_cash(&t, 2000);
 	ticket_to_order(&t, &o);
 	assert_int_equal(o.items[0].unit_price, 1050);
@@ -312,8 +324,9 @@ test_request(void **state)
 	assert_int_equal(o.change, 462);
 	j = order_request_to_json(&o);
 	text = cJSON_PrintUnformatted(j);
-	/* the card carries brand and last 4, nothing else */
+	/* the card carries brand, last 4 and its approval code, nothing else */
 	assert_non_null(strstr(text, "\"card\":{\"brand\":\"MASTERCARD\",\"last4\":\"4444\"}"));
+	assert_non_null(strstr(text, "\"approval\":\"T01000\""));
 	assert_null(strstr(text, "unit_price"));
 	/* what the server's own decoder makes of it */
 	order_init(&back);
@@ -326,6 +339,7 @@ test_request(void **state)
 	assert_string_equal(back.items[0].mods[0].code, "XCH");
 	assert_string_equal(back.items[0].note, "no pickles");
 	assert_int_equal(back.npayments, 2);
+	assert_string_equal(back.payments[0].approval, "T01000");
 	assert_int_equal(back.linked_to, 5);
 	order_free(&back);
 	free(text);
