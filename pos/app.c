@@ -81,7 +81,8 @@ app_push(struct app *a, const char *method, const char *path, const cJSON *body,
     const char *order_key, const char *kind, int64_t order_id, const char *what)
 {
 	char *text = body != NULL ? cJSON_PrintUnformatted(body) : NULL;
-	struct session_change c = { method, path, text, order_key, kind, order_id, what };
+	struct session_change c = { method, path, text, order_key, kind, order_id, what,
+	    NULL };
 	int64_t id;
 
 	if (body != NULL && text == NULL)
