@@ -343,8 +343,10 @@ doc_tax(struct escpos *e, const struct order *o, const struct doc_config *c)
 	int bp = c->tax_rate_bp;
 
 	tax_tally_init(t);
+	/* what each line sells for: after its corrections, when it has any */
 	for (int i = 0; i < o->nitems; i++)
-		tax_tally_add(t, o->items[i].tax_bp, o->items[i].line_total);
+		tax_tally_add(t, o->items[i].tax_bp, o->ncorrections > 0 ? o->items[i].net :
+		    o->items[i].line_total);
 	if (t->n > 1) {
 		for (int k = 0; k < t->n; k++) {
 			doc_rate(t->rate_bp[k], rate, sizeof rate);
@@ -365,6 +367,33 @@ doc_tax(struct escpos *e, const struct order *o, const struct doc_config *c)
 		snprintf(left, sizeof left, "Tax");
 	}
 	doc_money(c, o->tax, amount, sizeof amount);
+	doc_lr(e, left, amount);
+}
+
+/* "    Discount 10%  -1.90", "    Comp  -9.50" under a line (lead: the
+ * indent), "Order discount  -2.50" for the order's (lead ""): what it
+ * takes off; nothing when there is none. */
+static void
+doc_discount(struct escpos *e, const struct doc_config *c, const char *lead,
+    const struct discount *d)
+{
+	char left[64], amount[40];
+	bool order = lead[0] != ' ';
+
+	if (!discount_set(d))
+		return;
+
+	if (d->comp)
+		snprintf(left, sizeof left, "%s%s", lead, order ? "Order comp" : "Comp");
+	else if (d->percent_bp > 0 && d->percent_bp % 100 == 0)
+		snprintf(left, sizeof left, "%s%s %d%%", lead, order ? "Order discount" :
+		    "Discount", d->percent_bp / 100);
+	else if (d->percent_bp > 0)
+		snprintf(left, sizeof left, "%s%s %d.%02d%%", lead, order ? "Order discount" :
+		    "Discount", d->percent_bp / 100, d->percent_bp % 100);
+	else
+		snprintf(left, sizeof left, "%s%s", lead, order ? "Order discount" : "Discount");
+	doc_money(c, -d->value, amount, sizeof amount);
 	doc_lr(e, left, amount);
 }
 
@@ -409,8 +438,10 @@ document_receipt(struct escpos *e, const struct order *o, const struct doc_confi
 			doc_hang(e, "    + ", it->mods[m].name, NULL);
 		if (it->note[0])
 			doc_hang(e, "    ! ", it->note, NULL);
+		doc_discount(e, c, "    ", &it->disc);
 	}
 	doc_rule(e, '-');
+	doc_discount(e, c, "", &o->disc);
 	doc_money(c, o->subtotal, amount, sizeof amount);
 	doc_lr(e, "Subtotal", amount);
 	doc_tax(e, o, c);

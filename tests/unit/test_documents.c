@@ -1061,6 +1061,40 @@ test_test_page(void **state)
 	escpos_free(&e);
 }
 
+/* Discounts on the receipt: a line under the discounted item, the order's
+ * before the subtotal, the tax on what the lines sell for. */
+static void
+test_receipt_discounts(void **state)
+{
+	struct doc_config c;
+	struct order o;
+	struct profile p;
+	struct escpos e;
+	struct correction *co;
+
+	(void)state;
+	sample_order(&o);
+	sample_config(&c);
+	c.qr_url[0] = '\0';
+	for (int i = 0; i < o.nitems; i++)
+		o.items[i].tax_bp = 825;
+	o.items[0].disc.percent_bp = 1000;
+	o.items[1].disc.comp = true;
+	o.items[1].disc.percent_bp = 10000;
+	o.disc.amount = 250;
+	co = order_add_correction(&o);
+	co->kind = CORRECTION_DISCOUNT;
+	co->line = 0;
+	co->disc = o.items[0].disc;
+	order_totals(&o);
+	load("epson-tm-t20", &p);
+	escpos_begin(&e, &p);
+	assert_int_equal(document_receipt(&e, &o, &c), 0);
+	golden("receipt_discounts_epson-tm-t20", &e);
+	escpos_free(&e);
+	order_free(&o);
+}
+
 /* The refund receipt: the latest refund of an order (a burger taken back
  * to the card, with the terminal's approval), and the cash one before it
  * left out; the drawer opens for cash only. */
@@ -1149,6 +1183,7 @@ main(void)
 		cmocka_unit_test(test_report_change_and_from),
 		cmocka_unit_test(test_test_page),
 		cmocka_unit_test(test_refund_receipt),
+		cmocka_unit_test(test_receipt_discounts),
 	};
 
 	setenv("TZ", "UTC", 1);
