@@ -188,6 +188,7 @@ struct app {
 	int corr_line;               /* -1: the whole order */
 	unsigned corr_gen;           /* the form it is (struct form gen) */
 	bool corr_manager;           /* the form asks for a manager's code and PIN */
+	bool corr_ticket;            /* a discount of the ticket being rung up */
 	int corr_f_qty, corr_f_how, corr_f_value, corr_f_tender, corr_f_approval,
 	    corr_f_last4, corr_f_reason, corr_f_mcode, corr_f_mpin;   /* -1: none */
 	int corr_ntenders;

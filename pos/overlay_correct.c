@@ -16,7 +16,11 @@
  * With the server away, a correction that needs no approval goes through
  * the outbox like a sale (durable, idempotent, pending on screen); one
  * that needs an approval cannot, and the form says so. A cash refund
- * opens the drawer and prints a refund receipt. */
+ * opens the drawer and prints a refund receipt.
+ *
+ * On the sale screen the same discount and comp forms act on the ticket
+ * being rung up: the discount goes with the sale, within what the person
+ * may give (a discount beyond it is approved on the order once sold). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -216,6 +220,7 @@ corr_begin(struct app *a, enum correction_kind kind, int line, const char *title
 	a->corr_f_approval = a->corr_f_last4 = a->corr_f_reason = -1;
 	a->corr_f_mcode = a->corr_f_mpin = -1;
 	a->corr_ntenders = 0;
+	a->corr_ticket = false;
 	corr_forget(a);
 }
 
@@ -224,7 +229,7 @@ corr_begin(struct app *a, enum correction_kind kind, int line, const char *title
 static void
 corr_open(struct app *a)
 {
-	if (a->corr_kind != CORRECTION_DISCOUNT &&
+	if (a->corr_kind != CORRECTION_DISCOUNT && !a->corr_ticket &&
 	    !correct_may_alone(a->role, store(a), a->corr_kind,
 	    &(struct discount){ .comp = true }, 1))
 		add_manager(a);
@@ -284,16 +289,21 @@ correct_void_order(struct app *a, int key)
 }
 
 static void
-discount_open(struct app *a, int line)
+discount_open(struct app *a, int line, bool ticket)
 {
 	char title[64];
 
-	if (line >= 0)
+	if (ticket && line >= 0)
+		snprintf(title, sizeof title, "Discount %s", a->ticket.lines[line].name);
+	else if (ticket)
+		snprintf(title, sizeof title, "Discount the whole ticket");
+	else if (line >= 0)
 		snprintf(title, sizeof title, "Discount %s (#%d)", a->detail.items[line].name,
 		    a->detail.number);
 	else
 		snprintf(title, sizeof title, "Discount the whole order #%d", a->detail.number);
 	corr_begin(a, CORRECTION_DISCOUNT, line, title);
+	a->corr_ticket = ticket;
 	a->corr_f_how = form_add_choice(&a->form, "Discount", "how");
 	form_offer(&a->form, a->corr_f_how, "percent");
 	form_offer(&a->form, a->corr_f_how, "amount");
@@ -307,14 +317,14 @@ void
 correct_discount_line(struct app *a, int key)
 {
 	if (corr_can(a, true))
-		discount_open(a, a->detail_sel);
+		discount_open(a, a->detail_sel, false);
 }
 
 void
 correct_discount_order(struct app *a, int key)
 {
 	if (corr_can(a, false))
-		discount_open(a, -1);
+		discount_open(a, -1, false);
 }
 
 void
@@ -373,6 +383,43 @@ correct_refund(struct app *a, int key)
 	}
 	refund_card_fields(a);
 	add_reason(a, CORRECTION_REFUND);
+	corr_open(a);
+}
+
+/* On the sale screen: the ticket being rung up. */
+void
+correct_ticket_discount_line(struct app *a, int key)
+{
+	if (a->ticket.sel < 0 || a->ticket.sel >= a->ticket.nlines) {
+		app_say_ticket_err(a, TICKET_NO_LINE, NULL);
+		return;
+	}
+	discount_open(a, a->ticket.sel, true);
+}
+
+void
+correct_ticket_discount(struct app *a, int key)
+{
+	if (a->ticket.nlines == 0) {
+		app_say_ticket_err(a, TICKET_NO_ITEMS, NULL);
+		return;
+	}
+	discount_open(a, -1, true);
+}
+
+void
+correct_ticket_comp_line(struct app *a, int key)
+{
+	char title[64];
+
+	if (a->ticket.sel < 0 || a->ticket.sel >= a->ticket.nlines) {
+		app_say_ticket_err(a, TICKET_NO_LINE, NULL);
+		return;
+	}
+	snprintf(title, sizeof title, "Comp %s", a->ticket.lines[a->ticket.sel].name);
+	corr_begin(a, CORRECTION_COMP, a->ticket.sel, title);
+	a->corr_ticket = true;
+	add_reason(a, CORRECTION_COMP);
 	corr_open(a);
 }
 
@@ -510,6 +557,77 @@ corr_queue(struct app *a, cJSON *body, const char *key, const struct payment *re
 	    what);
 }
 
+/* The discount typed (percent or amount) into d; -1 (said in the form)
+ * when it is none or more than base. */
+static int
+read_discount(struct app *a, money_t base, struct discount *d)
+{
+	money_t v = 0;
+	bool pct = strcmp(form_value(&a->form, a->corr_f_how), "percent") == 0;
+
+	if (money_parse(form_value(&a->form, a->corr_f_value), &v) < 0 || v <= 0 ||
+	    (pct && v > 10000) || (!pct && v > base)) {
+		char b[32];
+
+		money_format(base, b, sizeof b);
+		overlay_form_fail(a, a->corr_f_value, pct ? "Percent: more than 0, at most 100 "
+		    "(12.5 is 12.5 %%)" : "Amount: more than 0, at most %s", b);
+		return -1;
+	}
+	memset(d, 0, sizeof *d);
+	if (pct)
+		d->percent_bp = (int)v;
+	else
+		d->amount = v;
+	return 0;
+}
+
+/* A discount or comp on the ticket being rung up: kept on the ticket and
+ * sent with the sale, within what the person may give. */
+static void
+ticket_submit(struct app *a)
+{
+	const char *reason = form_value(&a->form, a->corr_f_reason);
+	money_t base = ticket_discount_base(&a->ticket, a->corr_line);
+	struct ticket_totals tt;
+	struct discount d = { 0 };
+	enum ticket_err err;
+	char total[32];
+
+	if (reason[0] == '\0') {
+		overlay_form_fail(a, a->corr_f_reason, "Say why (a reason)");
+		return;
+	}
+	if (a->corr_kind == CORRECTION_COMP)
+		d.comp = true;
+	else if (read_discount(a, base, &d) < 0)
+		return;
+	if (!correct_may_alone(a->role, store(a), a->corr_kind, &d, base)) {
+		const struct store_info *si = store(a);
+		struct store_info def;
+
+		if (si == NULL) {
+			store_info_init(&def);
+			si = &def;
+		}
+		overlay_form_fail(a, a->corr_f_value, "Over a %s's limit of %d %%: ring the sale "
+		    "up, then a manager approves the discount on the order (F4, d or D), or a "
+		    "manager logs in", role_name(a->role), si->discount_limit[a->role]);
+		return;
+	}
+	err = ticket_set_discount(&a->ticket, a->corr_line, &d, reason);
+	if (err != TICKET_OK) {
+		overlay_form_fail(a, a->corr_f_value, "%s", ticket_err_message(err));
+		return;
+	}
+	form_free(&a->form);
+	a->form.gen++;
+	a->overlay = OVERLAY_NONE;
+	ticket_totals(&a->ticket, &tt);
+	app_money(tt.total, total, sizeof total);
+	app_say(a, THEME_SUCCESS, "%s: the ticket is now %s", kind_words[a->corr_kind], total);
+}
+
 static void
 correct_submit(struct app *a)
 {
@@ -524,6 +642,10 @@ correct_submit(struct app *a)
 	cJSON *body, *arr, *e;
 	char *sig, key[40], what[48], path[64];
 
+	if (a->corr_ticket) {
+		ticket_submit(a);
+		return;
+	}
 	memset(&refund, 0, sizeof refund);
 	if (reason[0] == '\0') {
 		overlay_form_fail(a, a->corr_f_reason, "Say why (a reason)");
@@ -583,30 +705,19 @@ correct_submit(struct app *a)
 			cJSON_AddItemToArray(arr, e);
 		}
 		break;
-	case CORRECTION_DISCOUNT: {
-		money_t v = 0;
-		bool pct = strcmp(form_value(&a->form, a->corr_f_how), "percent") == 0;
-
+	case CORRECTION_DISCOUNT:
 		base = correct_discount_base(o, a->corr_line);
-		if (money_parse(form_value(&a->form, a->corr_f_value), &v) < 0 || v <= 0 ||
-		    (pct && v > 10000) || (!pct && v > base)) {
-			char b[32];
-
-			money_format(base, b, sizeof b);
-			overlay_form_fail(a, a->corr_f_value, pct ? "Percent: more than 0, at most "
-			    "100 (12.5 is 12.5 %%)" : "Amount: more than 0, at most %s", b);
+		if (read_discount(a, base, &d) < 0) {
 			cJSON_Delete(body);
 			return;
 		}
-		if (pct)
-			d.percent_bp = (int)v;
-		else
-			d.amount = v;
 		if (a->corr_line >= 0)
 			codec_add_int(body, "line", a->corr_line);
-		codec_add_int(body, pct ? "percent_bp" : "amount", v);
+		if (d.percent_bp > 0)
+			codec_add_int(body, "percent_bp", d.percent_bp);
+		else
+			codec_add_int(body, "amount", d.amount);
 		break;
-	}
 	case CORRECTION_COMP:
 		d.comp = true;
 		codec_add_int(body, "line", a->corr_line);

@@ -123,6 +123,11 @@ void correct_discount_line(struct app *a, int key);
 void correct_discount_order(struct app *a, int key);
 void correct_comp_line(struct app *a, int key);
 void correct_refund(struct app *a, int key);
+/* On the sale screen: a discount of the selected ticket line or of the
+ * whole ticket, a comp of the line, sent with the sale. */
+void correct_ticket_discount_line(struct app *a, int key);
+void correct_ticket_discount(struct app *a, int key);
+void correct_ticket_comp_line(struct app *a, int key);
 
 /* A yes/no question; yes runs after the overlay has closed. */
 struct confirm {

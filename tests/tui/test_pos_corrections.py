@@ -5,7 +5,8 @@ a cashier's void is held at the till until a manager's code and PIN are
 typed, a wrong manager PIN is refused with the server's words, and the
 void goes through approved by the manager with the cashier still logged
 in; a cashier's discount within the store's limit goes alone, one over it
-with a manager's approval; offline, a manager's void is queued and
+with a manager's approval; a discount rung up with a sale is sent with it
+and printed on the receipt; offline, a manager's void is queued and
 replayed exactly once, and a cashier's void that needs an approval says
 that it needs the server. No PIN typed reaches a file of the till."""
 import glob
@@ -155,6 +156,33 @@ class Corrections(PosTest):
         self.assertEqual((c["kind"], c["by"], c["approved_by"]), ("discount", "k1", "m1"))
         pos.wait_for("Order discount 50.00%")
         self.assertIn("k1 CASHIER", pos.capture())
+
+    def test_discount_while_ringing_up(self):
+        pos = self.pos("k1")
+        pos.ring("B1")
+        pos.send("C-d")
+        pos.wait_for("Discount Classic Burger")
+        pos.send("Tab")
+        pos.type("10")
+        pos.send("Enter")
+        pos.wait_for("- 10% Loyalty")
+        # 9.50 - 0.95 = 8.55, tax 0.68: the tender asks the discounted total
+        pos.wait_for("the ticket is now 9.23")
+        pos.send("C-e")
+        pos.wait_for("Discount the whole ticket")
+        pos.send("Tab")
+        pos.type("50")
+        pos.send("Enter")
+        pos.wait_for("Over a CASHIER's limit of 10 %")
+        pos.send("Escape")
+        pos.send("Enter")                       # tender
+        pos.send("Enter")                       # exact cash
+        o = wait(lambda: [x for x in self.rig.orders() if x["total"] == 923 and
+                          x["items"][0].get("discount")], "the discounted sale")[0]
+        self.assertEqual(o["items"][0]["discount"]["percent_bp"], 1000)
+        self.assertEqual(o["corrections"][0]["reason"], "Loyalty")
+        self.assertEqual(o["payments"][0]["amount"], 923)
+        self.rig.printer.wait_text("Discount 10%")
 
     def test_offline_void_queued_and_replayed_once(self):
         o = self.sale()
