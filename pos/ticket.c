@@ -490,16 +490,30 @@ ticket_items(const struct ticket *t, struct order *o)
 		it->line_total = ticket_line_total(l);
 		it->unit_price = l->qty > 0 ? it->line_total / l->qty : 0;
 		it->disc = l->disc;
+		/* a quantity or a price lowered under an amount: no more than it */
+		if (it->disc.amount > it->line_total)
+			it->disc.amount = it->line_total;
 	}
 	o->disc = t->disc;
+	if (o->disc.amount > 0) {
+		money_t base = 0;
+
+		for (int i = 0; i < o->nitems; i++)
+			base += o->items[i].line_total - discount_value(&o->items[i].disc,
+			    o->items[i].line_total);
+		if (o->disc.amount > base)
+			o->disc.amount = base;
+	}
 	/* the lines' first, then the whole ticket's: as a request reads them */
 	for (int k = 0; k <= t->nlines; k++) {
 		int i = k < t->nlines ? k : -1;
-		const struct discount *d = i < 0 ? &t->disc : &t->lines[i].disc;
+		struct discount *d = i < 0 ? &o->disc : &o->items[i].disc;
 		struct correction *c;
 
-		if (!discount_set(d))
+		if (!discount_set(d)) {
+			memset(d, 0, sizeof *d);   /* an amount lowered to nothing */
 			continue;
+		}
 		c = order_add_correction(o);
 		c->kind = d->comp ? CORRECTION_COMP : CORRECTION_DISCOUNT;
 		c->line = i;

@@ -406,6 +406,16 @@ test_discounts(void **state)
 	ticket_totals(&t, &tt);
 	assert_int_equal(tt.subtotal, 2400);
 	assert_int_equal(tt.discount, 0);
+	/* an amount is never sent above what its line comes to now */
+	amt.amount = 1500;
+	assert_int_equal(ticket_set_discount(&t, 0, &amt, "Promotion"), TICKET_OK);
+	t.sel = 0;
+	assert_int_equal(ticket_set_qty(&t, 1), TICKET_OK);
+	ticket_to_order(&t, &o);
+	assert_int_equal(o.items[0].disc.amount, 950);
+	assert_int_equal(o.corrections[0].disc.amount, 950);
+	assert_int_equal(o.items[0].net, 0);
+	order_free(&o);
 }
 
 /* A group that asks (one of one: doneness) and one with a max (extras):
