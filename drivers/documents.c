@@ -343,8 +343,10 @@ doc_tax(struct escpos *e, const struct order *o, const struct doc_config *c)
 	int bp = c->tax_rate_bp;
 
 	tax_tally_init(t);
+	/* what each line sells for: after its corrections, when it has any */
 	for (int i = 0; i < o->nitems; i++)
-		tax_tally_add(t, o->items[i].tax_bp, o->items[i].line_total);
+		tax_tally_add(t, o->items[i].tax_bp, o->ncorrections > 0 ? o->items[i].net :
+		    o->items[i].line_total);
 	if (t->n > 1) {
 		for (int k = 0; k < t->n; k++) {
 			doc_rate(t->rate_bp[k], rate, sizeof rate);
@@ -365,6 +367,33 @@ doc_tax(struct escpos *e, const struct order *o, const struct doc_config *c)
 		snprintf(left, sizeof left, "Tax");
 	}
 	doc_money(c, o->tax, amount, sizeof amount);
+	doc_lr(e, left, amount);
+}
+
+/* "    Discount 10%  -1.90", "    Comp  -9.50" under a line (lead: the
+ * indent), "Order discount  -2.50" for the order's (lead ""): what it
+ * takes off; nothing when there is none. */
+static void
+doc_discount(struct escpos *e, const struct doc_config *c, const char *lead,
+    const struct discount *d)
+{
+	char left[64], amount[40];
+	bool order = lead[0] != ' ';
+
+	if (!discount_set(d))
+		return;
+
+	if (d->comp)
+		snprintf(left, sizeof left, "%s%s", lead, order ? "Order comp" : "Comp");
+	else if (d->percent_bp > 0 && d->percent_bp % 100 == 0)
+		snprintf(left, sizeof left, "%s%s %d%%", lead, order ? "Order discount" :
+		    "Discount", d->percent_bp / 100);
+	else if (d->percent_bp > 0)
+		snprintf(left, sizeof left, "%s%s %d.%02d%%", lead, order ? "Order discount" :
+		    "Discount", d->percent_bp / 100, d->percent_bp % 100);
+	else
+		snprintf(left, sizeof left, "%s%s", lead, order ? "Order discount" : "Discount");
+	doc_money(c, -d->value, amount, sizeof amount);
 	doc_lr(e, left, amount);
 }
 
@@ -409,8 +438,10 @@ document_receipt(struct escpos *e, const struct order *o, const struct doc_confi
 			doc_hang(e, "    + ", it->mods[m].name, NULL);
 		if (it->note[0])
 			doc_hang(e, "    ! ", it->note, NULL);
+		doc_discount(e, c, "    ", &it->disc);
 	}
 	doc_rule(e, '-');
+	doc_discount(e, c, "", &o->disc);
 	doc_money(c, o->subtotal, amount, sizeof amount);
 	doc_lr(e, "Subtotal", amount);
 	doc_tax(e, o, c);
@@ -934,4 +965,96 @@ doc_config_money(struct doc_config *c, int tax_bp, const char *currency)
 	}
 	/* a currency without a sign we know: its code, as banks print it */
 	snprintf(c->currency, sizeof c->currency, "%.3s ", currency);
+}
+
+/* The refund receipt: the order's latest refund (the refund corrections
+ * and the ledger's refunds made at the same moment as the last of them):
+ * the lines taken back, the money by tender (a card's last 4 and the
+ * terminal's approval code), the reason, who gave it and who approved it.
+ * Cash given back opens the drawer when the till is set to. Returns -1,
+ * emitting nothing, when the order has no refund. */
+int
+document_refund(struct escpos *e, const struct order *o, const struct doc_config *c)
+{
+	const struct correction *last = NULL;
+	char buf[128], left[160], amount[40];
+	money_t total = 0;
+	bool cash = false;
+
+	for (int i = o->ncorrections - 1; i >= 0 && last == NULL; i--)
+		if (o->corrections[i].kind == CORRECTION_REFUND)
+			last = &o->corrections[i];
+	if (last == NULL)
+		return -1;
+	escpos_align(e, ESCPOS_CENTER);
+	escpos_style(e, ESCPOS_BOLD);
+	escpos_size(e, 2, 2);
+	doc_line(e, c->name);
+	escpos_size(e, 1, 1);
+	escpos_style(e, 0);
+	for (int i = 0; i < DOC_LINES; i++) {
+		if (c->header[i][0])
+			doc_line(e, c->header[i]);
+	}
+	escpos_feed(e, 1);
+	escpos_style(e, ESCPOS_BOLD | ESCPOS_INVERSE);
+	escpos_size(e, 2, 2);
+	escpos_line(e, " REFUND ");
+	escpos_size(e, 1, 1);
+	escpos_style(e, 0);
+	doc_order_number(e, o, 2);
+	if (o->number <= 0 && o->provisional[0])
+		doc_line(e, o->provisional);
+	doc_service(e, o);
+	doc_time(last->at, true, buf, sizeof buf);
+	doc_line(e, buf);
+	escpos_align(e, ESCPOS_LEFT);
+	doc_rule(e, '-');
+	for (int i = 0; i < o->ncorrections; i++) {
+		const struct correction *co = &o->corrections[i];
+		char qty[16];
+
+		if (co->kind != CORRECTION_REFUND || co->at != last->at ||
+		    strcmp(co->by, last->by) != 0 || co->line < 0 || co->line >= o->nitems)
+			continue;
+		snprintf(qty, sizeof qty, "%d x ", co->qty);
+		doc_money(c, -(co->net + co->tax), amount, sizeof amount);
+		doc_hang(e, qty, o->items[co->line].name, amount);
+	}
+	for (int i = 0; i < o->npayments && i < PAYMENTS_MAX; i++) {
+		const struct payment *p = &o->payments[i];
+
+		if (p->kind != PAYMENT_REFUND || p->at != last->at)
+			continue;
+		if (p->tender == TENDER_CARD)
+			snprintf(left, sizeof left, "Card %s ****%s", p->card.brand, p->card.last4);
+		else
+			snprintf(left, sizeof left, "%s",
+			    (unsigned)p->tender < TENDER_COUNT ? doc_tender_names[p->tender] : "?");
+		if (p->tender == TENDER_CASH)
+			cash = true;
+		total += p->amount;
+		doc_money(c, p->amount, amount, sizeof amount);
+		doc_lr(e, left, amount);
+		if (p->tender == TENDER_CARD && p->approval[0])
+			doc_hang(e, "  Approval ", p->approval, NULL);
+	}
+	doc_rule(e, '-');
+	escpos_style(e, ESCPOS_BOLD);
+	escpos_size(e, 1, 2);
+	doc_money(c, total, amount, sizeof amount);
+	doc_lr(e, "REFUNDED", amount);
+	escpos_size(e, 1, 1);
+	escpos_style(e, 0);
+	if (last->reason[0])
+		doc_hang(e, "Reason: ", last->reason, NULL);
+	if (last->approved_by[0])
+		snprintf(left, sizeof left, "By %s, approved by %s", last->by, last->approved_by);
+	else
+		snprintf(left, sizeof left, "By %s", last->by);
+	doc_line(e, left);
+	escpos_cut(e, true);
+	if (cash && c->kick_drawer)
+		escpos_drawer(e, 2);
+	return 0;
 }

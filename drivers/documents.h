@@ -55,6 +55,13 @@ void doc_config_store(struct doc_config *c, const struct doc_config *base,
 int document_receipt(struct escpos *e, const struct order *o,
     const struct doc_config *c);
 
+/* The refund receipt of the order's latest refund: REFUND large, the
+ * lines taken back, the money by tender (card last 4, approval code), the
+ * reason, who gave it and who approved it; the drawer opens for cash when
+ * c says so. Returns -1, emitting nothing, when the order has none. */
+int document_refund(struct escpos *e, const struct order *o,
+    const struct doc_config *c);
+
 /* what (a line in inverse) and banner large above a document, when banner
  * is not empty: the provisional number of an order printed offline. */
 void document_banner(struct escpos *e, const char *what, const char *banner);

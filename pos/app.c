@@ -80,8 +80,17 @@ int64_t
 app_push(struct app *a, const char *method, const char *path, const cJSON *body,
     const char *order_key, const char *kind, int64_t order_id, const char *what)
 {
+	return app_push_key(a, method, path, body, order_key, kind, order_id, what, NULL);
+}
+
+int64_t
+app_push_key(struct app *a, const char *method, const char *path, const cJSON *body,
+    const char *order_key, const char *kind, int64_t order_id, const char *what,
+    const char *idem_key)
+{
 	char *text = body != NULL ? cJSON_PrintUnformatted(body) : NULL;
-	struct session_change c = { method, path, text, order_key, kind, order_id, what };
+	struct session_change c = { method, path, text, order_key, kind, order_id, what,
+	    idem_key };
 	int64_t id;
 
 	if (body != NULL && text == NULL)

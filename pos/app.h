@@ -210,6 +210,25 @@ struct app {
 	bool orders_loading;
 	struct order detail;         /* SCREEN_ORDER */
 	bool have_detail;
+	int detail_sel;              /* its selected line */
+	/* a correction of it (overlay_correct.c): the form's kind and line,
+	 * its fields, the request waiting for a manager's approval */
+	enum correction_kind corr_kind;
+	int corr_line;               /* -1: the whole order */
+	unsigned corr_gen;           /* the form it is (struct form gen) */
+	bool corr_manager;           /* the form asks for a manager's code and PIN */
+	bool corr_ticket;            /* a discount of the ticket being rung up */
+	int corr_f_qty, corr_f_how, corr_f_value, corr_f_tender, corr_f_approval,
+	    corr_f_last4, corr_f_reason, corr_f_mcode, corr_f_mpin;   /* -1: none */
+	int corr_ntenders;
+	struct payment corr_tenders[PAYMENTS_MAX];   /* the tender choices, in turn */
+	char corr_key[40];           /* the Idempotency-Key of the one on its way */
+	char *corr_sig;              /* what it asks (method, path, body without the
+	                                approval), to know a retry of it */
+	char corr_retry_key[40];     /* the key of one that got no answer: a retry
+	                                of the same goes under it, never twice */
+	char *corr_retry_sig;
+	cJSON *corr_body;            /* the correction, while its approval is asked */
 	struct field f_reason;
 	int64_t cancel_id;
 	int cancel_version;
@@ -236,6 +255,11 @@ struct app {
 	/* the form overlay: its fields, what Enter does, requests in flight */
 	struct form form;
 	void (*form_submit)(struct app *a);
+	/* a line under the fields the screen works out from them as they are
+	 * typed (a refund's money), or NULL; set after overlay_form_open */
+	void (*form_note)(struct app *a, char *buf, size_t size);
+	char form_refusal[40];       /* the code the last form's request was refused
+	                                with ("" when taken or not answered) */
 	struct form_send form_sends[FORM_SENDS];
 	unsigned form_next_id;
 	char pin_sent[FIELD_MAX];    /* one's own new PIN while its change is on its
@@ -266,6 +290,12 @@ void app_say_ticket_err(struct app *a, enum ticket_err e, const char *what);
  * screen: nothing was stored). */
 int64_t app_push(struct app *a, const char *method, const char *path, const cJSON *body,
     const char *order_key, const char *kind, int64_t order_id, const char *what);
+/* The same under the Idempotency-Key idem_key (NULL: a fresh one): a change
+ * first sent at once that got no answer is queued under the key it went
+ * with, so that the server never takes it twice. */
+int64_t app_push_key(struct app *a, const char *method, const char *path, const cJSON *body,
+    const char *order_key, const char *kind, int64_t order_id, const char *what,
+    const char *idem_key);
 /* A lifecycle action on an order (reason: a cancel's, else NULL), through
  * the outbox like any change, marked pending on screen. */
 void app_order_action(struct app *a, int64_t id, int number, int version,

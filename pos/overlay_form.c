@@ -21,6 +21,7 @@ void
 overlay_form_open(struct app *a, void (*submit)(struct app *a))
 {
 	a->form_submit = submit;
+	a->form_note = NULL;
 	a->form.focus = 0;
 	a->form.error[0] = '\0';
 	a->overlay = OVERLAY_FORM;
@@ -32,6 +33,7 @@ form_close(struct app *a)
 {
 	form_free(&a->form);
 	a->form.gen++;
+	a->form_note = NULL;
 	if (a->overlay == OVERLAY_FORM)
 		a->overlay = OVERLAY_NONE;
 	app_dirty(a);
@@ -89,6 +91,7 @@ on_form_answer(void *ctx, struct api_reply *r)
 	up = copy.gen != 0 && a->overlay == OVERLAY_FORM && a->form.gen == copy.gen;
 	if (up)
 		a->form.sending = false;
+	a->form_refusal[0] = '\0';
 	if (r->err == API_OK) {
 		if (up)
 			form_close(a);
@@ -99,11 +102,11 @@ on_form_answer(void *ctx, struct api_reply *r)
 		app_dirty(a);
 		return;
 	}
-	if (copy.done != NULL)
-		copy.done(a, copy.what, false, NULL);
 	if (!api_err_transient(r->err) || r->status == 429) {
 		char head[160];
 
+		if (r->status != 429)
+			xstrlcpy(a->form_refusal, r->code, sizeof a->form_refusal);
 		if (r->field[0] != '\0')
 			snprintf(head, sizeof head, "%s refused (%d %s, %s)", copy.what, r->status,
 			    r->code, r->field);
@@ -115,6 +118,8 @@ on_form_answer(void *ctx, struct api_reply *r)
 			if (!form_focus_key(&a->form, r->field))
 				a->form.focus = 0;
 		}
+		if (copy.done != NULL)
+			copy.done(a, copy.what, false, NULL);
 		app_say(a, THEME_ERROR, "%s: %s", head, r->message);
 		app_dirty(a);
 		return;
@@ -123,6 +128,8 @@ on_form_answer(void *ctx, struct api_reply *r)
 		snprintf(a->form.error, sizeof a->form.error,
 		    "No answer from the server (%s): nothing can be changed until it is back",
 		    r->message);
+	if (copy.done != NULL)
+		copy.done(a, copy.what, false, NULL);
 	app_say(a, THEME_ERROR, "%s: no answer from the server (%s): it cannot be changed "
 	    "until the server is back", copy.what, r->message);
 	app_dirty(a);
@@ -131,6 +138,14 @@ on_form_answer(void *ctx, struct api_reply *r)
 int
 overlay_form_send(struct app *a, const char *method, const char *path, cJSON *body,
     const char *what, void (*done)(struct app *a, const char *what, bool ok, const cJSON *answer))
+{
+	return overlay_form_send_key(a, method, path, body, NULL, what, done);
+}
+
+int
+overlay_form_send_key(struct app *a, const char *method, const char *path, cJSON *body,
+    const char *key, const char *what,
+    void (*done)(struct app *a, const char *what, bool ok, const cJSON *answer))
 {
 	struct form_send *fs = NULL;
 	bool in_form = a->overlay == OVERLAY_FORM;
@@ -158,7 +173,12 @@ overlay_form_send(struct app *a, const char *method, const char *path, cJSON *bo
 	fs->gen = in_form ? a->form.gen : 0;
 	fs->done = done;
 	xstrlcpy(fs->what, what, sizeof fs->what);
-	rc = session_request(a->s, method, path, text, on_form_answer, (void *)(uintptr_t)fs->id);
+	if (key != NULL)
+		rc = session_request_key(a->s, method, path, text, key, on_form_answer,
+		    (void *)(uintptr_t)fs->id);
+	else
+		rc = session_request(a->s, method, path, text, on_form_answer,
+		    (void *)(uintptr_t)fs->id);
 	explicit_bzero(text, strlen(text));
 	free(text);
 	if (rc < 0) {
@@ -271,6 +291,14 @@ overlay_form_draw(struct app *a)
 			cy = y + i;
 			cx = x + lw + text_width(shown);
 		}
+	}
+	/* what the screen works out from the fields (a refund's money) */
+	if (a->form_note != NULL) {
+		char note[160];
+
+		note[0] = '\0';
+		a->form_note(a, note, sizeof note);
+		draw_text(y + fm->n, x, w, THEME_DIALOG, note);
 	}
 	/* the server's answer, over two lines when it is long */
 	if (elen > 0) {

@@ -117,6 +117,21 @@ void overlay_reason_draw(struct app *a);
 /* Cancel the order on the order screen: asks why, if it may be. */
 void overlay_reason_open(struct app *a, int key);
 
+/* Corrections of the order on the order screen (overlay_correct.c): each
+ * a form, sent at once (with a manager's approval when one is needed) or,
+ * offline and needing none, queued in the outbox. */
+void correct_void_line(struct app *a, int key);
+void correct_void_order(struct app *a, int key);
+void correct_discount_line(struct app *a, int key);
+void correct_discount_order(struct app *a, int key);
+void correct_comp_line(struct app *a, int key);
+void correct_refund(struct app *a, int key);
+/* On the sale screen: a discount of the selected ticket line or of the
+ * whole ticket, a comp of the line, sent with the sale. */
+void correct_ticket_discount_line(struct app *a, int key);
+void correct_ticket_discount(struct app *a, int key);
+void correct_ticket_comp_line(struct app *a, int key);
+
 /* A yes/no question; yes runs after the overlay has closed. */
 struct confirm {
 	const char *title;           /* "Z report" */
@@ -143,11 +158,18 @@ void overlay_form_fail(struct app *a, int field, const char *fmt, ...)
 /* Send body (consumed: wiped and freed, with the form's hidden fields)
  * through session_request. A 2xx closes the form and runs done with ok
  * set (NULL: "what: done" is said); a refusal is shown in the form, the
- * field named focused, and done runs with ok false (before the message).
+ * field named focused, and done runs with ok false (after the form shows
+ * the refusal, before the message line says it).
  * Sent with no form up (a screen's key), the answer is said on the
  * message line and done runs the same. */
 int overlay_form_send(struct app *a, const char *method, const char *path, cJSON *body,
     const char *what, void (*done)(struct app *a, const char *what, bool ok, const cJSON *answer));
+/* overlay_form_send under the Idempotency-Key key the caller made (NULL:
+ * a fresh one), for a request a manager's approval is bound to. Before
+ * done runs on a refusal, app->form_refusal holds the server's code. */
+int overlay_form_send_key(struct app *a, const char *method, const char *path, cJSON *body,
+    const char *key, const char *what,
+    void (*done)(struct app *a, const char *what, bool ok, const cJSON *answer));
 /* F9 (overlay_pin.c): one's own PIN, the old one, then the new one twice:
  * a form sent to POST /api/v1/auth/pin. */
 void overlay_pin_open(struct app *a, int key);

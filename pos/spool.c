@@ -395,6 +395,21 @@ spool_report(struct spool *s, const struct day_report *r)
 }
 
 int
+spool_refund(struct spool *s, const struct order *o)
+{
+	struct escpos e;
+
+	if (!spool_has_receipt_printer(s))
+		return -1;
+	escpos_begin(&e, &s->prof[SPOOL_RECEIPT]);
+	if (document_refund(&e, o, &s->cfg.doc) < 0) {
+		escpos_free(&e);
+		return -1;
+	}
+	return spool_add(s, SPOOL_RECEIPT, "refund", o, NULL, &e);
+}
+
+int
 spool_resolve(struct spool *s, int64_t job, bool reprint)
 {
 	int rc = reprint ? printq_reprint(s->q, job, util_now_ms()) :

@@ -63,6 +63,9 @@ int spool_receipt(struct spool *s, const struct order *o, const char *banner);
 int spool_kitchen(struct spool *s, const struct order *o, const char *banner,
     bool to_receipt);
 int spool_report(struct spool *s, const struct day_report *r);
+/* The refund receipt of o's latest refund (document_refund); cash given
+ * back opens the drawer when the till is set to (--drawer). */
+int spool_refund(struct spool *s, const struct order *o);
 /* The last receipt again, marked as a copy. -1 when there is none. */
 int spool_reprint(struct spool *s);
 /* A person's choice for a job cut off part way. */

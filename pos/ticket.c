@@ -32,6 +32,8 @@ static const char *const ticket_messages[TICKET_ERR_COUNT] = {
 	[TICKET_NEEDS_TABLE] = "Dine-in needs a table number (F4)",
 	[TICKET_NEEDS_ADDRESS] = "Delivery needs a phone and an address (F4)",
 	[TICKET_TOO_LARGE] = "The total is too large",
+	[TICKET_BAD_DISCOUNT] = "A discount is 1 to 100 %, or an amount no larger than "
+	    "what it is taken off",
 };
 
 const char *
@@ -129,6 +131,7 @@ ticket_add(struct ticket *t, const struct menu *m, const char *sku, int qty)
 	if (t->nlines > 0 && t->sel == t->nlines - 1) {
 		l = &t->lines[t->nlines - 1];
 		if (strcmp(l->sku, it->sku) == 0 && l->nmods == 0 && l->note[0] == '\0' &&
+		    !discount_set(&l->disc) &&
 		    l->qty + qty <= QTY_MAX) {
 			l->qty += qty;
 			return TICKET_OK;
@@ -468,6 +471,125 @@ ticket_line_total(const struct ticket_line *l)
 	return total;
 }
 
+/* The lines as order items: names, prices, rates, modifiers, notes and
+ * discounts (with a correction each, as a sale's request carries them). */
+static void
+ticket_items(const struct ticket *t, struct order *o)
+{
+	for (int i = 0; i < t->nlines; i++) {
+		const struct ticket_line *l = &t->lines[i];
+		struct order_item *it = order_add_item(o);
+
+		xstrlcpy(it->sku, l->sku, sizeof it->sku);
+		xstrlcpy(it->name, l->name, sizeof it->name);
+		xstrlcpy(it->station, l->station, sizeof it->station);
+		xstrlcpy(it->kitchen_name, l->kitchen_name, sizeof it->kitchen_name);
+		it->tax_bp = l->tax_bp;
+		it->qty = l->qty;
+		it->nmods = l->nmods;
+		memcpy(it->mods, l->mods, sizeof it->mods);
+		xstrlcpy(it->note, l->note, sizeof it->note);
+		it->line_total = ticket_line_total(l);
+		it->unit_price = l->qty > 0 ? it->line_total / l->qty : 0;
+		it->disc = l->disc;
+		/* a quantity or a price lowered under an amount: no more than it */
+		if (it->disc.amount > it->line_total)
+			it->disc.amount = it->line_total;
+	}
+	o->disc = t->disc;
+	if (o->disc.amount > 0) {
+		money_t base = 0;
+
+		for (int i = 0; i < o->nitems; i++)
+			base += o->items[i].line_total - discount_value(&o->items[i].disc,
+			    o->items[i].line_total);
+		if (o->disc.amount > base)
+			o->disc.amount = base;
+	}
+	/* the lines' first, then the whole ticket's: as a request reads them */
+	for (int k = 0; k <= t->nlines; k++) {
+		int i = k < t->nlines ? k : -1;
+		struct discount *d = i < 0 ? &o->disc : &o->items[i].disc;
+		struct correction *c;
+
+		if (!discount_set(d)) {
+			memset(d, 0, sizeof *d);   /* an amount lowered to nothing */
+			continue;
+		}
+		c = order_add_correction(o);
+		c->kind = d->comp ? CORRECTION_COMP : CORRECTION_DISCOUNT;
+		c->line = i;
+		c->disc = *d;
+		xstrlcpy(c->reason, i < 0 ? t->disc_reason : t->lines[i].disc_reason,
+		    sizeof c->reason);
+	}
+}
+
+static bool
+ticket_discounted(const struct ticket *t)
+{
+	if (discount_set(&t->disc))
+		return true;
+	for (int i = 0; i < t->nlines; i++)
+		if (discount_set(&t->lines[i].disc))
+			return true;
+	return false;
+}
+
+money_t
+ticket_line_discount(const struct ticket_line *l)
+{
+	return discount_value(&l->disc, ticket_line_total(l));
+}
+
+money_t
+ticket_discount_base(const struct ticket *t, int line)
+{
+	money_t base = 0;
+
+	if (line >= 0)
+		return line < t->nlines ? ticket_line_total(&t->lines[line]) : 0;
+	for (int i = 0; i < t->nlines; i++)
+		base += ticket_line_total(&t->lines[i]) - ticket_line_discount(&t->lines[i]);
+	return base;
+}
+
+enum ticket_err
+ticket_set_discount(struct ticket *t, int line, const struct discount *d, const char *reason)
+{
+	struct discount *to;
+	char *why;
+	size_t why_size;
+	money_t base;
+
+	if (line >= t->nlines)
+		return TICKET_NO_LINE;
+	if (line < 0 && t->nlines == 0)
+		return TICKET_NO_ITEMS;
+	to = line >= 0 ? &t->lines[line].disc : &t->disc;
+	why = line >= 0 ? t->lines[line].disc_reason : t->disc_reason;
+	why_size = line >= 0 ? sizeof t->lines[line].disc_reason : sizeof t->disc_reason;
+	if (!discount_set(d) && !d->comp) {
+		memset(to, 0, sizeof *to);
+		why[0] = '\0';
+		return TICKET_OK;
+	}
+	base = ticket_discount_base(t, line);
+	if (d->percent_bp < 0 || d->percent_bp > 10000 || d->amount < 0 ||
+	    (d->percent_bp > 0 && d->amount > 0) || d->amount > base || base <= 0)
+		return TICKET_BAD_DISCOUNT;
+	if (reason == NULL || strlen(reason) > REASON_MAX || !utf8_valid(reason, strlen(reason), true))
+		return TICKET_TOO_LONG;
+	*to = *d;
+	to->value = 0;
+	if (to->comp) {
+		to->percent_bp = 10000;
+		to->amount = 0;
+	}
+	xstrlcpy(why, reason, why_size);
+	return TICKET_OK;
+}
+
 int
 ticket_totals(const struct ticket *t, struct ticket_totals *out)
 {
@@ -487,6 +609,21 @@ ticket_totals(const struct ticket *t, struct ticket_totals *out)
 	out->tax = tax_tally_total(&tally);
 	if (money_add(out->subtotal, out->tax, &out->total) < 0)
 		return -1;
+	if (ticket_discounted(t)) {
+		/* the figures as the server works them out */
+		struct order o;
+		money_t gross = out->subtotal;
+
+		order_init(&o);
+		ticket_items(t, &o);
+		order_totals(&o);
+		out->subtotal = o.subtotal;
+		out->tax = o.tax;
+		out->total = o.total;
+		out->discount = gross - o.subtotal;
+		out->order_discount = o.disc.value;
+		order_free(&o);
+	}
 	for (int i = 0; i < t->npayments; i++) {
 		const struct payment *p = &t->payments[i];
 
@@ -652,22 +789,7 @@ ticket_to_order(const struct ticket *t, struct order *o)
 		    sizeof o->customer.address);
 	}
 	o->linked_to = t->linked_to;
-	for (int i = 0; i < t->nlines; i++) {
-		const struct ticket_line *l = &t->lines[i];
-		struct order_item *it = order_add_item(o);
-
-		xstrlcpy(it->sku, l->sku, sizeof it->sku);
-		xstrlcpy(it->name, l->name, sizeof it->name);
-		xstrlcpy(it->station, l->station, sizeof it->station);
-		xstrlcpy(it->kitchen_name, l->kitchen_name, sizeof it->kitchen_name);
-		it->tax_bp = l->tax_bp;
-		it->qty = l->qty;
-		it->nmods = l->nmods;
-		memcpy(it->mods, l->mods, sizeof it->mods);
-		xstrlcpy(it->note, l->note, sizeof it->note);
-		it->line_total = ticket_line_total(l);
-		it->unit_price = l->qty > 0 ? it->line_total / l->qty : 0;
-	}
+	ticket_items(t, o);
 	o->npayments = t->npayments;
 	memcpy(o->payments, t->payments, sizeof o->payments);
 	if (ticket_totals(t, &tt) == 0) {
@@ -676,5 +798,9 @@ ticket_to_order(const struct ticket *t, struct order *o)
 		o->total = tt.total;
 		o->paid = tt.paid;
 		o->change = tt.change;
+	}
+	if (ticket_discounted(t)) {
+		/* each line's net and discount, for the receipt */
+		order_totals(o);
 	}
 }

@@ -33,6 +33,7 @@ enum ticket_err {
 	TICKET_NEEDS_TABLE,          /* dine-in without a table */
 	TICKET_NEEDS_ADDRESS,        /* delivery without phone and address */
 	TICKET_TOO_LARGE,            /* totals beyond MONEY_MAX */
+	TICKET_BAD_DISCOUNT,         /* not 1-100 %, or more than it is taken off */
 	TICKET_ERR_COUNT
 };
 
@@ -50,6 +51,8 @@ struct ticket_line {
 	int nmods;
 	struct modifier mods[MODS_MAX];
 	char note[NOTE_MAX + 1];
+	struct discount disc;        /* its discount or comp (none: both 0) */
+	char disc_reason[REASON_MAX + 1];
 };
 
 struct ticket {
@@ -65,12 +68,16 @@ struct ticket {
 	struct ticket_line lines[ITEMS_MAX];
 	int npayments;
 	struct payment payments[PAYMENTS_MAX];
+	struct discount disc;        /* on the whole ticket (none: both 0) */
+	char disc_reason[REASON_MAX + 1];
 };
 
 /* What the ticket adds up to, from menu prices (the server's pricing is
  * authoritative once the order is sent). */
 struct ticket_totals {
-	money_t subtotal, tax, total;
+	money_t subtotal, tax, total;  /* after the discounts */
+	money_t discount;            /* what the discounts take off, before tax */
+	money_t order_discount;      /* of it, the whole ticket's */
 	money_t paid;                /* every tender */
 	money_t cash, card;
 	money_t due;                 /* total - paid, never below 0 */
@@ -134,6 +141,20 @@ void ticket_link(struct ticket *t, int64_t id, int number);
 /* Running totals; -1 when they leave MONEY_MAX (TICKET_TOO_LARGE). */
 int ticket_totals(const struct ticket *t, struct ticket_totals *out);
 money_t ticket_line_total(const struct ticket_line *l);
+
+/* Discounts, sent with the sale (the server checks them against the
+ * person's limit and the store's reasons): d on line (-1: the whole
+ * ticket) for reason; d with neither a percent nor an amount nor comp
+ * takes the discount off. The same rules as a correction: a percentage
+ * 1-100 % (basis points), an amount no more than what it is taken off
+ * (ticket_discount_base). The totals and the tenders follow. */
+enum ticket_err ticket_set_discount(struct ticket *t, int line, const struct discount *d,
+    const char *reason);
+/* What a discount on line (-1: the whole ticket, after the lines' own
+ * discounts) is taken off, before tax. */
+money_t ticket_discount_base(const struct ticket *t, int line);
+/* What line's own discount takes off now. */
+money_t ticket_line_discount(const struct ticket_line *l);
 
 /* Tenders. Cash may exceed what is due (change); a card may not. A card
  * payment carries the approval code its terminal gave. */

@@ -234,13 +234,30 @@ service_text(const struct ticket *t, char *out, size_t size)
 	}
 }
 
+/* "    - 10% Loyalty", "    - comp Regular", "    - 2.50 Promotion" */
+static void
+discount_text(const struct discount *d, const char *reason, char *buf, size_t size)
+{
+	char m[32];
+
+	if (d->comp)
+		snprintf(m, sizeof m, "comp");
+	else if (d->percent_bp > 0 && d->percent_bp % 100 == 0)
+		snprintf(m, sizeof m, "%d%%", d->percent_bp / 100);
+	else if (d->percent_bp > 0)
+		snprintf(m, sizeof m, "%d.%02d%%", d->percent_bp / 100, d->percent_bp % 100);
+	else
+		app_money(d->amount, m, sizeof m);
+	snprintf(buf, size, "    - %s %s", m, reason);
+}
+
 int
 view_ticket(struct app *a, int y, int x, int h, int w, bool selectable)
 {
 	const struct ticket *t = &a->ticket;
 	struct ticket_totals tt;
-	char buf[160], amount[32];
-	int r = 0, first = 0, rows_for_lines = h - 5;
+	char buf[160], amount[32], label[170];
+	int r = 0, first = 0, rows_for_lines = h - 5 - (discount_set(&t->disc) ? 1 : 0);
 
 	/* the service, and the order linked to, whose number is never cut:
 	 * the service gives way first */
@@ -281,6 +298,11 @@ view_ticket(struct app *a, int y, int x, int h, int w, bool selectable)
 		}
 		if (l->note[0] && r < rows_for_lines)
 			draw_textf(y + r++, x, w, THEME_NOTE, "    ! %s", l->note);
+		if (discount_set(&l->disc) && r < rows_for_lines) {
+			discount_text(&l->disc, l->disc_reason, buf, sizeof buf);
+			app_money(-ticket_line_discount(l), amount, sizeof amount);
+			view_lr(y + r++, x, w, THEME_MODIFIER, buf, amount);
+		}
 		if (selectable)      /* a tap on the line or under it selects it */
 			tap_mark(line_y, x, y + r - line_y, w, POS_TAP_TICKET_LINE, i);
 	}
@@ -288,6 +310,12 @@ view_ticket(struct app *a, int y, int x, int h, int w, bool selectable)
 		draw_text(y + r++, x, w, THEME_DIM, "(empty: type a PLU and Enter)");
 	r = rows_for_lines;
 	if (ticket_totals(t, &tt) == 0) {
+		if (discount_set(&t->disc)) {
+			discount_text(&t->disc, t->disc_reason, buf, sizeof buf);
+			app_money(-tt.order_discount, amount, sizeof amount);
+			snprintf(label, sizeof label, "Discount%s", buf + 5);
+			view_lr(y + r++, x, w, THEME_NORMAL, label, amount);
+		}
 		app_money(tt.subtotal, amount, sizeof amount);
 		view_lr(y + r++, x, w, THEME_NORMAL, "Subtotal", amount);
 		app_money(tt.tax, amount, sizeof amount);

@@ -1133,7 +1133,7 @@ session_push(struct session *s, const struct session_change *c)
 	struct outbox_entry e;
 	char order_key[OUTBOX_ORDER_KEY_MAX + 1];
 	struct outbox_new n = { c->method, c->path, c->body, c->order_key, c->kind, s->cfg.staff,
-	    NULL };
+	    c->idem_key };
 	struct session_pending *p;
 	int64_t order_id;
 
@@ -1310,9 +1310,16 @@ session_request(struct session *s, const char *method, const char *path, const c
 {
 	char key[37];
 
+	util_uuid(key);
+	return session_request_key(s, method, path, body, key, fn, ctx);
+}
+
+int
+session_request_key(struct session *s, const char *method, const char *path,
+    const char *body, const char *key, worker_reply_fn fn, void *ctx)
+{
 	if (s->worker == NULL || !s->logged_in)
 		return -1;
-	util_uuid(key);
 	worker_request_key(s->worker, method, path, body, key, 2, fn, ctx);
 	return 0;
 }

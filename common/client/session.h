@@ -43,6 +43,9 @@
  *   session_request(s, method, path, body, fn, ctx)   a change sent at once
  *                                    with a fresh Idempotency-Key, never
  *                                    stored (PINs, the menu, staff)
+ *   session_request_key(s, method, path, body, key, fn, ctx)   the same
+ *                                    under a key the caller made (a change a
+ *                                    manager's approval is bound to)
  *   session_attention(s, &e, &n)     the refused entries, for a screen
  *   session_pin_changed(s, pin)      the person changed their PIN: the
  *                                    next login (a token expired) uses it
@@ -189,6 +192,9 @@ struct session_change {
 	                                   program: "z-close", "sale:till1-4" */
 	int64_t order_id;               /* the order it changes, 0 for none */
 	const char *label;              /* for messages, NULL: the kind */
+	const char *idem_key;           /* its Idempotency-Key, NULL: a fresh one
+	                                   (a change first sent at once, then
+	                                   queued, keeps its key: never twice) */
 };
 
 /* How an order looks with this terminal's pending changes applied. */
@@ -246,6 +252,11 @@ int session_get(struct session *s, const char *path, worker_reply_fn fn, void *c
  * before the login is good. */
 int session_request(struct session *s, const char *method, const char *path, const char *body,
     worker_reply_fn fn, void *ctx);
+/* session_request under the Idempotency-Key key (1-64 of A-Z a-z 0-9 - _)
+ * the caller made: a manager's approval names the key of the request it
+ * approves, so the caller knows it before either is sent. */
+int session_request_key(struct session *s, const char *method, const char *path,
+    const char *body, const char *key, worker_reply_fn fn, void *ctx);
 /* The server took a new PIN for the person logged in (POST
  * /api/v1/auth/pin): the session's next login uses it, not the old one,
  * which would now count as a wrong PIN. */

@@ -1087,6 +1087,108 @@ test_test_page(void **state)
 	escpos_free(&e);
 }
 
+/* Discounts on the receipt: a line under the discounted item, the order's
+ * before the subtotal, the tax on what the lines sell for. */
+static void
+test_receipt_discounts(void **state)
+{
+	struct doc_config c;
+	struct order o;
+	struct profile p;
+	struct escpos e;
+	struct correction *co;
+
+	(void)state;
+	sample_order(&o);
+	sample_config(&c);
+	c.qr_url[0] = '\0';
+	for (int i = 0; i < o.nitems; i++)
+		o.items[i].tax_bp = 825;
+	o.items[0].disc.percent_bp = 1000;
+	o.items[1].disc.comp = true;
+	o.items[1].disc.percent_bp = 10000;
+	o.disc.amount = 250;
+	co = order_add_correction(&o);
+	co->kind = CORRECTION_DISCOUNT;
+	co->line = 0;
+	co->disc = o.items[0].disc;
+	order_totals(&o);
+	load("epson-tm-t20", &p);
+	escpos_begin(&e, &p);
+	assert_int_equal(document_receipt(&e, &o, &c), 0);
+	golden("receipt_discounts_epson-tm-t20", &e);
+	escpos_free(&e);
+	order_free(&o);
+}
+
+/* The refund receipt: the latest refund of an order (a burger taken back
+ * to the card, with the terminal's approval), and the cash one before it
+ * left out; the drawer opens for cash only. */
+static void
+test_refund_receipt(void **state)
+{
+	struct doc_config c;
+	struct order o;
+	struct profile p;
+	struct escpos e;
+	struct correction *co;
+	struct payment *r;
+	size_t n;
+
+	(void)state;
+	sample_order(&o);
+	sample_config(&c);
+	load("epson-tm-t20", &p);
+	escpos_begin(&e, &p);
+	n = e.len;
+	assert_int_equal(document_refund(&e, &o, &c), -1);
+	assert_int_equal(e.len, n);
+	/* an earlier cash refund of money owed back */
+	co = order_add_correction(&o);
+	co->kind = CORRECTION_REFUND;
+	co->at = T0 + 60000;
+	xstrlcpy(co->by, "ana", sizeof co->by);
+	xstrlcpy(co->reason, "Overcharged", sizeof co->reason);
+	co->refund = 100;
+	r = &o.payments[o.npayments++];
+	r->kind = PAYMENT_REFUND;
+	r->tender = TENDER_CASH;
+	r->amount = 100;
+	r->at = co->at;
+	/* then a burger back to the card, approved by a manager */
+	co = order_add_correction(&o);
+	co->kind = CORRECTION_REFUND;
+	co->at = T0 + 120000;
+	xstrlcpy(co->by, "ana", sizeof co->by);
+	xstrlcpy(co->approved_by, "max", sizeof co->approved_by);
+	xstrlcpy(co->reason, "Quality", sizeof co->reason);
+	co->line = 0;
+	co->qty = 1;
+	co->net = -1400;
+	co->tax = -116;
+	co->refund = 1516;
+	r = &o.payments[o.npayments++];
+	r->kind = PAYMENT_REFUND;
+	r->tender = TENDER_CARD;
+	r->amount = 1516;
+	xstrlcpy(r->card.brand, "VISA", sizeof r->card.brand);
+	xstrlcpy(r->card.last4, "1111", sizeof r->card.last4);
+	xstrlcpy(r->approval, "RF9", sizeof r->approval);
+	r->at = co->at;
+	assert_int_equal(document_refund(&e, &o, &c), 0);
+	golden("refund_epson-tm-t20", &e);
+	assert_null(memmem(e.data, e.len, "\x1bp", 2));
+	escpos_free(&e);
+	/* the cash one alone opens the drawer */
+	o.ncorrections = 1;
+	o.npayments--;
+	escpos_begin(&e, &p);
+	assert_int_equal(document_refund(&e, &o, &c), 0);
+	assert_non_null(memmem(e.data, e.len, "\x1bp", 2));
+	escpos_free(&e);
+	order_free(&o);
+}
+
 int
 main(void)
 {
@@ -1107,6 +1209,8 @@ main(void)
 		cmocka_unit_test(test_tax_and_currency),
 		cmocka_unit_test(test_report_change_and_from),
 		cmocka_unit_test(test_test_page),
+		cmocka_unit_test(test_refund_receipt),
+		cmocka_unit_test(test_receipt_discounts),
 	};
 
 	setenv("TZ", "UTC", 1);

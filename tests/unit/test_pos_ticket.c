@@ -347,6 +347,91 @@ test_request(void **state)
 	order_free(&o);
 }
 
+/* Discounts on a line and on the whole ticket, a comp: the totals (and so
+ * what the tender asks) as the server works them out, the refusals, and
+ * the request carrying each with its reason. */
+static void
+test_discounts(void **state)
+{
+	struct ticket t;
+	struct ticket_totals tt;
+	struct order o, back;
+	struct codec_error err;
+	struct discount pct = { .percent_bp = 1000 }, amt = { .amount = 100 }, none = { 0 };
+	struct discount comp = { .comp = true }, huge = { .amount = 1961 };
+	struct discount over = { .percent_bp = 10001 };
+	cJSON *j;
+
+	(void)state;
+	ticket_init(&t, SERVICE_PICKUP, 800);
+	ticket_enter(&t, &menu, "2*B1");
+	ticket_enter(&t, &menu, "DR1");
+	assert_int_equal(ticket_set_discount(&t, 0, &pct, "Loyalty"), TICKET_OK);
+	assert_int_equal(ticket_line_discount(&t.lines[0]), 190);
+	ticket_totals(&t, &tt);
+	assert_int_equal(tt.subtotal, 1960);
+	assert_int_equal(tt.tax, 157);
+	assert_int_equal(tt.total, 2117);
+	assert_int_equal(tt.discount, 190);
+	/* the whole ticket: taken off what the lines sell for after theirs */
+	assert_int_equal(ticket_discount_base(&t, -1), 1960);
+	assert_int_equal(ticket_set_discount(&t, -1, &huge, "Promotion"), TICKET_BAD_DISCOUNT);
+	assert_int_equal(ticket_set_discount(&t, -1, &over, "Promotion"), TICKET_BAD_DISCOUNT);
+	assert_int_equal(ticket_set_discount(&t, 5, &pct, "Promotion"), TICKET_NO_LINE);
+	assert_int_equal(ticket_set_discount(&t, -1, &amt, "Promotion"), TICKET_OK);
+	ticket_totals(&t, &tt);
+	assert_int_equal(tt.subtotal, 1860);
+	assert_int_equal(tt.total, 1860 + 149);
+	assert_int_equal(tt.order_discount, 100);
+	assert_int_equal(tt.discount, 290);
+	/* a comp; a discounted line is not raised by the same item again */
+	assert_int_equal(ticket_set_discount(&t, 1, &comp, "Regular"), TICKET_OK);
+	assert_int_equal(ticket_line_discount(&t.lines[1]), 250);
+	ticket_enter(&t, &menu, "DR1");
+	assert_int_equal(t.nlines, 3);
+	assert_int_equal(t.lines[1].qty, 1);
+	ticket_totals(&t, &tt);
+	assert_int_equal(tt.subtotal, 1860);
+	assert_int_equal(ticket_pay_cash(&t, tt.total), TICKET_OK);
+	assert_true(ticket_paid(&t));
+	ticket_to_order(&t, &o);
+	assert_int_equal(o.total, tt.total);
+	assert_int_equal(o.change, 0);
+	assert_int_equal(o.items[0].disc.value, 190);
+	assert_int_equal(o.ncorrections, 3);
+	/* what the server's own decoder makes of the request */
+	j = order_request_to_json(&o);
+	order_init(&back);
+	assert_int_equal(order_request_from_json(j, &back, &err), 0);
+	assert_int_equal(back.items[0].disc.percent_bp, 1000);
+	assert_true(back.items[1].disc.comp);
+	assert_int_equal(back.disc.amount, 100);
+	assert_int_equal(back.ncorrections, 3);
+	assert_string_equal(back.corrections[0].reason, "Loyalty");
+	assert_int_equal(back.corrections[1].kind, CORRECTION_COMP);
+	assert_string_equal(back.corrections[2].reason, "Promotion");
+	order_free(&back);
+	cJSON_Delete(j);
+	order_free(&o);
+	/* taken off again */
+	assert_int_equal(ticket_set_discount(&t, -1, &none, ""), TICKET_OK);
+	assert_int_equal(ticket_set_discount(&t, 0, &none, ""), TICKET_OK);
+	assert_int_equal(ticket_set_discount(&t, 1, &none, ""), TICKET_OK);
+	ticket_totals(&t, &tt);
+	assert_int_equal(tt.subtotal, 2400);
+	assert_int_equal(tt.discount, 0);
+	/* an amount is never sent above what its line comes to now */
+	amt.amount = 1500;
+	assert_int_equal(ticket_set_discount(&t, 0, &amt, "Promotion"), TICKET_OK);
+	t.sel = 0;
+	assert_int_equal(ticket_set_qty(&t, 1), TICKET_OK);
+	ticket_to_order(&t, &o);
+	assert_int_equal(o.items[0].disc.amount, 950);
+	assert_int_equal(o.corrections[0].disc.amount, 950);
+	assert_int_equal(o.items[0].net, 0);
+	order_free(&o);
+}
+
 /* A group that asks (one of one: doneness) and one with a max (extras):
  * the line lacks its choice until made, a second doneness replaces the
  * first, extras stop at their max, and the menu's change reprices. */
@@ -470,6 +555,7 @@ main(void)
 		cmocka_unit_test(test_tenders),
 		cmocka_unit_test(test_suggestions),
 		cmocka_unit_test(test_request),
+		cmocka_unit_test(test_discounts),
 		cmocka_unit_test(test_choices),
 		cmocka_unit_test(test_catalog),
 	};

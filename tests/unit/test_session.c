@@ -147,11 +147,11 @@ test_push_any_change(void **state)
 	int n;
 	char cancel[96];
 	const struct session_change c86 = { "PATCH", "/api/v1/menu/items/S3",
-	    "{\"available\":false}", NULL, "86 S3", 0, "86 S3" };
+	    "{\"available\":false}", NULL, "86 S3", 0, "86 S3", NULL };
 	const struct session_change cc = { "POST", "/api/v1/orders/7/actions", cancel, NULL,
-	    "cancel #7", 7, "cancel #7" };
+	    "cancel #7", 7, "cancel #7", NULL };
 	const struct session_change cz = { "POST", "/api/v1/reports/z", "{}", "z-close",
-	    "z-close", 0, "Z close" };
+	    "z-close", 0, "Z close", NULL };
 
 	snprintf(cancel, sizeof cancel, "{\"action\":\"%s\",\"reason\":\"left\"}",
 	    action_name(ACTION_CANCEL));
