@@ -21,6 +21,7 @@
 #include <sys/socket.h>
 
 #include "accesslog.h"
+#include "cluster.h"
 #include "codec.h"
 #include "log.h"
 #include "util.h"
@@ -367,6 +368,9 @@ complete_jobs(struct server *s)
 		struct lws *wsi;
 
 		list = j->next;
+		/* a shared store: others' commits come before this one's */
+		if (j->nevents > 0 && j->events[0].seq > s->stream.head + 1)
+			cluster_catch_up(s);
 		for (int i = 0; i < j->nevents; i++)
 			stream_append(&s->stream, j->events[i].seq, j->events[i].text);
 		if (j->menu_json != NULL) {
@@ -466,7 +470,7 @@ authenticate(struct server *s, struct pss *p, const char *hdr)
 	if (strncasecmp(hdr, "Bearer ", 7) != 0 || strlen(hdr + 7) != AUTH_TOKEN_LEN)
 		return false;
 	auth_token_hash(hdr + 7, p->token_hash);
-	se = sessions_find(&s->sessions, p->token_hash, util_now_ms());
+	se = cluster_session(s, p->token_hash, util_now_ms());
 	if (se == NULL)
 		return false;
 	p->caller.staff_id = se->staff_id;
@@ -699,7 +703,10 @@ stream_upgrade(struct server *s, struct lws *wsi, struct pss *p, const struct h1
 	memcpy(sub->token_hash, p->token_hash, sizeof sub->token_hash);
 	sub->staff_id = p->caller.staff_id;
 	/* no after=: live events only; after beyond the head (a replaced
-	 * database): start at the head and say so in the hello */
+	 * database, or on a shared store events this server has not read
+	 * yet): start at the head and say so in the hello */
+	if (after > s->stream.head)
+		cluster_catch_up(s);
 	sub->cursor = after < 0 || after > s->stream.head ? s->stream.head : after;
 	sub->hello_pending = true;
 	stream_subscribe(&s->stream, sub);
@@ -1049,8 +1056,10 @@ callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 	switch (reason) {
 	case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
 		s = lws_context_user(lws_get_context(wsi));
-		if (s != NULL)
+		if (s != NULL) {
+			cluster_poll(s);
 			complete_jobs(s);
+		}
 		return 0;
 
 	case LWS_CALLBACK_RAW_ADOPT:

@@ -16,6 +16,7 @@
 
 #include "accesslog.h"
 #include "backup.h"
+#include "cluster.h"
 #include "codec.h"
 #include "config.h"
 #include "dbfile.h"
@@ -872,6 +873,7 @@ main(int argc, char **argv)
 	s->writer = writer_start(wst, &menu, &info_store, &wc, jobs_done, s);
 	s->authw = authw_start(ast, s->writer, s->throttle, s->cfg.pin_iterations,
 	    jobs_done, s);
+	cluster_start(s);
 	wst = ast = NULL;   /* the workers own them now */
 	menu_free(&menu);
 
@@ -899,6 +901,7 @@ main(int argc, char **argv)
 	log_info("stopping (signal %d)", (int)got_signal);
 	s->stopping = true;
 	/* finish what the workers hold, then close everything */
+	cluster_stop(s);
 	authw_stop(s->authw);
 	writer_stop(s->writer);
 	lws_sul_cancel(&s->sul_housekeeping);
