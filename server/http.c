@@ -317,8 +317,19 @@ void
 http_error(struct server *s, struct lws *wsi, struct pss *p, int status,
     const char *code, const char *field, const char *message)
 {
-	char *body = codec_error_body(code, field, message);
+	char *body;
 
+	/* "not found" from a read that failed is not an answer: a store
+	 * that cannot be read is a 503 (PostgreSQL down) */
+	if (status == 404 && p->store_mark != 0 &&
+	    store_errors(s->reader) + 1 != p->store_mark) {
+		status = 503;
+		code = "storage_error";
+		field = NULL;
+		message = "the order database could not be read; try again";
+	}
+	p->store_mark = 0;
+	body = codec_error_body(code, field, message);
 	http_respond_json(s, wsi, p, status, body);
 	free(body);
 }
@@ -481,6 +492,28 @@ authenticate(struct server *s, struct pss *p, const char *hdr)
 	return true;
 }
 
+/* Authenticate, or fill the refusal: 401, or 503 when a token this server
+ * does not know could not be looked up (a shared store that is down). */
+static bool
+authenticate_or_refuse(struct server *s, struct pss *p, const char *hdr,
+    int *status, char **body)
+{
+	uint64_t errors = store_errors(s->reader);
+
+	if (authenticate(s, p, hdr))
+		return true;
+	if (store_errors(s->reader) != errors) {
+		*status = 503;
+		*body = codec_error_body("storage_error", NULL,
+		    "the login could not be checked: the database cannot be read");
+	} else {
+		*status = 401;
+		*body = codec_error_body("unauthorized", NULL,
+		    "log in first: send Authorization: Bearer <token>");
+	}
+	return false;
+}
+
 /* Decide the fate of a request from its line and headers. Returns 0 when it
  * may proceed to its handler, or fills an error into status/body. */
 static int
@@ -506,12 +539,8 @@ request_check(struct server *s, struct pss *p, const struct h1_request *r,
 		xstrlcpy(p->caller.staff, "-", sizeof p->caller.staff);
 		xstrlcpy(p->caller.terminal, "metrics-token", sizeof p->caller.terminal);
 	} else if (p->route->roles != 0) {
-		if (!authenticate(s, p, r->authorization)) {
-			*status = 401;
-			*body = codec_error_body("unauthorized", NULL,
-			    "log in first: send Authorization: Bearer <token>");
+		if (!authenticate_or_refuse(s, p, r->authorization, status, body))
 			return -1;
-		}
 		if (!(p->route->roles & ROLE_BIT(p->caller.role))) {
 			char msg[128];
 
@@ -608,8 +637,11 @@ request_run(struct server *s, struct lws *wsi, struct pss *p)
 	p->state = C_RUNNING;
 	if (p->deferred_status != 0)
 		http_respond_json(s, wsi, p, p->deferred_status, p->deferred_body);
-	else
+	else {
+		p->store_mark = store_errors(s->reader) + 1;
 		p->route->handler(s, wsi, p);   /* a body where none belongs is ignored */
+		p->store_mark = 0;
+	}
 }
 
 /* ---- the stream ------------------------------------------------------ */
@@ -644,12 +676,8 @@ stream_check(struct server *s, struct pss *p, const struct h1_request *r, int *s
 		    "a WebSocket upgrade is a GET with Sec-WebSocket-Version: 13 and a key");
 		return -1;
 	}
-	if (!authenticate(s, p, r->authorization)) {
-		*status = 401;
-		*body = codec_error_body("unauthorized", NULL,
-		    "log in first: send Authorization: Bearer <token>");
+	if (!authenticate_or_refuse(s, p, r->authorization, status, body))
 		return -1;
-	}
 	if (p->caller.role == ROLE_CUSTOMER) {
 		*status = 403;
 		*body = codec_error_body("forbidden", NULL, "the stream is for staff screens");

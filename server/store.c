@@ -167,6 +167,12 @@ store_is_url(const char *path)
 	    strncmp(path, "postgres://", 11) == 0;
 }
 
+uint64_t
+store_errors(struct store *st)
+{
+	return st->pg != NULL ? pgstore_errors(st->pg) : 0;
+}
+
 bool
 store_shared(const struct store *st)
 {

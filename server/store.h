@@ -47,6 +47,10 @@ enum store_sync { STORE_SYNC_NORMAL, STORE_SYNC_FULL };
 bool store_is_url(const char *path);
 /* path as messages show it: a URL loses its password. */
 void store_display_path(const char *path, char *out, size_t size);
+/* How many calls on st failed to reach the database (PostgreSQL: down or
+ * unreachable) since it was opened: a caller that got "not found" tells
+ * it from "could not read" by this count moving. Always 0 for SQLite. */
+uint64_t store_errors(struct store *st);
 /* Whether other servers may write the store too (PostgreSQL): then the
  * writer takes its numbers from the store (store_counters), and a server
  * learns of the others' commits from store_watch (pgwatch.h). */

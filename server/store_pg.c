@@ -186,6 +186,7 @@ struct pgstore {
 	int64_t tx_last_seq, tx_max_order;
 	int64_t tx_changes;
 	int64_t changes;             /* rows changed by committed writes */
+	uint64_t errors;             /* statements that failed */
 };
 
 /* Parameters, as text (PostgreSQL converts them to the columns' types). */
@@ -216,15 +217,20 @@ a_null(struct args *a)
 	a->v[a->n++] = NULL;
 }
 
-/* Keep err as the store's last error, on one line. */
+/* Keep err as the store's last error, on one line and without quotes or
+ * backslashes (it is shown inside JSON strings, such as /healthz's). */
 static void
 set_err(struct pgstore *p, const char *err)
 {
 	xstrlcpy(p->err, err != NULL && *err != '\0' ? err : "PostgreSQL failed",
 	    sizeof p->err);
 	for (char *c = p->err; *c != '\0'; c++) {
-		if (*c == '\n' || *c == '\r')
+		if (*c == '\n' || *c == '\r' || *c == '\t')
 			*c = (c[1] == '\0') ? '\0' : ' ';
+		else if (*c == '"')
+			*c = '\'';
+		else if (*c == '\\' || (unsigned char)*c < 0x20)
+			*c = ' ';
 	}
 }
 
@@ -312,8 +318,10 @@ pq(struct pgstore *p, enum pq_id id, const struct args *a)
 		PGresult *r;
 		ExecStatusType st;
 
-		if (!connected(p))
+		if (!connected(p)) {
+			p->errors++;
 			return NULL;
+		}
 		r = PQexecPrepared(p->conn, name, a != NULL ? a->n : 0,
 		    a != NULL ? a->v : NULL, NULL, NULL, 0);
 		st = PQresultStatus(r);
@@ -335,6 +343,7 @@ pq(struct pgstore *p, enum pq_id id, const struct args *a)
 		p->ready = false;
 		p->tried_ms = 0;   /* it was up a moment ago: try at once */
 	}
+	p->errors++;
 	log_error("%s: %s", p->name, p->err);
 	return NULL;
 }
@@ -1278,4 +1287,10 @@ int64_t
 pgstore_total_changes(struct pgstore *p)
 {
 	return p->changes;
+}
+
+uint64_t
+pgstore_errors(struct pgstore *p)
+{
+	return p->errors;
 }

@@ -81,6 +81,7 @@ char *pgstore_z_get(struct pgstore *p, int z_number);
 
 int pgstore_heartbeat(struct pgstore *p, int64_t now);
 int64_t pgstore_total_changes(struct pgstore *p);
+uint64_t pgstore_errors(struct pgstore *p);
 
 /* The name of the PostgreSQL notification channel the stores of one
  * database send on (see store_watch in store.h). */
