@@ -23,3 +23,8 @@ foreach(t lifecycle rejections idempotency stream auth reports menu)
     TIMEOUT 300 ENVIRONMENT "BRIGADE_BIN=${CMAKE_BINARY_DIR}/bin;BRIGADE_TEST_STORE=pg")
 endforeach()
 
+# Three instances on one PostgreSQL database.
+add_test(NAME server_cluster
+  COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/test_server_cluster.py -v)
+set_tests_properties(server_cluster PROPERTIES LABELS "integration;postgresql"
+  TIMEOUT 300 ENVIRONMENT "BRIGADE_BIN=${CMAKE_BINARY_DIR}/bin")
