@@ -16,7 +16,14 @@ set_tests_properties(brigadectl_print PROPERTIES LABELS integration TIMEOUT 300
 
 # The tests of what a store keeps, again on PostgreSQL: each starts a
 # private cluster (initdb, pg_ctl) on a Unix socket in a temporary folder.
-foreach(t lifecycle rejections idempotency stream auth reports menu)
+# The sanitizer build runs those that exercise most of store_pg.c and
+# cluster.c (writes, keys, the stream); the others add minutes there, not
+# coverage.
+set(pg_tests lifecycle rejections idempotency stream auth reports menu)
+if(BRIGADE_SANITIZE)
+  set(pg_tests lifecycle idempotency stream)
+endif()
+foreach(t ${pg_tests})
   add_test(NAME server_pg_${t}
     COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/test_server_${t}.py -v)
   set_tests_properties(server_pg_${t} PROPERTIES LABELS "integration;postgresql"
