@@ -135,7 +135,7 @@ watch_main(void *arg)
 	bool was_up = true;
 
 	for (;;) {
-		PGconn *conn = PQconnectdb(w->url);
+		PGconn *conn = pgstore_connect(w->url);
 
 		if (PQstatus(conn) == CONNECTION_OK) {
 			was_up = true;

@@ -254,14 +254,33 @@ prepare_all(struct pgstore *p)
 	return 0;
 }
 
+PGconn *
+pgstore_connect(const char *url)
+{
+	/* the URL's own values, expanded from dbname, win over these */
+	static const char *const keys[] = {
+		"connect_timeout", "tcp_user_timeout", "keepalives_idle",
+		"keepalives_interval", "keepalives_count", "application_name",
+		"dbname", NULL,
+	};
+	const char *values[] = { "5", "10000", "10", "5", "2", "brigade-server", url, NULL };
+	PGconn *conn = PQconnectdbParams(keys, values, 1);
+
+	if (conn == NULL)
+		abort();
+	return conn;
+}
+
 /* Settings of each connection: a batch waits at most this long for
- * another instance's batch to free the store's counter row, and a
- * connection that quietly holds it (a stopped instance) is ended. */
+ * another instance's batch to free the store's counter row, a connection
+ * that quietly holds it (a stopped instance) is ended, and no statement
+ * holds a thread of the server for more than half a minute. */
 static int
 session_setup(struct pgstore *p)
 {
 	PGresult *r = PQexec(p->conn, "SET lock_timeout = '10s';"
 	    " SET idle_in_transaction_session_timeout = '60s';"
+	    " SET statement_timeout = '30s';"
 	    " SET client_min_messages = warning");
 	int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
 
@@ -498,9 +517,7 @@ pgstore_open(const char *url, bool do_migrate, char *err, size_t errsize)
 
 	xstrlcpy(p->url, url, sizeof p->url);
 	store_display_path(url, p->name, sizeof p->name);
-	p->conn = PQconnectdb(url);
-	if (p->conn == NULL)
-		abort();
+	p->conn = pgstore_connect(url);
 	if (PQstatus(p->conn) != CONNECTION_OK) {
 		set_err(p, PQerrorMessage(p->conn));
 		snprintf(err, errsize, "%s: %s", p->name, p->err);

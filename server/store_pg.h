@@ -8,12 +8,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <libpq-fe.h>
+
 #include "order.h"
 #include "store.h"
 
 struct pgstore;
 struct strbuf;
 
+/* Connect to url with the defaults every connection of the server has: a
+ * dead host or network is found out in seconds (connect_timeout,
+ * tcp_user_timeout, keepalives), not minutes, since the service thread
+ * waits on its reads. Values in the URL win. Never NULL. */
+PGconn *pgstore_connect(const char *url);
 struct pgstore *pgstore_open(const char *url, bool migrate, char *err, size_t errsize);
 void pgstore_close(struct pgstore *p);
 const char *pgstore_errmsg(struct pgstore *p);
