@@ -98,6 +98,19 @@ class ThreeInstances(unittest.TestCase):
             time.sleep(0.05)
         self.assertEqual(on_a.create(walk_in()).status, 401)
 
+    def test_a_disabled_account_is_logged_out_everywhere(self):
+        w = self.client(self.a, "w1")
+        self.assertEqual(w.get("/api/v1/auth/me").status, 200)
+        boss = self.client(self.b, "m1")
+        self.assertEqual(boss.patch("/api/v1/staff/w1", {"active": False}).status, 200)
+        self.addCleanup(boss.patch, "/api/v1/staff/w1", {"active": True})
+        deadline = time.time() + 5
+        while w.get("/api/v1/auth/me").status != 401:
+            self.assertLess(time.time(), deadline, "A still takes a disabled account's token")
+            time.sleep(0.05)
+        r = self.client(self.a).post("/api/v1/auth/login", {"staff": "w1", "pin": "2222"})
+        self.assertEqual(r.status, 401)
+
     def test_a_retry_on_another_instance_gets_the_first_answer(self):
         key = str(uuid.uuid4())
         first = self.client(self.a, "k1").create(walk_in(), key=key)
