@@ -21,6 +21,7 @@
 #include <sys/socket.h>
 
 #include "accesslog.h"
+#include "cluster.h"
 #include "codec.h"
 #include "log.h"
 #include "util.h"
@@ -316,8 +317,19 @@ void
 http_error(struct server *s, struct lws *wsi, struct pss *p, int status,
     const char *code, const char *field, const char *message)
 {
-	char *body = codec_error_body(code, field, message);
+	char *body;
 
+	/* "not found" from a read that failed is not an answer: a store
+	 * that cannot be read is a 503 (PostgreSQL down) */
+	if (status == 404 && p->store_mark != 0 &&
+	    store_errors(s->reader) + 1 != p->store_mark) {
+		status = 503;
+		code = "storage_error";
+		field = NULL;
+		message = "the order database could not be read; try again";
+	}
+	p->store_mark = 0;
+	body = codec_error_body(code, field, message);
 	http_respond_json(s, wsi, p, status, body);
 	free(body);
 }
@@ -367,6 +379,9 @@ complete_jobs(struct server *s)
 		struct lws *wsi;
 
 		list = j->next;
+		/* a shared store: others' commits come before this one's */
+		if (j->nevents > 0 && j->events[0].seq > s->stream.head + 1)
+			cluster_catch_up(s);
 		for (int i = 0; i < j->nevents; i++)
 			stream_append(&s->stream, j->events[i].seq, j->events[i].text);
 		if (j->menu_json != NULL) {
@@ -466,7 +481,7 @@ authenticate(struct server *s, struct pss *p, const char *hdr)
 	if (strncasecmp(hdr, "Bearer ", 7) != 0 || strlen(hdr + 7) != AUTH_TOKEN_LEN)
 		return false;
 	auth_token_hash(hdr + 7, p->token_hash);
-	se = sessions_find(&s->sessions, p->token_hash, util_now_ms());
+	se = cluster_session(s, p->token_hash, util_now_ms());
 	if (se == NULL)
 		return false;
 	p->caller.staff_id = se->staff_id;
@@ -475,6 +490,28 @@ authenticate(struct server *s, struct pss *p, const char *hdr)
 	xstrlcpy(p->caller.terminal, se->terminal, sizeof p->caller.terminal);
 	p->authed = true;
 	return true;
+}
+
+/* Authenticate, or fill the refusal: 401, or 503 when a token this server
+ * does not know could not be looked up (a shared store that is down). */
+static bool
+authenticate_or_refuse(struct server *s, struct pss *p, const char *hdr,
+    int *status, char **body)
+{
+	uint64_t errors = store_errors(s->reader);
+
+	if (authenticate(s, p, hdr))
+		return true;
+	if (store_errors(s->reader) != errors) {
+		*status = 503;
+		*body = codec_error_body("storage_error", NULL,
+		    "the login could not be checked: the database cannot be read");
+	} else {
+		*status = 401;
+		*body = codec_error_body("unauthorized", NULL,
+		    "log in first: send Authorization: Bearer <token>");
+	}
+	return false;
 }
 
 /* Decide the fate of a request from its line and headers. Returns 0 when it
@@ -502,12 +539,8 @@ request_check(struct server *s, struct pss *p, const struct h1_request *r,
 		xstrlcpy(p->caller.staff, "-", sizeof p->caller.staff);
 		xstrlcpy(p->caller.terminal, "metrics-token", sizeof p->caller.terminal);
 	} else if (p->route->roles != 0) {
-		if (!authenticate(s, p, r->authorization)) {
-			*status = 401;
-			*body = codec_error_body("unauthorized", NULL,
-			    "log in first: send Authorization: Bearer <token>");
+		if (!authenticate_or_refuse(s, p, r->authorization, status, body))
 			return -1;
-		}
 		if (!(p->route->roles & ROLE_BIT(p->caller.role))) {
 			char msg[128];
 
@@ -604,8 +637,11 @@ request_run(struct server *s, struct lws *wsi, struct pss *p)
 	p->state = C_RUNNING;
 	if (p->deferred_status != 0)
 		http_respond_json(s, wsi, p, p->deferred_status, p->deferred_body);
-	else
+	else {
+		p->store_mark = store_errors(s->reader) + 1;
 		p->route->handler(s, wsi, p);   /* a body where none belongs is ignored */
+		p->store_mark = 0;
+	}
 }
 
 /* ---- the stream ------------------------------------------------------ */
@@ -640,12 +676,8 @@ stream_check(struct server *s, struct pss *p, const struct h1_request *r, int *s
 		    "a WebSocket upgrade is a GET with Sec-WebSocket-Version: 13 and a key");
 		return -1;
 	}
-	if (!authenticate(s, p, r->authorization)) {
-		*status = 401;
-		*body = codec_error_body("unauthorized", NULL,
-		    "log in first: send Authorization: Bearer <token>");
+	if (!authenticate_or_refuse(s, p, r->authorization, status, body))
 		return -1;
-	}
 	if (p->caller.role == ROLE_CUSTOMER) {
 		*status = 403;
 		*body = codec_error_body("forbidden", NULL, "the stream is for staff screens");
@@ -699,7 +731,10 @@ stream_upgrade(struct server *s, struct lws *wsi, struct pss *p, const struct h1
 	memcpy(sub->token_hash, p->token_hash, sizeof sub->token_hash);
 	sub->staff_id = p->caller.staff_id;
 	/* no after=: live events only; after beyond the head (a replaced
-	 * database): start at the head and say so in the hello */
+	 * database, or on a shared store events this server has not read
+	 * yet): start at the head and say so in the hello */
+	if (after > s->stream.head)
+		cluster_catch_up(s);
 	sub->cursor = after < 0 || after > s->stream.head ? s->stream.head : after;
 	sub->hello_pending = true;
 	stream_subscribe(&s->stream, sub);
@@ -1049,8 +1084,10 @@ callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 	switch (reason) {
 	case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
 		s = lws_context_user(lws_get_context(wsi));
-		if (s != NULL)
+		if (s != NULL) {
+			cluster_poll(s);
 			complete_jobs(s);
+		}
 		return 0;
 
 	case LWS_CALLBACK_RAW_ADOPT:

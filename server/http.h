@@ -60,6 +60,8 @@ struct pss {
 	char token_hash[65];
 	char idem_key[IDEM_KEY_MAX + 1];
 	int deferred_status;         /* an error found before the body ended */
+	uint64_t store_mark;         /* the reader's failed reads as its handler
+	                                began, plus one (0: no handler running) */
 	char *deferred_body;
 	uint64_t req_id;             /* waiting on a worker when nonzero */
 	/* the answer */

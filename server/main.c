@@ -16,6 +16,7 @@
 
 #include "accesslog.h"
 #include "backup.h"
+#include "cluster.h"
 #include "codec.h"
 #include "config.h"
 #include "dbfile.h"
@@ -53,7 +54,7 @@ static void
 usage(FILE *fp)
 {
 	fprintf(fp,
-	    "usage: brigade-server [--listen HOST:PORT] [--db PATH] [--demo]\n"
+	    "usage: brigade-server [--listen HOST:PORT] [--db PATH|URL] [--demo]\n"
 	    "                      [--config FILE] [--tls-cert PEM --tls-key PEM]\n"
 	    "                      [--tax-rate PERCENT] [--port-file PATH]\n"
 	    "       brigade-server --db PATH --add-staff CODE:ROLE[:NAME]  (PIN on stdin)\n"
@@ -63,6 +64,8 @@ usage(FILE *fp)
 	    "\n"
 	    "  --listen HOST:PORT   where to listen (default 127.0.0.1:8080; port 0 picks one)\n"
 	    "  --db PATH            the SQLite database (default brigade.db)\n"
+	    "  --db URL             a PostgreSQL database (postgresql://...), which\n"
+	    "                       several servers may share\n"
 	    "  --demo               fill a new database with the demo restaurant\n"
 	    "  --config FILE        settings file (key = value; see docs/operations.md)\n"
 	    "  --tls-cert, --tls-key  serve HTTPS and WSS with this certificate\n"
@@ -550,10 +553,13 @@ prepare_restaurant(struct server *s, struct store *st, struct menu *menu,
 		    "then add the menu, the restaurant's details and the staff (see"
 		    " \"Your own restaurant\" in README.md)";
 
+		char shown[512];
+
+		store_display_path(s->cfg.db_path, shown, sizeof shown);
 		fprintf(stderr, "brigade-server: ");
-		fprintf(stderr, first, s->cfg.db_path);
+		fprintf(stderr, first, shown);
 		fprintf(stderr, "\n");
-		log_warn(first, s->cfg.db_path);
+		log_warn(first, shown);
 	}
 	return 0;
 }
@@ -615,7 +621,8 @@ add_staff(struct server_config *c, const char *spec)
 	}
 	store_close(st);
 	/* root made it for the service user: the service must open it */
-	dbfile_give_to_dir_owner(c->db_path);
+	if (!store_is_url(c->db_path))
+		dbfile_give_to_dir_owner(c->db_path);
 	log_write(LOG_INFO, "staff", "%s created %s (%s, active) with --add-staff",
 	    getenv("SUDO_USER") ? getenv("SUDO_USER") : "the command line", row.code,
 	    role_name(row.role));
@@ -699,8 +706,9 @@ main(int argc, char **argv)
 			fprintf(stderr, "brigade-server: warning: cannot read %s here: %s\n",
 			    access(s->cfg.tls_cert, R_OK) != 0 ? s->cfg.tls_cert : s->cfg.tls_key,
 			    strerror(errno));
+		store_display_path(s->cfg.db_path, err, sizeof err);
 		printf("%s: good (database %s, listening on %s:%d)\n", check_path,
-		    s->cfg.db_path, s->cfg.listen_host, s->cfg.listen_port);
+		    err, s->cfg.listen_host, s->cfg.listen_port);
 		return 0;
 	}
 	if (settings_load(&s->cfg, config_path, err, sizeof err) < 0) {
@@ -708,6 +716,12 @@ main(int argc, char **argv)
 		return 2;
 	}
 	settings_apply(&s->cfg);
+	if ((backup_dest != NULL || restore_src != NULL) && store_is_url(s->cfg.db_path)) {
+		fprintf(stderr, "brigade-server: --%s is for a SQLite database; back up and"
+		    " restore a PostgreSQL one with pg_dump and pg_restore (see"
+		    " docs/operations.md)\n", backup_dest != NULL ? "backup" : "restore");
+		return 2;
+	}
 	if (backup_dest != NULL)
 		return backup_run(s->cfg.db_path, backup_dest);
 	if (restore_src != NULL)
@@ -715,10 +729,12 @@ main(int argc, char **argv)
 	if (staff_spec != NULL)
 		return add_staff(&s->cfg, staff_spec);
 
-	/* one server per database: a second one would number events and
-	 * orders from its own memory and fail the first one's commits */
+	/* one server per SQLite database: a second one would number events
+	 * and orders from its own memory and fail the first one's commits
+	 * (PostgreSQL's servers take their numbers from the store) */
 	notify_init();
-	lock_fd = dbfile_lock(s->cfg.db_path, err, sizeof err);
+	lock_fd = store_is_url(s->cfg.db_path) ? -2 :
+	    dbfile_lock(s->cfg.db_path, err, sizeof err);
 	if (lock_fd == -1) {
 		fprintf(stderr, "brigade-server: %s\n", err);
 		return 1;
@@ -857,14 +873,15 @@ main(int argc, char **argv)
 	s->writer = writer_start(wst, &menu, &info_store, &wc, jobs_done, s);
 	s->authw = authw_start(ast, s->writer, s->throttle, s->cfg.pin_iterations,
 	    jobs_done, s);
+	cluster_start(s);
 	wst = ast = NULL;   /* the workers own them now */
 	menu_free(&menu);
 
 	lws_sul_schedule(s->ctx, 0, &s->sul_housekeeping, housekeeping, 5 * LWS_US_PER_SEC);
 
+	store_display_path(s->cfg.db_path, err, sizeof err);
 	printf("brigade-server %s listening on %s://%s:%d (database %s)\n", VERSION,
-	    s->cfg.tls_cert[0] ? "https" : "http", s->cfg.listen_host, port,
-	    s->cfg.db_path);
+	    s->cfg.tls_cert[0] ? "https" : "http", s->cfg.listen_host, port, err);
 	fflush(stdout);
 	snprintf(err, sizeof err, "READY=1\nSTATUS=serving on %s:%d\nMAINPID=%ld",
 	    s->cfg.listen_host, port, (long)getpid());
@@ -884,6 +901,7 @@ main(int argc, char **argv)
 	log_info("stopping (signal %d)", (int)got_signal);
 	s->stopping = true;
 	/* finish what the workers hold, then close everything */
+	cluster_stop(s);
 	authw_stop(s->authw);
 	writer_stop(s->writer);
 	lws_sul_cancel(&s->sul_housekeeping);

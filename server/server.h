@@ -60,6 +60,7 @@ struct server {
 	struct writer *writer;
 	struct authw *authw;
 	struct throttle *throttle;   /* login budgets, shared with the workers */
+	struct pgwatch *watch;       /* a shared store's other servers (cluster.c) */
 	struct sessions sessions;
 	struct job_queue done;       /* finished jobs from the workers */
 	char *menu_json;             /* GET /menu body, refreshed on change */

@@ -1,4 +1,7 @@
-/* store: brigade-server's SQLite database, prepared statements only. */
+/* store: brigade-server's database, prepared statements only. SQLite is
+ * here; a store opened from a postgresql:// URL hands each call to
+ * store_pg.c's function of the same name (one line at the top of each
+ * function below, so the SQLite code reads as it always did). */
 #include "store.h"
 
 #include <errno.h>
@@ -14,6 +17,7 @@
 #include "codec.h"
 #include "log.h"
 #include "storeinfo.h"
+#include "store_pg.h"
 #include "strbuf.h"
 #include "util.h"
 #include "xalloc.h"
@@ -21,7 +25,7 @@
 /* The schema this server writes. A database carries its version in
  * meta('schema'); an older one is brought up by the numbered migrations
  * below, each in a transaction of its own; a newer one is refused. */
-#define SCHEMA_VERSION 3
+#define SCHEMA_VERSION STORE_SCHEMA_VERSION
 
 static const char schema_sql[] =
     "CREATE TABLE IF NOT EXISTS meta("
@@ -153,7 +157,61 @@ struct store {
 	sqlite3 *db;
 	sqlite3_stmt *stmts[S_COUNT];
 	char path[512];
+	struct pgstore *pg;          /* a PostgreSQL store: the calls go there */
 };
+
+bool
+store_is_url(const char *path)
+{
+	return strncmp(path, "postgresql://", 13) == 0 ||
+	    strncmp(path, "postgres://", 11) == 0;
+}
+
+uint64_t
+store_errors(struct store *st)
+{
+	return st->pg != NULL ? pgstore_errors(st->pg) : 0;
+}
+
+bool
+store_shared(const struct store *st)
+{
+	return st->pg != NULL;
+}
+
+void
+store_display_path(const char *path, char *out, size_t size)
+{
+	const char *start, *at, *colon;
+
+	xstrlcpy(out, path, size);
+	if (!store_is_url(path))
+		return;
+	start = strstr(path, "://") + 3;
+	at = strchr(start, '@');
+	colon = at != NULL ? memchr(start, ':', (size_t)(at - start)) : NULL;
+	if (colon != NULL && (size_t)(colon - path) + 1 < size)
+		snprintf(out + (colon - path), size - (size_t)(colon - path), ":***%s", at);
+}
+
+int
+store_counters(struct store *st, int64_t *seq, int64_t *order_id, int64_t *config)
+{
+	if (st->pg == NULL)
+		return 1;
+	return pgstore_counters(st->pg, seq, order_id, config) < 0 ? -1 : 0;
+}
+
+/* SQLite: the server has the store to itself, and its cache holds every
+ * session there is. */
+int
+store_session_get(struct store *st, const char *token_hash, int64_t now,
+    struct session_row *s, struct staff_row *staff)
+{
+	if (st->pg == NULL)
+		return 1;
+	return pgstore_session_get(st->pg, token_hash, now, s, staff);
+}
 
 /* SQLITE_CORRUPT or SQLITE_NOTADB, set for good the first time SQLite
  * reports a damaged file on any connection of any thread (its error log
@@ -195,6 +253,8 @@ store_check(struct store *st, char *err, size_t errsize)
 	sqlite3_stmt *s = NULL;
 	int rc, none;
 
+	if (st->pg != NULL)
+		return 0;   /* PostgreSQL looks after its own pages */
 	/* quick_check reads every page (it skips only the index-to-table
 	 * cross-check of integrity_check): 0.8 s for 100,000 orders */
 	rc = sqlite3_prepare_v2(st->db, "PRAGMA quick_check(1)", -1, &s, NULL);
@@ -216,6 +276,8 @@ store_check(struct store *st, char *err, size_t errsize)
 const char *
 store_errmsg(struct store *st)
 {
+	if (st->pg != NULL)
+		return pgstore_errmsg(st->pg);
 	return sqlite3_errmsg(st->db);
 }
 
@@ -532,6 +594,13 @@ store_open(const char *path, bool readonly, enum store_sync sync, char *err,
 	char pragmas[256];
 
 	xstrlcpy(st->path, path, sizeof st->path);
+	if (store_is_url(path)) {
+		/* the writer's connection makes the schema; the readers' find it */
+		st->pg = pgstore_open(path, !readonly, err, errsize);
+		if (st->pg == NULL)
+			goto fail;
+		return st;
+	}
 	if (!readonly && strcmp(path, ":memory:") != 0 &&
 	    private_files(path, err, errsize) < 0)
 		goto fail;
@@ -572,18 +641,36 @@ store_close(struct store *st)
 {
 	if (st == NULL)
 		return;
+	pgstore_close(st->pg);
 	for (int i = 0; i < S_COUNT; i++)
 		sqlite3_finalize(st->stmts[i]);
 	sqlite3_close(st->db);
 	free(st);
 }
 
-int store_begin(struct store *st) { return run(st, stmt(st, S_BEGIN)); }
-int store_commit(struct store *st) { return run(st, stmt(st, S_COMMIT)); }
+int
+store_begin(struct store *st)
+{
+	if (st->pg != NULL)
+		return pgstore_begin(st->pg);
+	return run(st, stmt(st, S_BEGIN));
+}
+
+int
+store_commit(struct store *st)
+{
+	if (st->pg != NULL)
+		return pgstore_commit(st->pg);
+	return run(st, stmt(st, S_COMMIT));
+}
 
 void
 store_rollback(struct store *st)
 {
+	if (st->pg != NULL) {
+		pgstore_rollback(st->pg);
+		return;
+	}
 	if (sqlite3_get_autocommit(st->db) == 0)
 		run(st, stmt(st, S_ROLLBACK));
 }
@@ -593,6 +680,8 @@ store_rollback(struct store *st)
 int
 store_menu_load(struct store *st, struct menu *m)
 {
+	if (st->pg != NULL)
+		return pgstore_menu_load(st->pg, m);
 	sqlite3_stmt *s = stmt(st, S_MENU_GET);
 	struct codec_error err;
 	int rc;
@@ -626,6 +715,8 @@ store_menu_load(struct store *st, struct menu *m)
 int
 store_menu_save(struct store *st, const struct menu *m)
 {
+	if (st->pg != NULL)
+		return pgstore_menu_save(st->pg, m);
 	sqlite3_stmt *s = stmt(st, S_MENU_PUT);
 	cJSON *j;
 	char *doc;
@@ -648,6 +739,8 @@ store_menu_save(struct store *st, const struct menu *m)
 int
 store_meta_get(struct store *st, const char *key, char **value)
 {
+	if (st->pg != NULL)
+		return pgstore_meta_get(st->pg, key, value);
 	sqlite3_stmt *s = stmt(st, S_META_GET);
 	int rc;
 
@@ -702,6 +795,8 @@ store_info_save(struct store *st, const struct store_info *si)
 int
 store_meta_put(struct store *st, const char *key, const char *value)
 {
+	if (st->pg != NULL)
+		return pgstore_meta_put(st->pg, key, value);
 	sqlite3_stmt *s = stmt(st, S_META_PUT);
 
 	if (s == NULL)
@@ -760,6 +855,8 @@ store_log_id(struct store *st, char id[LOG_ID_LEN + 1])
 int
 store_counts(struct store *st, int64_t *staff, int64_t *orders)
 {
+	if (st->pg != NULL)
+		return pgstore_counts(st->pg, staff, orders);
 	*staff = single_int(st, S_COUNT_STAFF);
 	*orders = single_int(st, S_COUNT_ORDERS);
 	return *staff < 0 || *orders < 0 ? -1 : 0;
@@ -770,12 +867,16 @@ store_counts(struct store *st, int64_t *staff, int64_t *orders)
 int64_t
 store_max_order_id(struct store *st)
 {
+	if (st->pg != NULL)
+		return pgstore_max_order_id(st->pg);
 	return single_int(st, S_MAX_ORDER_ID);
 }
 
 int
 store_last_number(struct store *st, const char *day, int *number)
 {
+	if (st->pg != NULL)
+		return pgstore_last_number(st->pg, day, number);
 	sqlite3_stmt *s = stmt(st, S_LAST_NUMBER);
 	int rc;
 
@@ -796,6 +897,8 @@ store_last_number(struct store *st, const char *day, int *number)
 int
 store_order_insert(struct store *st, const struct order *o, const char *doc)
 {
+	if (st->pg != NULL)
+		return pgstore_order_insert(st->pg, o, doc);
 	sqlite3_stmt *s = stmt(st, S_ORDER_INSERT);
 
 	if (s == NULL)
@@ -815,6 +918,8 @@ store_order_insert(struct store *st, const struct order *o, const char *doc)
 int
 store_order_update(struct store *st, const struct order *o, const char *doc)
 {
+	if (st->pg != NULL)
+		return pgstore_order_update(st->pg, o, doc);
 	sqlite3_stmt *s = stmt(st, S_ORDER_UPDATE);
 
 	if (s == NULL)
@@ -830,6 +935,8 @@ store_order_update(struct store *st, const struct order *o, const char *doc)
 char *
 store_order_doc(struct store *st, int64_t id)
 {
+	if (st->pg != NULL)
+		return pgstore_order_doc(st->pg, id);
 	sqlite3_stmt *s = stmt(st, S_ORDER_DOC);
 	char *doc = NULL;
 
@@ -871,6 +978,8 @@ int
 store_orders_list(struct store *st, unsigned status_bits, const char *day,
     const char *staff, int limit, int64_t after_id, struct strbuf *out)
 {
+	if (st->pg != NULL)
+		return pgstore_orders_list(st->pg, status_bits, day, staff, limit, after_id, out);
 	sqlite3_stmt *s = stmt(st, S_ORDERS_LIST);
 	int n = 0, rc;
 
@@ -894,6 +1003,8 @@ store_orders_list(struct store *st, unsigned status_bits, const char *day,
 int
 store_count_by_status(struct store *st, int64_t counts[STATUS_COUNT])
 {
+	if (st->pg != NULL)
+		return pgstore_count_by_status(st->pg, counts);
 	sqlite3_stmt *s = stmt(st, S_COUNT_BY_STATUS);
 	int rc;
 
@@ -915,6 +1026,8 @@ store_count_by_status(struct store *st, int64_t counts[STATUS_COUNT])
 int64_t
 store_max_seq(struct store *st)
 {
+	if (st->pg != NULL)
+		return pgstore_max_seq(st->pg);
 	return single_int(st, S_MAX_SEQ);
 }
 
@@ -922,6 +1035,8 @@ int
 store_event_insert(struct store *st, int64_t seq, const char *type, int64_t at,
     int64_t order_id, const char *body)
 {
+	if (st->pg != NULL)
+		return pgstore_event_insert(st->pg, seq, type, at, order_id, body);
 	sqlite3_stmt *s = stmt(st, S_EVENT_INSERT);
 
 	if (s == NULL)
@@ -940,6 +1055,8 @@ store_event_insert(struct store *st, int64_t seq, const char *type, int64_t at,
 char *
 store_event_after(struct store *st, int64_t seq, int64_t *next_seq)
 {
+	if (st->pg != NULL)
+		return pgstore_event_after(st->pg, seq, next_seq);
 	sqlite3_stmt *s = stmt(st, S_EVENT_AFTER);
 	char *body = NULL;
 
@@ -957,6 +1074,8 @@ store_event_after(struct store *st, int64_t seq, int64_t *next_seq)
 int
 store_events_list(struct store *st, int64_t after, int limit, struct strbuf *out)
 {
+	if (st->pg != NULL)
+		return pgstore_events_list(st->pg, after, limit, out);
 	sqlite3_stmt *s = stmt(st, S_EVENTS_LIST);
 	int n = 0, rc;
 
@@ -980,6 +1099,8 @@ int
 store_idem_get(struct store *st, const char *key, char hash[65], int *status,
     char **body, int64_t *staff_id)
 {
+	if (st->pg != NULL)
+		return pgstore_idem_get(st->pg, key, hash, status, body, staff_id);
 	sqlite3_stmt *s = stmt(st, S_IDEM_GET);
 	int rc;
 
@@ -1011,6 +1132,8 @@ int
 store_idem_put(struct store *st, const char *key, const char *hash, int status,
     const char *body, int64_t event_seq, int64_t now, int64_t staff_id)
 {
+	if (st->pg != NULL)
+		return pgstore_idem_put(st->pg, key, hash, status, body, event_seq, now, staff_id);
 	sqlite3_stmt *s = stmt(st, S_IDEM_PUT);
 
 	if (s == NULL)
@@ -1031,6 +1154,8 @@ store_idem_put(struct store *st, const char *key, const char *hash, int status,
 int
 store_idem_prune(struct store *st, int64_t older_than)
 {
+	if (st->pg != NULL)
+		return pgstore_idem_prune(st->pg, older_than);
 	return run_int(st, S_IDEM_PRUNE, older_than);
 }
 
@@ -1073,6 +1198,8 @@ staff_one(struct store *st, sqlite3_stmt *s, struct staff_row *out)
 int
 store_staff_by_code(struct store *st, const char *code, struct staff_row *out)
 {
+	if (st->pg != NULL)
+		return pgstore_staff_by_code(st->pg, code, out);
 	sqlite3_stmt *s = stmt(st, S_STAFF_BY_CODE);
 
 	if (s == NULL)
@@ -1084,6 +1211,8 @@ store_staff_by_code(struct store *st, const char *code, struct staff_row *out)
 int
 store_staff_by_id(struct store *st, int64_t id, struct staff_row *out)
 {
+	if (st->pg != NULL)
+		return pgstore_staff_by_id(st->pg, id, out);
 	sqlite3_stmt *s = stmt(st, S_STAFF_BY_ID);
 
 	if (s == NULL)
@@ -1095,6 +1224,8 @@ store_staff_by_id(struct store *st, int64_t id, struct staff_row *out)
 int
 store_staff_insert(struct store *st, struct staff_row *row)
 {
+	if (st->pg != NULL)
+		return pgstore_staff_insert(st->pg, row);
 	sqlite3_stmt *s = stmt(st, S_STAFF_INSERT);
 	int rc;
 
@@ -1122,6 +1253,8 @@ store_staff_insert(struct store *st, struct staff_row *row)
 int
 store_staff_update(struct store *st, const struct staff_row *row)
 {
+	if (st->pg != NULL)
+		return pgstore_staff_update(st->pg, row);
 	sqlite3_stmt *s = stmt(st, S_STAFF_UPDATE);
 
 	if (s == NULL)
@@ -1141,6 +1274,8 @@ int
 store_staff_each(struct store *st, void (*fn)(void *ctx, const struct staff_row *s),
     void *ctx)
 {
+	if (st->pg != NULL)
+		return pgstore_staff_each(st->pg, fn, ctx);
 	sqlite3_stmt *s = stmt(st, S_STAFF_LIST);
 	int rc;
 
@@ -1160,6 +1295,8 @@ int
 store_staff_login_failed(struct store *st, int64_t id, int max_failures,
     int64_t lock_until)
 {
+	if (st->pg != NULL)
+		return pgstore_staff_login_failed(st->pg, id, max_failures, lock_until);
 	sqlite3_stmt *s = stmt(st, S_STAFF_FAILED);
 
 	if (s == NULL)
@@ -1173,12 +1310,16 @@ store_staff_login_failed(struct store *st, int64_t id, int max_failures,
 int
 store_staff_login_ok(struct store *st, int64_t id)
 {
+	if (st->pg != NULL)
+		return pgstore_staff_login_ok(st->pg, id);
 	return run_int(st, S_STAFF_OK, id);
 }
 
 int
 store_session_insert(struct store *st, const struct session_row *row)
 {
+	if (st->pg != NULL)
+		return pgstore_session_insert(st->pg, row);
 	sqlite3_stmt *s = stmt(st, S_SESSION_INSERT);
 
 	if (s == NULL)
@@ -1194,18 +1335,24 @@ store_session_insert(struct store *st, const struct session_row *row)
 int
 store_session_delete(struct store *st, const char *token_hash)
 {
+	if (st->pg != NULL)
+		return pgstore_session_delete(st->pg, token_hash);
 	return run_text(st, S_SESSION_DELETE, token_hash);
 }
 
 int
 store_sessions_delete_staff(struct store *st, int64_t staff_id)
 {
+	if (st->pg != NULL)
+		return pgstore_sessions_delete_staff(st->pg, staff_id);
 	return run_int(st, S_SESSIONS_DELETE_STAFF, staff_id);
 }
 
 int
 store_sessions_prune(struct store *st, int64_t now)
 {
+	if (st->pg != NULL)
+		return pgstore_sessions_prune(st->pg, now);
 	return run_int(st, S_SESSIONS_PRUNE, now);
 }
 
@@ -1214,6 +1361,8 @@ store_sessions_each(struct store *st, int64_t now,
     void (*fn)(void *ctx, const struct session_row *s, const struct staff_row *staff),
     void *ctx)
 {
+	if (st->pg != NULL)
+		return pgstore_sessions_each(st->pg, now, fn, ctx);
 	sqlite3_stmt *s = stmt(st, S_SESSIONS_EACH);
 	struct session_row *rows = NULL;
 	int n = 0, rc;
@@ -1248,6 +1397,8 @@ int
 store_orders_since(struct store *st, int64_t since,
     void (*fn)(void *ctx, const struct order *o), void *ctx)
 {
+	if (st->pg != NULL)
+		return pgstore_orders_since(st->pg, since, fn, ctx);
 	sqlite3_stmt *s = stmt(st, S_ORDERS_SINCE);
 	struct codec_error err;
 	int rc;
@@ -1275,6 +1426,8 @@ store_orders_since(struct store *st, int64_t since,
 int
 store_last_close(struct store *st, int *z_number, int64_t *closed_at)
 {
+	if (st->pg != NULL)
+		return pgstore_last_close(st->pg, z_number, closed_at);
 	sqlite3_stmt *s = stmt(st, S_LAST_CLOSE);
 	int rc;
 
@@ -1295,6 +1448,8 @@ int
 store_z_insert(struct store *st, int z_number, int64_t closed_at, int64_t from,
     const char *by, const char *report)
 {
+	if (st->pg != NULL)
+		return pgstore_z_insert(st->pg, z_number, closed_at, from, by, report);
 	sqlite3_stmt *s = stmt(st, S_Z_INSERT);
 
 	if (s == NULL)
@@ -1310,6 +1465,8 @@ store_z_insert(struct store *st, int z_number, int64_t closed_at, int64_t from,
 char *
 store_z_get(struct store *st, int z_number)
 {
+	if (st->pg != NULL)
+		return pgstore_z_get(st->pg, z_number);
 	sqlite3_stmt *s = stmt(st, S_Z_GET);
 	char *report = NULL;
 
@@ -1327,6 +1484,8 @@ store_z_get(struct store *st, int z_number)
 int
 store_heartbeat(struct store *st, int64_t now)
 {
+	if (st->pg != NULL)
+		return pgstore_heartbeat(st->pg, now);
 	sqlite3_stmt *s;
 	int rc;
 
@@ -1342,5 +1501,7 @@ store_heartbeat(struct store *st, int64_t now)
 int64_t
 store_total_changes(struct store *st)
 {
+	if (st->pg != NULL)
+		return pgstore_total_changes(st->pg);
 	return sqlite3_total_changes64(st->db);
 }

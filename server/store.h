@@ -1,7 +1,9 @@
-/* store: brigade-server's SQLite database. One struct store per connection
- * and thread: the writer thread owns the only connection that writes orders
- * and events; the service thread reads through its own connection (WAL lets
- * both run at once). Every statement is prepared once and reused. */
+/* store: brigade-server's database: a SQLite file, or PostgreSQL (a
+ * postgresql:// URL, store_pg.c) shared by any number of servers. One
+ * struct store per connection and thread: the writer thread owns the only
+ * connection that writes orders and events; the service thread reads
+ * through its own connection (WAL lets both run at once). Every statement
+ * is prepared once and reused. */
 #ifndef BRIGADE_STORE_H
 #define BRIGADE_STORE_H
 
@@ -37,6 +39,23 @@ struct session_row {
 
 enum store_sync { STORE_SYNC_NORMAL, STORE_SYNC_FULL };
 
+/* The schema this server writes (meta 'schema'), in either store. */
+#define STORE_SCHEMA_VERSION 3
+
+/* Whether path is a PostgreSQL URL (postgresql:// or postgres://) rather
+ * than a SQLite file. */
+bool store_is_url(const char *path);
+/* path as messages show it: a URL loses its password. */
+void store_display_path(const char *path, char *out, size_t size);
+/* How many calls on st failed to reach the database (PostgreSQL: down or
+ * unreachable) since it was opened: a caller that got "not found" tells
+ * it from "could not read" by this count moving. Always 0 for SQLite. */
+uint64_t store_errors(struct store *st);
+/* Whether other servers may write the store too (PostgreSQL): then the
+ * writer takes its numbers from the store (store_counters), and a server
+ * learns of the others' commits from store_watch (pgwatch.h). */
+bool store_shared(const struct store *st);
+
 /* Before any store_open: route SQLite's error log here, which notices a
  * damaged file on every connection. */
 void store_global_init(void);
@@ -56,10 +75,19 @@ struct store *store_open(const char *path, bool readonly, enum store_sync sync,
 void store_close(struct store *st);
 const char *store_errmsg(struct store *st);
 
-/* Transactions (BEGIN IMMEDIATE: the writer takes the write lock at once). */
+/* Transactions (BEGIN IMMEDIATE: the writer takes the write lock at once;
+ * PostgreSQL: the store's counter row, which the other servers' batches
+ * wait for). */
 int store_begin(struct store *st);
 int store_commit(struct store *st);
 void store_rollback(struct store *st);
+/* In a transaction of a shared store: where its counters stand (the last
+ * event seq and order id given, and a count of the changes to the menu and
+ * the store's details). The transaction's events must take the numbers
+ * after seq, in order: its commit moves the counter on by their number.
+ * Returns 0, 1 for a store this server has to itself, -1 on error. */
+int store_counters(struct store *st, int64_t *seq, int64_t *order_id,
+    int64_t *config);
 
 /* The menu: one document, loaded whole (an empty menu of version 0 when
  * none was ever saved) and saved whole with its version. */
@@ -139,6 +167,10 @@ int store_session_insert(struct store *st, const struct session_row *s);
 int store_session_delete(struct store *st, const char *token_hash);
 int store_sessions_delete_staff(struct store *st, int64_t staff_id);
 int store_sessions_prune(struct store *st, int64_t now);
+/* One live session and its (active) account, for a token another server
+ * made: 0 found, 1 not, -1 error. Always 1 for SQLite. */
+int store_session_get(struct store *st, const char *token_hash, int64_t now,
+    struct session_row *s, struct staff_row *staff);
 /* Call fn for each live session (at start-up, to fill the token cache). */
 int store_sessions_each(struct store *st, int64_t now,
     void (*fn)(void *ctx, const struct session_row *s, const struct staff_row *staff),

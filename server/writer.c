@@ -25,6 +25,8 @@ struct writer {
 	int64_t next_order_id;
 	char num_day[DAY_MAX + 1];   /* the business day of num_last */
 	int num_last;                /* the last daily number given that day */
+	int64_t config;              /* a shared store's count of menu and details
+	                                changes, as last loaded (-1: never) */
 	bool poisoned;               /* a write failed: the batch rolls back */
 	struct job_queue queue;
 	pthread_t thread;
@@ -1128,14 +1130,28 @@ run_job(struct writer *w, struct job *j, int64_t now)
 		storage_error(w, j);
 }
 
+/* The menu and the restaurant's details as the store has them. */
+static void
+reload_config(struct writer *w)
+{
+	struct store_info si;
+	struct menu m;
+
+	if (store_menu_load(w->st, &m) == 0) {
+		menu_free(&w->menu);
+		w->menu = m;
+	}
+	if (store_info_load(w->st, &si) >= 0)
+		w->info = si;
+	xstrlcpy(w->menu.currency, w->info.currency, sizeof w->menu.currency);
+}
+
 /* After a failed write or commit nothing of the batch happened: every job
  * that had succeeded (or had not run) is answered 503, and the in-memory
  * state is reloaded. Refusals stand: they changed nothing either way. */
 static void
 batch_failed(struct writer *w, struct job *batch)
 {
-	struct menu m;
-
 	char why[200];
 
 	xstrlcpy(why, store_errmsg(w->st), sizeof why);
@@ -1179,15 +1195,30 @@ batch_failed(struct writer *w, struct job *batch)
 	w->num_day[0] = '\0';
 	w->next_seq = store_max_seq(w->st) + 1;
 	w->next_order_id = store_max_order_id(w->st) + 1;
-	if (store_menu_load(w->st, &m) == 0) {
-		menu_free(&w->menu);
-		w->menu = m;
-	}
-	struct store_info si;
+	reload_config(w);
+}
 
-	if (store_info_load(w->st, &si) >= 0)
-		w->info = si;
-	xstrlcpy(w->menu.currency, w->info.currency, sizeof w->menu.currency);
+/* A shared store, at the start of a batch (its counter row now held):
+ * take the numbers from where the store's counters stand, forget the
+ * daily count if another server wrote since, and reload the menu and the
+ * details if another server changed them. */
+static int
+writer_sync(struct writer *w)
+{
+	int64_t seq, order_id, config;
+	int rc = store_counters(w->st, &seq, &order_id, &config);
+
+	if (rc != 0)
+		return rc > 0 ? 0 : -1;
+	if (seq != w->next_seq - 1)
+		w->num_day[0] = '\0';
+	w->next_seq = seq + 1;
+	w->next_order_id = order_id + 1;
+	if (config != w->config) {
+		reload_config(w);
+		w->config = config;
+	}
+	return 0;
 }
 
 /* Once SQLite has reported the file damaged, nothing more is written to
@@ -1236,7 +1267,7 @@ writer_main(void *arg)
 		int64_t now = util_now_ms();
 		if (store_damaged()) {
 			refuse_damaged(w, batch);
-		} else if (store_begin(w->st) < 0) {
+		} else if (store_begin(w->st) < 0 || writer_sync(w) < 0) {
 			batch_failed(w, batch);
 		} else {
 			int64_t changes = store_total_changes(w->st);
@@ -1276,6 +1307,7 @@ writer_start(struct store *st, const struct menu *menu,
 	if (approval_key_load(st, w->approval_key) < 0)
 		log_error("the approval key could not be kept: %s; managers' approvals "
 		    "will not outlive this run", store_errmsg(st));
+	w->config = -1;
 	w->done = done;
 	w->done_ctx = ctx;
 	pthread_mutex_init(&w->health_lock, NULL);

@@ -3,6 +3,11 @@
 Each test starts the real server on an ephemeral loopback port with a
 temporary database, and talks to it over HTTP (http.client) and WebSocket
 (a small RFC 6455 client below), standard library only.
+
+With BRIGADE_TEST_STORE=pg every server's database is a PostgreSQL one
+instead of a SQLite file: a private cluster (PgCluster) that the test
+process starts on a Unix socket in a temporary directory, with a new
+database for each server's work directory.
 """
 import base64
 import hashlib
@@ -19,17 +24,119 @@ import tempfile
 import time
 import unittest
 import uuid
+import atexit
+import pwd
 
 BIN = os.environ.get("BRIGADE_BIN", os.path.join(os.path.dirname(__file__), "../../build/bin"))
 PINS = {"k1": "1111", "w1": "2222", "c1": "3333", "m1": "4444", "a1": "5555", "web": "6666"}
+STORE = os.environ.get("BRIGADE_TEST_STORE", "sqlite")
+PG = STORE == "pg"
+PG_BIN = os.environ.get("BRIGADE_PG_BIN", "/usr/lib/postgresql/15/bin")
+# a test of a SQLite file (its lock, its bytes, --backup) has no meaning on PostgreSQL
+sqlite_only = unittest.skipIf(PG, "a SQLite file's test")
+
+
+class PgCluster:
+    """A private PostgreSQL cluster: initdb in a temporary directory, listening
+    only on a Unix socket there. PostgreSQL refuses to run as root, so as root
+    the cluster runs as nobody (who owns its directory)."""
+
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix="brigade-pg-")
+        self.data = os.path.join(self.dir, "data")
+        self.log = os.path.join(self.dir, "postgres.log")
+        self.as_user = []
+        if os.geteuid() == 0:
+            nobody = pwd.getpwnam("nobody")
+            os.chown(self.dir, nobody.pw_uid, nobody.pw_gid)
+            self.as_user = ["runuser", "-u", "nobody", "--"]
+        self._run("initdb", "-D", self.data, "-U", "brigade", "--auth=trust",
+                  "--no-sync", "-E", "UTF8", "--locale=C")
+        self.start()
+
+    def _run(self, tool, *args):
+        r = subprocess.run(self.as_user + [os.path.join(PG_BIN, tool)] + list(args),
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=self.dir)
+        if r.returncode != 0:
+            raise RuntimeError("%s failed: %s" % (tool, r.stdout.decode(errors="replace")))
+        return r
+
+    def start(self):
+        opts = ("-k %s -c listen_addresses='' -c fsync=off -c full_page_writes=off"
+                " -c max_connections=100 -c shared_buffers=16MB" % self.dir)
+        self._run("pg_ctl", "-D", self.data, "-l", self.log, "-w", "-o", opts, "start")
+
+    def stop(self, mode="fast"):
+        self._run("pg_ctl", "-D", self.data, "-m", mode, "-w", "stop")
+
+    def url(self, name):
+        return "postgresql:///%s?host=%s&user=brigade" % (name, self.dir)
+
+    def psql(self, sql, db="postgres"):
+        r = subprocess.run([os.path.join(PG_BIN, "psql"), "-X", "-q", "-A", "-t",
+                            "-v", "ON_ERROR_STOP=1", "-h", self.dir, "-U", "brigade",
+                            "-d", db, "-c", sql],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        if r.returncode != 0:
+            raise RuntimeError("psql: %s" % r.stdout.decode(errors="replace"))
+        return r.stdout.decode()
+
+    def database(self, name):
+        """The URL of database name, made if it is not there yet."""
+        if not self.psql("SELECT 1 FROM pg_database WHERE datname = '%s'" % name).strip():
+            self.psql("CREATE DATABASE %s" % name)
+        return self.url(name)
+
+    def destroy(self):
+        try:
+            self.stop("immediate")
+        except RuntimeError:
+            pass
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+_cluster = None
+
+
+def pg_cluster():
+    """The test process's cluster, started on first use, ended at exit."""
+    global _cluster
+    if _cluster is None:
+        _cluster = PgCluster()
+        atexit.register(_cluster.destroy)
+    return _cluster
+
+
+def db_rows(db, sql):
+    """The rows of a query on a test server's database (either store), as
+    tuples of text for PostgreSQL."""
+    if db.startswith("postgresql://"):
+        name = db[len("postgresql:///"):].split("?")[0]
+        out = pg_cluster().psql(sql, db=name)
+        return [tuple(line.split("|")) for line in out.splitlines() if line]
+    import sqlite3
+    conn = sqlite3.connect(db)
+    try:
+        return list(conn.execute(sql))
+    finally:
+        conn.close()
+
+
+def server_database(workdir):
+    """A server's database for workdir: a file in it, or (BRIGADE_TEST_STORE=pg)
+    a PostgreSQL database named after it."""
+    if not PG:
+        return os.path.join(workdir, "brigade.db")
+    name = "t_" + "".join(c if c.isalnum() else "_" for c in os.path.basename(workdir)).lower()
+    return pg_cluster().database(name)
 
 
 class Server:
     """A brigade-server process on 127.0.0.1 with its own database."""
 
-    def __init__(self, workdir, demo=True, extra=None, config=None):
+    def __init__(self, workdir, demo=True, extra=None, config=None, db=None):
         self.workdir = workdir
-        self.db = os.path.join(workdir, "brigade.db")
+        self.db = db or server_database(workdir)
         self.port = None
         self.proc = None
         self.demo = demo

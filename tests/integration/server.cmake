@@ -13,3 +13,25 @@ add_test(NAME brigadectl_print
   COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/test_brigadectl_print.py -v)
 set_tests_properties(brigadectl_print PROPERTIES LABELS integration TIMEOUT 300
   ENVIRONMENT "BRIGADE_BIN=${CMAKE_BINARY_DIR}/bin")
+
+# The tests of what a store keeps, again on PostgreSQL: each starts a
+# private cluster (initdb, pg_ctl) on a Unix socket in a temporary folder.
+# The sanitizer build runs those that exercise most of store_pg.c and
+# cluster.c (writes, keys, the stream); the others add minutes there, not
+# coverage.
+set(pg_tests lifecycle rejections idempotency stream auth reports menu corrections)
+if(BRIGADE_SANITIZE)
+  set(pg_tests lifecycle idempotency stream)
+endif()
+foreach(t ${pg_tests})
+  add_test(NAME server_pg_${t}
+    COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/test_server_${t}.py -v)
+  set_tests_properties(server_pg_${t} PROPERTIES LABELS "integration;postgresql"
+    TIMEOUT 300 ENVIRONMENT "BRIGADE_BIN=${CMAKE_BINARY_DIR}/bin;BRIGADE_TEST_STORE=pg")
+endforeach()
+
+# Three instances on one PostgreSQL database.
+add_test(NAME server_cluster
+  COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/test_server_cluster.py -v)
+set_tests_properties(server_cluster PROPERTIES LABELS "integration;postgresql"
+  TIMEOUT 300 ENVIRONMENT "BRIGADE_BIN=${CMAKE_BINARY_DIR}/bin")

@@ -10,7 +10,7 @@ import threading
 import unittest
 import uuid
 
-from brigade_test import Client, Server, ServerTest, walk_in
+from brigade_test import Client, Server, ServerTest, sqlite_only, walk_in
 
 
 class Idempotency(ServerTest):
@@ -158,6 +158,7 @@ class Idempotency(ServerTest):
         self.assertEqual(web2.create(online).status, 201)
 
 
+@sqlite_only
 class IdempotencyMigration(unittest.TestCase):
     """A database from before keys had owners keeps working."""
 

@@ -14,7 +14,8 @@ import unittest
 import uuid
 
 sys.path.insert(0, os.path.dirname(__file__))
-from brigade_test import BIN, Server, ServerTest, walk_in  # noqa: E402
+from brigade_test import (BIN, Server, ServerTest, db_rows, sqlite_only,  # noqa: E402
+                          server_database, walk_in)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -431,7 +432,7 @@ class FirstRunTest(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="brigade-first-")
         self.addCleanup(shutil.rmtree, self.tmp, True)
-        self.db = os.path.join(self.tmp, "brigade.db")
+        self.db = server_database(self.tmp)
 
     def run_server(self, *args, stdin=None):
         return subprocess.run([os.path.join(BIN, "brigade-server")] + list(args),
@@ -460,9 +461,7 @@ class FirstRunTest(unittest.TestCase):
             s.start()
         s.stop()
         self.assertIn("a restaurant's own", self.log())
-        db = sqlite3.connect(self.db)
-        self.assertEqual([c for (c,) in db.execute("SELECT code FROM staff")], ["boss"])
-        db.close()
+        self.assertEqual([c for (c,) in db_rows(self.db, "SELECT code FROM staff")], ["boss"])
 
     def test_demo_database_is_the_demos(self):
         s = Server(self.tmp, demo=True).start()
@@ -488,6 +487,7 @@ class FirstRunTest(unittest.TestCase):
         self.assertEqual(s.stop(), 0)
 
 
+@sqlite_only
 class MigrationTest(unittest.TestCase):
     """tests/data/schema2.db was written by the previous release (schema 2):
     the demo restaurant, three orders, S3 taken off."""

@@ -1,0 +1,1332 @@
+/* store_pg: brigade-server's PostgreSQL store, prepared statements only.
+ *
+ * Many servers may share one database. What keeps them exact is the
+ * store's row in counters: every transaction of the writer (store_begin)
+ * starts by locking it, so the batches of all instances run one after the
+ * other, each seeing the last one's commit; the batch takes its event
+ * numbers and order ids from the row and moves the row on at its commit
+ * (seq = seq + n). Number order is therefore commit order, and a reader
+ * that asks for "everything after SEQ" never misses a late commit. The
+ * commit also sends a notification (PGSTORE_CHANNEL) that the other
+ * instances listen for. */
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+#include "store_pg.h"
+
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "codec.h"
+#include "log.h"
+#include "strbuf.h"
+#include "util.h"
+#include "xalloc.h"
+
+/* The schema, as store.c's at STORE_SCHEMA_VERSION, in PostgreSQL's
+ * words. Times are milliseconds (BIGINT) and documents JSON text, as in
+ * SQLite. Rows that will belong to one of several stores carry store_id
+ * (1 for now). */
+static const char pg_schema_sql[] =
+    "CREATE TABLE IF NOT EXISTS meta("
+    "  key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    /* per store: the last event seq and order id given, and a count of
+     * changes to the menu and the store's details (the other instances
+     * reload them when it moves) */
+    "CREATE TABLE IF NOT EXISTS counters("
+    "  store_id BIGINT PRIMARY KEY, seq BIGINT NOT NULL, order_id BIGINT NOT NULL,"
+    "  config BIGINT NOT NULL);"
+    "INSERT INTO counters VALUES(1, 0, 0, 0) ON CONFLICT DO NOTHING;"
+    "CREATE TABLE IF NOT EXISTS menu("
+    "  id INTEGER PRIMARY KEY CHECK (id = 1), version BIGINT NOT NULL,"
+    "  doc TEXT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS staff("
+    "  id BIGSERIAL PRIMARY KEY, code TEXT NOT NULL UNIQUE, name TEXT NOT NULL,"
+    "  role TEXT NOT NULL, pin_hash TEXT NOT NULL,"
+    "  active INTEGER NOT NULL DEFAULT 1, failed INTEGER NOT NULL DEFAULT 0,"
+    "  locked_until BIGINT NOT NULL DEFAULT 0,"
+    "  created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS sessions("
+    "  token_hash TEXT PRIMARY KEY, staff_id BIGINT NOT NULL REFERENCES staff(id),"
+    "  terminal TEXT NOT NULL, created_at BIGINT NOT NULL,"
+    "  expires_at BIGINT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS orders("
+    "  id BIGINT PRIMARY KEY, business_day TEXT NOT NULL,"
+    "  number INTEGER NOT NULL, status TEXT NOT NULL, version INTEGER NOT NULL,"
+    "  staff TEXT NOT NULL, created_at BIGINT NOT NULL,"
+    "  updated_at BIGINT NOT NULL, doc TEXT NOT NULL,"
+    "  UNIQUE(business_day, number));"
+    "CREATE INDEX IF NOT EXISTS orders_status ON orders(status, id);"
+    "CREATE INDEX IF NOT EXISTS orders_updated ON orders(updated_at);"
+    /* "by" is a keyword here: the column is closed_by */
+    "CREATE TABLE IF NOT EXISTS z_closes("
+    "  z_number INTEGER PRIMARY KEY, closed_at BIGINT NOT NULL,"
+    "  from_ms BIGINT NOT NULL, closed_by TEXT NOT NULL, report TEXT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS events("
+    "  seq BIGINT PRIMARY KEY, store_id BIGINT NOT NULL DEFAULT 1,"
+    "  type TEXT NOT NULL, at BIGINT NOT NULL, order_id BIGINT, body TEXT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS idempotency("
+    "  key TEXT PRIMARY KEY, request_hash TEXT NOT NULL,"
+    "  status INTEGER NOT NULL, body TEXT NOT NULL, event_seq BIGINT,"
+    "  created_at BIGINT NOT NULL, staff_id BIGINT);"
+    "CREATE INDEX IF NOT EXISTS idempotency_age ON idempotency(created_at);";
+
+/* Every statement the server runs, prepared on each connection. */
+enum pq_id {
+	Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_LOCK, Q_ADVANCE, Q_CONFIG_BUMP, Q_NOTIFY,
+	Q_MENU_GET, Q_MENU_PUT, Q_META_GET, Q_META_PUT, Q_COUNT_STAFF, Q_COUNT_ORDERS,
+	Q_MAX_ORDER_ID, Q_LAST_NUMBER, Q_ORDER_INSERT, Q_ORDER_UPDATE, Q_ORDER_DOC,
+	Q_ORDERS_LIST, Q_COUNT_BY_STATUS,
+	Q_MAX_SEQ, Q_EVENT_INSERT, Q_EVENT_AFTER, Q_EVENTS_LIST,
+	Q_IDEM_GET, Q_IDEM_PUT, Q_IDEM_PRUNE,
+	Q_STAFF_BY_CODE, Q_STAFF_BY_ID, Q_STAFF_INSERT, Q_STAFF_UPDATE, Q_STAFF_LIST,
+	Q_STAFF_FAILED, Q_STAFF_OK,
+	Q_SESSION_INSERT, Q_SESSION_DELETE, Q_SESSIONS_DELETE_STAFF,
+	Q_SESSIONS_PRUNE, Q_SESSIONS_EACH, Q_SESSION_GET,
+	Q_ORDERS_SINCE, Q_LAST_CLOSE, Q_Z_INSERT, Q_Z_GET, Q_HEARTBEAT,
+	Q_COUNT
+};
+
+#define STAFF_COLS "id, code, name, role, pin_hash, active, failed, locked_until, created_at, updated_at"
+#define STAFF_COLS_T "t.id, t.code, t.name, t.role, t.pin_hash, t.active, t.failed," \
+	" t.locked_until, t.created_at, t.updated_at"
+
+static const char *const pq_sql[Q_COUNT] = {
+	[Q_BEGIN] = "BEGIN",
+	[Q_COMMIT] = "COMMIT",
+	[Q_ROLLBACK] = "ROLLBACK",
+	/* the batch's first statement: from here to its commit no other
+	 * instance's batch for this store runs */
+	[Q_LOCK] = "SELECT seq, order_id, config FROM counters WHERE store_id = 1 FOR UPDATE",
+	[Q_ADVANCE] = "UPDATE counters SET seq = seq + $1::bigint,"
+	    " order_id = GREATEST(order_id, $2::bigint) WHERE store_id = 1 RETURNING seq",
+	[Q_CONFIG_BUMP] = "UPDATE counters SET config = config + 1 WHERE store_id = 1",
+	[Q_NOTIFY] = "SELECT pg_notify('" PGSTORE_CHANNEL "', $1)",
+	[Q_MENU_GET] = "SELECT version, doc FROM menu WHERE id = 1",
+	[Q_MENU_PUT] = "INSERT INTO menu(id, version, doc) VALUES(1, $1, $2)"
+	    " ON CONFLICT(id) DO UPDATE SET version = excluded.version, doc = excluded.doc",
+	[Q_META_GET] = "SELECT value FROM meta WHERE key = $1",
+	[Q_META_PUT] = "INSERT INTO meta(key, value) VALUES($1, $2)"
+	    " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+	[Q_COUNT_STAFF] = "SELECT count(*) FROM staff",
+	[Q_COUNT_ORDERS] = "SELECT count(*) FROM orders",
+	[Q_MAX_ORDER_ID] = "SELECT coalesce(max(id), 0) FROM orders",
+	[Q_LAST_NUMBER] = "SELECT coalesce(max(number), 0) FROM orders WHERE business_day = $1",
+	[Q_ORDER_INSERT] = "INSERT INTO orders(id, business_day, number, status, version,"
+	    " staff, created_at, updated_at, doc) VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+	[Q_ORDER_UPDATE] = "UPDATE orders SET status = $2, version = $3, updated_at = $4,"
+	    " doc = $5 WHERE id = $1",
+	[Q_ORDER_DOC] = "SELECT doc FROM orders WHERE id = $1",
+	/* $1 is a status bit set (0 = any), as in store.c */
+	[Q_ORDERS_LIST] = "SELECT doc FROM orders WHERE id > $4"
+	    " AND ($1::int = 0 OR (($1::int >> (CASE status WHEN 'PENDING' THEN 0"
+	    " WHEN 'PAID' THEN 1 WHEN 'PREPARING' THEN 2 WHEN 'READY' THEN 3"
+	    " WHEN 'OUT_FOR_DELIVERY' THEN 4 WHEN 'COMPLETED' THEN 5 ELSE 6 END)) & 1) = 1)"
+	    " AND ($2 = '' OR business_day = $2) AND ($3 = '' OR staff = $3)"
+	    " ORDER BY id LIMIT $5",
+	[Q_COUNT_BY_STATUS] = "SELECT status, count(*) FROM orders GROUP BY status",
+	[Q_MAX_SEQ] = "SELECT coalesce(max(seq), 0) FROM events",
+	[Q_EVENT_INSERT] = "INSERT INTO events(seq, store_id, type, at, order_id, body)"
+	    " VALUES($1, 1, $2, $3, $4, $5)",
+	[Q_EVENT_AFTER] = "SELECT seq, body FROM events WHERE seq > $1 ORDER BY seq LIMIT 1",
+	[Q_EVENTS_LIST] = "SELECT body FROM events WHERE seq > $1 ORDER BY seq LIMIT $2",
+	[Q_IDEM_GET] = "SELECT i.request_hash, i.status, i.body, e.body, i.staff_id"
+	    " FROM idempotency i LEFT JOIN events e ON e.seq = i.event_seq WHERE i.key = $1",
+	[Q_IDEM_PUT] = "INSERT INTO idempotency(key, request_hash, status, body, event_seq,"
+	    " created_at, staff_id) VALUES($1, $2, $3, $4, $5, $6, $7)",
+	[Q_IDEM_PRUNE] = "DELETE FROM idempotency WHERE created_at < $1",
+	[Q_STAFF_BY_CODE] = "SELECT " STAFF_COLS " FROM staff WHERE code = $1",
+	[Q_STAFF_BY_ID] = "SELECT " STAFF_COLS " FROM staff WHERE id = $1",
+	[Q_STAFF_INSERT] = "INSERT INTO staff(code, name, role, pin_hash, active, failed,"
+	    " locked_until, created_at, updated_at) VALUES($1, $2, $3, $4, $5, 0, 0, $6, $6)"
+	    " RETURNING id",
+	[Q_STAFF_UPDATE] = "UPDATE staff SET name = $2, role = $3, pin_hash = $4,"
+	    " active = $5, failed = $6, locked_until = $7, updated_at = $8 WHERE id = $1",
+	[Q_STAFF_LIST] = "SELECT " STAFF_COLS " FROM staff ORDER BY id",
+	[Q_STAFF_FAILED] = "UPDATE staff SET failed = failed + 1,"
+	    " locked_until = CASE WHEN failed + 1 >= $2 THEN $3 ELSE locked_until END"
+	    " WHERE id = $1",
+	[Q_STAFF_OK] = "UPDATE staff SET failed = 0, locked_until = 0 WHERE id = $1",
+	[Q_SESSION_INSERT] = "INSERT INTO sessions(token_hash, staff_id, terminal,"
+	    " created_at, expires_at) VALUES($1, $2, $3, $4, $5)",
+	[Q_SESSION_DELETE] = "DELETE FROM sessions WHERE token_hash = $1",
+	[Q_SESSIONS_DELETE_STAFF] = "DELETE FROM sessions WHERE staff_id = $1",
+	[Q_SESSIONS_PRUNE] = "DELETE FROM sessions WHERE expires_at <= $1",
+	[Q_SESSIONS_EACH] = "SELECT s.token_hash, s.staff_id, s.terminal, s.created_at,"
+	    " s.expires_at, " STAFF_COLS_T " FROM sessions s JOIN staff t ON t.id = s.staff_id"
+	    " WHERE s.expires_at > $1 AND t.active = 1",
+	[Q_SESSION_GET] = "SELECT s.token_hash, s.staff_id, s.terminal, s.created_at,"
+	    " s.expires_at, " STAFF_COLS_T " FROM sessions s JOIN staff t ON t.id = s.staff_id"
+	    " WHERE s.token_hash = $1 AND s.expires_at > $2 AND t.active = 1",
+	[Q_ORDERS_SINCE] = "SELECT doc FROM orders WHERE updated_at >= $1 ORDER BY id",
+	[Q_LAST_CLOSE] = "SELECT z_number, closed_at FROM z_closes ORDER BY z_number DESC LIMIT 1",
+	[Q_Z_INSERT] = "INSERT INTO z_closes(z_number, closed_at, from_ms, closed_by, report)"
+	    " VALUES($1, $2, $3, $4, $5)",
+	[Q_Z_GET] = "SELECT report FROM z_closes WHERE z_number = $1",
+	[Q_HEARTBEAT] = "INSERT INTO meta(key, value) VALUES('heartbeat', $1)"
+	    " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+};
+
+/* A connection given up on is tried again at most this often (ms): a
+ * store that is down costs each request one quick refusal, not a wait. */
+#define RECONNECT_MS 250
+
+struct pgstore {
+	PGconn *conn;
+	char url[512];
+	char name[512];              /* the URL without its password, for messages */
+	char err[300];               /* the last error, for store_errmsg */
+	int64_t tried_ms;            /* the last attempt to reconnect */
+	bool ready;                  /* connected, with the statements prepared */
+	bool in_tx;
+	/* the transaction under way: the counter row as locked by its begin,
+	 * the events it inserted (their count and last seq), its highest new
+	 * order id and the rows it changed */
+	int64_t lock_seq, lock_order_id, lock_config;
+	int tx_events;
+	int64_t tx_last_seq, tx_max_order;
+	int64_t tx_changes;
+	int64_t changes;             /* rows changed by committed writes */
+	uint64_t errors;             /* statements that failed */
+};
+
+/* Parameters, as text (PostgreSQL converts them to the columns' types). */
+#define ARGS_MAX 10
+struct args {
+	const char *v[ARGS_MAX];
+	char num[ARGS_MAX][24];
+	int n;
+};
+
+static void
+a_int(struct args *a, int64_t v)
+{
+	snprintf(a->num[a->n], sizeof a->num[a->n], "%lld", (long long)v);
+	a->v[a->n] = a->num[a->n];
+	a->n++;
+}
+
+static void
+a_text(struct args *a, const char *v)
+{
+	a->v[a->n++] = v;
+}
+
+static void
+a_null(struct args *a)
+{
+	a->v[a->n++] = NULL;
+}
+
+/* Keep err as the store's last error, on one line and without quotes or
+ * backslashes (it is shown inside JSON strings, such as /healthz's). */
+static void
+set_err(struct pgstore *p, const char *err)
+{
+	xstrlcpy(p->err, err != NULL && *err != '\0' ? err : "PostgreSQL failed",
+	    sizeof p->err);
+	for (char *c = p->err; *c != '\0'; c++) {
+		if (*c == '\n' || *c == '\r' || *c == '\t')
+			*c = (c[1] == '\0') ? '\0' : ' ';
+		else if (*c == '"')
+			*c = '\'';
+		else if (*c == '\\' || (unsigned char)*c < 0x20)
+			*c = ' ';
+	}
+}
+
+static int
+prepare_all(struct pgstore *p)
+{
+	char name[16];
+
+	for (int i = 0; i < Q_COUNT; i++) {
+		PGresult *r;
+
+		snprintf(name, sizeof name, "b%d", i);
+		r = PQprepare(p->conn, name, pq_sql[i], 0, NULL);
+		if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+			set_err(p, PQresultErrorMessage(r));
+			PQclear(r);
+			return -1;
+		}
+		PQclear(r);
+	}
+	return 0;
+}
+
+PGconn *
+pgstore_connect(const char *url)
+{
+	/* the URL's own values, expanded from dbname, win over these */
+	static const char *const keys[] = {
+		"connect_timeout", "tcp_user_timeout", "keepalives_idle",
+		"keepalives_interval", "keepalives_count", "application_name",
+		"dbname", NULL,
+	};
+	const char *values[] = { "5", "10000", "10", "5", "2", "brigade-server", url, NULL };
+	PGconn *conn = PQconnectdbParams(keys, values, 1);
+
+	if (conn == NULL)
+		abort();
+	return conn;
+}
+
+/* Settings of each connection: a batch waits at most this long for
+ * another instance's batch to free the store's counter row, a connection
+ * that quietly holds it (a stopped instance) is ended, and no statement
+ * holds a thread of the server for more than half a minute. */
+static int
+session_setup(struct pgstore *p)
+{
+	PGresult *r = PQexec(p->conn, "SET lock_timeout = '10s';"
+	    " SET idle_in_transaction_session_timeout = '60s';"
+	    " SET statement_timeout = '30s';"
+	    " SET client_min_messages = warning");
+	int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+
+	if (!ok)
+		set_err(p, PQresultErrorMessage(r));
+	PQclear(r);
+	return ok ? 0 : -1;
+}
+
+/* Whether the connection is usable; outside a transaction a lost one is
+ * made again (at most every RECONNECT_MS), with its statements. */
+static bool
+connected(struct pgstore *p)
+{
+	int64_t now;
+
+	if (p->ready && PQstatus(p->conn) == CONNECTION_OK)
+		return true;
+	p->ready = false;
+	if (p->in_tx) {
+		set_err(p, "the connection to PostgreSQL was lost");
+		return false;
+	}
+	now = util_now_ms();
+	if (now - p->tried_ms < RECONNECT_MS)
+		return false;
+	p->tried_ms = now;
+	if (PQstatus(p->conn) != CONNECTION_OK) {
+		PQreset(p->conn);
+		if (PQstatus(p->conn) != CONNECTION_OK) {
+			set_err(p, PQerrorMessage(p->conn));
+			return false;
+		}
+	}
+	if (session_setup(p) < 0 || prepare_all(p) < 0)
+		return false;
+	p->ready = true;
+	log_info("%s: connected again", p->name);
+	return true;
+}
+
+/* Run statement id. Returns its result (the caller clears it) or NULL,
+ * the error kept and logged. A statement that finds the connection gone
+ * outside a transaction reconnects and runs once more: reads and single
+ * writes are whole, and a transaction that lost its connection has lost
+ * everything it did (the caller answers 503). */
+static PGresult *
+pq(struct pgstore *p, enum pq_id id, const struct args *a)
+{
+	char name[16];
+
+	snprintf(name, sizeof name, "b%d", (int)id);
+	for (int attempt = 0; attempt < 2; attempt++) {
+		PGresult *r;
+		ExecStatusType st;
+
+		if (!connected(p)) {
+			p->errors++;
+			return NULL;
+		}
+		r = PQexecPrepared(p->conn, name, a != NULL ? a->n : 0,
+		    a != NULL ? a->v : NULL, NULL, NULL, 0);
+		st = PQresultStatus(r);
+		if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+			const char *n = PQcmdTuples(r);
+
+			if (id != Q_LOCK && *n != '\0' && st == PGRES_COMMAND_OK) {
+				if (p->in_tx)
+					p->tx_changes += atoll(n);
+				else
+					p->changes += atoll(n);
+			}
+			return r;
+		}
+		set_err(p, r != NULL ? PQresultErrorMessage(r) : PQerrorMessage(p->conn));
+		PQclear(r);
+		if (PQstatus(p->conn) != CONNECTION_BAD || p->in_tx)
+			break;
+		p->ready = false;
+		p->tried_ms = 0;   /* it was up a moment ago: try at once */
+	}
+	p->errors++;
+	log_error("%s: %s", p->name, p->err);
+	return NULL;
+}
+
+/* Run a statement whose rows do not matter. */
+static int
+run(struct pgstore *p, enum pq_id id, const struct args *a)
+{
+	PGresult *r = pq(p, id, a);
+
+	PQclear(r);
+	return r != NULL ? 0 : -1;
+}
+
+static int
+run_int(struct pgstore *p, enum pq_id id, int64_t v)
+{
+	struct args a = { .n = 0 };
+
+	a_int(&a, v);
+	return run(p, id, &a);
+}
+
+static int
+run_text(struct pgstore *p, enum pq_id id, const char *v)
+{
+	struct args a = { .n = 0 };
+
+	a_text(&a, v);
+	return run(p, id, &a);
+}
+
+static int64_t
+get_int(const PGresult *r, int row, int col)
+{
+	return PQgetisnull(r, row, col) ? 0 : atoll(PQgetvalue(r, row, col));
+}
+
+/* A statement of one row and one integer column: the value, or -1. */
+static int64_t
+single_int(struct pgstore *p, enum pq_id id)
+{
+	PGresult *r = pq(p, id, NULL);
+	int64_t v = -1;
+
+	if (r != NULL && PQntuples(r) == 1)
+		v = get_int(r, 0, 0);
+	PQclear(r);
+	return v;
+}
+
+/* The advisory lock that lets one server at a time create or migrate the
+ * schema (the others wait, then find it done). */
+#define MIGRATE_LOCK "7451108431"
+
+static int
+exec_plain(struct pgstore *p, const char *sql, char *err, size_t errsize)
+{
+	PGresult *r = PQexec(p->conn, sql);
+	ExecStatusType st = PQresultStatus(r);
+
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+		set_err(p, PQresultErrorMessage(r));
+		snprintf(err, errsize, "%s: %s", p->name, p->err);
+		PQclear(r);
+		return -1;
+	}
+	PQclear(r);
+	return 0;
+}
+
+/* A schema version a later brigade-server adds runs here, in the
+ * transaction that holds MIGRATE_LOCK, as store.c's migrations do for
+ * SQLite. A PostgreSQL database starts at schema 3. */
+static const struct pg_migration {
+	int to;
+	const char *what;
+	const char *sql;
+} pg_migrations[] = {
+	{ 0, NULL, NULL },
+};
+
+/* Create the schema if it is not there, refuse one newer than this
+ * server's, run the migrations it lacks, and give the database its event
+ * log identity: all in one transaction under MIGRATE_LOCK, so that
+ * instances starting together agree. */
+static int
+migrate(struct pgstore *p, char *err, size_t errsize)
+{
+	char version_text[16], log_id[LOG_ID_LEN + 1];
+	const char *params[2];
+	PGresult *r;
+	int version;
+
+	if (exec_plain(p, "BEGIN; SELECT pg_advisory_xact_lock(" MIGRATE_LOCK ");",
+	    err, errsize) < 0 || exec_plain(p, pg_schema_sql, err, errsize) < 0)
+		goto fail;
+	r = PQexecParams(p->conn, "SELECT value FROM meta WHERE key = 'schema'", 0,
+	    NULL, NULL, NULL, NULL, 0);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		set_err(p, PQresultErrorMessage(r));
+		snprintf(err, errsize, "%s: %s", p->name, p->err);
+		PQclear(r);
+		goto fail;
+	}
+	version = PQntuples(r) == 1 ? atoi(PQgetvalue(r, 0, 0)) : STORE_SCHEMA_VERSION;
+	PQclear(r);
+	if (version > STORE_SCHEMA_VERSION) {
+		snprintf(err, errsize, "%s: written by a newer brigade-server (schema %d;"
+		    " this one knows up to %d): upgrade brigade-server", p->name, version,
+		    STORE_SCHEMA_VERSION);
+		goto fail;
+	}
+	for (size_t i = 0; i < sizeof pg_migrations / sizeof pg_migrations[0]; i++) {
+		const struct pg_migration *mg = &pg_migrations[i];
+
+		if (mg->sql == NULL || mg->to <= version)
+			continue;
+		if (exec_plain(p, mg->sql, err, errsize) < 0)
+			goto fail;
+		log_info("%s: schema %d: %s", p->name, mg->to, mg->what);
+		version = mg->to;
+	}
+	snprintf(version_text, sizeof version_text, "%d", version);
+	store_new_log_id(log_id);
+	params[0] = version_text;
+	params[1] = log_id;
+	r = PQexecParams(p->conn, "INSERT INTO meta VALUES('schema', $1) ON CONFLICT(key)"
+	    " DO UPDATE SET value = excluded.value", 1, NULL, params, NULL, NULL, 0);
+	if (PQresultStatus(r) == PGRES_COMMAND_OK) {
+		PQclear(r);
+		r = PQexecParams(p->conn, "INSERT INTO meta VALUES('log_id', $1)"
+		    " ON CONFLICT(key) DO NOTHING", 1, NULL, params + 1, NULL, NULL, 0);
+	}
+	if (PQresultStatus(r) == PGRES_COMMAND_OK) {
+		/* the key that signs managers' approvals: made here, under the
+		 * schema's lock, so that instances starting together share one */
+		unsigned char raw[32];
+		char hexkey[65];
+		const char *kp[1] = { hexkey };
+
+		if (RAND_bytes(raw, sizeof raw) != 1)
+			abort();
+		for (size_t k = 0; k < sizeof raw; k++)
+			snprintf(hexkey + 2 * k, 3, "%02x", raw[k]);
+		OPENSSL_cleanse(raw, sizeof raw);
+		PQclear(r);
+		r = PQexecParams(p->conn, "INSERT INTO meta VALUES('approval_key', $1)"
+		    " ON CONFLICT(key) DO NOTHING", 1, NULL, kp, NULL, NULL, 0);
+		OPENSSL_cleanse(hexkey, sizeof hexkey);
+	}
+	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+		set_err(p, PQresultErrorMessage(r));
+		snprintf(err, errsize, "%s: %s", p->name, p->err);
+		PQclear(r);
+		goto fail;
+	}
+	PQclear(r);
+	return exec_plain(p, "COMMIT", err, errsize);
+fail:
+	PQclear(PQexec(p->conn, "ROLLBACK"));
+	return -1;
+}
+
+struct pgstore *
+pgstore_open(const char *url, bool do_migrate, char *err, size_t errsize)
+{
+	struct pgstore *p = xcalloc(1, sizeof *p);
+
+	xstrlcpy(p->url, url, sizeof p->url);
+	store_display_path(url, p->name, sizeof p->name);
+	p->conn = pgstore_connect(url);
+	if (PQstatus(p->conn) != CONNECTION_OK) {
+		set_err(p, PQerrorMessage(p->conn));
+		snprintf(err, errsize, "%s: %s", p->name, p->err);
+		goto fail;
+	}
+	if (session_setup(p) < 0) {
+		snprintf(err, errsize, "%s: %s", p->name, p->err);
+		goto fail;
+	}
+	if (do_migrate && migrate(p, err, errsize) < 0)
+		goto fail;
+	/* a database that is not ours fails here, at start-up */
+	if (prepare_all(p) < 0) {
+		snprintf(err, errsize, "%s: not a Brigade database (%s)", p->name, p->err);
+		goto fail;
+	}
+	p->ready = true;
+	return p;
+fail:
+	pgstore_close(p);
+	return NULL;
+}
+
+void
+pgstore_close(struct pgstore *p)
+{
+	if (p == NULL)
+		return;
+	PQfinish(p->conn);
+	free(p);
+}
+
+const char *
+pgstore_errmsg(struct pgstore *p)
+{
+	return p->err[0] != '\0' ? p->err : PQerrorMessage(p->conn);
+}
+
+/* ---- transactions ---------------------------------------------------- */
+
+int
+pgstore_begin(struct pgstore *p)
+{
+	PGresult *r;
+
+	if (run(p, Q_BEGIN, NULL) < 0)
+		return -1;
+	p->in_tx = true;
+	p->tx_events = 0;
+	p->tx_last_seq = p->tx_max_order = p->tx_changes = 0;
+	r = pq(p, Q_LOCK, NULL);
+	if (r == NULL || PQntuples(r) != 1) {
+		if (r != NULL)
+			set_err(p, "the counters row of store 1 is missing");
+		PQclear(r);
+		pgstore_rollback(p);
+		return -1;
+	}
+	p->lock_seq = get_int(r, 0, 0);
+	p->lock_order_id = get_int(r, 0, 1);
+	p->lock_config = get_int(r, 0, 2);
+	PQclear(r);
+	return 0;
+}
+
+int
+pgstore_counters(struct pgstore *p, int64_t *seq, int64_t *order_id, int64_t *config)
+{
+	if (!p->in_tx)
+		return -1;
+	*seq = p->lock_seq;
+	*order_id = p->lock_order_id;
+	*config = p->lock_config;
+	return 0;
+}
+
+/* Move the counter row on by what the transaction took (its events must
+ * be the next numbers: anything else is a writer that did not take them
+ * from the row, and is refused), say so to the listeners, commit. */
+int
+pgstore_commit(struct pgstore *p)
+{
+	struct args a = { .n = 0 };
+	PGresult *r;
+	int rc;
+
+	if (!p->in_tx)
+		return -1;
+	if (p->tx_events > 0 || p->tx_max_order > 0) {
+		a_int(&a, p->tx_events);
+		a_int(&a, p->tx_max_order);
+		r = pq(p, Q_ADVANCE, &a);
+		if (r == NULL) {
+			pgstore_rollback(p);
+			return -1;
+		}
+		if (PQntuples(r) != 1 || (p->tx_events > 0 &&
+		    get_int(r, 0, 0) != p->tx_last_seq)) {
+			log_error("%s: events %lld..%lld do not follow the counter (%lld)",
+			    p->name, (long long)(p->tx_last_seq - p->tx_events + 1),
+			    (long long)p->tx_last_seq, (long long)p->lock_seq);
+			set_err(p, "event numbers out of step with the store's counter");
+			PQclear(r);
+			pgstore_rollback(p);
+			return -1;
+		}
+		PQclear(r);
+	}
+	if (p->tx_events > 0) {
+		char payload[32];
+
+		snprintf(payload, sizeof payload, "e %lld", (long long)p->tx_last_seq);
+		a.n = 0;
+		a_text(&a, payload);
+		if (run(p, Q_NOTIFY, &a) < 0) {
+			pgstore_rollback(p);
+			return -1;
+		}
+	}
+	rc = run(p, Q_COMMIT, NULL);
+	p->in_tx = false;
+	if (rc == 0)
+		p->changes += p->tx_changes;
+	p->tx_changes = 0;
+	return rc;
+}
+
+void
+pgstore_rollback(struct pgstore *p)
+{
+	if (!p->in_tx)
+		return;
+	if (PQstatus(p->conn) == CONNECTION_OK)
+		PQclear(PQexec(p->conn, "ROLLBACK"));
+	p->in_tx = false;
+	p->tx_changes = 0;
+}
+
+/* ---- menu and meta --------------------------------------------------- */
+
+int
+pgstore_menu_load(struct pgstore *p, struct menu *m)
+{
+	PGresult *r = pq(p, Q_MENU_GET, NULL);
+	struct codec_error err;
+
+	menu_init(m);
+	if (r == NULL)
+		return -1;
+	if (PQntuples(r) == 1) {
+		int64_t version = get_int(r, 0, 0);
+		cJSON *j = cJSON_Parse(PQgetvalue(r, 0, 1));
+
+		if (j == NULL || menu_from_json(j, m, &err) < 0) {
+			log_error("%s: the stored menu does not read back: %s", p->name,
+			    j == NULL ? "not JSON" : err.message);
+			cJSON_Delete(j);
+			PQclear(r);
+			return -1;
+		}
+		cJSON_Delete(j);
+		m->version = version;
+	}
+	PQclear(r);
+	return 0;
+}
+
+int
+pgstore_menu_save(struct pgstore *p, const struct menu *m)
+{
+	struct args a = { .n = 0 };
+	cJSON *j = menu_to_json_doc(m);
+	char *doc = cJSON_PrintUnformatted(j);
+	int rc;
+
+	cJSON_Delete(j);
+	if (doc == NULL)
+		abort();
+	a_int(&a, m->version);
+	a_text(&a, doc);
+	rc = run(p, Q_MENU_PUT, &a);
+	free(doc);
+	if (rc == 0)
+		rc = run(p, Q_CONFIG_BUMP, NULL);
+	return rc;
+}
+
+int
+pgstore_meta_get(struct pgstore *p, const char *key, char **value)
+{
+	struct args a = { .n = 0 };
+	PGresult *r;
+	int rc;
+
+	*value = NULL;
+	a_text(&a, key);
+	if ((r = pq(p, Q_META_GET, &a)) == NULL)
+		return -1;
+	rc = PQntuples(r) == 1 ? 0 : 1;
+	if (rc == 0)
+		*value = xstrdup(PQgetvalue(r, 0, 0));
+	PQclear(r);
+	return rc;
+}
+
+/* The store's details are among what the other instances reload. */
+int
+pgstore_meta_put(struct pgstore *p, const char *key, const char *value)
+{
+	struct args a = { .n = 0 };
+
+	a_text(&a, key);
+	a_text(&a, value);
+	if (run(p, Q_META_PUT, &a) < 0)
+		return -1;
+	return strcmp(key, "store") == 0 ? run(p, Q_CONFIG_BUMP, NULL) : 0;
+}
+
+int
+pgstore_counts(struct pgstore *p, int64_t *staff, int64_t *orders)
+{
+	*staff = single_int(p, Q_COUNT_STAFF);
+	*orders = single_int(p, Q_COUNT_ORDERS);
+	return *staff < 0 || *orders < 0 ? -1 : 0;
+}
+
+/* ---- orders ---------------------------------------------------------- */
+
+int64_t
+pgstore_max_order_id(struct pgstore *p)
+{
+	return single_int(p, Q_MAX_ORDER_ID);
+}
+
+int
+pgstore_last_number(struct pgstore *p, const char *day, int *number)
+{
+	struct args a = { .n = 0 };
+	PGresult *r;
+
+	a_text(&a, day);
+	if ((r = pq(p, Q_LAST_NUMBER, &a)) == NULL)
+		return -1;
+	*number = (int)get_int(r, 0, 0);
+	PQclear(r);
+	return 0;
+}
+
+int
+pgstore_order_insert(struct pgstore *p, const struct order *o, const char *doc)
+{
+	struct args a = { .n = 0 };
+
+	a_int(&a, o->id);
+	a_text(&a, o->business_day);
+	a_int(&a, o->number);
+	a_text(&a, status_name(o->status));
+	a_int(&a, o->version);
+	a_text(&a, o->staff);
+	a_int(&a, o->created_at);
+	a_int(&a, o->updated_at);
+	a_text(&a, doc);
+	if (run(p, Q_ORDER_INSERT, &a) < 0)
+		return -1;
+	if (o->id > p->tx_max_order)
+		p->tx_max_order = o->id;
+	return 0;
+}
+
+int
+pgstore_order_update(struct pgstore *p, const struct order *o, const char *doc)
+{
+	struct args a = { .n = 0 };
+
+	a_int(&a, o->id);
+	a_text(&a, status_name(o->status));
+	a_int(&a, o->version);
+	a_int(&a, o->updated_at);
+	a_text(&a, doc);
+	return run(p, Q_ORDER_UPDATE, &a);
+}
+
+char *
+pgstore_order_doc(struct pgstore *p, int64_t id)
+{
+	struct args a = { .n = 0 };
+	PGresult *r;
+	char *doc = NULL;
+
+	a_int(&a, id);
+	if ((r = pq(p, Q_ORDER_DOC, &a)) == NULL)
+		return NULL;
+	if (PQntuples(r) == 1)
+		doc = xstrdup(PQgetvalue(r, 0, 0));
+	PQclear(r);
+	return doc;
+}
+
+/* Rows of one text column, appended to out as a JSON array's items. */
+static int
+append_rows(PGresult *r, struct strbuf *out)
+{
+	int n = PQntuples(r);
+
+	for (int i = 0; i < n; i++) {
+		if (i > 0)
+			strbuf_putc(out, ',');
+		strbuf_append(out, PQgetvalue(r, i, 0), (size_t)PQgetlength(r, i, 0));
+	}
+	PQclear(r);
+	return n;
+}
+
+int
+pgstore_orders_list(struct pgstore *p, unsigned status_bits, const char *day,
+    const char *staff, int limit, int64_t after_id, struct strbuf *out)
+{
+	struct args a = { .n = 0 };
+	PGresult *r;
+
+	a_int(&a, (int64_t)status_bits);
+	a_text(&a, day);
+	a_text(&a, staff);
+	a_int(&a, after_id);
+	a_int(&a, limit);
+	if ((r = pq(p, Q_ORDERS_LIST, &a)) == NULL)
+		return -1;
+	return append_rows(r, out);
+}
+
+int
+pgstore_count_by_status(struct pgstore *p, int64_t counts[STATUS_COUNT])
+{
+	PGresult *r = pq(p, Q_COUNT_BY_STATUS, NULL);
+
+	memset(counts, 0, sizeof(int64_t) * STATUS_COUNT);
+	if (r == NULL)
+		return -1;
+	for (int i = 0; i < PQntuples(r); i++) {
+		int status = status_parse(PQgetvalue(r, i, 0));
+
+		if (status >= 0)
+			counts[status] = get_int(r, i, 1);
+	}
+	PQclear(r);
+	return 0;
+}
+
+/* ---- events ---------------------------------------------------------- */
+
+int64_t
+pgstore_max_seq(struct pgstore *p)
+{
+	return single_int(p, Q_MAX_SEQ);
+}
+
+int
+pgstore_event_insert(struct pgstore *p, int64_t seq, const char *type, int64_t at,
+    int64_t order_id, const char *body)
+{
+	struct args a = { .n = 0 };
+
+	a_int(&a, seq);
+	a_text(&a, type);
+	a_int(&a, at);
+	if (order_id > 0)
+		a_int(&a, order_id);
+	else
+		a_null(&a);
+	a_text(&a, body);
+	if (run(p, Q_EVENT_INSERT, &a) < 0)
+		return -1;
+	p->tx_events++;
+	p->tx_last_seq = seq;
+	return 0;
+}
+
+char *
+pgstore_event_after(struct pgstore *p, int64_t seq, int64_t *next_seq)
+{
+	struct args a = { .n = 0 };
+	PGresult *r;
+	char *body = NULL;
+
+	a_int(&a, seq);
+	if ((r = pq(p, Q_EVENT_AFTER, &a)) == NULL)
+		return NULL;
+	if (PQntuples(r) == 1) {
+		*next_seq = get_int(r, 0, 0);
+		body = xstrdup(PQgetvalue(r, 0, 1));
+	}
+	PQclear(r);
+	return body;
+}
+
+int
+pgstore_events_list(struct pgstore *p, int64_t after, int limit, struct strbuf *out)
+{
+	struct args a = { .n = 0 };
+	PGresult *r;
+
+	a_int(&a, after);
+	a_int(&a, limit);
+	if ((r = pq(p, Q_EVENTS_LIST, &a)) == NULL)
+		return -1;
+	return append_rows(r, out);
+}
+
+/* ---- idempotency ----------------------------------------------------- */
+
+int
+pgstore_idem_get(struct pgstore *p, const char *key, char hash[65], int *status,
+    char **body, int64_t *staff_id)
+{
+	struct args a = { .n = 0 };
+	PGresult *r;
+
+	a_text(&a, key);
+	if ((r = pq(p, Q_IDEM_GET, &a)) == NULL)
+		return -1;
+	if (PQntuples(r) != 1) {
+		PQclear(r);
+		return 1;
+	}
+	xstrlcpy(hash, PQgetvalue(r, 0, 0), 65);
+	*status = (int)get_int(r, 0, 1);
+	*staff_id = get_int(r, 0, 4);
+	if (!PQgetisnull(r, 0, 3)) {
+		size_t len;
+		const char *e = event_payload(PQgetvalue(r, 0, 3), &len);
+
+		*body = e != NULL ? xstrndup(e, len) : xstrdup("{}");
+	} else {
+		*body = xstrdup(PQgetvalue(r, 0, 2));
+	}
+	PQclear(r);
+	return 0;
+}
+
+int
+pgstore_idem_put(struct pgstore *p, const char *key, const char *hash, int status,
+    const char *body, int64_t event_seq, int64_t now, int64_t staff_id)
+{
+	struct args a = { .n = 0 };
+
+	a_text(&a, key);
+	a_text(&a, hash);
+	a_int(&a, status);
+	a_text(&a, event_seq > 0 ? "" : body);
+	if (event_seq > 0)
+		a_int(&a, event_seq);
+	else
+		a_null(&a);
+	a_int(&a, now);
+	a_int(&a, staff_id);
+	return run(p, Q_IDEM_PUT, &a);
+}
+
+int
+pgstore_idem_prune(struct pgstore *p, int64_t older_than)
+{
+	return run_int(p, Q_IDEM_PRUNE, older_than);
+}
+
+/* ---- staff and sessions ---------------------------------------------- */
+
+static void
+staff_from_row(const PGresult *r, int row, int c, struct staff_row *out)
+{
+	int role = role_parse(PQgetvalue(r, row, c + 3));
+
+	memset(out, 0, sizeof *out);
+	out->id = get_int(r, row, c);
+	xstrlcpy(out->code, PQgetvalue(r, row, c + 1), sizeof out->code);
+	xstrlcpy(out->name, PQgetvalue(r, row, c + 2), sizeof out->name);
+	out->role = role >= 0 ? (enum staff_role)role : ROLE_CUSTOMER;
+	xstrlcpy(out->pin_hash, PQgetvalue(r, row, c + 4), sizeof out->pin_hash);
+	out->active = get_int(r, row, c + 5) != 0;
+	out->failed = (int)get_int(r, row, c + 6);
+	out->locked_until = get_int(r, row, c + 7);
+	out->created_at = get_int(r, row, c + 8);
+	out->updated_at = get_int(r, row, c + 9);
+}
+
+static int
+staff_one(struct pgstore *p, enum pq_id id, const struct args *a, struct staff_row *out)
+{
+	PGresult *r = pq(p, id, a);
+	int rc;
+
+	if (r == NULL)
+		return -1;
+	rc = PQntuples(r) == 1 ? 0 : 1;
+	if (rc == 0)
+		staff_from_row(r, 0, 0, out);
+	PQclear(r);
+	return rc;
+}
+
+int
+pgstore_staff_by_code(struct pgstore *p, const char *code, struct staff_row *out)
+{
+	struct args a = { .n = 0 };
+
+	a_text(&a, code);
+	return staff_one(p, Q_STAFF_BY_CODE, &a, out);
+}
+
+int
+pgstore_staff_by_id(struct pgstore *p, int64_t id, struct staff_row *out)
+{
+	struct args a = { .n = 0 };
+
+	a_int(&a, id);
+	return staff_one(p, Q_STAFF_BY_ID, &a, out);
+}
+
+int
+pgstore_staff_insert(struct pgstore *p, struct staff_row *row)
+{
+	struct args a = { .n = 0 };
+	PGresult *r;
+
+	a_text(&a, row->code);
+	a_text(&a, row->name);
+	a_text(&a, role_name(row->role));
+	a_text(&a, row->pin_hash);
+	a_int(&a, row->active);
+	a_int(&a, row->created_at);
+	if ((r = pq(p, Q_STAFF_INSERT, &a)) == NULL)
+		return -1;
+	row->id = get_int(r, 0, 0);
+	if (p->in_tx)
+		p->tx_changes++;
+	else
+		p->changes++;
+	PQclear(r);
+	return 0;
+}
+
+int
+pgstore_staff_update(struct pgstore *p, const struct staff_row *row)
+{
+	struct args a = { .n = 0 };
+
+	a_int(&a, row->id);
+	a_text(&a, row->name);
+	a_text(&a, role_name(row->role));
+	a_text(&a, row->pin_hash);
+	a_int(&a, row->active);
+	a_int(&a, row->failed);
+	a_int(&a, row->locked_until);
+	a_int(&a, row->updated_at);
+	return run(p, Q_STAFF_UPDATE, &a);
+}
+
+int
+pgstore_staff_each(struct pgstore *p, void (*fn)(void *ctx, const struct staff_row *s),
+    void *ctx)
+{
+	PGresult *r = pq(p, Q_STAFF_LIST, NULL);
+
+	if (r == NULL)
+		return -1;
+	for (int i = 0; i < PQntuples(r); i++) {
+		struct staff_row row;
+
+		staff_from_row(r, i, 0, &row);
+		fn(ctx, &row);
+	}
+	PQclear(r);
+	return 0;
+}
+
+int
+pgstore_staff_login_failed(struct pgstore *p, int64_t id, int max_failures,
+    int64_t lock_until)
+{
+	struct args a = { .n = 0 };
+
+	a_int(&a, id);
+	a_int(&a, max_failures);
+	a_int(&a, lock_until);
+	return run(p, Q_STAFF_FAILED, &a);
+}
+
+int
+pgstore_staff_login_ok(struct pgstore *p, int64_t id)
+{
+	return run_int(p, Q_STAFF_OK, id);
+}
+
+int
+pgstore_session_insert(struct pgstore *p, const struct session_row *row)
+{
+	struct args a = { .n = 0 };
+
+	a_text(&a, row->token_hash);
+	a_int(&a, row->staff_id);
+	a_text(&a, row->terminal);
+	a_int(&a, row->created_at);
+	a_int(&a, row->expires_at);
+	return run(p, Q_SESSION_INSERT, &a);
+}
+
+/* An ended login, or an account's logins, ended for every instance: the
+ * others keep sessions in a cache and drop them when told. */
+static int
+notify(struct pgstore *p, const char *what)
+{
+	struct args a = { .n = 0 };
+
+	a_text(&a, what);
+	return run(p, Q_NOTIFY, &a);
+}
+
+int
+pgstore_session_delete(struct pgstore *p, const char *token_hash)
+{
+	char what[80];
+
+	snprintf(what, sizeof what, "l %s", token_hash);
+	if (run_text(p, Q_SESSION_DELETE, token_hash) < 0)
+		return -1;
+	return notify(p, what);
+}
+
+int
+pgstore_sessions_delete_staff(struct pgstore *p, int64_t staff_id)
+{
+	char what[32];
+
+	snprintf(what, sizeof what, "r %lld", (long long)staff_id);
+	if (run_int(p, Q_SESSIONS_DELETE_STAFF, staff_id) < 0)
+		return -1;
+	return notify(p, what);
+}
+
+int
+pgstore_sessions_prune(struct pgstore *p, int64_t now)
+{
+	return run_int(p, Q_SESSIONS_PRUNE, now);
+}
+
+static void
+session_from_row(const PGresult *r, int i, struct session_row *s)
+{
+	memset(s, 0, sizeof *s);
+	xstrlcpy(s->token_hash, PQgetvalue(r, i, 0), sizeof s->token_hash);
+	s->staff_id = get_int(r, i, 1);
+	xstrlcpy(s->terminal, PQgetvalue(r, i, 2), sizeof s->terminal);
+	s->created_at = get_int(r, i, 3);
+	s->expires_at = get_int(r, i, 4);
+}
+
+int
+pgstore_session_get(struct pgstore *p, const char *token_hash, int64_t now,
+    struct session_row *s, struct staff_row *staff)
+{
+	struct args a = { .n = 0 };
+	PGresult *r;
+	int rc;
+
+	a_text(&a, token_hash);
+	a_int(&a, now);
+	if ((r = pq(p, Q_SESSION_GET, &a)) == NULL)
+		return -1;
+	rc = PQntuples(r) == 1 ? 0 : 1;
+	if (rc == 0) {
+		session_from_row(r, 0, s);
+		staff_from_row(r, 0, 5, staff);
+	}
+	PQclear(r);
+	return rc;
+}
+
+int
+pgstore_sessions_each(struct pgstore *p, int64_t now,
+    void (*fn)(void *ctx, const struct session_row *s, const struct staff_row *staff),
+    void *ctx)
+{
+	struct args a = { .n = 0 };
+	PGresult *r;
+
+	a_int(&a, now);
+	if ((r = pq(p, Q_SESSIONS_EACH, &a)) == NULL)
+		return -1;
+	for (int i = 0; i < PQntuples(r); i++) {
+		struct session_row s;
+		struct staff_row staff;
+
+		session_from_row(r, i, &s);
+		staff_from_row(r, i, 5, &staff);
+		fn(ctx, &s, &staff);
+	}
+	PQclear(r);
+	return 0;
+}
+
+/* ---- reports --------------------------------------------------------- */
+
+int
+pgstore_orders_since(struct pgstore *p, int64_t since,
+    void (*fn)(void *ctx, const struct order *o), void *ctx)
+{
+	struct args a = { .n = 0 };
+	struct codec_error err;
+	PGresult *r;
+
+	a_int(&a, since);
+	if ((r = pq(p, Q_ORDERS_SINCE, &a)) == NULL)
+		return -1;
+	for (int i = 0; i < PQntuples(r); i++) {
+		cJSON *j = cJSON_ParseWithLength(PQgetvalue(r, i, 0),
+		    (size_t)PQgetlength(r, i, 0));
+		struct order o;
+
+		if (j != NULL && order_from_json(j, &o, &err) == 0) {
+			fn(ctx, &o);
+			order_free(&o);
+		} else {
+			log_error("a stored order does not parse; left out of the report");
+		}
+		cJSON_Delete(j);
+	}
+	PQclear(r);
+	return 0;
+}
+
+int
+pgstore_last_close(struct pgstore *p, int *z_number, int64_t *closed_at)
+{
+	PGresult *r = pq(p, Q_LAST_CLOSE, NULL);
+
+	*z_number = 0;
+	*closed_at = 0;
+	if (r == NULL)
+		return -1;
+	if (PQntuples(r) == 1) {
+		*z_number = (int)get_int(r, 0, 0);
+		*closed_at = get_int(r, 0, 1);
+	}
+	PQclear(r);
+	return 0;
+}
+
+int
+pgstore_z_insert(struct pgstore *p, int z_number, int64_t closed_at, int64_t from,
+    const char *by, const char *report)
+{
+	struct args a = { .n = 0 };
+
+	a_int(&a, z_number);
+	a_int(&a, closed_at);
+	a_int(&a, from);
+	a_text(&a, by);
+	a_text(&a, report);
+	return run(p, Q_Z_INSERT, &a);
+}
+
+char *
+pgstore_z_get(struct pgstore *p, int z_number)
+{
+	struct args a = { .n = 0 };
+	PGresult *r;
+	char *report = NULL;
+
+	a_int(&a, z_number);
+	if ((r = pq(p, Q_Z_GET, &a)) == NULL)
+		return NULL;
+	if (PQntuples(r) == 1)
+		report = xstrdup(PQgetvalue(r, 0, 0));
+	PQclear(r);
+	return report;
+}
+
+int
+pgstore_heartbeat(struct pgstore *p, int64_t now)
+{
+	return run_int(p, Q_HEARTBEAT, now);
+}
+
+int64_t
+pgstore_total_changes(struct pgstore *p)
+{
+	return p->changes;
+}
+
+uint64_t
+pgstore_errors(struct pgstore *p)
+{
+	return p->errors;
+}
