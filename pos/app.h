@@ -228,7 +228,15 @@ struct app {
 	char corr_retry_key[40];     /* the key of one that got no answer: a retry
 	                                of the same goes under it, never twice */
 	char *corr_retry_sig;
-	cJSON *corr_body;            /* the correction, while its approval is asked */
+	cJSON *corr_body;            /* the correction, while its approval is asked
+	                                or its card refund runs on the terminal */
+	bool corr_card;              /* a card refund: the terminal gives the money
+	                                back before the correction is sent */
+	bool corr_card_offline;      /* then queued (the server is away), */
+	int corr_card_qty;           /* of the line, */
+	money_t corr_card_amount;    /* this much, */
+	struct payment corr_card_original;   /* to this card's charge */
+	unsigned corr_card_gen;      /* which card refund the answer is for */
 	struct field f_reason;
 	int64_t cancel_id;
 	int cancel_version;

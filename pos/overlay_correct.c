@@ -123,42 +123,15 @@ add_manager(struct app *a)
  * terminal, the cashier refunds on the terminal and types the approval
  * code it gives and the card's last 4 digits. These two functions are
  * the only ones that know it. */
+/* A card refund goes through the payment terminal (--payment-terminal,
+ * pos/cardpay.c) when Enter is pressed: the external terminal's driver
+ * asks for the code of the refund made on the standalone terminal, an
+ * integrated one refunds the card itself. The correction is sent with
+ * the approval code the terminal gave, and only then. */
 static void
 refund_card_fields(struct app *a)
 {
-	bool card = false;
-
-	for (int i = 0; i < a->corr_ntenders; i++)
-		card = card || a->corr_tenders[i].tender == TENDER_CARD;
-	if (!card)
-		return;
-	a->corr_f_approval = form_add_text(&a->form, "Approval code", "approval", FIELD_CODE,
-	    APPROVAL_MAX, false, NULL);
-	a->corr_f_last4 = form_add_text(&a->form, "Card last 4", "last4", FIELD_DIGITS, 4,
-	    false, NULL);
-}
-
-/* The approval code and card of a card refund into p; -1 (said in the
- * form) when they are missing or are not the card's that paid. */
-static int
-refund_card_read(struct app *a, struct payment *p)
-{
-	const char *code = a->corr_f_approval >= 0 ? form_value(&a->form, a->corr_f_approval) :
-	    "";
-	const char *last4 = a->corr_f_last4 >= 0 ? form_value(&a->form, a->corr_f_last4) : "";
-
-	if (code[0] == '\0') {
-		overlay_form_fail(a, a->corr_f_approval, "Refund it on the card terminal, then type "
-		    "the approval code it gives");
-		return -1;
-	}
-	if (strcmp(last4, p->card.last4) != 0) {
-		overlay_form_fail(a, a->corr_f_last4, "Type the last 4 digits of the card refunded "
-		    "(this one is ****%s)", p->card.last4);
-		return -1;
-	}
-	xstrlcpy(p->approval, code, sizeof p->approval);
-	return 0;
+	a->corr_f_approval = a->corr_f_last4 = -1;
 }
 
 /* The tender chosen, with the money the refund gives back to it. */
@@ -200,8 +173,8 @@ refund_note(struct app *a, char *buf, size_t size)
 	}
 	money_format(amount, m, sizeof m);
 	if (p->tender == TENDER_CARD)
-		snprintf(buf, size, "Gives back %s to card ****%s (refund it on the terminal)", m,
-		    p->card.last4);
+		snprintf(buf, size, "Gives back %s to card ****%s: the card terminal refunds it "
+		    "on Enter", m, p->card.last4);
 	else
 		snprintf(buf, size, "Gives back %s cash from the drawer", m);
 }
@@ -221,6 +194,7 @@ corr_begin(struct app *a, enum correction_kind kind, int line, const char *title
 	a->corr_f_mcode = a->corr_f_mpin = -1;
 	a->corr_ntenders = 0;
 	a->corr_ticket = false;
+	a->corr_card = false;
 	corr_forget(a);
 }
 
@@ -485,6 +459,80 @@ corrected(struct app *a, const char *what, bool ok, const cJSON *answer)
 	order_free(&o);
 }
 
+static void corr_queue(struct app *a, cJSON *body, const char *key,
+    const struct payment *refund, int qty);
+
+/* The terminal has answered a card refund: approved, the correction goes
+ * with its approval code (to the server, or to the outbox while the server
+ * is away); anything else records nothing. */
+static void
+on_card_refunded(struct app *a, const struct payterm_status *res, void *ctx)
+{
+	cJSON *body = a->corr_body, *refunds, *e;
+	char what[48], path[64];
+
+	if ((unsigned)(uintptr_t)ctx != a->corr_card_gen || body == NULL)
+		return;
+	a->corr_body = NULL;
+	a->corr_card = false;
+	corr_what(a, what, sizeof what);
+	if (res->state != PAYTERM_APPROVED) {
+		app_say(a, THEME_ERROR, "%s: the card terminal did not refund it (%s: %s): "
+		    "nothing was recorded", what, cardpay_result_word(res->state), res->message);
+		cJSON_Delete(body);
+		corr_forget(a);
+		return;
+	}
+	refunds = cJSON_GetObjectItemCaseSensitive(body, "refunds");
+	e = cJSON_GetArrayItem(refunds, 0);
+	cJSON_AddStringToObject(e, "approval", res->approval);
+	if (a->corr_card_offline) {
+		struct payment refund = a->corr_card_original;
+		char key[40];
+
+		refund.amount = a->corr_card_amount;
+		xstrlcpy(refund.approval, res->approval, sizeof refund.approval);
+		xstrlcpy(key, a->corr_key, sizeof key);
+		corr_forget(a);
+		corr_queue(a, body, key, &refund, a->corr_card_qty);
+		return;
+	}
+	snprintf(path, sizeof path, "/api/v1/orders/%lld/corrections", (long long)a->detail.id);
+	overlay_form_send_key(a, "POST", path, body, a->corr_key, what, corrected);
+}
+
+/* Give the money back on the card terminal first; the form makes way for
+ * the terminal's overlay. */
+static void
+card_refund_start(struct app *a, cJSON *body, bool offline)
+{
+	char ref[16];
+
+	/* the charge it goes back to: its amount and approval for the terminal */
+	for (int i = 0; i < a->detail.npayments; i++) {
+		const struct payment *q = &a->detail.payments[i];
+
+		if (q->kind == PAYMENT_CHARGE && q->tender == TENDER_CARD &&
+		    strcmp(q->card.last4, a->corr_card_original.card.last4) == 0 &&
+		    q->amount >= a->corr_card_original.amount)
+			a->corr_card_original = *q;
+	}
+	a->corr_body = body;
+	a->corr_card_offline = offline;
+	a->corr_card_gen++;
+	form_free(&a->form);
+	a->form.gen++;
+	if (a->overlay == OVERLAY_FORM)
+		a->overlay = OVERLAY_NONE;
+	snprintf(ref, sizeof ref, "#%d", a->detail.number);
+	if (cardpay_refund(a, a->corr_card_amount, &a->corr_card_original, ref,
+	    on_card_refunded, (void *)(uintptr_t)a->corr_card_gen) < 0) {
+		a->corr_card = false;
+		corr_forget(a);
+	}
+	app_dirty(a);
+}
+
 static void
 on_approved(void *ctx, struct api_reply *r)
 {
@@ -518,7 +566,10 @@ on_approved(void *ctx, struct api_reply *r)
 	log_info("%s: approved by %s", what,
 	    cJSON_IsString(cJSON_GetObjectItemCaseSensitive(r->json, "staff")) ?
 	    cJSON_GetObjectItemCaseSensitive(r->json, "staff")->valuestring : "?");
-	overlay_form_send_key(a, "POST", path, body, a->corr_key, what, corrected);
+	if (a->corr_card)
+		card_refund_start(a, body, false);
+	else
+		overlay_form_send_key(a, "POST", path, body, a->corr_key, what, corrected);
 }
 
 /* Queued while the server is away. A cash refund's money goes out now:
@@ -687,9 +738,10 @@ correct_submit(struct app *a)
 			}
 			refund.tender = p->tender;
 			refund.card = p->card;
-			if (p->tender == TENDER_CARD && refund_card_read(a, &refund) < 0) {
-				cJSON_Delete(body);
-				return;
+			a->corr_card = p->tender == TENDER_CARD;
+			if (a->corr_card) {
+				a->corr_card_original = *p;
+				a->corr_card_amount = refund.amount;
 			}
 			arr = cJSON_AddArrayToObject(body, "refunds");
 			e = cJSON_CreateObject();
@@ -700,7 +752,6 @@ correct_submit(struct app *a)
 
 				cJSON_AddStringToObject(c, "brand", refund.card.brand);
 				cJSON_AddStringToObject(c, "last4", refund.card.last4);
-				cJSON_AddStringToObject(e, "approval", refund.approval);
 			}
 			cJSON_AddItemToArray(arr, e);
 		}
@@ -764,8 +815,14 @@ correct_submit(struct app *a)
 		xstrlcpy(key, a->corr_retry_key, sizeof key);
 	else
 		util_uuid(key);
+	a->corr_card_qty = qty;
 	if (!approve && app_offline(a)) {
 		free(sig);
+		if (a->corr_card) {
+			xstrlcpy(a->corr_key, key, sizeof a->corr_key);
+			card_refund_start(a, body, true);
+			return;
+		}
 		corr_queue(a, body, key, kind == CORRECTION_REFUND ? &refund : NULL, qty);
 		return;
 	}
@@ -774,7 +831,10 @@ correct_submit(struct app *a)
 	xstrlcpy(a->corr_key, key, sizeof a->corr_key);
 	corr_what(a, what, sizeof what);
 	if (!approve) {
-		overlay_form_send_key(a, "POST", path, body, key, what, corrected);
+		if (a->corr_card)
+			card_refund_start(a, body, false);
+		else
+			overlay_form_send_key(a, "POST", path, body, key, what, corrected);
 		return;
 	}
 	/* the manager's approval of this one request first */

@@ -95,6 +95,36 @@ class Card(PosTest):
         receipt = self.rig.printer.wait_text("Approved, code T00500")
         self.assertIn("Card VISA ****4242", receipt)
 
+    @unittest.skipUnless(MODULE, "the test payment terminal was not built")
+    def test_card_refund_goes_through_the_terminal(self):
+        """A refund to a card is made on the terminal first; the correction
+        goes to the server with the code the terminal gave."""
+        r = self.rig.api("k1").create({
+            "source": "POS", "service": "PICKUP", "items": [{"sku": "B2", "qty": 1}],
+            "payments": [{"tender": "CARD", "amount": 1134, "approval": "T01134",
+                          "card": {"brand": "VISA", "last4": "4242"}}]})
+        self.assertEqual(r.status, 201, r)
+        o = r.json
+        pos = self.pos("m1", args=["--payment-terminal", "module:%s,delay=150" % MODULE])
+        pos.send("F4")
+        pos.wait_for("orders today")
+        pos.type("#%d" % o["number"])
+        pos.wait_for("1 of ")
+        pos.send("Enter")
+        pos.wait_for("Payments")
+        pos.send("r")
+        pos.wait_for("Gives back 11.34 to card ****4242")
+        pos.send("Enter")
+        pos.wait_for("refunded (settled)")
+        done = wait(lambda: (lambda x: x if x["refunded"] > 0 else None)(
+            self.rig.api("m1").get("/api/v1/orders/%d" % o["id"]).json), "the refund")
+        p = done["payments"][-1]
+        self.assertEqual((p["kind"], p["tender"], p["amount"], p["approval"], p["card"]["last4"]),
+                         ("refund", "CARD", 1134, "R01134", "4242"))
+        self.assertEqual(done["balance"], 0)
+        slip = self.rig.printer.wait_text("R01134")
+        self.assertIn("REFUND", slip)
+
     def test_external_terminal_typed_code(self):
         pos = self.pos("k1")
         pos.ring("B2")
