@@ -228,6 +228,14 @@ struct app {
 	char corr_retry_key[40];     /* the key of one that got no answer: a retry
 	                                of the same goes under it, never twice */
 	char *corr_retry_sig;
+	/* a manager's approval of the discounts of the sale being rung up: the
+	 * key the sale goes under, the token, who gave it; the discount asked
+	 * while the approval is on its way */
+	char sale_key[40];
+	char sale_approval[256];
+	char sale_approved_by[STAFF_MAX + 1];
+	struct discount sale_disc;
+	char sale_reason[REASON_MAX + 1];
 	cJSON *corr_body;            /* the correction, while its approval is asked
 	                                or its card refund runs on the terminal */
 	bool corr_card;              /* a card refund: the terminal gives the money

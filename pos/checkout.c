@@ -27,6 +27,9 @@ checkout_new_ticket(struct app *a)
 	ticket_clear(&a->ticket, a->default_service);
 	a->ticket.tax_bp = m != NULL ? m->tax_bp : a->ticket.tax_bp;
 	a->pay_order_id = 0;
+	a->sale_key[0] = '\0';
+	explicit_bzero(a->sale_approval, sizeof a->sale_approval);
+	a->sale_approved_by[0] = '\0';
 	order_free(&a->pay_order);
 	order_init(&a->pay_order);
 	field_clear(&a->f_amount);
@@ -188,7 +191,11 @@ checkout_submit(struct app *a)
 	body = order_request_to_json(&o);
 	checkout_sale_times(a, body, label);
 	sales_kind(label, kind, sizeof kind);
-	entry = app_push(a, "POST", "/api/v1/orders", body, NULL, kind, 0, label);
+	/* a manager approved its discounts for the key it goes under */
+	if (a->sale_approval[0] != '\0')
+		cJSON_AddStringToObject(body, "approval", a->sale_approval);
+	entry = app_push_key(a, "POST", "/api/v1/orders", body, NULL, kind, 0, label,
+	    a->sale_key[0] != '\0' ? a->sale_key : NULL);
 	cJSON_Delete(body);
 	if (entry < 0) {
 		order_free(&o);

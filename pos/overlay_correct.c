@@ -119,10 +119,6 @@ add_manager(struct app *a)
 	    NULL);
 }
 
-/* The card's side of a card refund: until the till drives the card
- * terminal, the cashier refunds on the terminal and types the approval
- * code it gives and the card's last 4 digits. These two functions are
- * the only ones that know it. */
 /* A card refund goes through the payment terminal (--payment-terminal,
  * pos/cardpay.c) when Enter is pressed: the external terminal's driver
  * asks for the code of the refund made on the standalone terminal, an
@@ -633,6 +629,96 @@ read_discount(struct app *a, money_t base, struct discount *d)
 	return 0;
 }
 
+/* A manager's approval of the discounts of the sale being rung up: asked
+ * now, for the key the sale will go under (made here and kept for it), so
+ * that the sale carries it through the outbox like any sale. */
+static void
+on_sale_approved(void *ctx, struct api_reply *r)
+{
+	struct app *a = app_main;
+	const cJSON *tok = cJSON_GetObjectItemCaseSensitive(r->json, "approval");
+	const cJSON *by = cJSON_GetObjectItemCaseSensitive(r->json, "staff");
+	struct ticket_totals tt;
+	enum ticket_err err;
+	char total[32];
+
+	if ((unsigned)(uintptr_t)ctx != a->corr_gen || !corr_up(a))
+		return;
+	a->form.sending = false;
+	if (r->err != API_OK || !cJSON_IsString(tok) ||
+	    strlen(tok->valuestring) >= sizeof a->sale_approval) {
+		overlay_form_fail(a, r->err != API_OK && strcmp(r->code, "invalid_credentials") == 0 ?
+		    a->corr_f_mpin : a->corr_f_mcode, "The manager's approval was refused (%d %s): %s",
+		    r->status, r->code, r->message);
+		return;
+	}
+	xstrlcpy(a->sale_approval, tok->valuestring, sizeof a->sale_approval);
+	xstrlcpy(a->sale_approved_by, cJSON_IsString(by) ? by->valuestring : "?",
+	    sizeof a->sale_approved_by);
+	err = ticket_set_discount(&a->ticket, a->corr_line, &a->sale_disc, a->sale_reason);
+	if (err != TICKET_OK) {
+		overlay_form_fail(a, a->corr_f_value, "%s", ticket_err_message(err));
+		return;
+	}
+	form_free(&a->form);
+	a->form.gen++;
+	a->overlay = OVERLAY_NONE;
+	ticket_totals(&a->ticket, &tt);
+	app_money(tt.total, total, sizeof total);
+	app_say(a, THEME_SUCCESS, "%s approved by %s: the ticket is now %s",
+	    kind_words[a->corr_kind], a->sale_approved_by, total);
+}
+
+static void
+ticket_approve(struct app *a, const struct discount *d, const char *reason)
+{
+	cJSON *ap, *scope;
+	char *text;
+	int rc;
+
+	if (app_offline(a)) {
+		form_drop_secrets(&a->form);
+		overlay_form_fail(a, -1, "Offline: a manager's approval needs the server. A "
+		    "manager can log in at this till instead (F10) and do it");
+		return;
+	}
+	if (form_value(&a->form, a->corr_f_mcode)[0] == '\0' ||
+	    form_value(&a->form, a->corr_f_mpin)[0] == '\0') {
+		overlay_form_fail(a, form_value(&a->form, a->corr_f_mcode)[0] == '\0' ?
+		    a->corr_f_mcode : a->corr_f_mpin, "A manager types their code and PIN");
+		return;
+	}
+	if (a->sale_key[0] == '\0')
+		util_uuid(a->sale_key);
+	a->sale_disc = *d;
+	xstrlcpy(a->sale_reason, reason, sizeof a->sale_reason);
+	ap = cJSON_CreateObject();
+	cJSON_AddStringToObject(ap, "staff", form_value(&a->form, a->corr_f_mcode));
+	cJSON_AddStringToObject(ap, "pin", form_value(&a->form, a->corr_f_mpin));
+	scope = cJSON_AddArrayToObject(ap, "scope");
+	cJSON_AddItemToArray(scope, cJSON_CreateString("discount"));
+	cJSON_AddItemToArray(scope, cJSON_CreateString("comp"));
+	cJSON_AddStringToObject(ap, "key", a->sale_key);
+	text = cJSON_PrintUnformatted(ap);
+	if (text == NULL)
+		abort();
+	explicit_bzero(cJSON_GetObjectItemCaseSensitive(ap, "pin")->valuestring,
+	    strlen(cJSON_GetObjectItemCaseSensitive(ap, "pin")->valuestring));
+	cJSON_Delete(ap);
+	form_drop_secrets(&a->form);
+	rc = session_request(a->s, "POST", "/api/v1/auth/approve", text, on_sale_approved,
+	    (void *)(uintptr_t)a->corr_gen);
+	explicit_bzero(text, strlen(text));
+	free(text);
+	if (rc < 0) {
+		overlay_form_fail(a, -1, "Not logged in at the server: nothing was sent");
+		return;
+	}
+	a->form.sending = true;
+	a->form.error[0] = '\0';
+	app_say(a, THEME_PENDING, "%s: asking the manager's approval", kind_words[a->corr_kind]);
+}
+
 /* A discount or comp on the ticket being rung up: kept on the ticket and
  * sent with the sale, within what the person may give. */
 static void
@@ -653,7 +739,8 @@ ticket_submit(struct app *a)
 		d.comp = true;
 	else if (read_discount(a, base, &d) < 0)
 		return;
-	if (!correct_may_alone(a->role, store(a), a->corr_kind, &d, base)) {
+	if (!correct_may_alone(a->role, store(a), a->corr_kind, &d, base) &&
+	    a->sale_approval[0] == '\0') {
 		const struct store_info *si = store(a);
 		struct store_info def;
 
@@ -661,9 +748,14 @@ ticket_submit(struct app *a)
 			store_info_init(&def);
 			si = &def;
 		}
-		overlay_form_fail(a, a->corr_f_value, "Over a %s's limit of %d %%: ring the sale "
-		    "up, then a manager approves the discount on the order (F4, d or D), or a "
-		    "manager logs in", role_name(a->role), si->discount_limit[a->role]);
+		if (!a->corr_manager) {
+			add_manager(a);
+			overlay_form_fail(a, a->corr_f_mcode, "Over a %s's limit of %d %%: a manager "
+			    "types their code and PIN here", role_name(a->role),
+			    si->discount_limit[a->role]);
+			return;
+		}
+		ticket_approve(a, &d, reason);
 		return;
 	}
 	err = ticket_set_discount(&a->ticket, a->corr_line, &d, reason);

@@ -173,16 +173,32 @@ class Corrections(PosTest):
         pos.send("Tab")
         pos.type("50")
         pos.send("Enter")
+        # over the cashier's limit: a manager approves it here, and the
+        # sale carries the approval through the outbox
         pos.wait_for("Over a CASHIER's limit of 10 %")
-        pos.send("Escape")
+        pos.wait_for("Manager code")
+        pos.type("m1")
+        pos.send("Tab")
+        pos.type(WRONG_PIN)
+        pos.send("Enter")
+        pos.wait_for("The manager's approval was refused")
+        pos.send("BSpace")
+        pos.type("4444")
+        pos.send("Enter")
+        # 8.55 - 4.28 = 4.27, tax 0.34
+        pos.wait_for("approved by m1: the ticket is now 4.61")
         pos.send("Enter")                       # tender
         pos.send("Enter")                       # exact cash
-        o = wait(lambda: [x for x in self.rig.orders() if x["total"] == 923 and
+        o = wait(lambda: [x for x in self.rig.orders() if x["total"] == 461 and
                           x["items"][0].get("discount")], "the discounted sale")[0]
         self.assertEqual(o["items"][0]["discount"]["percent_bp"], 1000)
         self.assertEqual(o["corrections"][0]["reason"], "Loyalty")
-        self.assertEqual(o["payments"][0]["amount"], 923)
+        self.assertEqual((o["corrections"][0]["approved_by"], o["corrections"][1]["approved_by"],
+                          o["corrections"][1]["by"]), ("m1", "m1", "k1"))
+        self.assertEqual(o["discount"]["percent_bp"], 5000)
+        self.assertEqual(o["payments"][0]["amount"], 461)
         self.rig.printer.wait_text("Discount 10%")
+        self.assertPinsNowhere(pos, "4444", WRONG_PIN)
 
     def test_offline_void_queued_and_replayed_once(self):
         o = self.sale()
