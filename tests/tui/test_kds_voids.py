@@ -80,6 +80,7 @@ class VoidTest(KdsTest):
         t.send("y")
         self.assertEqual(t.wait_exit(timeout=30), 0)
         self.kdses.remove(t)
+        t.kill()                                # its tmux server too
         t = self.start_kds("--ticket-printer", "tcp://127.0.0.1:%d" % port, home=home)
         t.wait_all("1 x Classic Burger  1 VOID", "printer ready")
 
