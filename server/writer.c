@@ -278,6 +278,20 @@ load_order(struct writer *w, struct job *j, struct order *o)
 	return 0;
 }
 
+/* {"error":{code, message[, field]}} for a refusal a handler adds to. */
+static cJSON *
+refusal_body(const struct codec_error *err)
+{
+	cJSON *body = cJSON_CreateObject();
+	cJSON *e = cJSON_AddObjectToObject(body, "error");
+
+	cJSON_AddStringToObject(e, "code", err->code);
+	cJSON_AddStringToObject(e, "message", err->message);
+	if (err->field[0] != '\0')
+		cJSON_AddStringToObject(e, "field", err->field);
+	return body;
+}
+
 static int
 do_order_action(struct writer *w, struct job *j, int64_t now)
 {
@@ -308,13 +322,9 @@ do_order_action(struct writer *w, struct job *j, int64_t now)
 		corrections_void_all(&j->caller, &a, &o,
 		    j->reason[0] != '\0' ? j->reason : "Cancelled", now);
 	if (r != REFUSE_NONE) {
-		cJSON *body = cJSON_CreateObject();
-		cJSON *e = cJSON_AddObjectToObject(body, "error");
+		cJSON *body = refusal_body(&err);
+		cJSON *e = cJSON_GetObjectItemCaseSensitive(body, "error");
 
-		cJSON_AddStringToObject(e, "code", err.code);
-		cJSON_AddStringToObject(e, "message", err.message);
-		if (err.field[0] != '\0')
-			cJSON_AddStringToObject(e, "field", err.field);
 		if (r == REFUSE_ILLEGAL) {
 			unsigned bits = lifecycle_allowed(j->caller.role,
 			    strcmp(o.staff, j->caller.staff) == 0, o.status, o.service);
@@ -344,30 +354,27 @@ do_order_correct(struct writer *w, struct job *j, int64_t now)
 {
 	struct codec_error err;
 	struct authority a;
-	struct order o;
+	struct order o, work;
 	int rc;
 
 	if (load_order(w, j, &o) < 0)
 		return -1;
+	/* the rules work on a copy: a refusal may come after a change to it */
+	order_copy(&work, &o);
 	if (authority_of(w, j, 1u << j->corr.kind, now, &a, &err) < 0 ||
-	    corrections_apply(&j->caller, &a, &w->info, &o, &j->corr, now, &err) < 0) {
-		cJSON *body = cJSON_CreateObject();
-		cJSON *e = cJSON_AddObjectToObject(body, "error");
+	    corrections_apply(&j->caller, &a, &w->info, &work, &j->corr, now, &err) < 0) {
+		cJSON *body = refusal_body(&err);
 
-		cJSON_AddStringToObject(e, "code", err.code);
-		cJSON_AddStringToObject(e, "message", err.message);
-		if (err.field[0] != '\0')
-			cJSON_AddStringToObject(e, "field", err.field);
-		if (err.status == 409) {
-			order_free(&o);
-			if (load_order(w, j, &o) == 0)
-				cJSON_AddItemToObject(body, "order", order_to_json(&o));
-		}
+		/* a conflict: the order as it is, so the screen can refresh */
+		if (err.status == 409)
+			cJSON_AddItemToObject(body, "order", order_to_json(&o));
 		respond_json(j, err.status, body);
+		order_free(&work);
 		order_free(&o);
 		return -1;
 	}
-	rc = save_order(w, j, &o, false, now);
+	rc = save_order(w, j, &work, false, now);
+	order_free(&work);
 	order_free(&o);
 	return rc;
 }
