@@ -58,7 +58,7 @@ lines_from_json(const cJSON *j, struct correction_request *r, struct codec_error
 static int
 refunds_from_json(const cJSON *j, struct correction_request *r, struct codec_error *err)
 {
-	const cJSON *arr = cJSON_GetObjectItemCaseSensitive(j, "refunds"), *e;
+	const cJSON *arr = cJSON_GetObjectItemCaseSensitive(j, "refunds");
 	struct order tmp;
 	int rc;
 
@@ -94,7 +94,6 @@ refunds_from_json(const cJSON *j, struct correction_request *r, struct codec_err
 	r->nrefunds = tmp.npayments;
 	memcpy(r->refunds, tmp.payments, (size_t)tmp.npayments * sizeof r->refunds[0]);
 	order_free(&tmp);
-	(void)e;
 	return 0;
 }
 
@@ -302,6 +301,32 @@ corrections_void_all(const struct caller *c, const struct authority *a, struct o
 	}
 }
 
+/* The lines a void or a refund names: the order's, and no more of each
+ * than is left of it. */
+static int
+check_lines(const struct order *o, const struct correction_request *r,
+    struct codec_error *err)
+{
+	for (int k = 0; k < r->nlines; k++) {
+		const struct correction_line *l = &r->lines[k];
+		char f[32];
+
+		snprintf(f, sizeof f, "lines[%d]", k);
+		if (l->line >= o->nitems) {
+			codec_error_set(err, 422, "invalid_field", f,
+			    "%s.line: order %d has %d lines", f, o->number, o->nitems);
+			return -1;
+		}
+		if (l->qty > order_item_left(&o->items[l->line])) {
+			codec_error_set(err, 422, "invalid_field", f, "%s.qty: %d of %s left to %s",
+			    f, order_item_left(&o->items[l->line]), o->items[l->line].name,
+			    correction_kind_name(r->kind));
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static int
 apply_void(const struct caller *c, const struct authority *a, struct order *o,
     const struct correction_request *r, int64_t now, struct codec_error *err)
@@ -315,23 +340,8 @@ apply_void(const struct caller *c, const struct authority *a, struct order *o,
 	if (r->nlines == 0) {
 		corrections_void_all(c, a, o, r->reason, now);
 	} else {
-		for (int k = 0; k < r->nlines; k++) {
-			const struct correction_line *l = &r->lines[k];
-			char f[32];
-
-			snprintf(f, sizeof f, "lines[%d]", k);
-			if (l->line >= o->nitems) {
-				codec_error_set(err, 422, "invalid_field", f,
-				    "%s.line: order %d has %d lines", f, o->number, o->nitems);
-				return -1;
-			}
-			if (l->qty > order_item_left(&o->items[l->line])) {
-				codec_error_set(err, 422, "invalid_field", f,
-				    "%s.qty: %d of %s left to void", f,
-				    order_item_left(&o->items[l->line]), o->items[l->line].name);
-				return -1;
-			}
-		}
+		if (check_lines(o, r, err) < 0)
+			return -1;
 		for (int k = 0; k < r->nlines; k++)
 			void_line(c, a, o, r->lines[k].line, r->lines[k].qty, r->reason, now);
 	}
@@ -426,22 +436,8 @@ apply_refund(const struct caller *c, const struct authority *a, struct order *o,
 		    "order %d has no room for more payments", o->number);
 		return -1;
 	}
-	for (int k = 0; k < r->nlines; k++) {
-		const struct correction_line *l = &r->lines[k];
-
-		snprintf(f, sizeof f, "lines[%d]", k);
-		if (l->line >= o->nitems) {
-			codec_error_set(err, 422, "invalid_field", f,
-			    "%s.line: order %d has %d lines", f, o->number, o->nitems);
-			return -1;
-		}
-		if (l->qty > order_item_left(&o->items[l->line])) {
-			codec_error_set(err, 422, "invalid_field", f,
-			    "%s.qty: %d of %s left to refund", f,
-			    order_item_left(&o->items[l->line]), o->items[l->line].name);
-			return -1;
-		}
-	}
+	if (check_lines(o, r, err) < 0)
+		return -1;
 	for (int k = 0; k < r->nrefunds; k++) {
 		const struct payment *p = &r->refunds[k];
 
