@@ -629,6 +629,94 @@ read_discount(struct app *a, money_t base, struct discount *d)
 	return 0;
 }
 
+/* The discount on the ticket, the form closed, the new total said (with
+ * who approved it, if a manager did). */
+static void
+ticket_discount_set(struct app *a, const struct discount *d, const char *reason,
+    const char *approved_by)
+{
+	struct ticket_totals tt;
+	enum ticket_err err = ticket_set_discount(&a->ticket, a->corr_line, d, reason);
+	char total[32];
+
+	if (err != TICKET_OK) {
+		overlay_form_fail(a, a->corr_f_value, "%s", ticket_err_message(err));
+		return;
+	}
+	form_free(&a->form);
+	a->form.gen++;
+	a->overlay = OVERLAY_NONE;
+	ticket_totals(&a->ticket, &tt);
+	app_money(tt.total, total, sizeof total);
+	if (approved_by != NULL)
+		app_say(a, THEME_SUCCESS, "%s approved by %s: the ticket is now %s",
+		    kind_words[a->corr_kind], approved_by, total);
+	else
+		app_say(a, THEME_SUCCESS, "%s: the ticket is now %s", kind_words[a->corr_kind],
+		    total);
+}
+
+/* Can a manager's approval be asked now: the server is there and the
+ * form holds the manager's code and PIN (said in the form when not). */
+static bool
+approval_askable(struct app *a)
+{
+	if (app_offline(a)) {
+		form_drop_secrets(&a->form);
+		overlay_form_fail(a, -1, "Offline: a manager's approval needs the server. A "
+		    "manager can log in at this till instead (F10) and do it");
+		return false;
+	}
+	if (form_value(&a->form, a->corr_f_mcode)[0] == '\0' ||
+	    form_value(&a->form, a->corr_f_mpin)[0] == '\0') {
+		overlay_form_fail(a, form_value(&a->form, a->corr_f_mcode)[0] == '\0' ?
+		    a->corr_f_mcode : a->corr_f_mpin, "A manager types their code and PIN");
+		return false;
+	}
+	return true;
+}
+
+/* Ask the server for the manager's approval (the code and PIN the form
+ * holds) of scope on order_id (0: a new sale) for the request that goes
+ * under key; fn hears the answer. The PIN is in the request only, wiped
+ * everywhere else at once. -1 (said in the form) when it was not sent. */
+static int
+approval_ask(struct app *a, int64_t order_id, const char *const *scope, int nscope,
+    const char *key, const char *what, worker_reply_fn fn)
+{
+	cJSON *ap = cJSON_CreateObject(), *arr;
+	char *text;
+	int rc;
+
+	cJSON_AddStringToObject(ap, "staff", form_value(&a->form, a->corr_f_mcode));
+	cJSON_AddStringToObject(ap, "pin", form_value(&a->form, a->corr_f_mpin));
+	if (order_id > 0)
+		codec_add_int(ap, "order_id", order_id);
+	arr = cJSON_AddArrayToObject(ap, "scope");
+	for (int i = 0; i < nscope; i++)
+		cJSON_AddItemToArray(arr, cJSON_CreateString(scope[i]));
+	cJSON_AddStringToObject(ap, "key", key);
+	text = cJSON_PrintUnformatted(ap);
+	if (text == NULL)
+		abort();
+	explicit_bzero(cJSON_GetObjectItemCaseSensitive(ap, "pin")->valuestring,
+	    strlen(cJSON_GetObjectItemCaseSensitive(ap, "pin")->valuestring));
+	cJSON_Delete(ap);
+	form_drop_secrets(&a->form);
+	rc = session_request(a->s, "POST", "/api/v1/auth/approve", text, fn,
+	    (void *)(uintptr_t)a->corr_gen);
+	explicit_bzero(text, strlen(text));
+	free(text);
+	if (rc < 0) {
+		overlay_form_fail(a, -1, "Not logged in at the server: nothing was sent");
+		return -1;
+	}
+	a->form.sending = true;
+	a->form.error[0] = '\0';
+	app_say(a, THEME_PENDING, "%s: asking the manager's approval", what);
+	return 0;
+}
+
 /* A manager's approval of the discounts of the sale being rung up: asked
  * now, for the key the sale will go under (made here and kept for it), so
  * that the sale carries it through the outbox like any sale. */
@@ -638,9 +726,6 @@ on_sale_approved(void *ctx, struct api_reply *r)
 	struct app *a = app_main;
 	const cJSON *tok = cJSON_GetObjectItemCaseSensitive(r->json, "approval");
 	const cJSON *by = cJSON_GetObjectItemCaseSensitive(r->json, "staff");
-	struct ticket_totals tt;
-	enum ticket_err err;
-	char total[32];
 
 	if ((unsigned)(uintptr_t)ctx != a->corr_gen || !corr_up(a))
 		return;
@@ -655,68 +740,21 @@ on_sale_approved(void *ctx, struct api_reply *r)
 	xstrlcpy(a->sale_approval, tok->valuestring, sizeof a->sale_approval);
 	xstrlcpy(a->sale_approved_by, cJSON_IsString(by) ? by->valuestring : "?",
 	    sizeof a->sale_approved_by);
-	err = ticket_set_discount(&a->ticket, a->corr_line, &a->sale_disc, a->sale_reason);
-	if (err != TICKET_OK) {
-		overlay_form_fail(a, a->corr_f_value, "%s", ticket_err_message(err));
-		return;
-	}
-	form_free(&a->form);
-	a->form.gen++;
-	a->overlay = OVERLAY_NONE;
-	ticket_totals(&a->ticket, &tt);
-	app_money(tt.total, total, sizeof total);
-	app_say(a, THEME_SUCCESS, "%s approved by %s: the ticket is now %s",
-	    kind_words[a->corr_kind], a->sale_approved_by, total);
+	ticket_discount_set(a, &a->sale_disc, a->sale_reason, a->sale_approved_by);
 }
 
 static void
 ticket_approve(struct app *a, const struct discount *d, const char *reason)
 {
-	cJSON *ap, *scope;
-	char *text;
-	int rc;
+	static const char *const scope[] = { "discount", "comp" };
 
-	if (app_offline(a)) {
-		form_drop_secrets(&a->form);
-		overlay_form_fail(a, -1, "Offline: a manager's approval needs the server. A "
-		    "manager can log in at this till instead (F10) and do it");
+	if (!approval_askable(a))
 		return;
-	}
-	if (form_value(&a->form, a->corr_f_mcode)[0] == '\0' ||
-	    form_value(&a->form, a->corr_f_mpin)[0] == '\0') {
-		overlay_form_fail(a, form_value(&a->form, a->corr_f_mcode)[0] == '\0' ?
-		    a->corr_f_mcode : a->corr_f_mpin, "A manager types their code and PIN");
-		return;
-	}
 	if (a->sale_key[0] == '\0')
 		util_uuid(a->sale_key);
 	a->sale_disc = *d;
 	xstrlcpy(a->sale_reason, reason, sizeof a->sale_reason);
-	ap = cJSON_CreateObject();
-	cJSON_AddStringToObject(ap, "staff", form_value(&a->form, a->corr_f_mcode));
-	cJSON_AddStringToObject(ap, "pin", form_value(&a->form, a->corr_f_mpin));
-	scope = cJSON_AddArrayToObject(ap, "scope");
-	cJSON_AddItemToArray(scope, cJSON_CreateString("discount"));
-	cJSON_AddItemToArray(scope, cJSON_CreateString("comp"));
-	cJSON_AddStringToObject(ap, "key", a->sale_key);
-	text = cJSON_PrintUnformatted(ap);
-	if (text == NULL)
-		abort();
-	explicit_bzero(cJSON_GetObjectItemCaseSensitive(ap, "pin")->valuestring,
-	    strlen(cJSON_GetObjectItemCaseSensitive(ap, "pin")->valuestring));
-	cJSON_Delete(ap);
-	form_drop_secrets(&a->form);
-	rc = session_request(a->s, "POST", "/api/v1/auth/approve", text, on_sale_approved,
-	    (void *)(uintptr_t)a->corr_gen);
-	explicit_bzero(text, strlen(text));
-	free(text);
-	if (rc < 0) {
-		overlay_form_fail(a, -1, "Not logged in at the server: nothing was sent");
-		return;
-	}
-	a->form.sending = true;
-	a->form.error[0] = '\0';
-	app_say(a, THEME_PENDING, "%s: asking the manager's approval", kind_words[a->corr_kind]);
+	approval_ask(a, 0, scope, 2, a->sale_key, kind_words[a->corr_kind], on_sale_approved);
 }
 
 /* A discount or comp on the ticket being rung up: kept on the ticket and
@@ -726,10 +764,7 @@ ticket_submit(struct app *a)
 {
 	const char *reason = form_value(&a->form, a->corr_f_reason);
 	money_t base = ticket_discount_base(&a->ticket, a->corr_line);
-	struct ticket_totals tt;
 	struct discount d = { 0 };
-	enum ticket_err err;
-	char total[32];
 
 	if (reason[0] == '\0') {
 		overlay_form_fail(a, a->corr_f_reason, "Say why (a reason)");
@@ -758,17 +793,7 @@ ticket_submit(struct app *a)
 		ticket_approve(a, &d, reason);
 		return;
 	}
-	err = ticket_set_discount(&a->ticket, a->corr_line, &d, reason);
-	if (err != TICKET_OK) {
-		overlay_form_fail(a, a->corr_f_value, "%s", ticket_err_message(err));
-		return;
-	}
-	form_free(&a->form);
-	a->form.gen++;
-	a->overlay = OVERLAY_NONE;
-	ticket_totals(&a->ticket, &tt);
-	app_money(tt.total, total, sizeof total);
-	app_say(a, THEME_SUCCESS, "%s: the ticket is now %s", kind_words[a->corr_kind], total);
+	ticket_discount_set(a, &d, reason, NULL);
 }
 
 static void
@@ -878,17 +903,7 @@ correct_submit(struct app *a)
 		cJSON_Delete(body);
 		return;
 	}
-	if (approve && app_offline(a)) {
-		form_drop_secrets(&a->form);
-		overlay_form_fail(a, -1, "Offline: a manager's approval needs the server. A "
-		    "manager can log in at this till instead (F10) and do it");
-		cJSON_Delete(body);
-		return;
-	}
-	if (approve && (form_value(&a->form, a->corr_f_mcode)[0] == '\0' ||
-	    form_value(&a->form, a->corr_f_mpin)[0] == '\0')) {
-		overlay_form_fail(a, form_value(&a->form, a->corr_f_mcode)[0] == '\0' ?
-		    a->corr_f_mcode : a->corr_f_mpin, "A manager types their code and PIN");
+	if (approve && !approval_askable(a)) {
 		cJSON_Delete(body);
 		return;
 	}
@@ -931,36 +946,10 @@ correct_submit(struct app *a)
 	}
 	/* the manager's approval of this one request first */
 	{
-		cJSON *ap = cJSON_CreateObject(), *scope;
-		char *text;
-		int rc;
+		const char *scope[1] = { correction_kind_name(kind) };
 
-		cJSON_AddStringToObject(ap, "staff", form_value(&a->form, a->corr_f_mcode));
-		cJSON_AddStringToObject(ap, "pin", form_value(&a->form, a->corr_f_mpin));
-		codec_add_int(ap, "order_id", o->id);
-		scope = cJSON_AddArrayToObject(ap, "scope");
-		cJSON_AddItemToArray(scope, cJSON_CreateString(correction_kind_name(kind)));
-		cJSON_AddStringToObject(ap, "key", key);
-		text = cJSON_PrintUnformatted(ap);
-		if (text == NULL)
-			abort();
-		/* the PIN: in the request only, wiped everywhere else at once */
-		explicit_bzero(cJSON_GetObjectItemCaseSensitive(ap, "pin")->valuestring,
-		    strlen(cJSON_GetObjectItemCaseSensitive(ap, "pin")->valuestring));
-		cJSON_Delete(ap);
-		form_drop_secrets(&a->form);
 		a->corr_body = body;
-		rc = session_request(a->s, "POST", "/api/v1/auth/approve", text, on_approved,
-		    (void *)(uintptr_t)a->corr_gen);
-		explicit_bzero(text, strlen(text));
-		free(text);
-		if (rc < 0) {
+		if (approval_ask(a, o->id, scope, 1, key, what, on_approved) < 0)
 			corr_forget(a);
-			overlay_form_fail(a, -1, "Not logged in at the server: nothing was sent");
-			return;
-		}
-		a->form.sending = true;
-		a->form.error[0] = '\0';
-		app_say(a, THEME_PENDING, "%s: asking the manager's approval", what);
 	}
 }
