@@ -397,13 +397,10 @@ doc_discount(struct escpos *e, const struct doc_config *c, const char *lead,
 	doc_lr(e, left, amount);
 }
 
-int
-document_receipt(struct escpos *e, const struct order *o, const struct doc_config *c)
+/* The shop's name, large, and its header lines, centred. */
+static void
+doc_shop_head(struct escpos *e, const struct doc_config *c)
 {
-	char buf[128], left[160], amount[40];
-	bool cash = false;
-
-	doc_logo(e, c);
 	escpos_align(e, ESCPOS_CENTER);
 	escpos_style(e, ESCPOS_BOLD);
 	escpos_size(e, 2, 2);
@@ -415,6 +412,16 @@ document_receipt(struct escpos *e, const struct order *o, const struct doc_confi
 			doc_line(e, c->header[i]);
 	}
 	escpos_feed(e, 1);
+}
+
+int
+document_receipt(struct escpos *e, const struct order *o, const struct doc_config *c)
+{
+	char buf[128], left[160], amount[40];
+	bool cash = false;
+
+	doc_logo(e, c);
+	doc_shop_head(e, c);
 	doc_order_number(e, o, 2);
 	doc_service(e, o);
 	doc_time(o->created_at, true, buf, sizeof buf);
@@ -986,17 +993,7 @@ document_refund(struct escpos *e, const struct order *o, const struct doc_config
 			last = &o->corrections[i];
 	if (last == NULL)
 		return -1;
-	escpos_align(e, ESCPOS_CENTER);
-	escpos_style(e, ESCPOS_BOLD);
-	escpos_size(e, 2, 2);
-	doc_line(e, c->name);
-	escpos_size(e, 1, 1);
-	escpos_style(e, 0);
-	for (int i = 0; i < DOC_LINES; i++) {
-		if (c->header[i][0])
-			doc_line(e, c->header[i]);
-	}
-	escpos_feed(e, 1);
+	doc_shop_head(e, c);
 	escpos_style(e, ESCPOS_BOLD | ESCPOS_INVERSE);
 	escpos_size(e, 2, 2);
 	escpos_line(e, " REFUND ");
