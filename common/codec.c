@@ -1267,7 +1267,9 @@ order_request_from_json(const cJSON *j, struct order *o, struct codec_error *err
 {
 	static const char *const keys[] = { "source", "service", "table",
 	    "customer", "items", "payments", "linked_to", "sold_at", "provisional",
-	    "ticket_printed_at", "discount", NULL };
+	    "ticket_printed_at", "discount",
+	    "approval",   /* a manager's approval: the server reads it beside */
+	    NULL };
 	const cJSON *cust;
 	int source = 0, service = 0;
 

@@ -395,18 +395,10 @@ static int
 decode_order(struct pss *p, const cJSON *body, struct job *j,
     struct codec_error *err)
 {
-	cJSON *copy;
-	int rc;
-
 	order_free(&j->order);
 	if (decode_approval(body, j, err) < 0)
 		return -1;
-	/* the order's own keys are checked strictly; the approval is not one */
-	copy = cJSON_Duplicate(body, true);
-	cJSON_DeleteItemFromObjectCaseSensitive(copy, "approval");
-	rc = order_request_from_json(copy, &j->order, err);
-	cJSON_Delete(copy);
-	return rc;
+	return order_request_from_json(body, &j->order, err);
 }
 
 static void
@@ -830,8 +822,7 @@ decode_approve(struct pss *p, const cJSON *body, struct job *j,
 		return -1;
 	scope = cJSON_GetObjectItemCaseSensitive(body, "scope");
 	if (!cJSON_IsArray(scope) || cJSON_GetArraySize(scope) == 0) {
-		codec_error_set(err, scope == NULL ? 422 : 422,
-		    scope == NULL ? "missing_field" : "invalid_field", "scope",
+		codec_error_set(err, 422, scope == NULL ? "missing_field" : "invalid_field", "scope",
 		    "scope: what is approved: an array of void, discount, comp, refund, cancel");
 		return -1;
 	}
