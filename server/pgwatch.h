@@ -12,8 +12,15 @@
 
 struct pgwatch;
 
+/* A store's highest committed event seq, as told. */
+struct pgwatch_head {
+	int64_t sid;
+	int64_t seq;
+};
+
 struct pgwatch_news {
-	int64_t seq;                 /* highest committed event seq told (0: none) */
+	struct pgwatch_head *heads;  /* one per store told of, sid ascending */
+	int nheads;
 	bool connected;              /* (re)connected: anything told meanwhile was missed */
 	bool lost;                   /* the connection was lost (why says how) */
 	char why[256];

@@ -15,9 +15,31 @@
 
 struct store;
 
+/* Stores. Every row of a restaurant's data belongs to one store (its menu,
+ * staff, orders, events, reports and details): a login belongs to one and
+ * sees only it. A SQLite file holds one store, STORE_MAIN; PostgreSQL
+ * holds any number. STORE_ORG is no store: the organisation, whose staff
+ * (organisation admins) may log in to any store, and whose meta values
+ * (the schema, the approval key) are the database's own. */
+#define STORE_ORG 0
+#define STORE_MAIN 1
+#define STORE_CODE_MAX 32
+#define STORE_MAIN_CODE "main"
+
+struct store_row {
+	int64_t id;
+	char code[STORE_CODE_MAX + 1]; /* [a-z0-9_-], unique */
+	char name[NAME_MAX_ + 1];
+	int64_t created_at;
+};
+
+/* Whether code is a store code: 1 to STORE_CODE_MAX of a-z, 0-9, '-', '_'. */
+bool store_code_valid(const char *code);
+
 /* A staff account as stored. */
 struct staff_row {
 	int64_t id;
+	int64_t store_id;            /* its store, or STORE_ORG */
 	char code[STAFF_MAX + 1];
 	char name[NAME_MAX_ + 1];
 	enum staff_role role;
@@ -32,6 +54,7 @@ struct staff_row {
 struct session_row {
 	char token_hash[65];
 	int64_t staff_id;
+	int64_t store_id;            /* the store it was made for */
 	char terminal[TERMINAL_MAX + 1];
 	int64_t created_at;
 	int64_t expires_at;
@@ -40,7 +63,7 @@ struct session_row {
 enum store_sync { STORE_SYNC_NORMAL, STORE_SYNC_FULL };
 
 /* The schema this server writes (meta 'schema'), in either store. */
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 
 /* Whether path is a PostgreSQL URL (postgresql:// or postgres://) rather
  * than a SQLite file. */
@@ -75,10 +98,21 @@ struct store *store_open(const char *path, bool readonly, enum store_sync sync,
 void store_close(struct store *st);
 const char *store_errmsg(struct store *st);
 
+/* The stores: 0 and the row when found, 1 when not, -1 on error. */
+int store_store_by_code(struct store *st, const char *code, struct store_row *out);
+int store_store_by_id(struct store *st, int64_t id, struct store_row *out);
+/* Call fn for each store, by id. */
+int store_stores_each(struct store *st,
+    void (*fn)(void *ctx, const struct store_row *row), void *ctx);
+/* Add a store (fills row->id): 0, 1 when its code is taken or the
+ * database holds one store only (SQLite), -1 on error. */
+int store_store_insert(struct store *st, struct store_row *row);
+
 /* Transactions (BEGIN IMMEDIATE: the writer takes the write lock at once;
- * PostgreSQL: the store's counter row, which the other servers' batches
- * wait for). */
-int store_begin(struct store *st);
+ * PostgreSQL: store sid's counter row, which the other servers' batches
+ * for that store wait for; STORE_ORG takes none). A transaction writes
+ * one store's rows (and the organisation's). */
+int store_begin(struct store *st, int64_t sid);
 int store_commit(struct store *st);
 void store_rollback(struct store *st);
 /* In a transaction of a shared store: where its counters stand (the last
@@ -91,54 +125,59 @@ int store_counters(struct store *st, int64_t *seq, int64_t *order_id,
 
 /* The menu: one document, loaded whole (an empty menu of version 0 when
  * none was ever saved) and saved whole with its version. */
-int store_menu_load(struct store *st, struct menu *m);
-int store_menu_save(struct store *st, const struct menu *m);
-/* meta: small named values (the restaurant's details, the schema). 0 and
- * a malloc'd value when found, 1 when not, -1 on error. */
-int store_meta_get(struct store *st, const char *key, char **value);
-int store_meta_put(struct store *st, const char *key, const char *value);
+int store_menu_load(struct store *st, int64_t sid, struct menu *m);
+int store_menu_save(struct store *st, int64_t sid, const struct menu *m);
+/* meta: small named values of a store (its details, its log id) or of the
+ * database (STORE_ORG: the schema, the approval key). 0 and a malloc'd
+ * value when found, 1 when not, -1 on error. */
+int store_meta_get(struct store *st, int64_t sid, const char *key, char **value);
+int store_meta_put(struct store *st, int64_t sid, const char *key, const char *value);
 /* The restaurant's details (meta 'store'): 0 loaded, 1 none kept yet
  * (si holds the defaults), -1 unreadable. */
 struct store_info;
-int store_info_load(struct store *st, struct store_info *si);
-int store_info_save(struct store *st, const struct store_info *si);
+int store_info_load(struct store *st, int64_t sid, struct store_info *si);
+int store_info_save(struct store *st, int64_t sid, const struct store_info *si);
 /* The event log's identity (meta 'log_id'): made once for a database and
  * made anew by a restore, so that a screen that reconnects to a log that
  * is not the one it followed resyncs instead of resuming by number. */
 #define LOG_ID_LEN 16
-int store_log_id(struct store *st, char id[LOG_ID_LEN + 1]);
+int store_log_id(struct store *st, int64_t sid, char id[LOG_ID_LEN + 1]);
 void store_new_log_id(char id[LOG_ID_LEN + 1]);
-/* How many staff accounts and orders the database holds. */
+/* How many staff accounts and orders the database holds (every store). */
 int store_counts(struct store *st, int64_t *staff, int64_t *orders);
 
 /* Orders. The order's JSON document is stored whole beside the columns
  * that are indexed. */
-int64_t store_max_order_id(struct store *st);
+int64_t store_max_order_id(struct store *st, int64_t sid);
 /* The highest daily number given on day (0 before the first order). */
-int store_last_number(struct store *st, const char *day, int *number);
-int store_order_insert(struct store *st, const struct order *o, const char *doc);
-int store_order_update(struct store *st, const struct order *o, const char *doc);
+int store_last_number(struct store *st, int64_t sid, const char *day, int *number);
+int store_order_insert(struct store *st, int64_t sid, const struct order *o,
+    const char *doc);
+int store_order_update(struct store *st, int64_t sid, const struct order *o,
+    const char *doc);
 /* Load order id; 0 found, 1 not found, -1 error. */
-int store_order_load(struct store *st, int64_t id, struct order *o);
+int store_order_load(struct store *st, int64_t sid, int64_t id, struct order *o);
 /* The stored JSON of order id (malloc'd) or NULL. */
-char *store_order_doc(struct store *st, int64_t id);
+char *store_order_doc(struct store *st, int64_t sid, int64_t id);
 /* Append the docs of orders matching the filter to a JSON array text:
  * status_bits (STATUS_BIT set, 0 = any), day ("" = any), staff ("" = any),
  * at most limit, with id > after_id. Returns the number appended or -1. */
 struct strbuf;
-int store_orders_list(struct store *st, unsigned status_bits, const char *day,
+int store_orders_list(struct store *st, int64_t sid, unsigned status_bits,
+    const char *day,
     const char *staff, int limit, int64_t after_id, struct strbuf *out);
-/* Orders per status (for /metrics). */
+/* Orders per status, of every store (for /metrics). */
 int store_count_by_status(struct store *st, int64_t counts[STATUS_COUNT]);
 
-/* Events. */
-int64_t store_max_seq(struct store *st);
-int store_event_insert(struct store *st, int64_t seq, const char *type,
-    int64_t at, int64_t order_id, const char *body);
+/* Events: numbered per store. */
+int64_t store_max_seq(struct store *st, int64_t sid);
+int store_event_insert(struct store *st, int64_t sid, int64_t seq,
+    const char *type, int64_t at, int64_t order_id, const char *body);
 /* The first event after seq: fills *next_seq and returns the body
  * (malloc'd), or NULL when there is none (or on error). */
-char *store_event_after(struct store *st, int64_t seq, int64_t *next_seq);
-int store_events_list(struct store *st, int64_t after, int limit,
+char *store_event_after(struct store *st, int64_t sid, int64_t seq,
+    int64_t *next_seq);
+int store_events_list(struct store *st, int64_t sid, int64_t after, int limit,
     struct strbuf *out);
 
 /* Idempotency keys: 0 found (fills outputs, body malloc'd), 1 not found.
@@ -146,19 +185,22 @@ int store_events_list(struct store *st, int64_t after, int limit,
  * answer is the order the event carries) instead of a copy of the body.
  * staff_id is the account that first used the key (0: a key kept by a
  * server before keys had owners). */
-int store_idem_get(struct store *st, const char *key, char hash[65],
+int store_idem_get(struct store *st, int64_t sid, const char *key, char hash[65],
     int *status, char **body, int64_t *staff_id);
-int store_idem_put(struct store *st, const char *key, const char *hash,
+int store_idem_put(struct store *st, int64_t sid, const char *key, const char *hash,
     int status, const char *body, int64_t event_seq, int64_t now,
     int64_t staff_id);
 int store_idem_prune(struct store *st, int64_t older_than);
 
-/* Staff and sessions. */
-int store_staff_by_code(struct store *st, const char *code, struct staff_row *out);
+/* Staff and sessions. A code is unique within its store (STORE_ORG: among
+ * the organisation's admins); ids are unique in the database. */
+int store_staff_by_code(struct store *st, int64_t sid, const char *code,
+    struct staff_row *out);
 int store_staff_by_id(struct store *st, int64_t id, struct staff_row *out);
 int store_staff_insert(struct store *st, struct staff_row *s);
 int store_staff_update(struct store *st, const struct staff_row *s);
-int store_staff_each(struct store *st,
+/* Call fn for each account of store sid, then each of the organisation. */
+int store_staff_each(struct store *st, int64_t sid,
     void (*fn)(void *ctx, const struct staff_row *s), void *ctx);
 int store_staff_login_failed(struct store *st, int64_t id, int max_failures,
     int64_t lock_until);
@@ -179,12 +221,13 @@ int store_sessions_each(struct store *st, int64_t now,
 /* Reports: every order changed at or after since (a sale or cancellation
  * in a period starting then has changed since), the last Z close, and the
  * closes themselves. */
-int store_orders_since(struct store *st, int64_t since,
+int store_orders_since(struct store *st, int64_t sid, int64_t since,
     void (*fn)(void *ctx, const struct order *o), void *ctx);
-int store_last_close(struct store *st, int *z_number, int64_t *closed_at);
-int store_z_insert(struct store *st, int z_number, int64_t closed_at,
-    int64_t from, const char *by, const char *report);
-char *store_z_get(struct store *st, int z_number);
+int store_last_close(struct store *st, int64_t sid, int *z_number,
+    int64_t *closed_at);
+int store_z_insert(struct store *st, int64_t sid, int z_number,
+    int64_t closed_at, int64_t from, const char *by, const char *report);
+char *store_z_get(struct store *st, int64_t sid, int z_number);
 
 /* Health: write a heartbeat row (meta "heartbeat" = now), a write that
  * must reach the disk; and the count of rows changed on this connection
