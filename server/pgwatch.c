@@ -32,7 +32,29 @@ struct pgwatch {
 	bool any;                    /* news holds something */
 };
 
-/* Record one notification: "e SEQ", "l TOKEN_HASH" or "r STAFF_ID". */
+/* Keep seq as store sid's head if it is the highest told: heads stay
+ * sorted by sid, one per store. */
+static void
+note_head(struct pgwatch_news *n, int64_t sid, int64_t seq)
+{
+	int i = 0;
+
+	while (i < n->nheads && n->heads[i].sid < sid)
+		i++;
+	if (i < n->nheads && n->heads[i].sid == sid) {
+		if (seq > n->heads[i].seq)
+			n->heads[i].seq = seq;
+		return;
+	}
+	n->heads = xreallocarray(n->heads, (size_t)n->nheads + 1, sizeof *n->heads);
+	memmove(n->heads + i + 1, n->heads + i,
+	    (size_t)(n->nheads - i) * sizeof *n->heads);
+	n->heads[i] = (struct pgwatch_head){ .sid = sid, .seq = seq };
+	n->nheads++;
+}
+
+/* Record one notification: "e SID SEQ", "l TOKEN_HASH" or "r STAFF_ID".
+ * "e SEQ", a server of one store's, is store 1's. */
 static void
 note(struct pgwatch *w, const char *payload)
 {
@@ -41,10 +63,17 @@ note(struct pgwatch *w, const char *payload)
 	if (payload[0] == '\0' || payload[1] != ' ')
 		return;
 	if (payload[0] == 'e') {
-		int64_t seq = strtoll(payload + 2, NULL, 10);
+		char *end;
+		int64_t a = strtoll(payload + 2, &end, 10);
+		int64_t sid = STORE_MAIN, seq = a;
 
-		if (seq > n->seq)
-			n->seq = seq;
+		if (*end == ' ') {
+			sid = a;
+			seq = strtoll(end + 1, &end, 10);
+		}
+		if (*end != '\0' || sid < 0 || seq <= 0)
+			return;
+		note_head(n, sid, seq);
 	} else if (payload[0] == 'l' && strlen(payload + 2) == 64) {
 		n->logouts = xreallocarray(n->logouts, (size_t)n->nlogouts + 1,
 		    sizeof *n->logouts);
@@ -205,6 +234,7 @@ pgwatch_take(struct pgwatch *w, struct pgwatch_news *out)
 void
 pgwatch_news_free(struct pgwatch_news *n)
 {
+	free(n->heads);
 	free(n->logouts);
 	free(n->revoked);
 	memset(n, 0, sizeof *n);
