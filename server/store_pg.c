@@ -546,8 +546,8 @@ static const struct pg_migration {
 	    "  DROP CONSTRAINT idempotency_pkey, ADD PRIMARY KEY(store_id, key);" },
 };
 
-/* A one-row, one-column query of the migration: 0 and the value (NULL:
- * no row), or -1. */
+/* A one-row, one-column query of the migration: 0 with *found and the
+ * value in out (*found false: no row, or NULL), or -1. */
 static int
 query_text(struct pgstore *p, const char *sql, char *out, size_t size, bool *found,
     char *err, size_t errsize)
