@@ -47,7 +47,7 @@ approval_key_load(struct store *st, uint8_t key[APPROVAL_KEY_LEN])
 	/* never a key of zeros, whatever fails below */
 	if (RAND_bytes(key, APPROVAL_KEY_LEN) != 1)
 		return -1;
-	if ((rc = store_meta_get(st, "approval_key", &v)) < 0)
+	if ((rc = store_meta_get(st, STORE_ORG, "approval_key", &v)) < 0)
 		return -1;
 	if (rc == 0 && strlen(v) == 2 * APPROVAL_KEY_LEN && unhex(v, key, APPROVAL_KEY_LEN) == 0) {
 		OPENSSL_cleanse(v, strlen(v));
@@ -56,7 +56,7 @@ approval_key_load(struct store *st, uint8_t key[APPROVAL_KEY_LEN])
 	}
 	free(v);
 	hex(key, APPROVAL_KEY_LEN, text);
-	rc = store_meta_put(st, "approval_key", text);
+	rc = store_meta_put(st, STORE_ORG, "approval_key", text);
 	OPENSSL_cleanse(text, sizeof text);
 	return rc < 0 ? -1 : 0;
 }
@@ -71,12 +71,13 @@ approval_key_hash(const char *idem_key, char out[17])
 	out[16] = '\0';
 }
 
-/* The signed part: "1.<approver>.<for>.<order>.<scope>.<expires>.<keyhash>". */
+/* The signed part:
+ * "2.<store>.<approver>.<for>.<order>.<scope>.<expires>.<keyhash>". */
 static int
 payload(const struct approval *a, char *out, size_t size)
 {
-	return snprintf(out, size, "1.%" PRId64 ".%" PRId64 ".%" PRId64 ".%u.%" PRId64 ".%s",
-	    a->approver_id, a->for_staff_id, a->order_id, a->scope, a->expires_at,
+	return snprintf(out, size, "2.%" PRId64 ".%" PRId64 ".%" PRId64 ".%" PRId64
+	    ".%u.%" PRId64 ".%s", a->store_id, a->approver_id, a->for_staff_id, a->order_id, a->scope, a->expires_at,
 	    a->key_hash);
 }
 
@@ -123,9 +124,10 @@ approval_verify(const uint8_t key[APPROVAL_KEY_LEN], const char *token,
 	mac(key, text, sig);
 	if (CRYPTO_memcmp(sig, dot + 1, 64) != 0)
 		return -1;
-	if (sscanf(text, "1.%" SCNd64 ".%" SCNd64 ".%" SCNd64 ".%u.%" SCNd64 ".%16[0-9a-f]%n",
-	    &a->approver_id, &a->for_staff_id, &a->order_id, &a->scope, &a->expires_at,
-	    a->key_hash, &consumed) != 6 || text[consumed] != '\0')
+	if (sscanf(text, "2.%" SCNd64 ".%" SCNd64 ".%" SCNd64 ".%" SCNd64 ".%u.%" SCNd64
+	    ".%16[0-9a-f]%n", &a->store_id, &a->approver_id, &a->for_staff_id,
+	    &a->order_id, &a->scope, &a->expires_at, a->key_hash, &consumed) != 7 ||
+	    text[consumed] != '\0')
 		return -1;
 	/* the text must be exactly what we would have signed */
 	payload(a, again, sizeof again);

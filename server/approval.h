@@ -1,7 +1,7 @@
 /* approval: a manager's approval of one action at somebody else's till.
  * The manager types their code and PIN into the till; the server checks
  * them and answers a token that approves what was asked (some kinds of
- * correction, or a cancel) on one order (or a new sale), for the staff
+ * correction, or a cancel) on one order (or a new sale) of one store, for the staff
  * member who asked, for the one request that carries the Idempotency-Key
  * it names, for a while. The token is signed with the database's own key
  * (meta 'approval_key'), so a till cannot make one, and it is good for one
@@ -24,6 +24,7 @@
 #define APPROVE_CANCEL (1u << 8)
 
 struct approval {
+	int64_t store_id;            /* the store it was given in */
 	int64_t approver_id;         /* the manager's staff id */
 	int64_t for_staff_id;        /* the staff member it was given to */
 	int64_t order_id;            /* 0: a new sale */

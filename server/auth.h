@@ -31,6 +31,8 @@ void auth_sha256_hex(const void *data, size_t len, char out[65]);
 
 struct session {
 	char token_hash[65];
+	int64_t store_id;            /* the store the login is for */
+	bool org;                    /* an organisation admin */
 	int64_t staff_id;
 	char staff[STAFF_MAX + 1];
 	char name[NAME_MAX_ + 1];

@@ -56,12 +56,25 @@ refuse_limited(struct job *j, enum throttle_verdict v, int64_t retry_ms)
 static void
 login(struct authw *a, struct job *j)
 {
-	char code[STAFF_MAX + 1];
-	int64_t now = util_now_ms(), retry_ms = 0;
+	char code[THROTTLE_CODE_MAX];
+	int64_t now = util_now_ms(), retry_ms = 0, sid = j->caller.store_id;
 	enum throttle_verdict v;
-	int rc;
+	int rc = 0;
 
-	xstrlcpy(code, j->staff.code, sizeof code);
+	/* A login names its store (none: the main one); an approval is given
+	 * in the store of the login that asks for it. An unknown store is
+	 * answered as an unknown code is. */
+	if (j->kind == JOB_LOGIN) {
+		struct store_row row;
+
+		rc = store_store_by_code(a->st, j->key[0] != '\0' ? j->key : STORE_MAIN_CODE,
+		    &row);
+		sid = rc == 0 ? row.id : -1;
+		if (rc == 0)
+			xstrlcpy(j->key, row.code, sizeof j->key);
+		j->caller.store_id = sid;
+	}
+	throttle_key(sid, j->staff.code, code);
 	v = throttle_check(a->throttle, j->peer, code, now, &retry_ms);
 	if (v != THROTTLE_OK) {
 		explicit_bzero(j->pin, sizeof j->pin);
@@ -69,7 +82,15 @@ login(struct authw *a, struct job *j)
 		finish(a, j);
 		return;
 	}
-	rc = store_staff_by_code(a->st, code, &j->staff);
+	if (rc == 0) {
+		/* the store's own account, else an organisation admin's */
+		char staff[STAFF_MAX + 1];
+
+		xstrlcpy(staff, j->staff.code, sizeof staff);
+		rc = store_staff_by_code(a->st, sid, staff, &j->staff);
+		if (rc == 1)
+			rc = store_staff_by_code(a->st, STORE_ORG, staff, &j->staff);
+	}
 	if (rc != 0 || !j->staff.active) {
 		auth_pin_burn(a->iterations);
 		explicit_bzero(j->pin, sizeof j->pin);
@@ -112,7 +133,10 @@ pin_change(struct authw *a, struct job *j)
 	struct staff_row row;
 	int rc;
 
-	v = throttle_check(a->throttle, j->peer, j->caller.staff, now, &retry_ms);
+	char code[THROTTLE_CODE_MAX];
+
+	throttle_key(j->caller.store_id, j->caller.staff, code);
+	v = throttle_check(a->throttle, j->peer, code, now, &retry_ms);
 	if (v != THROTTLE_OK) {
 		refuse_limited(j, v, retry_ms);
 		goto done;
@@ -127,7 +151,7 @@ pin_change(struct authw *a, struct job *j)
 	j->pin_ok = auth_pin_verify(j->pin, row.pin_hash);
 	explicit_bzero(row.pin_hash, sizeof row.pin_hash);
 	if (!j->pin_ok) {
-		throttle_failed(a->throttle, j->peer, j->caller.staff, now);
+		throttle_failed(a->throttle, j->peer, code, now);
 		log_warn("staff %s: wrong old PIN on a PIN change", j->caller.staff);
 		job_fail(j, 403, "wrong_pin", "old_pin", "old_pin: that is not your PIN");
 		goto done;

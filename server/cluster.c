@@ -40,38 +40,6 @@ cluster_stop(struct server *s)
 	s->watch = NULL;
 }
 
-static char *
-render(cJSON *j)
-{
-	char *text = cJSON_PrintUnformatted(j);
-
-	cJSON_Delete(j);
-	if (text == NULL)
-		abort();
-	return text;
-}
-
-/* Another server changed the menu or the store's details: GET /menu and
- * GET /store answer what the store now holds. */
-static void
-reload_config(struct server *s)
-{
-	struct store_info si;
-	struct menu m;
-
-	if (store_info_load(s->reader, &si) < 0)
-		return;
-	free(s->store_json);
-	s->store_json = render(store_info_to_json(&si));
-	s->cfg.day_start_hour = si.day_start_hour;
-	if (store_menu_load(s->reader, &m) < 0)
-		return;
-	xstrlcpy(m.currency, si.currency, sizeof m.currency);
-	free(s->menu_json);
-	s->menu_json = render(menu_to_json(&m));
-	menu_free(&m);
-}
-
 static bool
 changes_config(const char *text)
 {
@@ -85,7 +53,7 @@ changes_config(const char *text)
 }
 
 void
-cluster_catch_up(struct server *s)
+cluster_catch_up(struct server *s, struct shop *sh)
 {
 	bool config = false;
 	int64_t seq;
@@ -94,15 +62,19 @@ cluster_catch_up(struct server *s)
 
 	if (!store_shared(s->reader))
 		return;
-	while (n < CATCH_UP_MAX &&
-	    (text = store_event_after(s->reader, s->stream.head, &seq)) != NULL) {
-		stream_append(&s->stream, seq, text);
+	while (n < CATCH_UP_MAX && (text = store_event_after(s->reader, sh->id,
+	    sh->stream.head, &seq)) != NULL) {
+		stream_append(&sh->stream, seq, text);
 		config = config || changes_config(text);
 		free(text);
 		n++;
 	}
+	/* another server changed the menu or the details: GET /menu and
+	 * GET /store answer what the store now holds */
 	if (config)
-		reload_config(s);
+		shop_reload(s, sh);
+	if (n > 0)
+		stream_wake(&sh->stream);
 	if (n == CATCH_UP_MAX)
 		lws_cancel_service(s->ctx);   /* more to read: next turn */
 }
@@ -128,16 +100,23 @@ cluster_poll(struct server *s)
 		writer_submit(s->writer, job_new(JOB_PROBE, 0));
 	}
 	if (news.connected) {
-		/* what was told while the ear was deaf: the stream reads the
+		/* what was told while the ear was deaf: every stream reads the
 		 * table, and cached logins are looked up again */
 		sessions_free(&s->sessions);
 		sessions_init(&s->sessions);
-		cluster_catch_up(s);
-	} else if (news.seq > s->stream.head) {
-		cluster_catch_up(s);
+		for (int i = 0; i < s->shops.n; i++)
+			cluster_catch_up(s, s->shops.v[i]);
+	} else {
+		/* only the stores this server serves: another's shop reads its
+		 * head when it is first asked for */
+		for (int i = 0; i < news.nheads; i++) {
+			struct shop *sh = shop_find(s, news.heads[i].sid);
+
+			if (sh != NULL && news.heads[i].seq > sh->stream.head)
+				cluster_catch_up(s, sh);
+		}
 	}
 	pgwatch_news_free(&news);
-	stream_wake(&s->stream);
 }
 
 const struct session *
@@ -153,6 +132,8 @@ cluster_session(struct server *s, const char *token_hash, int64_t now)
 		return found;
 	memset(&se, 0, sizeof se);
 	memcpy(se.token_hash, row.token_hash, sizeof se.token_hash);
+	se.store_id = row.store_id;
+	se.org = staff.store_id == STORE_ORG;
 	se.staff_id = row.staff_id;
 	xstrlcpy(se.staff, staff.code, sizeof se.staff);
 	xstrlcpy(se.name, staff.name, sizeof se.name);

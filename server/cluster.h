@@ -11,15 +11,16 @@
 
 struct server;
 struct session;
+struct shop;
 
 /* Start listening (a shared store only); stop before the loop ends. */
 void cluster_start(struct server *s);
 void cluster_stop(struct server *s);
 /* Take the listener's news (called on each wake of the loop). */
 void cluster_poll(struct server *s);
-/* Bring the stream up to the last committed event: everything after its
- * head is read from the events table, in order. */
-void cluster_catch_up(struct server *s);
+/* Bring a store's stream up to its last committed event: everything after
+ * its head is read from the events table, in order. */
+void cluster_catch_up(struct server *s, struct shop *sh);
 /* The session of a token, from the cache or, for a login another server
  * made, from the store (then cached); NULL if there is none. */
 const struct session *cluster_session(struct server *s, const char *token_hash,

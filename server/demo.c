@@ -149,17 +149,18 @@ demo_fill(struct store *st, int pin_iterations, int tax_bp)
 	struct menu m;
 
 	demo_menu(&m, tax_bp);
-	if (store_begin(st) < 0)
+	if (store_begin(st, STORE_MAIN) < 0)
 		goto fail;
-	if (store_menu_save(st, &m) < 0 || store_meta_put(st, "demo", "1") < 0)
+	if (store_menu_save(st, STORE_MAIN, &m) < 0 || store_meta_put(st, STORE_MAIN, "demo", "1") < 0)
 		goto fail;
 	for (size_t i = 0; i < sizeof demo_staff / sizeof demo_staff[0]; i++) {
 		struct staff_row row;
 		struct staff_row existing;
 
-		if (store_staff_by_code(st, demo_staff[i].code, &existing) == 0)
+		if (store_staff_by_code(st, STORE_MAIN, demo_staff[i].code, &existing) == 0)
 			continue;
 		memset(&row, 0, sizeof row);
+		row.store_id = STORE_MAIN;
 		xstrlcpy(row.code, demo_staff[i].code, sizeof row.code);
 		xstrlcpy(row.name, demo_staff[i].name, sizeof row.name);
 		row.role = demo_staff[i].role;
@@ -218,8 +219,8 @@ demo_check(struct store *st, bool *fill, char *why, size_t size)
 
 	*fill = false;
 	if (store_counts(st, &staff, &orders) < 0 ||
-	    (rc = store_meta_get(st, "demo", &mark)) < 0 ||
-	    store_staff_each(st, scan_staff, &sc) < 0) {
+	    (rc = store_meta_get(st, STORE_MAIN, "demo", &mark)) < 0 ||
+	    store_staff_each(st, STORE_MAIN, scan_staff, &sc) < 0) {
 		snprintf(why, size, "cannot read the database: %s", store_errmsg(st));
 		return -1;
 	}
@@ -235,7 +236,7 @@ demo_check(struct store *st, bool *fill, char *why, size_t size)
 		}
 		return 0;
 	}
-	if (store_menu_load(st, &m) < 0) {
+	if (store_menu_load(st, STORE_MAIN, &m) < 0) {
 		snprintf(why, size, "cannot read the menu: %s", store_errmsg(st));
 		return -1;
 	}

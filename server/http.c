@@ -269,6 +269,7 @@ request_reset(struct pss *p)
 	p->arg[0][0] = p->arg[1][0] = '\0';
 	p->body_len = 0;
 	memset(&p->caller, 0, sizeof p->caller);
+	p->shop = NULL;
 }
 
 /* Queue the whole answer (head and body: one send) and wait for WRITEABLE;
@@ -376,24 +377,27 @@ complete_jobs(struct server *s)
 
 	while (list != NULL) {
 		struct job *j = list;
+		/* a store not loaded here yet reads its rows when it is */
+		struct shop *sh = shop_find(s, j->caller.store_id);
 		struct lws *wsi;
 
 		list = j->next;
-		/* a shared store: others' commits come before this one's */
-		if (j->nevents > 0 && j->events[0].seq > s->stream.head + 1)
-			cluster_catch_up(s);
-		for (int i = 0; i < j->nevents; i++)
-			stream_append(&s->stream, j->events[i].seq, j->events[i].text);
-		if (j->menu_json != NULL) {
-			free(s->menu_json);
-			s->menu_json = j->menu_json;
-			j->menu_json = NULL;
-		}
-		if (j->store_json != NULL) {
-			free(s->store_json);
-			s->store_json = j->store_json;
-			j->store_json = NULL;
-			s->cfg.day_start_hour = j->day_start_hour;
+		if (sh != NULL) {
+			/* a shared store: others' commits come before this one's */
+			if (j->nevents > 0 && j->events[0].seq > sh->stream.head + 1)
+				cluster_catch_up(s, sh);
+			for (int i = 0; i < j->nevents; i++)
+				stream_append(&sh->stream, j->events[i].seq, j->events[i].text);
+			if (j->nevents > 0)
+				stream_wake(&sh->stream);
+			if (j->menu_json != NULL) {
+				shop_set_menu(sh, j->menu_json);
+				j->menu_json = NULL;
+			}
+			if (j->store_json != NULL) {
+				shop_set_details(sh, j->store_json, j->day_start_hour);
+				j->store_json = NULL;
+			}
 		}
 		if (j->has_session)
 			sessions_add(&s->sessions, &j->session);
@@ -412,7 +416,6 @@ complete_jobs(struct server *s)
 		}
 		job_free(j);
 	}
-	stream_wake(&s->stream);
 }
 
 /* ---- routing --------------------------------------------------------- */
@@ -482,8 +485,10 @@ authenticate(struct server *s, struct pss *p, const char *hdr)
 		return false;
 	auth_token_hash(hdr + 7, p->token_hash);
 	se = cluster_session(s, p->token_hash, util_now_ms());
-	if (se == NULL)
+	if (se == NULL || (p->shop = shop_get(s, se->store_id)) == NULL)
 		return false;
+	p->caller.store_id = se->store_id;
+	p->caller.org = se->org;
 	p->caller.staff_id = se->staff_id;
 	xstrlcpy(p->caller.staff, se->staff, sizeof p->caller.staff);
 	p->caller.role = se->role;
@@ -649,10 +654,15 @@ request_run(struct server *s, struct lws *wsi, struct pss *p)
 void
 http_close_streams(struct server *s, const char *token_hash, int64_t staff_id)
 {
-	for (struct stream_sub *sub = s->stream.subs; sub != NULL; sub = sub->next) {
-		if ((token_hash != NULL && strcmp(sub->token_hash, token_hash) == 0) ||
-		    (staff_id != 0 && sub->staff_id == staff_id))
-			lws_set_timeout(sub->wsi, PENDING_TIMEOUT_CLOSE_SEND, LWS_TO_KILL_ASYNC);
+	for (int i = 0; i < s->shops.n; i++) {
+		struct stream *st = &s->shops.v[i]->stream;
+
+		for (struct stream_sub *sub = st->subs; sub != NULL; sub = sub->next) {
+			if ((token_hash != NULL && strcmp(sub->token_hash, token_hash) == 0) ||
+			    (staff_id != 0 && sub->staff_id == staff_id))
+				lws_set_timeout(sub->wsi, PENDING_TIMEOUT_CLOSE_SEND,
+				    LWS_TO_KILL_ASYNC);
+		}
 	}
 }
 
@@ -733,11 +743,11 @@ stream_upgrade(struct server *s, struct lws *wsi, struct pss *p, const struct h1
 	/* no after=: live events only; after beyond the head (a replaced
 	 * database, or on a shared store events this server has not read
 	 * yet): start at the head and say so in the hello */
-	if (after > s->stream.head)
-		cluster_catch_up(s);
-	sub->cursor = after < 0 || after > s->stream.head ? s->stream.head : after;
+	if (after > p->shop->stream.head)
+		cluster_catch_up(s, p->shop);
+	sub->cursor = after < 0 || after > p->shop->stream.head ? p->shop->stream.head : after;
 	sub->hello_pending = true;
-	stream_subscribe(&s->stream, sub);
+	stream_subscribe(&p->shop->stream, sub);
 	p->ws_last_rx_ms = util_now_ms();
 	lws_set_timeout(wsi, NO_PENDING_TIMEOUT, 0);
 	lws_sul_schedule(lws_get_context(wsi), 0, &p->sul_ping, ws_ping_check,
@@ -892,18 +902,19 @@ stream_writeable(struct server *s, struct lws *wsi, struct pss *p)
 		n = snprintf((char *)t, 240,
 		    "{\"type\":\"hello\",\"server_time\":%lld,\"head\":%lld,\"after\":%lld,"
 		    "\"resync\":%s,\"log\":\"%s\"}",
-		    (long long)util_now_ms(), (long long)s->stream.head,
+		    (long long)util_now_ms(), (long long)p->shop->stream.head,
 		    (long long)sub->asked_after,
-		    sub->asked_after > s->stream.head ? "true" : "false", s->log_id);
+		    sub->asked_after > p->shop->stream.head ? "true" : "false",
+		    p->shop->log_id);
 		hl = ws_frame_head(t - 2, 0x1, (size_t)n);   /* n < 126: two bytes */
 		sub->hello_pending = false;
 		if (lws_write(wsi, t - hl, hl + (size_t)n, LWS_WRITE_RAW) < 0)
 			return -1;
-		if (sub->cursor < s->stream.head)
+		if (sub->cursor < p->shop->stream.head)
 			lws_callback_on_writable(wsi);
 		return 0;
 	}
-	buf = stream_next(&s->stream, s->reader, sub, &len, &seq, &owned);
+	buf = stream_next(&p->shop->stream, s->reader, sub, &len, &seq, &owned);
 	if (buf == NULL)
 		return 0;
 	{
@@ -920,7 +931,7 @@ stream_writeable(struct server *s, struct lws *wsi, struct pss *p)
 	if (n < 0)
 		return -1;
 	sub->cursor = seq;
-	if (sub->cursor < s->stream.head)
+	if (sub->cursor < p->shop->stream.head)
 		lws_callback_on_writable(wsi);
 	return 0;
 }
@@ -1061,7 +1072,7 @@ conn_close(struct server *s, struct lws *wsi, struct pss *p)
 			s->pending[i--] = s->pending[--s->npending];
 	}
 	if (p->is_ws) {
-		stream_unsubscribe(&s->stream, &p->sub);
+		stream_unsubscribe(&p->shop->stream, &p->sub);
 		lws_sul_cancel(&p->sul_ping);
 	}
 	peer_release(s, p);

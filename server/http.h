@@ -57,6 +57,7 @@ struct pss {
 	int64_t start_us;
 	bool authed;
 	struct caller caller;
+	struct shop *shop;           /* the caller's store (authed requests) */
 	char token_hash[65];
 	char idem_key[IDEM_KEY_MAX + 1];
 	int deferred_status;         /* an error found before the body ended */

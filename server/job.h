@@ -38,6 +38,7 @@ enum job_kind {
 	JOB_PROBE,                   /* /healthz: can the store commit again? */
 	JOB_ORDER_CORRECT,
 	JOB_APPROVE,                 /* a manager approves one action */
+	JOB_STORE_CREATE,            /* an organisation admin adds a store */
 	JOB_KIND_COUNT
 };
 
@@ -79,7 +80,8 @@ struct job {
 	char station[STATION_MAX + 1];
 	int menu_kind;               /* menu edits: enum menu_kind, */
 	int menu_op;                 /* enum menu_op, */
-	char key[72], key2[72];      /* the keys from the path, */
+	char key[72], key2[72];      /* the keys from the path (a login: the
+	                                store's code; a new store: code, name) */
 	char *text;                  /* the body (malloc'd; NULL: none) */
 	bool dry_run;                /* answer what it would change, change nothing */
 	struct staff_row staff;      /* staff create/patch; login: the account */

@@ -58,6 +58,8 @@ usage(FILE *fp)
 	    "                      [--config FILE] [--tls-cert PEM --tls-key PEM]\n"
 	    "                      [--tax-rate PERCENT] [--port-file PATH]\n"
 	    "       brigade-server --db PATH --add-staff CODE:ROLE[:NAME]  (PIN on stdin)\n"
+	    "                      [--store CODE | --org]\n"
+	    "       brigade-server --db URL --add-store CODE[:NAME]\n"
 	    "       brigade-server --check-config FILE\n"
 	    "       brigade-server [--config FILE | --db PATH] --backup DEST\n"
 	    "       brigade-server [--config FILE | --db PATH] --restore BACKUP\n"
@@ -73,6 +75,9 @@ usage(FILE *fp)
 	    "  --port-file PATH     write the port actually listened on to PATH\n"
 	    "  --add-staff C:R[:N]  create an account (role CASHIER, WAITER, CHEF,\n"
 	    "                       MANAGER, ADMIN or CUSTOMER) and exit\n"
+	    "  --store CODE         ...in this store (default: main)\n"
+	    "  --org                ...an organisation admin: an ADMIN of every store\n"
+	    "  --add-store C[:N]    add a store to a PostgreSQL database and exit\n"
 	    "  --check-config FILE  check a settings file and exit (0 good, 2 bad)\n"
 	    "  --backup DEST        copy the database to DEST while it serves, and exit\n"
 	    "  --restore BACKUP     replace the (stopped) server's database with BACKUP\n"
@@ -411,6 +416,8 @@ session_cached(void *ctx, const struct session_row *row, const struct staff_row 
 
 	memset(&se, 0, sizeof se);
 	memcpy(se.token_hash, row->token_hash, sizeof se.token_hash);
+	se.store_id = row->store_id;
+	se.org = staff->store_id == STORE_ORG;
 	se.staff_id = row->staff_id;
 	xstrlcpy(se.staff, staff->code, sizeof se.staff);
 	xstrlcpy(se.name, staff->name, sizeof se.name);
@@ -429,18 +436,6 @@ housekeeping(lws_sorted_usec_list_t *sul)
 	/* req_id 0 has no waiting request: the result is just dropped */
 	writer_submit(s->writer, j);
 	lws_sul_schedule(s->ctx, 0, &s->sul_housekeeping, housekeeping, HOUSEKEEPING_US);
-}
-
-static char *
-render_menu(const struct menu *m)
-{
-	cJSON *j = menu_to_json(m);
-	char *txt = cJSON_PrintUnformatted(j);
-
-	cJSON_Delete(j);
-	if (txt == NULL)
-		abort();
-	return txt;
 }
 
 /* Whether host:port can be listened on, checked before libwebsockets tries
@@ -503,19 +498,19 @@ prepare_restaurant(struct server *s, struct store *st, struct menu *menu,
 			return -1;
 		}
 	}
-	if ((rc = store_info_load(st, info)) < 0) {
+	if ((rc = store_info_load(st, STORE_MAIN, info)) < 0) {
 		fprintf(stderr, "brigade-server: cannot read the restaurant's details\n");
 		return -1;
 	}
 	if (rc == 1) {
 		xstrlcpy(info->currency, s->cfg.currency, sizeof info->currency);
 		info->day_start_hour = s->cfg.day_start_hour;
-		if (store_info_save(st, info) < 0) {
+		if (store_info_save(st, STORE_MAIN, info) < 0) {
 			fprintf(stderr, "brigade-server: %s\n", store_errmsg(st));
 			return -1;
 		}
 	}
-	if (store_menu_load(st, menu) < 0) {
+	if (store_menu_load(st, STORE_MAIN, menu) < 0) {
 		fprintf(stderr, "brigade-server: cannot read the menu: %s\n", store_errmsg(st));
 		return -1;
 	}
@@ -536,7 +531,7 @@ prepare_restaurant(struct server *s, struct store *st, struct menu *menu,
 	}
 	if (changed) {
 		menu->version++;
-		if (store_menu_save(st, menu) < 0) {
+		if (store_menu_save(st, STORE_MAIN, menu) < 0) {
 			fprintf(stderr, "brigade-server: %s\n", store_errmsg(st));
 			return -1;
 		}
@@ -564,9 +559,79 @@ prepare_restaurant(struct server *s, struct store *st, struct menu *menu,
 	return 0;
 }
 
-/* --add-staff CODE:ROLE[:NAME], the PIN read from stdin. */
+/* --add-store CODE[:NAME]: a new store of the organisation, with its
+ * details named and an empty menu (PostgreSQL only: a SQLite file is one
+ * store). */
 static int
-add_staff(struct server_config *c, const char *spec)
+add_store(struct server_config *c, const char *spec)
+{
+	char buf[160], err[256], *code, *name;
+	struct store_row row;
+	struct store_info si;
+	struct store *st;
+	cJSON *j;
+	char *text;
+	int rc;
+
+	xstrlcpy(buf, spec, sizeof buf);
+	code = strtok(buf, ":");
+	name = strtok(NULL, "");
+	if (code == NULL || !store_code_valid(code)) {
+		fprintf(stderr, "brigade-server: --add-store CODE[:NAME], CODE of lower-case"
+		    " letters, digits, - and _ (at most %d)\n", STORE_CODE_MAX);
+		return 2;
+	}
+	if (!store_is_url(c->db_path)) {
+		fprintf(stderr, "brigade-server: a SQLite database holds one store; a group"
+		    " of stores runs on PostgreSQL (--db postgresql://...)\n");
+		return 2;
+	}
+	st = store_open(c->db_path, false, STORE_SYNC_FULL, err, sizeof err);
+	if (st == NULL) {
+		fprintf(stderr, "brigade-server: %s\n", err);
+		return 1;
+	}
+	memset(&row, 0, sizeof row);
+	xstrlcpy(row.code, code, sizeof row.code);
+	xstrlcpy(row.name, name != NULL ? name : code, sizeof row.name);
+	row.created_at = util_now_ms();
+	store_info_init(&si);
+	xstrlcpy(si.name, row.name, sizeof si.name);
+	xstrlcpy(si.currency, c->currency, sizeof si.currency);
+	si.day_start_hour = c->day_start_hour;
+	j = store_info_to_json(&si);
+	text = cJSON_PrintUnformatted(j);
+	cJSON_Delete(j);
+	rc = store_begin(st, STORE_ORG);
+	if (rc == 0)
+		rc = store_store_insert(st, &row);
+	/* the store's row comes with its counters and its log's id */
+	if (rc == 0 && (store_meta_put(st, row.id, "store", text) < 0 ||
+	    store_commit(st) < 0))
+		rc = -1;
+	free(text);
+	if (rc != 0) {
+		if (rc > 0)
+			fprintf(stderr, "brigade-server: store code %s is taken\n", code);
+		else
+			fprintf(stderr, "brigade-server: %s\n", store_errmsg(st));
+		store_rollback(st);
+		store_close(st);
+		return 1;
+	}
+	store_close(st);
+	log_write(LOG_INFO, "store", "%s added store %s (%lld) with --add-store",
+	    getenv("SUDO_USER") ? getenv("SUDO_USER") : "the command line", row.code,
+	    (long long)row.id);
+	printf("added store %s (%lld)\n", row.code, (long long)row.id);
+	return 0;
+}
+
+/* --add-staff CODE:ROLE[:NAME], the PIN read from stdin, in the store
+ * named by --store (the main one by default) or, with --org, an
+ * organisation admin. */
+static int
+add_staff(struct server_config *c, const char *spec, const char *store_code, bool org)
 {
 	char buf[160], pin[32], err[256];
 	char *code, *role, *name;
@@ -582,6 +647,16 @@ add_staff(struct server_config *c, const char *spec)
 	    strlen(code) > STAFF_MAX) {
 		fprintf(stderr, "brigade-server: --add-staff CODE:ROLE[:NAME], ROLE one of "
 		    "CASHIER WAITER CHEF MANAGER ADMIN CUSTOMER\n");
+		return 2;
+	}
+	if (org && (r != ROLE_ADMIN || store_code != NULL)) {
+		fprintf(stderr, "brigade-server: --org makes an ADMIN of every store"
+		    " (without --store)\n");
+		return 2;
+	}
+	if (org && !store_is_url(c->db_path)) {
+		fprintf(stderr, "brigade-server: a SQLite database holds one store: its"
+		    " ADMIN needs no --org\n");
 		return 2;
 	}
 	if (isatty(STDIN_FILENO))
@@ -602,6 +677,24 @@ add_staff(struct server_config *c, const char *spec)
 		return 1;
 	}
 	memset(&row, 0, sizeof row);
+	row.store_id = STORE_ORG;
+	if (!org) {
+		struct store_row sr;
+		int rc = store_store_by_code(st, store_code != NULL ? store_code :
+		    STORE_MAIN_CODE, &sr);
+
+		if (rc != 0) {
+			explicit_bzero(pin, sizeof pin);
+			if (rc > 0)
+				fprintf(stderr, "brigade-server: no store %s (add it with"
+				    " --add-store)\n", store_code);
+			else
+				fprintf(stderr, "brigade-server: %s\n", store_errmsg(st));
+			store_close(st);
+			return 1;
+		}
+		row.store_id = sr.id;
+	}
 	xstrlcpy(row.code, code, sizeof row.code);
 	xstrlcpy(row.name, name != NULL ? name : code, sizeof row.name);
 	row.role = (enum staff_role)r;
@@ -609,7 +702,7 @@ add_staff(struct server_config *c, const char *spec)
 	row.created_at = row.updated_at = util_now_ms();
 	auth_pin_hash(pin, c->pin_iterations, row.pin_hash);
 	explicit_bzero(pin, sizeof pin);
-	if (store_staff_by_code(st, code, &(struct staff_row){ 0 }) == 0) {
+	if (store_staff_by_code(st, row.store_id, code, &(struct staff_row){ 0 }) == 0) {
 		fprintf(stderr, "brigade-server: staff code %s is taken\n", code);
 		store_close(st);
 		return 1;
@@ -643,6 +736,9 @@ main(int argc, char **argv)
 		{ "tax-rate", required_argument, NULL, 't' },
 		{ "port-file", required_argument, NULL, 'p' },
 		{ "add-staff", required_argument, NULL, 'a' },
+		{ "add-store", required_argument, NULL, 'S' },
+		{ "store", required_argument, NULL, 's' },
+		{ "org", no_argument, NULL, 'o' },
 		{ "check-config", required_argument, NULL, 'k' },
 		{ "backup", required_argument, NULL, 'b' },
 		{ "restore", required_argument, NULL, 'r' },
@@ -653,7 +749,9 @@ main(int argc, char **argv)
 	static struct server srv;
 	struct server *s = &srv;
 	struct lws_context_creation_info info;
-	char err[512], *port_file = NULL, *staff_spec = NULL;
+	char err[512], *port_file = NULL, *staff_spec = NULL, *store_spec = NULL;
+	const char *staff_store = NULL;
+	bool staff_org = false;
 	const char *check_path = NULL, *backup_dest = NULL, *restore_src = NULL;
 	struct store *wst = NULL, *ast = NULL;
 	struct menu menu;
@@ -679,6 +777,9 @@ main(int argc, char **argv)
 		case 't': key = "tax_rate"; break;
 		case 'p': port_file = optarg; break;
 		case 'a': staff_spec = optarg; break;
+		case 'S': store_spec = optarg; break;
+		case 's': staff_store = optarg; break;
+		case 'o': staff_org = true; break;
 		case 'k': check_path = optarg; break;
 		case 'b': backup_dest = optarg; break;
 		case 'r': restore_src = optarg; break;
@@ -726,8 +827,14 @@ main(int argc, char **argv)
 		return backup_run(s->cfg.db_path, backup_dest);
 	if (restore_src != NULL)
 		return backup_restore(restore_src, s->cfg.db_path);
+	if ((staff_store != NULL || staff_org) && staff_spec == NULL) {
+		fprintf(stderr, "brigade-server: --store and --org go with --add-staff\n");
+		return 2;
+	}
+	if (store_spec != NULL)
+		return add_store(&s->cfg, store_spec);
 	if (staff_spec != NULL)
-		return add_staff(&s->cfg, staff_spec);
+		return add_staff(&s->cfg, staff_spec, staff_store, staff_org);
 
 	/* one server per SQLite database: a second one would number events
 	 * and orders from its own memory and fail the first one's commits
@@ -763,7 +870,8 @@ main(int argc, char **argv)
 	}
 	if (prepare_restaurant(s, wst, &menu, &info_store) < 0)
 		goto fail;
-	if (store_log_id(wst, s->log_id) < 0) {
+	/* made now if it never was: the read connections only read it */
+	if (store_log_id(wst, STORE_MAIN, (char[LOG_ID_LEN + 1]){ 0 }) < 0) {
 		fprintf(stderr, "brigade-server: %s\n", store_errmsg(wst));
 		goto fail;
 	}
@@ -774,16 +882,12 @@ main(int argc, char **argv)
 		fprintf(stderr, "brigade-server: %s\n", err);
 		goto fail;
 	}
-	s->menu_json = render_menu(&menu);
-	{
-		cJSON *sj = store_info_to_json(&info_store);
-
-		s->store_json = cJSON_PrintUnformatted(sj);
-		cJSON_Delete(sj);
-		s->cfg.day_start_hour = info_store.day_start_hour;
+	/* the main store is served from the start; any other when first asked */
+	if (shop_get(s, STORE_MAIN) == NULL) {
+		fprintf(stderr, "brigade-server: %s\n", store_errmsg(s->reader));
+		goto fail;
 	}
 	store_sessions_each(s->reader, util_now_ms(), session_cached, s);
-	stream_init(&s->stream, store_max_seq(s->reader), 4096);
 
 	struct throttle_config tc = {
 		.addr_failures = s->cfg.login_addr_failures,
@@ -917,10 +1021,8 @@ main(int argc, char **argv)
 		left = next;
 	}
 	job_queue_destroy(&s->done);
-	stream_free(&s->stream);
+	shops_free(&s->shops);
 	sessions_free(&s->sessions);
-	free(s->menu_json);
-	free(s->store_json);
 	free(s->pending);
 	http_free_peers(s);
 	store_close(s->reader);
@@ -937,10 +1039,8 @@ fail:
 	store_close(ast);
 	store_close(s->reader);
 	job_queue_destroy(&s->done);
-	stream_free(&s->stream);
+	shops_free(&s->shops);
 	sessions_free(&s->sessions);
-	free(s->menu_json);
-	free(s->store_json);
 	throttle_free(s->throttle);
 	dbfile_unlock(lock_fd);
 	return exit_code;

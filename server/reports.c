@@ -19,19 +19,19 @@ add_order(void *ctx, const struct order *o)
 }
 
 int
-reports_build(struct store *st, bool final, int64_t now, int day_start_hour,
+reports_build(struct store *st, int64_t sid, bool final, int64_t now, int day_start_hour,
     struct day_report *r)
 {
 	struct reports_walk w = { r, 0 };
 	int64_t from;
 	int last;
 
-	if (store_last_close(st, &last, &from) < 0)
+	if (store_last_close(st, sid, &last, &from) < 0)
 		return -1;
 	report_init(r, final, from, now, day_start_hour);
 	if (final)
 		r->z_number = last + 1;
-	if (store_orders_since(st, from, add_order, &w) < 0) {
+	if (store_orders_since(st, sid, from, add_order, &w) < 0) {
 		report_free(r);
 		return -1;
 	}

@@ -10,8 +10,8 @@
 #include "store.h"
 
 /* Build the report of the period from the last Z close to now. For a Z,
- * z_number is the next one. Returns 0, or -1 when the store fails. */
-int reports_build(struct store *st, bool final, int64_t now, int day_start_hour,
+ * z_number is the next one (of store sid). Returns 0, or -1 when the store fails. */
+int reports_build(struct store *st, int64_t sid, bool final, int64_t now, int day_start_hour,
     struct day_report *r);
 
 #endif

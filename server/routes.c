@@ -141,6 +141,15 @@ order_id_arg(struct server *s, struct lws *wsi, struct pss *p, int64_t *id)
 
 /* ---- health, metrics, auth ------------------------------------------- */
 
+/* The main store's head (/healthz is asked without a login). */
+static int64_t
+main_head(struct server *s)
+{
+	struct shop *sh = shop_find(s, STORE_MAIN);
+
+	return sh != NULL ? sh->stream.head : 0;
+}
+
 static void
 h_healthz(struct server *s, struct lws *wsi, struct pss *p)
 {
@@ -153,7 +162,7 @@ h_healthz(struct server *s, struct lws *wsi, struct pss *p)
 		    "{\"status\":\"damaged\",\"server_time\":%lld,\"head\":%lld,"
 		    "\"error\":{\"code\":\"store_corrupt\",\"message\":\"the database is "
 		    "damaged: changes are refused until it is restored from a backup\"}}",
-		    (long long)util_now_ms(), (long long)s->stream.head);
+		    (long long)util_now_ms(), (long long)main_head(s));
 		http_respond_json(s, wsi, p, 503, body);
 		return;
 	}
@@ -168,7 +177,7 @@ h_healthz(struct server *s, struct lws *wsi, struct pss *p)
 	snprintf(body, sizeof body,
 	    "{\"status\":\"ok\",\"server_time\":%lld,\"head\":%lld,"
 	    "\"idempotency_retention_ms\":%lld}",
-	    (long long)util_now_ms(), (long long)s->stream.head,
+	    (long long)util_now_ms(), (long long)main_head(s),
 	    (long long)s->cfg.idem_retention_days * 86400000LL);
 	http_respond_json(s, wsi, p, 200, body);
 }
@@ -176,6 +185,8 @@ h_healthz(struct server *s, struct lws *wsi, struct pss *p)
 static void
 h_metrics(struct server *s, struct lws *wsi, struct pss *p)
 {
+	int nsubs = 0;
+
 	int64_t counts[STATUS_COUNT];
 	struct writer_stats ws;
 	struct strbuf sb;
@@ -190,10 +201,12 @@ h_metrics(struct server *s, struct lws *wsi, struct pss *p)
 			    status_name((enum order_status)i), (long long)counts[i]);
 	}
 	writer_stats(s->writer, &ws);
+	for (int i = 0; i < s->shops.n; i++)
+		nsubs += s->shops.v[i]->stream.nsubs;
 	strbuf_printf(&sb,
 	    "# HELP brigade_stream_clients Connected stream subscribers.\n"
 	    "# TYPE brigade_stream_clients gauge\nbrigade_stream_clients %d\n"
-	    "# HELP brigade_events_head Highest event seq committed.\n"
+	    "# HELP brigade_events_head Highest event seq committed (the main store).\n"
 	    "# TYPE brigade_events_head gauge\nbrigade_events_head %lld\n"
 	    "# HELP brigade_sessions Live login sessions.\n"
 	    "# TYPE brigade_sessions gauge\nbrigade_sessions %d\n"
@@ -202,15 +215,18 @@ h_metrics(struct server *s, struct lws *wsi, struct pss *p)
 	    "# HELP brigade_commit_jobs_total Jobs run by the writer.\n"
 	    "# TYPE brigade_commit_jobs_total counter\nbrigade_commit_jobs_total %llu\n"
 	    "# HELP brigade_commit_failures_total Transactions that failed to commit.\n"
-	    "# TYPE brigade_commit_failures_total counter\nbrigade_commit_failures_total %llu\n",
-	    s->stream.nsubs, (long long)s->stream.head, s->sessions.count,
+	    "# TYPE brigade_commit_failures_total counter\nbrigade_commit_failures_total %llu\n"
+	    "# HELP brigade_stores_served Stores this server has served since it started.\n"
+	    "# TYPE brigade_stores_served gauge\nbrigade_stores_served %d\n",
+	    nsubs, (long long)main_head(s), s->sessions.count,
 	    (unsigned long long)ws.batches, (unsigned long long)ws.jobs,
-	    (unsigned long long)ws.commit_failures);
+	    (unsigned long long)ws.commit_failures, s->shops.n);
 	http_respond(s, wsi, p, 200, "text/plain; version=0.0.4", sb.data, sb.len);
 	strbuf_free(&sb);
 }
 
 static const struct codec_str_spec spec_staff_code = { 1, STAFF_MAX, true, false };
+static const struct codec_str_spec spec_store_code = { 1, STORE_CODE_MAX, true, false };
 static const struct codec_str_spec spec_pin = { 4, 12, false, true };
 static const struct codec_str_spec spec_terminal = { 1, TERMINAL_MAX, false, false };
 static const struct codec_str_spec spec_person = { 1, NAME_MAX_, false, false };
@@ -219,10 +235,12 @@ static int
 decode_login(struct pss *p, const cJSON *body, struct job *j,
     struct codec_error *err)
 {
-	static const char *const keys[] = { "staff", "pin", "terminal", NULL };
+	static const char *const keys[] = { "staff", "pin", "terminal", "store", NULL };
 
 	xstrlcpy(j->terminal, "unknown", sizeof j->terminal);
 	if (codec_only_keys(body, NULL, keys, err) < 0 ||
+	    codec_get_str(body, "store", NULL, &spec_store_code, false, j->key,
+	    sizeof j->key, NULL, err) < 0 ||
 	    codec_get_str(body, "staff", NULL, &spec_staff_code, true, j->staff.code,
 	    sizeof j->staff.code, NULL, err) < 0 ||
 	    codec_get_str(body, "pin", NULL, &spec_pin, true, j->pin, sizeof j->pin,
@@ -231,6 +249,14 @@ decode_login(struct pss *p, const cJSON *body, struct job *j,
 	    sizeof j->terminal, NULL, err) < 0 ||
 	    codec_check_no_pan(j->terminal, "terminal", PAN_DIGITS_MIN, err) < 0)
 		return -1;
+	for (char *c = j->key; *c != '\0'; c++)
+		if (*c >= 'A' && *c <= 'Z')
+			*c = (char)(*c - 'A' + 'a');
+	if (j->key[0] != '\0' && !store_code_valid(j->key)) {
+		codec_error_set(err, 422, "invalid_field", "store",
+		    "store: a store's code: lower-case letters, digits, - and _");
+		return -1;
+	}
 	return 0;
 }
 
@@ -264,6 +290,9 @@ h_me(struct server *s, struct lws *wsi, struct pss *p)
 	cJSON_AddStringToObject(j, "name", se != NULL ? se->name : "");
 	cJSON_AddStringToObject(j, "role", role_name(p->caller.role));
 	cJSON_AddStringToObject(j, "terminal", p->caller.terminal);
+	cJSON_AddStringToObject(j, "store", p->shop->code);
+	if (p->caller.org)
+		cJSON_AddBoolToObject(j, "org", true);
 	codec_add_int(j, "expires_at", se != NULL ? se->expires_at : 0);
 	codec_add_int(j, "server_time", util_now_ms());
 	txt = cJSON_PrintUnformatted(j);
@@ -277,7 +306,7 @@ h_me(struct server *s, struct lws *wsi, struct pss *p)
 static void
 h_menu(struct server *s, struct lws *wsi, struct pss *p)
 {
-	http_respond_json(s, wsi, p, 200, s->menu_json);
+	http_respond_json(s, wsi, p, 200, p->shop->menu_json);
 }
 
 /* Hand a menu change to the writer, which checks it against the menu it
@@ -359,7 +388,7 @@ MENU_HANDLER(h_station_retire, MENU_KIND_STATION, MENU_RETIRE)
 static void
 h_store(struct server *s, struct lws *wsi, struct pss *p)
 {
-	http_respond_json(s, wsi, p, 200, s->store_json);
+	http_respond_json(s, wsi, p, 200, p->shop->store_json);
 }
 
 static void
@@ -439,7 +468,7 @@ h_orders_list(struct server *s, struct lws *wsi, struct pss *p)
 		bits |= STATUS_BIT(st);
 	}
 	if (strcmp(day, "today") == 0) {
-		util_business_day(util_now_ms(), s->cfg.day_start_hour, day);
+		util_business_day(util_now_ms(), p->shop->day_start_hour, day);
 	} else if (day[0] != '\0' && (strlen(day) != 10 || day[4] != '-' || day[7] != '-')) {
 		http_error(s, wsi, p, 422, "invalid_field", "day", "day: expected YYYY-MM-DD or today");
 		return;
@@ -458,14 +487,14 @@ h_orders_list(struct server *s, struct lws *wsi, struct pss *p)
 		    STATUS_BIT(STATUS_OUT_FOR_DELIVERY);
 	strbuf_init(&sb);
 	strbuf_puts(&sb, "{\"orders\":[");
-	if (store_orders_list(s->reader, bits, day,
+	if (store_orders_list(s->reader, p->shop->id, bits, day,
 	    p->caller.role == ROLE_CUSTOMER ? p->caller.staff : "", (int)limit, after,
 	    &sb) < 0) {
 		strbuf_free(&sb);
 		http_error(s, wsi, p, 503, "storage_error", NULL, "the order database could not be read");
 		return;
 	}
-	strbuf_printf(&sb, "],\"head\":%lld}", (long long)s->stream.head);
+	strbuf_printf(&sb, "],\"head\":%lld}", (long long)p->shop->stream.head);
 	http_respond(s, wsi, p, 200, "application/json", sb.data, sb.len);
 	strbuf_free(&sb);
 }
@@ -478,7 +507,7 @@ h_order_get(struct server *s, struct lws *wsi, struct pss *p)
 
 	if (!order_id_arg(s, wsi, p, &id))
 		return;
-	if ((doc = store_order_doc(s->reader, id)) == NULL) {
+	if ((doc = store_order_doc(s->reader, p->shop->id, id)) == NULL) {
 		http_error(s, wsi, p, 404, "not_found", NULL, "no such order");
 		return;
 	}
@@ -622,12 +651,12 @@ h_events(struct server *s, struct lws *wsi, struct pss *p)
 	}
 	strbuf_init(&sb);
 	strbuf_puts(&sb, "{\"events\":[");
-	if (store_events_list(s->reader, after, (int)limit, &sb) < 0) {
+	if (store_events_list(s->reader, p->shop->id, after, (int)limit, &sb) < 0) {
 		strbuf_free(&sb);
 		http_error(s, wsi, p, 503, "storage_error", NULL, "the event log could not be read");
 		return;
 	}
-	strbuf_printf(&sb, "],\"head\":%lld}", (long long)s->stream.head);
+	strbuf_printf(&sb, "],\"head\":%lld}", (long long)p->shop->stream.head);
 	http_respond(s, wsi, p, 200, "application/json", sb.data, sb.len);
 	strbuf_free(&sb);
 }
@@ -647,7 +676,8 @@ h_report_x(struct server *s, struct lws *wsi, struct pss *p)
 	struct day_report r;
 	struct strbuf sb;
 
-	if (reports_build(s->reader, false, util_now_ms(), s->cfg.day_start_hour, &r) < 0) {
+	if (reports_build(s->reader, p->shop->id, false, util_now_ms(),
+	    p->shop->day_start_hour, &r) < 0) {
 		http_error(s, wsi, p, 503, "storage_error", NULL, "the orders could not be read");
 		return;
 	}
@@ -671,12 +701,82 @@ h_report_z_get(struct server *s, struct lws *wsi, struct pss *p)
 	char *report;
 
 	if (!path_id(p->arg[0], &n) || n > INT32_MAX ||
-	    (report = store_z_get(s->reader, (int)n)) == NULL) {
+	    (report = store_z_get(s->reader, p->shop->id, (int)n)) == NULL) {
 		http_error(s, wsi, p, 404, "not_found", NULL, "no such Z report");
 		return;
 	}
 	http_respond_json(s, wsi, p, 200, report);
 	free(report);
+}
+
+/* ---- stores ---------------------------------------------------------- */
+
+static void
+store_row_json(void *ctx, const struct store_row *row)
+{
+	cJSON_AddItemToArray(ctx, writer_store_json(row));
+}
+
+/* An organisation admin sees every store; anyone else their own. */
+static void
+h_stores_list(struct server *s, struct lws *wsi, struct pss *p)
+{
+	cJSON *j = cJSON_CreateObject();
+	cJSON *arr = cJSON_AddArrayToObject(j, "stores");
+	struct store_row row;
+	int rc;
+	char *txt;
+
+	if (p->caller.org) {
+		rc = store_stores_each(s->reader, store_row_json, arr);
+	} else {
+		rc = store_store_by_id(s->reader, p->shop->id, &row);
+		if (rc == 0)
+			store_row_json(arr, &row);
+	}
+	if (rc < 0) {
+		cJSON_Delete(j);
+		http_error(s, wsi, p, 503, "storage_error", NULL, "the stores could not be read");
+		return;
+	}
+	cJSON_AddStringToObject(j, "current", p->shop->code);
+	txt = cJSON_PrintUnformatted(j);
+	http_respond_json(s, wsi, p, 200, txt);
+	free(txt);
+	cJSON_Delete(j);
+}
+
+static int
+decode_store_create(struct pss *p, const cJSON *body, struct job *j,
+    struct codec_error *err)
+{
+	static const char *const keys[] = { "code", "name", NULL };
+
+	if (codec_only_keys(body, NULL, keys, err) < 0 ||
+	    codec_get_str(body, "code", NULL, &spec_store_code, true, j->key,
+	    sizeof j->key, NULL, err) < 0 ||
+	    codec_get_str(body, "name", NULL, &spec_person, true, j->key2,
+	    sizeof j->key2, NULL, err) < 0)
+		return -1;
+	if (!store_code_valid(j->key)) {
+		codec_error_set(err, 422, "invalid_field", "code",
+		    "code: lower-case letters, digits, - and _ (at most 32)");
+		return -1;
+	}
+	/* the organisation's change: no store's counter is held for it */
+	j->caller.store_id = STORE_ORG;
+	return 0;
+}
+
+static void
+h_store_create(struct server *s, struct lws *wsi, struct pss *p)
+{
+	if (!p->caller.org) {
+		http_error(s, wsi, p, 403, "forbidden", NULL,
+		    "only an organisation admin adds stores");
+		return;
+	}
+	submit_body(s, wsi, p, JOB_STORE_CREATE, 0, decode_store_create);
 }
 
 /* ---- staff ----------------------------------------------------------- */
@@ -696,7 +796,7 @@ h_staff_list(struct server *s, struct lws *wsi, struct pss *p)
 	cJSON *arr = cJSON_AddArrayToObject(j, "staff");
 	char *txt;
 
-	if (store_staff_each(s->reader, staff_row_json, arr) < 0) {
+	if (store_staff_each(s->reader, p->shop->id, staff_row_json, arr) < 0) {
 		cJSON_Delete(j);
 		http_error(s, wsi, p, 503, "storage_error", NULL, "the staff list could not be read");
 		return;
@@ -711,7 +811,8 @@ h_staff_list(struct server *s, struct lws *wsi, struct pss *p)
 static int
 staff_fields(const cJSON *body, struct job *j, bool create, struct codec_error *err)
 {
-	static const char *const keys[] = { "staff", "name", "role", "pin", "active", NULL };
+	static const char *const keys[] = { "staff", "name", "role", "pin", "active", "org",
+	    NULL };
 	static const char *const patch_keys[] = { "name", "role", "pin", "active", NULL };
 	bool have = false;
 	int role = 0;
@@ -749,6 +850,20 @@ staff_fields(const cJSON *body, struct job *j, bool create, struct codec_error *
 		codec_error_set(err, 422, "missing_field", NULL,
 		    "nothing to change: give name, role, pin or active");
 		return -1;
+	}
+	if (create) {
+		/* the caller's store's, or with "org": true the organisation's
+		 * (an admin of every store) */
+		bool org = false;
+
+		if (codec_get_bool(body, "org", NULL, false, &org, NULL, err) < 0)
+			return -1;
+		if (org && j->staff.role != ROLE_ADMIN) {
+			codec_error_set(err, 422, "invalid_field", "org",
+			    "org: an organisation account is an ADMIN");
+			return -1;
+		}
+		j->staff.store_id = org ? STORE_ORG : j->caller.store_id;
 	}
 	return 0;
 }
@@ -891,6 +1006,8 @@ const struct route routes[] = {
 	{ M_GET, "/api/v1/reports/daily", h_report_x, BOSS_ROLES, false, "GET /reports/daily", 0 },
 	{ M_POST, "/api/v1/reports/z", h_report_z, BOSS_ROLES, false, "POST /reports/z", 0 },
 	{ M_GET, "/api/v1/reports/z/{n}", h_report_z_get, BOSS_ROLES, false, "GET /reports/z/{n}", 0 },
+	{ M_GET, "/api/v1/stores", h_stores_list, STAFF_ROLES, false, "GET /stores", 0 },
+	{ M_POST, "/api/v1/stores", h_store_create, ROLE_BIT(ROLE_ADMIN), true, "POST /stores", 0 },
 	{ M_GET, "/api/v1/staff", h_staff_list, BOSS_ROLES, false, "GET /staff", 0 },
 	{ M_POST, "/api/v1/staff", h_staff_create, BOSS_ROLES, true, "POST /staff", 0 },
 	{ M_PATCH, "/api/v1/staff/{code}", h_staff_patch, BOSS_ROLES, true, "PATCH /staff", 0 },

@@ -12,6 +12,7 @@
 #include "auth.h"
 #include "authw.h"
 #include "job.h"
+#include "shop.h"
 #include "metrics.h"
 #include "store.h"
 #include "stream.h"
@@ -63,10 +64,7 @@ struct server {
 	struct pgwatch *watch;       /* a shared store's other servers (cluster.c) */
 	struct sessions sessions;
 	struct job_queue done;       /* finished jobs from the workers */
-	char *menu_json;             /* GET /menu body, refreshed on change */
-	char *store_json;            /* GET /store body, refreshed on change */
-	char log_id[LOG_ID_LEN + 1]; /* the event log's identity (the hello) */
-	struct stream stream;
+	struct shops shops;          /* the stores served: menus, details, streams */
 	struct metrics metrics;
 	uint64_t next_req_id;
 	struct pending *pending;

@@ -15,6 +15,8 @@ struct caller {
 	char staff[STAFF_MAX + 1];
 	enum staff_role role;
 	char terminal[TERMINAL_MAX + 1];
+	int64_t store_id;            /* the store of the login */
+	bool org;                    /* an organisation admin's login */
 };
 
 /* Price a decoded create request in place from menu: item and kitchen

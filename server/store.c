@@ -194,6 +194,77 @@ store_display_path(const char *path, char *out, size_t size)
 		snprintf(out + (colon - path), size - (size_t)(colon - path), ":***%s", at);
 }
 
+bool
+store_code_valid(const char *code)
+{
+	size_t n = strlen(code);
+
+	if (n == 0 || n > STORE_CODE_MAX)
+		return false;
+	for (const char *c = code; *c != '\0'; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') ||
+		    *c == '-' || *c == '_'))
+			return false;
+	return true;
+}
+
+/* SQLite: the file is one store, STORE_MAIN, named as its details say. */
+static int
+main_store(struct store *st, struct store_row *out)
+{
+	struct store_info si;
+
+	memset(out, 0, sizeof *out);
+	out->id = STORE_MAIN;
+	xstrlcpy(out->code, STORE_MAIN_CODE, sizeof out->code);
+	if (store_info_load(st, STORE_MAIN, &si) < 0)
+		return -1;
+	xstrlcpy(out->name, si.name, sizeof out->name);
+	return 0;
+}
+
+int
+store_store_by_code(struct store *st, const char *code, struct store_row *out)
+{
+	if (st->pg != NULL)
+		return pgstore_store_by_code(st->pg, code, out);
+	if (strcmp(code, STORE_MAIN_CODE) != 0)
+		return 1;
+	return main_store(st, out);
+}
+
+int
+store_store_by_id(struct store *st, int64_t id, struct store_row *out)
+{
+	if (st->pg != NULL)
+		return pgstore_store_by_id(st->pg, id, out);
+	if (id != STORE_MAIN)
+		return 1;
+	return main_store(st, out);
+}
+
+int
+store_stores_each(struct store *st,
+    void (*fn)(void *ctx, const struct store_row *row), void *ctx)
+{
+	struct store_row row;
+
+	if (st->pg != NULL)
+		return pgstore_stores_each(st->pg, fn, ctx);
+	if (main_store(st, &row) < 0)
+		return -1;
+	fn(ctx, &row);
+	return 0;
+}
+
+int
+store_store_insert(struct store *st, struct store_row *row)
+{
+	if (st->pg != NULL)
+		return pgstore_store_insert(st->pg, row);
+	return 1;
+}
+
 int
 store_counters(struct store *st, int64_t *seq, int64_t *order_id, int64_t *config)
 {
@@ -474,7 +545,7 @@ migrate_3(struct store *st, char *err, size_t errsize)
 	}
 	sqlite3_finalize(s);
 	m.version = 1;
-	if (store_menu_save(st, &m) < 0) {
+	if (store_menu_save(st, STORE_MAIN, &m) < 0) {
 		snprintf(err, errsize, "%s: %s", st->path, sqlite3_errmsg(st->db));
 		goto out;
 	}
@@ -485,6 +556,16 @@ out:
 	return rc;
 }
 
+/* Nothing to change in a file: its rows are all store 1's. */
+static int
+migrate_4(struct store *st, char *err, size_t errsize)
+{
+	(void)st;
+	(void)err;
+	(void)errsize;
+	return 0;
+}
+
 static const struct migration {
 	int to;
 	const char *what;
@@ -493,6 +574,8 @@ static const struct migration {
 	{ 2, "idempotency keys belong to an account", migrate_2 },
 	{ 3, "the menu as one document, with tax classes, stations and modifier groups",
 	    migrate_3 },
+	{ 4, "the file is one store, store 1 ('main'), as a PostgreSQL database of"
+	    " many stores sees it", migrate_4 },
 };
 
 static int
@@ -649,10 +732,10 @@ store_close(struct store *st)
 }
 
 int
-store_begin(struct store *st)
+store_begin(struct store *st, int64_t sid)
 {
 	if (st->pg != NULL)
-		return pgstore_begin(st->pg);
+		return pgstore_begin(st->pg, sid);
 	return run(st, stmt(st, S_BEGIN));
 }
 
@@ -678,10 +761,10 @@ store_rollback(struct store *st)
 /* ---- menu ------------------------------------------------------------ */
 
 int
-store_menu_load(struct store *st, struct menu *m)
+store_menu_load(struct store *st, int64_t sid, struct menu *m)
 {
 	if (st->pg != NULL)
-		return pgstore_menu_load(st->pg, m);
+		return pgstore_menu_load(st->pg, sid, m);
 	sqlite3_stmt *s = stmt(st, S_MENU_GET);
 	struct codec_error err;
 	int rc;
@@ -713,10 +796,10 @@ store_menu_load(struct store *st, struct menu *m)
 }
 
 int
-store_menu_save(struct store *st, const struct menu *m)
+store_menu_save(struct store *st, int64_t sid, const struct menu *m)
 {
 	if (st->pg != NULL)
-		return pgstore_menu_save(st->pg, m);
+		return pgstore_menu_save(st->pg, sid, m);
 	sqlite3_stmt *s = stmt(st, S_MENU_PUT);
 	cJSON *j;
 	char *doc;
@@ -737,10 +820,10 @@ store_menu_save(struct store *st, const struct menu *m)
 }
 
 int
-store_meta_get(struct store *st, const char *key, char **value)
+store_meta_get(struct store *st, int64_t sid, const char *key, char **value)
 {
 	if (st->pg != NULL)
-		return pgstore_meta_get(st->pg, key, value);
+		return pgstore_meta_get(st->pg, sid, key, value);
 	sqlite3_stmt *s = stmt(st, S_META_GET);
 	int rc;
 
@@ -756,12 +839,12 @@ store_meta_get(struct store *st, const char *key, char **value)
 }
 
 int
-store_info_load(struct store *st, struct store_info *si)
+store_info_load(struct store *st, int64_t sid, struct store_info *si)
 {
 	struct codec_error err;
 	char *text = NULL;
 	cJSON *j;
-	int rc = store_meta_get(st, "store", &text);
+	int rc = store_meta_get(st, sid, "store", &text);
 
 	store_info_init(si);
 	if (rc != 0)
@@ -778,7 +861,7 @@ store_info_load(struct store *st, struct store_info *si)
 }
 
 int
-store_info_save(struct store *st, const struct store_info *si)
+store_info_save(struct store *st, int64_t sid, const struct store_info *si)
 {
 	cJSON *j = store_info_to_json(si);
 	char *text = cJSON_PrintUnformatted(j);
@@ -787,16 +870,16 @@ store_info_save(struct store *st, const struct store_info *si)
 	cJSON_Delete(j);
 	if (text == NULL)
 		abort();
-	rc = store_meta_put(st, "store", text);
+	rc = store_meta_put(st, sid, "store", text);
 	free(text);
 	return rc;
 }
 
 int
-store_meta_put(struct store *st, const char *key, const char *value)
+store_meta_put(struct store *st, int64_t sid, const char *key, const char *value)
 {
 	if (st->pg != NULL)
-		return pgstore_meta_put(st->pg, key, value);
+		return pgstore_meta_put(st->pg, sid, key, value);
 	sqlite3_stmt *s = stmt(st, S_META_PUT);
 
 	if (s == NULL)
@@ -835,10 +918,10 @@ store_new_log_id(char id[LOG_ID_LEN + 1])
 }
 
 int
-store_log_id(struct store *st, char id[LOG_ID_LEN + 1])
+store_log_id(struct store *st, int64_t sid, char id[LOG_ID_LEN + 1])
 {
 	char *v = NULL;
-	int rc = store_meta_get(st, "log_id", &v);
+	int rc = store_meta_get(st, sid, "log_id", &v);
 
 	if (rc < 0)
 		return -1;
@@ -849,7 +932,7 @@ store_log_id(struct store *st, char id[LOG_ID_LEN + 1])
 	}
 	free(v);
 	store_new_log_id(id);
-	return store_meta_put(st, "log_id", id);
+	return store_meta_put(st, sid, "log_id", id);
 }
 
 int
@@ -865,18 +948,18 @@ store_counts(struct store *st, int64_t *staff, int64_t *orders)
 /* ---- orders ---------------------------------------------------------- */
 
 int64_t
-store_max_order_id(struct store *st)
+store_max_order_id(struct store *st, int64_t sid)
 {
 	if (st->pg != NULL)
-		return pgstore_max_order_id(st->pg);
+		return pgstore_max_order_id(st->pg, sid);
 	return single_int(st, S_MAX_ORDER_ID);
 }
 
 int
-store_last_number(struct store *st, const char *day, int *number)
+store_last_number(struct store *st, int64_t sid, const char *day, int *number)
 {
 	if (st->pg != NULL)
-		return pgstore_last_number(st->pg, day, number);
+		return pgstore_last_number(st->pg, sid, day, number);
 	sqlite3_stmt *s = stmt(st, S_LAST_NUMBER);
 	int rc;
 
@@ -895,10 +978,10 @@ store_last_number(struct store *st, const char *day, int *number)
 }
 
 int
-store_order_insert(struct store *st, const struct order *o, const char *doc)
+store_order_insert(struct store *st, int64_t sid, const struct order *o, const char *doc)
 {
 	if (st->pg != NULL)
-		return pgstore_order_insert(st->pg, o, doc);
+		return pgstore_order_insert(st->pg, sid, o, doc);
 	sqlite3_stmt *s = stmt(st, S_ORDER_INSERT);
 
 	if (s == NULL)
@@ -916,10 +999,10 @@ store_order_insert(struct store *st, const struct order *o, const char *doc)
 }
 
 int
-store_order_update(struct store *st, const struct order *o, const char *doc)
+store_order_update(struct store *st, int64_t sid, const struct order *o, const char *doc)
 {
 	if (st->pg != NULL)
-		return pgstore_order_update(st->pg, o, doc);
+		return pgstore_order_update(st->pg, sid, o, doc);
 	sqlite3_stmt *s = stmt(st, S_ORDER_UPDATE);
 
 	if (s == NULL)
@@ -933,10 +1016,10 @@ store_order_update(struct store *st, const struct order *o, const char *doc)
 }
 
 char *
-store_order_doc(struct store *st, int64_t id)
+store_order_doc(struct store *st, int64_t sid, int64_t id)
 {
 	if (st->pg != NULL)
-		return pgstore_order_doc(st->pg, id);
+		return pgstore_order_doc(st->pg, sid, id);
 	sqlite3_stmt *s = stmt(st, S_ORDER_DOC);
 	char *doc = NULL;
 
@@ -950,10 +1033,10 @@ store_order_doc(struct store *st, int64_t id)
 }
 
 int
-store_order_load(struct store *st, int64_t id, struct order *o)
+store_order_load(struct store *st, int64_t sid, int64_t id, struct order *o)
 {
 	struct codec_error err;
-	char *doc = store_order_doc(st, id);
+	char *doc = store_order_doc(st, sid, id);
 	cJSON *j;
 	int rc;
 
@@ -975,11 +1058,11 @@ store_order_load(struct store *st, int64_t id, struct order *o)
 }
 
 int
-store_orders_list(struct store *st, unsigned status_bits, const char *day,
+store_orders_list(struct store *st, int64_t sid, unsigned status_bits, const char *day,
     const char *staff, int limit, int64_t after_id, struct strbuf *out)
 {
 	if (st->pg != NULL)
-		return pgstore_orders_list(st->pg, status_bits, day, staff, limit, after_id, out);
+		return pgstore_orders_list(st->pg, sid, status_bits, day, staff, limit, after_id, out);
 	sqlite3_stmt *s = stmt(st, S_ORDERS_LIST);
 	int n = 0, rc;
 
@@ -1024,19 +1107,19 @@ store_count_by_status(struct store *st, int64_t counts[STATUS_COUNT])
 /* ---- events ---------------------------------------------------------- */
 
 int64_t
-store_max_seq(struct store *st)
+store_max_seq(struct store *st, int64_t sid)
 {
 	if (st->pg != NULL)
-		return pgstore_max_seq(st->pg);
+		return pgstore_max_seq(st->pg, sid);
 	return single_int(st, S_MAX_SEQ);
 }
 
 int
-store_event_insert(struct store *st, int64_t seq, const char *type, int64_t at,
+store_event_insert(struct store *st, int64_t sid, int64_t seq, const char *type, int64_t at,
     int64_t order_id, const char *body)
 {
 	if (st->pg != NULL)
-		return pgstore_event_insert(st->pg, seq, type, at, order_id, body);
+		return pgstore_event_insert(st->pg, sid, seq, type, at, order_id, body);
 	sqlite3_stmt *s = stmt(st, S_EVENT_INSERT);
 
 	if (s == NULL)
@@ -1053,10 +1136,10 @@ store_event_insert(struct store *st, int64_t seq, const char *type, int64_t at,
 }
 
 char *
-store_event_after(struct store *st, int64_t seq, int64_t *next_seq)
+store_event_after(struct store *st, int64_t sid, int64_t seq, int64_t *next_seq)
 {
 	if (st->pg != NULL)
-		return pgstore_event_after(st->pg, seq, next_seq);
+		return pgstore_event_after(st->pg, sid, seq, next_seq);
 	sqlite3_stmt *s = stmt(st, S_EVENT_AFTER);
 	char *body = NULL;
 
@@ -1072,10 +1155,10 @@ store_event_after(struct store *st, int64_t seq, int64_t *next_seq)
 }
 
 int
-store_events_list(struct store *st, int64_t after, int limit, struct strbuf *out)
+store_events_list(struct store *st, int64_t sid, int64_t after, int limit, struct strbuf *out)
 {
 	if (st->pg != NULL)
-		return pgstore_events_list(st->pg, after, limit, out);
+		return pgstore_events_list(st->pg, sid, after, limit, out);
 	sqlite3_stmt *s = stmt(st, S_EVENTS_LIST);
 	int n = 0, rc;
 
@@ -1096,11 +1179,11 @@ store_events_list(struct store *st, int64_t after, int limit, struct strbuf *out
 /* ---- idempotency ----------------------------------------------------- */
 
 int
-store_idem_get(struct store *st, const char *key, char hash[65], int *status,
+store_idem_get(struct store *st, int64_t sid, const char *key, char hash[65], int *status,
     char **body, int64_t *staff_id)
 {
 	if (st->pg != NULL)
-		return pgstore_idem_get(st->pg, key, hash, status, body, staff_id);
+		return pgstore_idem_get(st->pg, sid, key, hash, status, body, staff_id);
 	sqlite3_stmt *s = stmt(st, S_IDEM_GET);
 	int rc;
 
@@ -1129,11 +1212,11 @@ store_idem_get(struct store *st, const char *key, char hash[65], int *status,
 }
 
 int
-store_idem_put(struct store *st, const char *key, const char *hash, int status,
+store_idem_put(struct store *st, int64_t sid, const char *key, const char *hash, int status,
     const char *body, int64_t event_seq, int64_t now, int64_t staff_id)
 {
 	if (st->pg != NULL)
-		return pgstore_idem_put(st->pg, key, hash, status, body, event_seq, now, staff_id);
+		return pgstore_idem_put(st->pg, sid, key, hash, status, body, event_seq, now, staff_id);
 	sqlite3_stmt *s = stmt(st, S_IDEM_PUT);
 
 	if (s == NULL)
@@ -1168,6 +1251,7 @@ staff_from_row(sqlite3_stmt *s, struct staff_row *out)
 
 	memset(out, 0, sizeof *out);
 	out->id = sqlite3_column_int64(s, 0);
+	out->store_id = STORE_MAIN;
 	xstrlcpy(out->code, col_text(s, 1), sizeof out->code);
 	xstrlcpy(out->name, col_text(s, 2), sizeof out->name);
 	out->role = role >= 0 ? (enum staff_role)role : ROLE_CUSTOMER;
@@ -1196,12 +1280,14 @@ staff_one(struct store *st, sqlite3_stmt *s, struct staff_row *out)
 }
 
 int
-store_staff_by_code(struct store *st, const char *code, struct staff_row *out)
+store_staff_by_code(struct store *st, int64_t sid, const char *code, struct staff_row *out)
 {
 	if (st->pg != NULL)
-		return pgstore_staff_by_code(st->pg, code, out);
+		return pgstore_staff_by_code(st->pg, sid, code, out);
 	sqlite3_stmt *s = stmt(st, S_STAFF_BY_CODE);
 
+	if (sid != STORE_MAIN)
+		return 1;   /* the file's staff are its one store's */
 	if (s == NULL)
 		return -1;
 	bind_text(s, 1, code);
@@ -1271,11 +1357,11 @@ store_staff_update(struct store *st, const struct staff_row *row)
 }
 
 int
-store_staff_each(struct store *st, void (*fn)(void *ctx, const struct staff_row *s),
+store_staff_each(struct store *st, int64_t sid, void (*fn)(void *ctx, const struct staff_row *s),
     void *ctx)
 {
 	if (st->pg != NULL)
-		return pgstore_staff_each(st->pg, fn, ctx);
+		return pgstore_staff_each(st->pg, sid, fn, ctx);
 	sqlite3_stmt *s = stmt(st, S_STAFF_LIST);
 	int rc;
 
@@ -1375,6 +1461,7 @@ store_sessions_each(struct store *st, int64_t now,
 		rows = xreallocarray(rows, (size_t)n + 1, sizeof *rows);
 		xstrlcpy(rows[n].token_hash, col_text(s, 0), sizeof rows[n].token_hash);
 		rows[n].staff_id = sqlite3_column_int64(s, 1);
+		rows[n].store_id = STORE_MAIN;
 		xstrlcpy(rows[n].terminal, col_text(s, 2), sizeof rows[n].terminal);
 		rows[n].created_at = sqlite3_column_int64(s, 3);
 		rows[n].expires_at = sqlite3_column_int64(s, 4);
@@ -1394,11 +1481,11 @@ store_sessions_each(struct store *st, int64_t now,
 /* ---- reports --------------------------------------------------------- */
 
 int
-store_orders_since(struct store *st, int64_t since,
+store_orders_since(struct store *st, int64_t sid, int64_t since,
     void (*fn)(void *ctx, const struct order *o), void *ctx)
 {
 	if (st->pg != NULL)
-		return pgstore_orders_since(st->pg, since, fn, ctx);
+		return pgstore_orders_since(st->pg, sid, since, fn, ctx);
 	sqlite3_stmt *s = stmt(st, S_ORDERS_SINCE);
 	struct codec_error err;
 	int rc;
@@ -1424,10 +1511,10 @@ store_orders_since(struct store *st, int64_t since,
 }
 
 int
-store_last_close(struct store *st, int *z_number, int64_t *closed_at)
+store_last_close(struct store *st, int64_t sid, int *z_number, int64_t *closed_at)
 {
 	if (st->pg != NULL)
-		return pgstore_last_close(st->pg, z_number, closed_at);
+		return pgstore_last_close(st->pg, sid, z_number, closed_at);
 	sqlite3_stmt *s = stmt(st, S_LAST_CLOSE);
 	int rc;
 
@@ -1445,11 +1532,11 @@ store_last_close(struct store *st, int *z_number, int64_t *closed_at)
 }
 
 int
-store_z_insert(struct store *st, int z_number, int64_t closed_at, int64_t from,
+store_z_insert(struct store *st, int64_t sid, int z_number, int64_t closed_at, int64_t from,
     const char *by, const char *report)
 {
 	if (st->pg != NULL)
-		return pgstore_z_insert(st->pg, z_number, closed_at, from, by, report);
+		return pgstore_z_insert(st->pg, sid, z_number, closed_at, from, by, report);
 	sqlite3_stmt *s = stmt(st, S_Z_INSERT);
 
 	if (s == NULL)
@@ -1463,10 +1550,10 @@ store_z_insert(struct store *st, int z_number, int64_t closed_at, int64_t from,
 }
 
 char *
-store_z_get(struct store *st, int z_number)
+store_z_get(struct store *st, int64_t sid, int z_number)
 {
 	if (st->pg != NULL)
-		return pgstore_z_get(st->pg, z_number);
+		return pgstore_z_get(st->pg, sid, z_number);
 	sqlite3_stmt *s = stmt(st, S_Z_GET);
 	char *report = NULL;
 

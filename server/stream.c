@@ -8,12 +8,18 @@
 #include "store.h"
 #include "xalloc.h"
 
+/* A store that is quiet costs a small ring; it grows to max as events
+ * come. */
+#define RING_FIRST 16
+
 void
-stream_init(struct stream *s, int64_t head, int cap)
+stream_init(struct stream *s, int64_t sid, int64_t head, int max)
 {
 	memset(s, 0, sizeof *s);
+	s->sid = sid;
 	s->head = head;
-	s->cap = cap > 0 ? cap : 1;
+	s->max = max > 0 ? max : 1;
+	s->cap = s->max < RING_FIRST ? s->max : RING_FIRST;
 	s->ring = xcalloc((size_t)s->cap, sizeof *s->ring);
 }
 
@@ -24,6 +30,21 @@ stream_free(struct stream *s)
 		free(s->ring[i].buf);
 	free(s->ring);
 	memset(s, 0, sizeof *s);
+}
+
+/* Double the ring (up to max), oldest event first again. */
+static void
+grow(struct stream *s)
+{
+	int cap = s->cap * 2 > s->max ? s->max : s->cap * 2;
+	struct stream_event *ring = xcalloc((size_t)cap, sizeof *ring);
+
+	for (int i = 0; i < s->count; i++)
+		ring[i] = s->ring[(s->start + i) % s->cap];
+	free(s->ring);
+	s->ring = ring;
+	s->cap = cap;
+	s->start = 0;
 }
 
 static unsigned char *
@@ -42,6 +63,8 @@ stream_append(struct stream *s, int64_t seq, const char *text)
 
 	if (seq <= s->head && s->count > 0)
 		return;   /* already have it */
+	if (s->count == s->cap && s->cap < s->max)
+		grow(s);
 	if (s->count == s->cap) {
 		e = &s->ring[s->start];
 		free(e->buf);
@@ -113,7 +136,7 @@ stream_next(struct stream *s, struct store *reader, const struct stream_sub *sub
 			return NULL;
 	}
 	/* Behind the ring (or nothing in it yet): read the table. */
-	char *text = store_event_after(reader, sub->cursor, seq);
+	char *text = store_event_after(reader, s->sid, sub->cursor, seq);
 	if (text == NULL)
 		return NULL;
 	*len = strlen(text);

@@ -2,7 +2,9 @@
  * ones; each subscriber has a cursor (the last seq it was sent) and pulls
  * the next event on its own WRITEABLE, from the ring or, when it has fallen
  * further behind, from the events table. No per-connection queues: a slow
- * reader costs nothing but its cursor, and nobody misses or repeats one. */
+ * reader costs nothing but its cursor, and nobody misses or repeats one.
+ * Each store has its own stream: an event is offered only to the screens
+ * of its store. */
 #ifndef BRIGADE_STREAM_H
 #define BRIGADE_STREAM_H
 
@@ -30,14 +32,17 @@ struct stream_event {
 };
 
 struct stream {
+	int64_t sid;                 /* the store whose events these are */
 	int64_t head;                /* highest committed seq known here */
 	struct stream_event *ring;
 	int cap, count, start;       /* ring[start] is the oldest */
+	int max;                     /* the most events the ring grows to */
 	struct stream_sub *subs;
 	int nsubs;
 };
 
-void stream_init(struct stream *s, int64_t head, int cap);
+/* A store's stream, its head at seq head, keeping up to max recent events. */
+void stream_init(struct stream *s, int64_t sid, int64_t head, int max);
 void stream_free(struct stream *s);
 /* Add a committed event (seqs arrive in order); text is copied. */
 void stream_append(struct stream *s, int64_t seq, const char *text);

@@ -3,6 +3,7 @@
 
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,7 +22,7 @@ struct addr_slot {
 
 struct pair_slot {
 	char addr[THROTTLE_ADDR_MAX];
-	char code[STAFF_MAX + 1];
+	char code[THROTTLE_CODE_MAX];  /* throttle_key's */
 	int failures;                /* wrong PINs in a row */
 	int64_t locked_until;
 	int64_t last;                /* the last failure, for recycling */
@@ -35,6 +36,15 @@ struct throttle {
 	struct addr_slot addrs[ADDR_SLOTS];
 	struct pair_slot pairs[PAIR_SLOTS];
 };
+
+void
+throttle_key(int64_t sid, const char *code, char out[THROTTLE_CODE_MAX])
+{
+	if (sid == 1)
+		snprintf(out, THROTTLE_CODE_MAX, "%s", code);
+	else
+		snprintf(out, THROTTLE_CODE_MAX, "%lld:%s", (long long)sid, code);
+}
 
 struct throttle *
 throttle_new(const struct throttle_config *cfg)

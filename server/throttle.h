@@ -10,6 +10,8 @@
 #include "order.h"
 
 #define THROTTLE_ADDR_MAX 64     /* an IPv6 address in text, and then some */
+/* The code a lock is kept for: a staff code within its store. */
+#define THROTTLE_CODE_MAX (STAFF_MAX + 24)
 
 struct throttle_config {
 	int addr_failures;           /* wrong logins an address may make... */
@@ -26,6 +28,11 @@ enum throttle_verdict {
 };
 
 struct throttle;
+
+/* The throttle's code for staff code in store sid: the code itself in the
+ * main store (so a single restaurant's locks read as before), else
+ * "SID:CODE". */
+void throttle_key(int64_t sid, const char *code, char out[THROTTLE_CODE_MAX]);
 
 struct throttle *throttle_new(const struct throttle_config *cfg);
 void throttle_free(struct throttle *l);

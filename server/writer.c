@@ -16,9 +16,11 @@
 #include "util.h"
 #include "xalloc.h"
 
-struct writer {
-	struct store *st;
-	struct writer_config cfg;
+/* What the writer keeps of one store, loaded the first time one of its
+ * jobs comes (STORE_ORG's holds nothing: its jobs price nothing and emit
+ * no event). */
+struct wshop {
+	int64_t id;
 	struct menu menu;            /* the truth for pricing; writer-owned */
 	struct store_info info;      /* the restaurant's details */
 	int64_t next_seq;            /* next event seq to hand out */
@@ -27,6 +29,14 @@ struct writer {
 	int num_last;                /* the last daily number given that day */
 	int64_t config;              /* a shared store's count of menu and details
 	                                changes, as last loaded (-1: never) */
+};
+
+struct writer {
+	struct store *st;
+	struct writer_config cfg;
+	struct wshop **shops;        /* by id, ascending */
+	int nshops;
+	struct wshop *cur;           /* the store of the transaction under way */
 	bool poisoned;               /* a write failed: the batch rolls back */
 	struct job_queue queue;
 	pthread_t thread;
@@ -70,15 +80,15 @@ static int
 emit(struct writer *w, struct job *j, enum event_type type, const char *key,
     int64_t order_id, const char *payload, size_t len, int64_t now)
 {
-	int64_t seq = w->next_seq;
+	int64_t seq = w->cur->next_seq;
 	char *text = event_render(seq, type, now, key, payload, len);
 
-	if (store_event_insert(w->st, seq, event_type_name(type), now, order_id,
+	if (store_event_insert(w->st, w->cur->id, seq, event_type_name(type), now, order_id,
 	    text) < 0) {
 		free(text);
 		return -1;
 	}
-	w->next_seq++;
+	w->cur->next_seq++;
 	j->events = xreallocarray(j->events, (size_t)j->nevents + 1, sizeof *j->events);
 	j->events[j->nevents].seq = seq;
 	j->events[j->nevents].text = text;
@@ -108,8 +118,8 @@ save_order(struct writer *w, struct job *j, struct order *o, bool created,
 	strbuf_init(&sb);
 	order_render(o, &sb);
 	text = strbuf_detach(&sb, &len);
-	rc = created ? store_order_insert(w->st, o, text) :
-	    store_order_update(w->st, o, text);
+	rc = created ? store_order_insert(w->st, w->cur->id, o, text) :
+	    store_order_update(w->st, w->cur->id, o, text);
 	if (rc == 0)
 		rc = emit(w, j, created ? EVENT_ORDER_CREATED : EVENT_ORDER_UPDATED, "order",
 		    o->id, text, len, now);
@@ -138,7 +148,7 @@ check_link(struct writer *w, const struct order *o, struct codec_error *err)
 		    "linked_to: an order cannot be linked to itself");
 		return -1;
 	}
-	rc = store_order_load(w->st, o->linked_to, &target);
+	rc = store_order_load(w->st, w->cur->id, o->linked_to, &target);
 	if (rc < 0) {
 		w->poisoned = true;
 		codec_error_set(err, 503, "storage_error", NULL,
@@ -180,7 +190,7 @@ authority_of(struct writer *w, struct job *j, unsigned need, int64_t now,
 	if (j->approval[0] == '\0')
 		return 0;
 	if (approval_verify(w->approval_key, j->approval, &ap) < 0 ||
-	    ap.for_staff_id != j->caller.staff_id) {
+	    ap.for_staff_id != j->caller.staff_id || ap.store_id != w->cur->id) {
 		codec_error_set(err, 403, "approval_invalid", "approval",
 		    "approval: not an approval given to you by this server");
 		return -1;
@@ -204,6 +214,7 @@ authority_of(struct writer *w, struct job *j, unsigned need, int64_t now,
 		return -1;
 	}
 	if (rc > 0 || !row.active ||
+	    (row.store_id != w->cur->id && row.store_id != STORE_ORG) ||
 	    (row.role != ROLE_MANAGER && row.role != ROLE_ADMIN)) {
 		codec_error_set(err, 403, "approval_invalid", "approval",
 		    "approval: the approving account is no longer an active manager");
@@ -226,10 +237,10 @@ do_order_create(struct writer *w, struct job *j, int64_t now)
 	for (int k = 0; k < o->ncorrections; k++)
 		need |= 1u << o->corrections[k].kind;
 	if (service_check_times(o, now, w->cfg.idem_retention_ms, &err) < 0 ||
-	    service_price(&w->menu, o, &err) < 0 ||
-	    service_offered(&w->info, o->service, &err) < 0 ||
+	    service_price(&w->cur->menu, o, &err) < 0 ||
+	    service_offered(&w->cur->info, o->service, &err) < 0 ||
 	    authority_of(w, j, need, now, &a, &err) < 0 ||
-	    corrections_on_create(&j->caller, &a, &w->info, o, now, &err) < 0 ||
+	    corrections_on_create(&j->caller, &a, &w->cur->info, o, now, &err) < 0 ||
 	    service_create(&j->caller, o, now, &err) < 0 ||
 	    check_link(w, o, &err) < 0) {
 		fail(j, &err);
@@ -238,23 +249,23 @@ do_order_create(struct writer *w, struct job *j, int64_t now)
 	/* the discounts were given when it was sold */
 	for (int k = 0; k < o->ncorrections; k++)
 		o->corrections[k].at = o->created_at;
-	o->id = w->next_order_id;
+	o->id = w->cur->next_order_id;
 	/* an offline sale belongs to the day it was sold */
-	util_business_day(o->created_at, w->info.day_start_hour, o->business_day);
+	util_business_day(o->created_at, w->cur->info.day_start_hour, o->business_day);
 	/* daily numbers are counted here; the first order of a day (or of a
 	 * restart) asks the database where the count stands */
-	if (strcmp(o->business_day, w->num_day) != 0) {
-		if (store_last_number(w->st, o->business_day, &w->num_last) < 0) {
+	if (strcmp(o->business_day, w->cur->num_day) != 0) {
+		if (store_last_number(w->st, w->cur->id, o->business_day, &w->cur->num_last) < 0) {
 			storage_error(w, j);
 			return -1;
 		}
-		xstrlcpy(w->num_day, o->business_day, sizeof w->num_day);
+		xstrlcpy(w->cur->num_day, o->business_day, sizeof w->cur->num_day);
 	}
-	o->number = w->num_last + 1;
+	o->number = w->cur->num_last + 1;
 	if (save_order(w, j, o, true, now) < 0)
 		return -1;
-	w->num_last++;
-	w->next_order_id++;
+	w->cur->num_last++;
+	w->cur->next_order_id++;
 	return 0;
 }
 
@@ -263,7 +274,7 @@ do_order_create(struct writer *w, struct job *j, int64_t now)
 static int
 load_order(struct writer *w, struct job *j, struct order *o)
 {
-	int rc = store_order_load(w->st, j->order_id, o);
+	int rc = store_order_load(w->st, w->cur->id, j->order_id, o);
 
 	if (rc < 0) {
 		storage_error(w, j);
@@ -362,7 +373,7 @@ do_order_correct(struct writer *w, struct job *j, int64_t now)
 	/* the rules work on a copy: a refusal may come after a change to it */
 	order_copy(&work, &o);
 	if (authority_of(w, j, 1u << j->corr.kind, now, &a, &err) < 0 ||
-	    corrections_apply(&j->caller, &a, &w->info, &work, &j->corr, now, &err) < 0) {
+	    corrections_apply(&j->caller, &a, &w->cur->info, &work, &j->corr, now, &err) < 0) {
 		cJSON *body = refusal_body(&err);
 
 		/* a conflict: the order as it is, so the screen can refresh */
@@ -394,6 +405,8 @@ do_approve(struct writer *w, struct job *j, int64_t now)
 		storage_error(w, j);
 		return -1;
 	}
+	if (rc == 0 && row.store_id != w->cur->id && row.store_id != STORE_ORG)
+		rc = 1;   /* another store's manager approves nothing here */
 	if (rc > 0 || !row.active || !j->pin_ok) {
 		job_fail(j, 401, "invalid_credentials", NULL, "unknown staff code or wrong PIN");
 		if (rc > 0 || j->pin_ok || j->lock_until == 0)
@@ -414,6 +427,7 @@ do_approve(struct writer *w, struct job *j, int64_t now)
 		return -1;
 	}
 	memset(&ap, 0, sizeof ap);
+	ap.store_id = w->cur->id;
 	ap.approver_id = row.id;
 	ap.for_staff_id = j->caller.staff_id;
 	ap.order_id = j->order_id;
@@ -455,7 +469,7 @@ do_order_patch(struct writer *w, struct job *j, int64_t now)
 	if (load_order(w, j, &o) < 0)
 		return -1;
 	if (((j->mask & ORDER_PATCH_SERVICE) &&
-	    service_offered(&w->info, j->order.service, &err) < 0) ||
+	    service_offered(&w->cur->info, j->order.service, &err) < 0) ||
 	    service_patch(&j->caller, &o, &j->order, j->mask, now, &err) < 0 ||
 	    ((j->mask & (ORDER_PATCH_LINK | ORDER_PATCH_SERVICE)) &&
 	    check_link(w, &o, &err) < 0)) {
@@ -577,18 +591,18 @@ do_menu_edit(struct writer *w, struct job *j, int64_t now)
 		return -1;
 	}
 	e.body = body;
-	rc = menu_apply(&w->menu, &e, &out, &err);
+	rc = menu_apply(&w->cur->menu, &e, &out, &err);
 	if (rc < 0) {
 		cJSON_Delete(body);
 		fail(j, &err);
 		return -1;
 	}
 	if (rc == 0 && !j->dry_run)
-		out.version = w->menu.version + 1;
+		out.version = w->cur->menu.version + 1;
 	if (e.kind == MENU_KIND_MENU) {
-		answer = menu_diff(&w->menu, &out);
+		answer = menu_diff(&w->cur->menu, &out);
 		codec_add_int(answer, "version", rc == 0 && !j->dry_run ? out.version :
-		    w->menu.version);
+		    w->cur->menu.version);
 		cJSON_AddBoolToObject(answer, "dry_run", j->dry_run);
 	} else {
 		answer = menu_entity_json(&out, &e);
@@ -608,7 +622,7 @@ do_menu_edit(struct writer *w, struct job *j, int64_t now)
 		respond_json(j, 200, answer);
 		return 0;
 	}
-	if (store_menu_save(w->st, &out) < 0) {
+	if (store_menu_save(w->st, w->cur->id, &out) < 0) {
 		menu_free(&out);
 		cJSON_Delete(answer);
 		storage_error(w, j);
@@ -630,10 +644,10 @@ do_menu_edit(struct writer *w, struct job *j, int64_t now)
 		cJSON_Delete(answer);
 		return -1;
 	}
-	menu_free(&w->menu);
-	w->menu = out;
+	menu_free(&w->cur->menu);
+	w->cur->menu = out;
 	respond_json(j, e.op == MENU_CREATE ? 201 : 200, answer);
-	cJSON *m = menu_to_json(&w->menu);
+	cJSON *m = menu_to_json(&w->cur->menu);
 	free(j->menu_json);
 	j->menu_json = render(m);
 	cJSON_Delete(m);
@@ -644,7 +658,7 @@ do_menu_edit(struct writer *w, struct job *j, int64_t now)
 static int
 do_store_patch(struct writer *w, struct job *j, int64_t now)
 {
-	struct store_info si = w->info;
+	struct store_info si = w->cur->info;
 	struct codec_error err;
 	cJSON *body = cJSON_Parse(j->text), *a, *b;
 	char *text;
@@ -660,7 +674,7 @@ do_store_patch(struct writer *w, struct job *j, int64_t now)
 		return -1;
 	}
 	cJSON_Delete(body);
-	a = store_info_to_json(&w->info);
+	a = store_info_to_json(&w->cur->info);
 	b = store_info_to_json(&si);
 	same = cJSON_Compare(a, b, true);
 	cJSON_Delete(a);
@@ -669,7 +683,7 @@ do_store_patch(struct writer *w, struct job *j, int64_t now)
 		return 0;
 	}
 	text = render(b);
-	if (store_meta_put(w->st, "store", text) < 0) {
+	if (store_meta_put(w->st, w->cur->id, "store", text) < 0) {
 		free(text);
 		cJSON_Delete(b);
 		storage_error(w, j);
@@ -680,16 +694,16 @@ do_store_patch(struct writer *w, struct job *j, int64_t now)
 		cJSON_Delete(b);
 		return -1;
 	}
-	w->info = si;
+	w->cur->info = si;
 	j->store_json = render(b);
 	j->day_start_hour = si.day_start_hour;
 	respond_json(j, 200, b);
 	/* the menu shows the store's currency */
-	if (strcmp(w->menu.currency, si.currency) != 0) {
+	if (strcmp(w->cur->menu.currency, si.currency) != 0) {
 		cJSON *m;
 
-		xstrlcpy(w->menu.currency, si.currency, sizeof w->menu.currency);
-		m = menu_to_json(&w->menu);
+		xstrlcpy(w->cur->menu.currency, si.currency, sizeof w->cur->menu.currency);
+		m = menu_to_json(&w->cur->menu);
 		j->menu_json = render(m);
 		cJSON_Delete(m);
 	}
@@ -719,6 +733,8 @@ writer_staff_json(const struct staff_row *s)
 
 	codec_add_int(j, "id", s->id);
 	cJSON_AddStringToObject(j, "staff", s->code);
+	if (s->store_id == STORE_ORG)
+		cJSON_AddBoolToObject(j, "org", true);
 	cJSON_AddStringToObject(j, "name", s->name);
 	cJSON_AddStringToObject(j, "role", role_name(s->role));
 	cJSON_AddBoolToObject(j, "active", s->active);
@@ -738,6 +754,18 @@ may_manage(enum staff_role who, enum staff_role target)
 	    target == ROLE_WAITER || target == ROLE_CHEF);
 }
 
+/* A new PIN or a re-enabled account: its login locks end. An organisation
+ * admin's are kept per store it logs in to: those of this one. */
+static void
+forget_locks(struct writer *w, const struct staff_row *row)
+{
+	char key[THROTTLE_CODE_MAX];
+
+	throttle_key(row->store_id == STORE_ORG ? w->cur->id : row->store_id,
+	    row->code, key);
+	throttle_forget_code(w->cfg.throttle, key);
+}
+
 static int
 do_staff_create(struct writer *w, struct job *j, int64_t now)
 {
@@ -749,7 +777,14 @@ do_staff_create(struct writer *w, struct job *j, int64_t now)
 		    "a MANAGER adds cashiers, waiters and chefs; only an ADMIN adds others");
 		return -1;
 	}
-	rc = store_staff_by_code(w->st, j->staff.code, &existing);
+	if (j->staff.store_id == STORE_ORG && !j->caller.org) {
+		job_fail(j, 403, "forbidden", "org",
+		    "only an organisation admin adds organisation admins");
+		return -1;
+	}
+	if (j->staff.store_id != STORE_ORG)
+		j->staff.store_id = w->cur->id;
+	rc = store_staff_by_code(w->st, j->staff.store_id, j->staff.code, &existing);
 	if (rc == 0) {
 		job_fail(j, 409, "staff_exists", "staff", "that staff code is taken");
 		return -1;
@@ -771,8 +806,11 @@ static int
 do_staff_patch(struct writer *w, struct job *j, int64_t now)
 {
 	struct staff_row row;
-	int rc = store_staff_by_code(w->st, j->staff.code, &row);
+	int rc = store_staff_by_code(w->st, w->cur->id, j->staff.code, &row);
 
+	/* an organisation admin also manages the organisation's accounts */
+	if (rc == 1 && j->caller.org)
+		rc = store_staff_by_code(w->st, STORE_ORG, j->staff.code, &row);
 	if (rc < 0) {
 		storage_error(w, j);
 		return -1;
@@ -781,7 +819,8 @@ do_staff_patch(struct writer *w, struct job *j, int64_t now)
 		job_fail(j, 404, "not_found", "staff", "no staff member with that code");
 		return -1;
 	}
-	if (!may_manage(j->caller.role, row.role) ||
+	if ((row.store_id == STORE_ORG && !j->caller.org) ||
+	    !may_manage(j->caller.role, row.role) ||
 	    ((j->mask & STAFF_PATCH_ROLE) && !may_manage(j->caller.role, j->staff.role))) {
 		job_fail(j, 403, "forbidden", "staff",
 		    "a MANAGER manages cashiers, waiters and chefs; only an ADMIN manages others");
@@ -801,14 +840,14 @@ do_staff_patch(struct writer *w, struct job *j, int64_t now)
 		xstrlcpy(row.pin_hash, j->staff.pin_hash, sizeof row.pin_hash);
 		row.failed = 0;
 		row.locked_until = 0;
-		throttle_forget_code(w->cfg.throttle, row.code);
+		forget_locks(w, &row);
 	}
 	if (j->mask & STAFF_PATCH_ACTIVE) {
 		row.active = j->staff.active;
 		if (row.active) {          /* re-enabling also unlocks */
 			row.failed = 0;
 			row.locked_until = 0;
-			throttle_forget_code(w->cfg.throttle, row.code);
+			forget_locks(w, &row);
 		}
 	}
 	row.updated_at = now;
@@ -885,7 +924,8 @@ do_login(struct writer *w, struct job *j, int64_t now)
 		storage_error(w, j);
 		return -1;
 	}
-	if (rc > 0 || !row.active) {
+	if (rc > 0 || !row.active ||
+	    (row.store_id != w->cur->id && row.store_id != STORE_ORG)) {
 		job_fail(j, 401, "invalid_credentials", NULL, "unknown staff code or wrong PIN");
 		return -1;
 	}
@@ -905,6 +945,7 @@ do_login(struct writer *w, struct job *j, int64_t now)
 	auth_token_new(token);
 	auth_token_hash(token, sr.token_hash);
 	sr.staff_id = row.id;
+	sr.store_id = w->cur->id;
 	xstrlcpy(sr.terminal, j->terminal, sizeof sr.terminal);
 	sr.created_at = now;
 	sr.expires_at = now + w->cfg.token_ttl_ms;
@@ -919,6 +960,9 @@ do_login(struct writer *w, struct job *j, int64_t now)
 	cJSON_AddStringToObject(body, "staff", row.code);
 	cJSON_AddStringToObject(body, "name", row.name);
 	cJSON_AddStringToObject(body, "terminal", sr.terminal);
+	cJSON_AddStringToObject(body, "store", j->key);
+	if (row.store_id == STORE_ORG)
+		cJSON_AddBoolToObject(body, "org", true);
 	codec_add_int(body, "expires_at", sr.expires_at);
 	codec_add_int(body, "server_time", now);
 	respond_json(j, 200, body);
@@ -927,6 +971,8 @@ do_login(struct writer *w, struct job *j, int64_t now)
 	memset(&j->session, 0, sizeof j->session);
 	memcpy(j->session.token_hash, sr.token_hash, sizeof sr.token_hash);
 	j->session.staff_id = row.id;
+	j->session.store_id = w->cur->id;
+	j->session.org = row.store_id == STORE_ORG;
 	xstrlcpy(j->session.staff, row.code, sizeof j->session.staff);
 	xstrlcpy(j->session.name, row.name, sizeof j->session.name);
 	j->session.role = row.role;
@@ -968,13 +1014,13 @@ do_report_z(struct writer *w, struct job *j, int64_t now)
 	struct day_report r;
 	struct strbuf sb;
 
-	if (reports_build(w->st, true, now, w->info.day_start_hour, &r) < 0) {
+	if (reports_build(w->st, w->cur->id, true, now, w->cur->info.day_start_hour, &r) < 0) {
 		storage_error(w, j);
 		return -1;
 	}
 	strbuf_init(&sb);
 	report_render(&r, &sb);
-	if (store_z_insert(w->st, r.z_number, now, r.from_ms, j->caller.staff,
+	if (store_z_insert(w->st, w->cur->id, r.z_number, now, r.from_ms, j->caller.staff,
 	    sb.data) < 0) {
 		strbuf_free(&sb);
 		report_free(&r);
@@ -1015,7 +1061,7 @@ do_probe(struct writer *w, struct job *j, int64_t now)
 	snprintf(body, sizeof body,
 	    "{\"status\":\"ok\",\"server_time\":%lld,\"head\":%lld,"
 	    "\"idempotency_retention_ms\":%lld}",
-	    (long long)now, (long long)(w->next_seq - 1),
+	    (long long)now, (long long)(w->cur->next_seq - 1),
 	    (long long)w->cfg.idem_retention_ms);
 	free(j->body);
 	j->status = 200;
@@ -1048,6 +1094,70 @@ writer_failing(struct writer *w, char *why, size_t size)
 	return failing;
 }
 
+cJSON *
+writer_store_json(const struct store_row *row)
+{
+	cJSON *j = cJSON_CreateObject();
+
+	codec_add_int(j, "id", row->id);
+	cJSON_AddStringToObject(j, "code", row->code);
+	cJSON_AddStringToObject(j, "name", row->name);
+	codec_add_int(j, "created_at", row->created_at);
+	return j;
+}
+
+/* A new store of the organisation (j->staff carries nothing; the code and
+ * name come in j->key and j->key2): its row, its counters and its
+ * details, named. Its menu starts empty and its staff are added by an
+ * organisation admin logged in to it. */
+static int
+do_store_create(struct writer *w, struct job *j, int64_t now)
+{
+	struct store_row row;
+	struct store_info si;
+	cJSON *sj;
+	char *text;
+	int rc;
+
+	if (!j->caller.org) {
+		job_fail(j, 403, "forbidden", NULL, "only an organisation admin adds stores");
+		return -1;
+	}
+	if (!store_shared(w->st)) {
+		job_fail(j, 409, "single_store", NULL,
+		    "this server's SQLite database holds one store; a group of stores "
+		    "runs on PostgreSQL");
+		return -1;
+	}
+	memset(&row, 0, sizeof row);
+	xstrlcpy(row.code, j->key, sizeof row.code);
+	xstrlcpy(row.name, j->key2, sizeof row.name);
+	row.created_at = now;
+	rc = store_store_insert(w->st, &row);
+	if (rc < 0) {
+		storage_error(w, j);
+		return -1;
+	}
+	if (rc > 0) {
+		job_fail(j, 409, "store_exists", "code", "code: that store code is taken");
+		return -1;
+	}
+	store_info_init(&si);
+	xstrlcpy(si.name, row.name, sizeof si.name);
+	sj = store_info_to_json(&si);
+	text = render(sj);
+	rc = store_meta_put(w->st, row.id, "store", text);
+	free(text);
+	if (rc < 0) {
+		storage_error(w, j);
+		return -1;
+	}
+	log_info("store %s (%lld) added by %s", row.code, (long long)row.id,
+	    j->caller.staff);
+	respond_json(j, 201, writer_store_json(&row));
+	return 0;
+}
+
 static const job_handler handlers[JOB_KIND_COUNT] = {
 	[JOB_PROBE] = do_probe,
 	[JOB_ORDER_CREATE] = do_order_create,
@@ -1065,6 +1175,7 @@ static const job_handler handlers[JOB_KIND_COUNT] = {
 	[JOB_REPORT_Z] = do_report_z,
 	[JOB_ORDER_CORRECT] = do_order_correct,
 	[JOB_APPROVE] = do_approve,
+	[JOB_STORE_CREATE] = do_store_create,
 };
 
 /* Answer a replayed Idempotency-Key from the stored result. Returns 1 when
@@ -1083,7 +1194,7 @@ idem_replay(struct writer *w, struct job *j)
 
 	if (j->idem_key[0] == '\0')
 		return 0;
-	rc = store_idem_get(w->st, j->idem_key, hash, &status, &body, &owner);
+	rc = store_idem_get(w->st, w->cur->id, j->idem_key, hash, &status, &body, &owner);
 	if (rc < 0) {
 		storage_error(w, j);
 		return -1;
@@ -1130,27 +1241,65 @@ run_job(struct writer *w, struct job *j, int64_t now)
 		return;
 	/* a changed order's answer is the order its last event carries */
 	if (j->idem_key[0] != '\0' && j->status >= 200 && j->status < 300 &&
-	    store_idem_put(w->st, j->idem_key, j->req_hash, j->status,
+	    store_idem_put(w->st, w->cur->id, j->idem_key, j->req_hash, j->status,
 	    j->body != NULL ? j->body : "",
 	    answer_is_event(j) ? j->events[j->nevents - 1].seq : 0, now,
 	    j->caller.staff_id) < 0)
 		storage_error(w, j);
 }
 
-/* The menu and the restaurant's details as the store has them. */
+/* The menu and the store's details as the database has them. */
 static void
 reload_config(struct writer *w)
 {
 	struct store_info si;
 	struct menu m;
 
-	if (store_menu_load(w->st, &m) == 0) {
-		menu_free(&w->menu);
-		w->menu = m;
+	if (store_menu_load(w->st, w->cur->id, &m) == 0) {
+		menu_free(&w->cur->menu);
+		w->cur->menu = m;
 	}
-	if (store_info_load(w->st, &si) >= 0)
-		w->info = si;
-	xstrlcpy(w->menu.currency, w->info.currency, sizeof w->menu.currency);
+	if (store_info_load(w->st, w->cur->id, &si) >= 0)
+		w->cur->info = si;
+	xstrlcpy(w->cur->menu.currency, w->cur->info.currency, sizeof w->cur->menu.currency);
+}
+
+/* The store sid's state: found, or loaded now (its numbers from where
+ * its rows stand; a shared store's come from its counters at each
+ * batch). */
+static struct wshop *
+wshop_get(struct writer *w, int64_t sid)
+{
+	struct wshop *sh;
+	int lo = 0, hi = w->nshops;
+
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
+
+		if (w->shops[mid]->id < sid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < w->nshops && w->shops[lo]->id == sid)
+		return w->shops[lo];
+	sh = xcalloc(1, sizeof *sh);
+	sh->id = sid;
+	menu_init(&sh->menu);
+	store_info_init(&sh->info);
+	sh->config = -1;
+	w->shops = xreallocarray(w->shops, (size_t)w->nshops + 1, sizeof *w->shops);
+	memmove(w->shops + lo + 1, w->shops + lo,
+	    (size_t)(w->nshops - lo) * sizeof *w->shops);
+	w->shops[lo] = sh;
+	w->nshops++;
+	w->cur = sh;
+	if (sid != STORE_ORG) {
+		reload_config(w);
+		sh->next_seq = store_max_seq(w->st, sid) + 1;
+		sh->next_order_id = store_max_order_id(w->st, sid) + 1;
+	}
+	return sh;
 }
 
 /* After a failed write or commit nothing of the batch happened: every job
@@ -1199,9 +1348,9 @@ batch_failed(struct writer *w, struct job *batch)
 				    "the order database could not be written; nothing was changed, try again");
 		}
 	}
-	w->num_day[0] = '\0';
-	w->next_seq = store_max_seq(w->st) + 1;
-	w->next_order_id = store_max_order_id(w->st) + 1;
+	w->cur->num_day[0] = '\0';
+	w->cur->next_seq = store_max_seq(w->st, w->cur->id) + 1;
+	w->cur->next_order_id = store_max_order_id(w->st, w->cur->id) + 1;
 	reload_config(w);
 }
 
@@ -1213,17 +1362,20 @@ static int
 writer_sync(struct writer *w)
 {
 	int64_t seq, order_id, config;
-	int rc = store_counters(w->st, &seq, &order_id, &config);
+	int rc;
 
+	if (w->cur->id == STORE_ORG)
+		return 0;   /* no numbers to take */
+	rc = store_counters(w->st, &seq, &order_id, &config);
 	if (rc != 0)
 		return rc > 0 ? 0 : -1;
-	if (seq != w->next_seq - 1)
-		w->num_day[0] = '\0';
-	w->next_seq = seq + 1;
-	w->next_order_id = order_id + 1;
-	if (config != w->config) {
+	if (seq != w->cur->next_seq - 1)
+		w->cur->num_day[0] = '\0';
+	w->cur->next_seq = seq + 1;
+	w->cur->next_order_id = order_id + 1;
+	if (config != w->cur->config) {
 		reload_config(w);
-		w->config = config;
+		w->cur->config = config;
 	}
 	return 0;
 }
@@ -1239,6 +1391,58 @@ refuse_damaged(struct writer *w, struct job *batch)
 		    "the order database is damaged: nothing can be changed until it is "
 		    "restored (see /healthz)");
 	w->poisoned = false;
+}
+
+/* One store's jobs of the batch in one transaction. */
+static void
+run_group(struct writer *w, struct job *group, int64_t sid, int64_t now)
+{
+	w->cur = wshop_get(w, sid);
+	if (store_begin(w->st, sid) < 0 || writer_sync(w) < 0) {
+		batch_failed(w, group);
+		return;
+	}
+	int64_t changes = store_total_changes(w->st);
+
+	for (struct job *j = group; j != NULL && !w->poisoned; j = j->next)
+		run_job(w, j, now);
+	if (w->poisoned || store_commit(w->st) < 0)
+		batch_failed(w, group);
+	else if (store_total_changes(w->st) != changes)
+		set_failing(w, false, "");   /* something reached the disk */
+}
+
+/* A transaction writes one store's rows (on PostgreSQL it holds that
+ * store's counter row, and holding one row at a time cannot deadlock with
+ * another server): the batch is run as one transaction per store, each
+ * store's jobs in the order they came. Returns the batch relinked in the
+ * order it ran. */
+static struct job *
+run_batch(struct writer *w, struct job *batch, int64_t now)
+{
+	struct job *done = NULL, **done_tail = &done;
+
+	while (batch != NULL) {
+		int64_t sid = batch->caller.store_id;
+		struct job *group = NULL, **gt = &group, *rest = NULL, **rt = &rest;
+
+		for (struct job *j = batch, *next; j != NULL; j = next) {
+			next = j->next;
+			j->next = NULL;
+			if (j->caller.store_id == sid) {
+				*gt = j;
+				gt = &j->next;
+			} else {
+				*rt = j;
+				rt = &j->next;
+			}
+		}
+		run_group(w, group, sid, now);
+		*done_tail = group;
+		done_tail = gt;
+		batch = rest;
+	}
+	return done;
 }
 
 static void *
@@ -1272,20 +1476,10 @@ writer_main(void *arg)
 		}
 
 		int64_t now = util_now_ms();
-		if (store_damaged()) {
+		if (store_damaged())
 			refuse_damaged(w, batch);
-		} else if (store_begin(w->st) < 0 || writer_sync(w) < 0) {
-			batch_failed(w, batch);
-		} else {
-			int64_t changes = store_total_changes(w->st);
-
-			for (j = batch; j != NULL && !w->poisoned; j = j->next)
-				run_job(w, j, now);
-			if (w->poisoned || store_commit(w->st) < 0)
-				batch_failed(w, batch);
-			else if (store_total_changes(w->st) != changes)
-				set_failing(w, false, "");   /* something reached the disk */
-		}
+		else
+			batch = run_batch(w, batch, now);
 		int64_t t = util_mono_us();
 		for (j = batch; j != NULL; j = j->next)
 			j->commit_us = t;
@@ -1302,19 +1496,21 @@ writer_start(struct store *st, const struct menu *menu,
     writer_done_fn done, void *ctx)
 {
 	struct writer *w = xcalloc(1, sizeof *w);
+	struct wshop *sh;
 
 	w->st = st;
-	w->info = *info;
 	w->cfg = *cfg;
 	if (w->cfg.max_batch <= 0)
 		w->cfg.max_batch = 256;
-	menu_copy(&w->menu, menu);
-	w->next_seq = store_max_seq(st) + 1;
-	w->next_order_id = store_max_order_id(st) + 1;
+	/* the main store as the server set it up (its menu and details may
+	 * have been seeded from the settings) */
+	sh = wshop_get(w, STORE_MAIN);
+	menu_free(&sh->menu);
+	menu_copy(&sh->menu, menu);
+	sh->info = *info;
 	if (approval_key_load(st, w->approval_key) < 0)
 		log_error("the approval key could not be kept: %s; managers' approvals "
 		    "will not outlive this run", store_errmsg(st));
-	w->config = -1;
 	w->done = done;
 	w->done_ctx = ctx;
 	pthread_mutex_init(&w->health_lock, NULL);
@@ -1339,7 +1535,11 @@ writer_stop(struct writer *w)
 	pthread_join(w->thread, NULL);
 	job_queue_destroy(&w->queue);
 	pthread_mutex_destroy(&w->health_lock);
-	menu_free(&w->menu);
+	for (int i = 0; i < w->nshops; i++) {
+		menu_free(&w->shops[i]->menu);
+		free(w->shops[i]);
+	}
+	free(w->shops);
 	store_close(w->st);
 	free(w);
 }

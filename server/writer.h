@@ -50,5 +50,7 @@ bool writer_failing(struct writer *w, char *why, size_t size);
 
 /* Render a staff row as the API shows it (no PIN hash). */
 cJSON *writer_staff_json(const struct staff_row *s);
+/* Render a store as the API shows it. */
+cJSON *writer_store_json(const struct store_row *row);
 
 #endif

@@ -50,7 +50,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct codec_error err;
-	struct caller caller = { 1, "k1", ROLE_CASHIER, "pos-1" };
+	struct caller caller = { 1, "k1", ROLE_CASHIER, "pos-1", 1, false };
 	struct order o, patch;
 	struct menu m;
 	unsigned mask;
@@ -84,7 +84,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct correction_request r;
 		struct store_info si;
 		struct authority boss = { ROLE_MANAGER, false, "" };
-		struct caller mgr = { 4, "m1", ROLE_MANAGER, "pos-1" };
+		struct caller mgr = { 4, "m1", ROLE_MANAGER, "pos-1", 1, false };
 
 		store_info_init(&si);
 		for (int k = 0; k < CORRECTION_KIND_COUNT; k++)

@@ -35,3 +35,9 @@ add_test(NAME server_cluster
   COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/test_server_cluster.py -v)
 set_tests_properties(server_cluster PROPERTIES LABELS "integration;postgresql"
   TIMEOUT 300 ENVIRONMENT "BRIGADE_BIN=${CMAKE_BINARY_DIR}/bin")
+
+# Many stores on one PostgreSQL database, two instances; and SQLite's one.
+add_test(NAME server_stores
+  COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/test_server_stores.py -v)
+set_tests_properties(server_stores PROPERTIES LABELS "integration;postgresql"
+  TIMEOUT 300 ENVIRONMENT "BRIGADE_BIN=${CMAKE_BINARY_DIR}/bin")

@@ -19,9 +19,9 @@ class Auth(ServerTest):
         r = self.login("w1", "2222", "pos-1")
         self.assertEqual(r.status, 200, r)
         self.assertEqual(set(r.json), {"token", "role", "staff", "name", "terminal",
-                                       "expires_at", "server_time"})
-        self.assertEqual((r.json["role"], r.json["staff"], r.json["terminal"]),
-                         ("WAITER", "w1", "pos-1"))
+                                       "store", "expires_at", "server_time"})
+        self.assertEqual((r.json["role"], r.json["staff"], r.json["terminal"], r.json["store"]),
+                         ("WAITER", "w1", "pos-1", "main"))
         self.assertEqual(len(r.json["token"]), 64)
         self.assertGreater(r.json["expires_at"], r.json["server_time"])
 

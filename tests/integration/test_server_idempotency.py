@@ -199,7 +199,7 @@ class IdempotencyMigration(unittest.TestCase):
         finally:
             self.assertEqual(s.stop(), 0)
         db = sqlite3.connect(s.db)
-        self.assertEqual(db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone(), ("3",))
+        self.assertEqual(db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone(), ("4",))
         db.close()
 
 

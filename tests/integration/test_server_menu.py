@@ -531,7 +531,7 @@ class MigrationTest(unittest.TestCase):
         finally:
             self.assertEqual(s.stop(), 0)
         db = sqlite3.connect(s.db)
-        self.assertEqual(db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone(), ("3",))
+        self.assertEqual(db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone(), ("4",))
         tables = [t for (t,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
         self.assertNotIn("menu_items", tables)
         db.close()

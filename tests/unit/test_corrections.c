@@ -12,9 +12,9 @@
 #include "approval.h"
 #include "corrections.h"
 
-static const struct caller cashier = { 1, "k1", ROLE_CASHIER, "pos-1" };
-static const struct caller manager = { 4, "m1", ROLE_MANAGER, "pos-1" };
-static const struct caller chef = { 3, "c1", ROLE_CHEF, "kds-1" };
+static const struct caller cashier = { 1, "k1", ROLE_CASHIER, "pos-1", 1, false };
+static const struct caller manager = { 4, "m1", ROLE_MANAGER, "pos-1", 1, false };
+static const struct caller chef = { 3, "c1", ROLE_CHEF, "kds-1", 1, false };
 
 static void
 line(struct order *o, const char *sku, int qty, money_t unit, int tax_bp)
@@ -243,7 +243,7 @@ test_approval_tokens(void **state)
 {
 	uint8_t key[APPROVAL_KEY_LEN], other[APPROVAL_KEY_LEN];
 	char token[APPROVAL_TOKEN_MAX + 1], bad[APPROVAL_TOKEN_MAX + 1];
-	struct approval a = { 4, 1, 42, 1u << CORRECTION_VOID, 1796294913018, "" }, back;
+	struct approval a = { 2, 4, 1, 42, 1u << CORRECTION_VOID, 1796294913018, "" }, back;
 
 	(void)state;
 	memset(key, 7, sizeof key);
@@ -251,6 +251,7 @@ test_approval_tokens(void **state)
 	approval_key_hash("3c2e0c1e-8b1a-4c55-9a57-0123456789ab", a.key_hash);
 	approval_sign(key, &a, token);
 	assert_int_equal(approval_verify(key, token, &back), 0);
+	assert_int_equal(back.store_id, 2);
 	assert_int_equal(back.approver_id, 4);
 	assert_int_equal(back.for_staff_id, 1);
 	assert_int_equal(back.order_id, 42);
@@ -266,6 +267,10 @@ test_approval_tokens(void **state)
 	assert_int_equal(approval_verify(key, bad, &back), -1);
 	assert_int_equal(approval_verify(key, "", &back), -1);
 	assert_int_equal(approval_verify(key, "1.2.3.4.5.6.7.", &back), -1);
+	/* another store's approval is another token */
+	a.store_id = 3;
+	approval_sign(key, &a, bad);
+	assert_string_not_equal(bad, token);
 }
 
 int

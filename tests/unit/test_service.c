@@ -11,9 +11,9 @@
 #include "service.h"
 
 static struct menu menu;
-static const struct caller cashier = { 1, "k1", ROLE_CASHIER, "pos-1" };
-static const struct caller chef = { 3, "c1", ROLE_CHEF, "kds-1" };
-static const struct caller customer = { 6, "web", ROLE_CUSTOMER, "web" };
+static const struct caller cashier = { 1, "k1", ROLE_CASHIER, "pos-1", 1, false };
+static const struct caller chef = { 3, "c1", ROLE_CHEF, "kds-1", 1, false };
+static const struct caller customer = { 6, "web", ROLE_CUSTOMER, "web", 1, false };
 
 static void
 add_item(const char *sku, const char *station, money_t price, bool available)
