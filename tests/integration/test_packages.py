@@ -20,6 +20,8 @@ import json
 SOURCE = os.environ.get("BRIGADE_SOURCE", os.path.join(os.path.dirname(__file__), "../.."))
 OUT = os.environ.get("BRIGADE_PACKAGE_DIR", os.path.join(SOURCE, "build/deb"))
 UNIT = "lib/systemd/system/brigade-server.service"
+TEMPLATE = "lib/systemd/system/brigade-server@.service"
+HAPROXY_EXAMPLE = "usr/share/doc/brigade-server/examples/haproxy/brigade.cfg"
 MAX_EXPOSURE = 2.0
 
 
@@ -64,6 +66,8 @@ class PackagesTest(unittest.TestCase):
         self.assertIn("/usr/bin/brigade-server", server)
         self.assertIn("/etc/brigade/server.conf", server)
         self.assertIn("/" + UNIT, server)
+        self.assertIn("/" + TEMPLATE, server)
+        self.assertIn("/" + HAPROXY_EXAMPLE, server)
         self.assertEqual(sorted(f for f in terms if f.startswith("/usr/bin/") and f != "/usr/bin/"),
                          ["/usr/bin/brigade-kds", "/usr/bin/brigade-pos"])
         self.assertEqual(sorted(f for f in tools if f.startswith("/usr/bin/") and f != "/usr/bin/"),
@@ -244,6 +248,35 @@ class PackagesTest(unittest.TestCase):
         finally:
             shutil.rmtree(state, ignore_errors=True)
 
+    def test_the_instance_template_is_the_unit_with_its_own_settings(self):
+        with open(os.path.join(self.root, UNIT)) as f:
+            unit = f.read()
+        with open(os.path.join(self.root, TEMPLATE)) as f:
+            template = f.read()
+        self.assertIn("ExecStart=/usr/bin/brigade-server --config /etc/brigade/server-%i.conf\n",
+                      template)
+        self.assertIn("Description=Brigade restaurant order server (%i)\n", template)
+
+        def body(text):
+            # the unit without its comment head, its description and its settings file
+            text = re.sub(r"\A(#[^\n]*\n)+", "", text)
+            text = re.sub(r"(?m)^Description=.*$", "", text)
+            return text.replace("server-%i.conf", "server.conf")
+        self.assertEqual(body(template), body(unit))
+        # installed, never enabled or started by the package
+        for script in ("postinst", "prerm", "postrm"):
+            r = sh("dpkg-deb", "-I", self.debs["brigade-server"], script)
+            self.assertNotIn("brigade-server@", r.stdout, script)
+
+    def test_the_haproxy_example_is_valid(self):
+        haproxy = shutil.which("haproxy", path="/usr/sbin:/usr/bin")
+        if haproxy is None:
+            self.fail("haproxy is not installed (./brigade deps lists it)")
+        example = os.path.join(self.root, HAPROXY_EXAMPLE)
+        r = sh(haproxy, "-c", "-f", example, timeout=60)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertIn("Configuration file is valid", r.stdout + r.stderr)
+
     def test_systemd_analyze(self):
         analyze = shutil.which("systemd-analyze")
         if analyze is None:
@@ -256,19 +289,22 @@ class PackagesTest(unittest.TestCase):
         self.assertLessEqual(float(m.group(1)), MAX_EXPOSURE, r.stdout)
         # verify against this machine's units, with the unit's programs and
         # settings where dpkg -x put them
-        with open(unit) as f:
-            text = f.read()
-        text = re.sub(r"(?m)(^Exec\w+=)/usr/", r"\g<1>%s/usr/" % self.root, text)
-        text = text.replace("/etc/brigade/", self.root + "/etc/brigade/")
+        # settings where dpkg -x put them; the template as one instance
         tmp = tempfile.mkdtemp(prefix="brigade-unit-")
         try:
-            copy = os.path.join(tmp, "brigade-server.service")
-            with open(copy, "w") as f:
-                f.write(text)
-            r = sh(analyze, "verify", "--man=no", copy, timeout=60)
+            for path, name, check in ((unit, "brigade-server.service", "brigade-server.service"),
+                                      (os.path.join(self.root, TEMPLATE), "brigade-server@.service",
+                                       "brigade-server@1.service")):
+                with open(path) as f:
+                    text = f.read()
+                text = re.sub(r"(?m)(^Exec\w+=)/usr/", r"\g<1>%s/usr/" % self.root, text)
+                text = text.replace("/etc/brigade/", self.root + "/etc/brigade/")
+                with open(os.path.join(tmp, name), "w") as f:
+                    f.write(text)
+                r = sh(analyze, "verify", "--man=no", os.path.join(tmp, check), timeout=60)
+                self.assertEqual(r.returncode, 0, check + ": " + r.stdout + r.stderr)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
-        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
 
 if __name__ == "__main__":
     unittest.main()
