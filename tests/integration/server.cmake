@@ -40,6 +40,8 @@ set_tests_properties(server_cluster PROPERTIES LABELS "integration;postgresql"
 add_test(NAME server_stores
   COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/test_server_stores.py -v)
 set_tests_properties(server_stores PROPERTIES LABELS "integration;postgresql"
+  TIMEOUT 300 ENVIRONMENT "BRIGADE_BIN=${CMAKE_BINARY_DIR}/bin")
+
 # Two instances on one PostgreSQL database behind Debian's HAProxy, run with
 # the packaged example configuration (packaging/haproxy/brigade.cfg) on free
 # loopback ports, as the current user.
