@@ -239,6 +239,21 @@ parse_header(const char *s, size_t n, struct h1_request *r, struct head_state *h
 		h->has_idem = true;
 		r->idem_len = (int)vlen;
 		copy_value(r->idem_key, sizeof r->idem_key, v, vlen);
+	} else if (IS("x-forwarded-for")) {
+		/* the last entry is the one the nearest proxy added; a second
+		 * header line is the same list continued */
+		const char *last = v;
+
+		for (size_t i = 0; i < vlen; i++)
+			if (v[i] == ',')
+				last = v + i + 1;
+		while (last < v + vlen && (*last == ' ' || *last == '\t'))
+			last++;
+		if ((size_t)(v + vlen - last) < sizeof r->forwarded_for)
+			copy_value(r->forwarded_for, sizeof r->forwarded_for, last,
+			    (size_t)(v + vlen - last));
+		else
+			memcpy(r->forwarded_for, "?", 2);
 	} else if (IS("sec-websocket-key")) {
 		copy_value(r->ws_key, sizeof r->ws_key, v, vlen);
 	} else if (IS("sec-websocket-version")) {

@@ -26,6 +26,8 @@ struct h1_request {
 	bool upgrade_ws;             /* Upgrade: websocket, Connection: upgrade */
 	bool expect_continue;        /* Expect: 100-continue */
 	char authorization[160];     /* "" when absent */
+	char forwarded_for[64];      /* X-Forwarded-For's last address ("" none;
+	                                "?" when it is not an address) */
 	int idem_len;                /* -1 absent; longer than the buffer: too long */
 	char idem_key[80];
 	char ws_key[64];

@@ -577,6 +577,37 @@ request_check(struct server *s, struct pss *p, const struct h1_request *r,
 	return 0;
 }
 
+/* Who the request is from: the connection's address, unless that is a
+ * trusted proxy (trusted_proxies) that says whom it forwards: then its
+ * X-Forwarded-For's last address, the one it added. Anyone else's
+ * X-Forwarded-For is ignored: a till cannot pass itself off as another. */
+static void
+client_address(struct server *s, struct lws *wsi, struct pss *p,
+    const struct h1_request *r)
+{
+	unsigned char bin[16];
+
+	p->client[0] = '\0';
+	lws_get_peer_simple(wsi, p->client, sizeof p->client);
+	/* an IPv4 client of a dual-stack socket, as it is configured and known */
+	if (strncmp(p->client, "::ffff:", 7) == 0 && strchr(p->client + 7, ':') == NULL &&
+	    inet_pton(AF_INET, p->client + 7, bin) == 1)
+		memmove(p->client, p->client + 7, strlen(p->client + 7) + 1);
+	if (r->forwarded_for[0] == '\0' || s->cfg.ntrusted_proxies == 0)
+		return;
+	for (int i = 0; i < s->cfg.ntrusted_proxies; i++) {
+		if (strcmp(p->client, s->cfg.trusted_proxies[i]) != 0)
+			continue;
+		if (inet_pton(AF_INET, r->forwarded_for, bin) == 1 ||
+		    inet_pton(AF_INET6, r->forwarded_for, bin) == 1)
+			xstrlcpy(p->client, r->forwarded_for, sizeof p->client);
+		else
+			log_warn("%s: X-Forwarded-For \"%s\" is not an address; the proxy's "
+			    "own is used", p->client, r->forwarded_for);
+		return;
+	}
+}
+
 /* The request's head is in: check it, and either answer now or wait for
  * its body (an error found now is answered once the body has been read,
  * so that the body is not taken for the next request). */
@@ -589,6 +620,7 @@ request_begin(struct server *s, struct lws *wsi, struct pss *p, const struct h1_
 
 	request_reset(p);
 	p->start_us = util_mono_us();
+	client_address(s, wsi, p, r);
 	p->method = r->method;
 	xstrlcpy(p->path, r->path, sizeof p->path);
 	xstrlcpy(p->query, r->query, sizeof p->query);
@@ -1026,7 +1058,10 @@ log_request(struct lws *wsi, struct pss *p)
 
 	if (!accesslog_wanted())
 		return;
-	lws_get_peer_simple(wsi, peer, sizeof peer);
+	if (p->client[0] != '\0')
+		xstrlcpy(peer, p->client, sizeof peer);
+	else
+		lws_get_peer_simple(wsi, peer, sizeof peer);
 	accesslog_request(p->method < M_COUNT ? method_names[p->method] : "?", p->path,
 	    p->status, util_mono_us() - p->start_us, p->authed ? &p->caller : NULL, peer);
 }

@@ -55,6 +55,8 @@ struct pss {
 	size_t body_len;
 	struct strbuf body;
 	int64_t start_us;
+	char client[64];             /* the client's address: the connection's,
+	                                or a trusted proxy's X-Forwarded-For */
 	bool authed;
 	struct caller caller;
 	struct shop *shop;           /* the caller's store (authed requests) */

@@ -1,5 +1,6 @@
 /* main: brigade-server's start-up: settings (flags over the config file),
  * the database, the worker threads and the libwebsockets loop. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stddef.h>
 #include <netdb.h>
@@ -158,6 +159,31 @@ parse_percent(const char *v, int *bp)
 
 static int metrics_token_valid(const char *v);
 
+/* trusted_proxies: addresses, separated by commas or spaces ("" none). */
+static int
+trusted_proxies_parse(struct server_config *c, const char *v, char *err,
+    size_t errsize)
+{
+	char buf[TRUSTED_PROXIES_MAX * 64], *save = NULL;
+	unsigned char bin[16];
+	int n = 0;
+
+	xstrlcpy(buf, v, sizeof buf);
+	for (char *t = strtok_r(buf, ", \t", &save); t != NULL;
+	    t = strtok_r(NULL, ", \t", &save)) {
+		if (n == TRUSTED_PROXIES_MAX || strlen(t) >= sizeof c->trusted_proxies[0] ||
+		    (inet_pton(AF_INET, t, bin) != 1 && inet_pton(AF_INET6, t, bin) != 1)) {
+			snprintf(err, errsize, "trusted_proxies: up to %d IP addresses"
+			    " (not names or networks), separated by commas: \"%s\"",
+			    TRUSTED_PROXIES_MAX, t);
+			return -1;
+		}
+		xstrlcpy(c->trusted_proxies[n++], t, sizeof c->trusted_proxies[0]);
+	}
+	c->ntrusted_proxies = n;
+	return 0;
+}
+
 /* One setting, from the config file or a flag. */
 static int
 config_set(void *ctx, const char *key, const char *v, char *err, size_t errsize)
@@ -225,6 +251,9 @@ config_set(void *ctx, const char *key, const char *v, char *err, size_t errsize)
 			goto bad;
 	} else if (strcmp(key, "tls_cert") == 0) {
 		xstrlcpy(c->tls_cert, v, sizeof c->tls_cert);
+	} else if (strcmp(key, "trusted_proxies") == 0) {
+		if (trusted_proxies_parse(c, v, err, errsize) < 0)
+			return -1;
 	} else if (strcmp(key, "tls_key") == 0) {
 		xstrlcpy(c->tls_key, v, sizeof c->tls_key);
 	} else if (strcmp(key, "log_level") == 0) {

@@ -107,7 +107,7 @@ submit_body(struct server *s, struct lws *wsi, struct pss *p, enum job_kind kind
 	j->order_id = order_id;
 	/* logins are budgeted per client address (throttle.h) */
 	if (kind == JOB_LOGIN || kind == JOB_PIN_CHANGE || kind == JOB_APPROVE)
-		lws_get_peer_simple(wsi, j->peer, sizeof j->peer);
+		xstrlcpy(j->peer, p->client, sizeof j->peer);
 	rc = decode(p, body, j, &err);
 	for (int k = 0; k < 3; k++) {
 		static const char *const pin_keys[] = { "pin", "old_pin", "new_pin" };

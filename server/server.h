@@ -20,6 +20,7 @@
 #include "writer.h"
 
 #define MAX_BODY (64 * 1024)
+#define TRUSTED_PROXIES_MAX 8
 
 struct server_config {
 	char listen_host[64];
@@ -41,6 +42,10 @@ struct server_config {
 	char currency[8];
 	int max_conn_per_addr;       /* connections one client address may hold */
 	char metrics_token[129];     /* opens /metrics to a scraper ("" none) */
+	/* proxies whose X-Forwarded-For names the client (addresses in text,
+	 * as the connection shows them) */
+	char trusted_proxies[TRUSTED_PROXIES_MAX][64];
+	int ntrusted_proxies;
 	bool access_log;             /* a log line per request */
 	int log_level;               /* enum log_level */
 	char log_file[512];          /* "" stderr (the journal under systemd) */

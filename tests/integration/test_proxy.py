@@ -163,7 +163,10 @@ class BehindHAProxy(unittest.TestCase):
             d = os.path.join(cls.tmp, name)
             os.mkdir(d)
             # the first fills the demo restaurant; the second finds it
-            cls.servers.append(Server(d, db=cls.url).start())
+            # HAProxy reaches them from 127.0.0.1: its X-Forwarded-For
+            # names the till
+            cls.servers.append(Server(d, db=cls.url,
+                                      config="trusted_proxies = 127.0.0.1\n").start())
         cls.proxy = Proxy(cls.tmp, cls.servers)
         r = cls.proxy.check()
         if r.returncode != 0 or b"Configuration file is valid" not in r.stdout:
@@ -292,6 +295,37 @@ class BehindHAProxy(unittest.TestCase):
         # and each order reads back through the proxy, whichever instance answers
         for oid in made:
             self.assertEqual(k.get("/api/v1/orders/%d" % oid).status, 200)
+
+    def test_1b_each_till_behind_the_proxy_is_known_by_its_own_address(self):
+        a = Client(self.proxy.port, source="127.0.0.2")
+        b = Client(self.proxy.port, source="127.0.0.3")
+        self.addCleanup(a.close)
+        self.addCleanup(b.close)
+        wrong = {"staff": "w1", "pin": "9090", "terminal": "till-a"}
+        for _ in range(10):
+            if a.post("/api/v1/auth/login", wrong).code != "invalid_credentials":
+                break
+        # locked for till A only, whichever instance it reaches
+        for _ in range(3):
+            r = Client(self.proxy.port, source="127.0.0.2")
+            self.assertEqual(r.post("/api/v1/auth/login", {"staff": "w1", "pin": PINS["w1"]}).code,
+                             "account_locked")
+            r.close()
+        self.assertEqual(b.post("/api/v1/auth/login", {"staff": "w1", "pin": PINS["w1"]}).status, 200)
+        logged = "".join(access_lines(s, "POST", "/api/v1/auth/login")[-1] for s in self.servers
+                         if access_lines(s, "POST", "/api/v1/auth/login"))
+        self.assertIn("127.0.0.2", logged + "".join(
+            "".join(access_lines(s, "POST", "/api/v1/auth/login")) for s in self.servers))
+        # a client that is not the proxy cannot name itself another address,
+        # and the proxy's own garbage is not taken for one
+        direct = Client(self.servers[0].port, source="127.0.0.4")
+        self.addCleanup(direct.close)
+        direct.get("/api/v1/auth/me", headers={"X-Forwarded-For": "127.0.0.9"})
+        direct.get("/api/v1/auth/me", headers={"X-Forwarded-For": "not-an-address"})
+        text = "".join(access_lines(self.servers[0], "GET", "/api/v1/auth/me"))
+        self.assertIn("127.0.0.4", text)
+        self.assertNotIn("127.0.0.9", text)
+        self.assertNotIn("not-an-address", text)
 
     def test_2_the_stream_through_the_proxy_follows_every_instance(self):
         chef = self.via_proxy("c1", "kitchen")
