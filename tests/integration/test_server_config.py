@@ -42,7 +42,11 @@ class Config(unittest.TestCase):
         cfg = os.path.join(self.tmp, "bad.conf")
         for text, why in (("tax_rate = lots\n", "tax_rate"), ("colour = blue\n", "unknown setting"),
                           ("listen = nowhere\n", "listen"), ("just words\n", "key = value"),
-                          ("sync = sometimes\n", "sync")):
+                          ("sync = sometimes\n", "sync"),
+                          ("trusted_proxies = proxy.example\n", "trusted_proxies"),
+                          ("trusted_proxies = 10.0.0.0/8\n", "trusted_proxies"),
+                          ("trusted_proxies = %s\n" % ",".join("10.0.0.%d" % i for i in range(9)),
+                           "trusted_proxies")):
             with open(cfg, "w") as f:
                 f.write(text)
             r = self.run_server("--config", cfg, "--db", os.path.join(self.tmp, "x.db"))
