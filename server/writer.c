@@ -1155,6 +1155,7 @@ do_store_create(struct writer *w, struct job *j, int64_t now)
 	xstrlcpy(si.name, row.name, sizeof si.name);
 	sj = store_info_to_json(&si);
 	text = render(sj);
+	cJSON_Delete(sj);
 	rc = store_meta_put(w->st, row.id, "store", text);
 	free(text);
 	if (rc < 0) {
