@@ -30,13 +30,19 @@ finish(struct authw *a, struct job *j)
 
 /* Refuse a login that its address or its (code, address) pair may not
  * make now: the same answer whether the code exists or not, before any
- * lookup or hashing. */
+ * lookup or hashing. When the shared counts could not be read the login
+ * is refused too: a database that is down is no way around the budget. */
 static void
 refuse_limited(struct job *j, enum throttle_verdict v, int64_t retry_ms)
 {
 	char msg[160];
 	int secs = (int)((retry_ms + 999) / 1000);
 
+	if (v == THROTTLE_ERROR) {
+		job_fail(j, 503, "storage_error", NULL,
+		    "the login database could not be read; try again");
+		return;
+	}
 	j->retry_after = secs > 0 ? secs : 1;
 	if (v == THROTTLE_ADDRESS) {
 		snprintf(msg, sizeof msg, "too many wrong logins from this address: "
@@ -75,7 +81,7 @@ login(struct authw *a, struct job *j)
 		j->caller.store_id = sid;
 	}
 	throttle_key(sid, j->staff.code, code);
-	v = throttle_check(a->throttle, j->peer, code, now, &retry_ms);
+	v = throttle_check(a->throttle, a->st, j->peer, code, now, &retry_ms);
 	if (v != THROTTLE_OK) {
 		explicit_bzero(j->pin, sizeof j->pin);
 		refuse_limited(j, v, retry_ms);
@@ -97,7 +103,7 @@ login(struct authw *a, struct job *j)
 		if (rc < 0) {
 			job_fail(j, 503, "storage_error", NULL, "the staff database could not be read");
 		} else {
-			throttle_failed(a->throttle, j->peer, code, now);
+			throttle_failed(a->throttle, a->st, j->peer, code, now);
 			job_fail(j, 401, "invalid_credentials", NULL, "unknown staff code or wrong PIN");
 		}
 		finish(a, j);
@@ -107,9 +113,9 @@ login(struct authw *a, struct job *j)
 	explicit_bzero(j->pin, sizeof j->pin);
 	explicit_bzero(j->staff.pin_hash, sizeof j->staff.pin_hash);
 	if (j->pin_ok) {
-		throttle_succeeded(a->throttle, j->peer, code);
+		throttle_succeeded(a->throttle, a->st, j->peer, code);
 	} else {
-		j->lock_until = throttle_failed(a->throttle, j->peer, code, now);
+		j->lock_until = throttle_failed(a->throttle, a->st, j->peer, code, now);
 		/* answered here, as an unknown code is, unless the staff row
 		 * is to record a new lock */
 		if (j->lock_until == 0) {
@@ -136,7 +142,7 @@ pin_change(struct authw *a, struct job *j)
 	char code[THROTTLE_CODE_MAX];
 
 	throttle_key(j->caller.store_id, j->caller.staff, code);
-	v = throttle_check(a->throttle, j->peer, code, now, &retry_ms);
+	v = throttle_check(a->throttle, a->st, j->peer, code, now, &retry_ms);
 	if (v != THROTTLE_OK) {
 		refuse_limited(j, v, retry_ms);
 		goto done;
@@ -151,7 +157,7 @@ pin_change(struct authw *a, struct job *j)
 	j->pin_ok = auth_pin_verify(j->pin, row.pin_hash);
 	explicit_bzero(row.pin_hash, sizeof row.pin_hash);
 	if (!j->pin_ok) {
-		throttle_failed(a->throttle, j->peer, code, now);
+		throttle_failed(a->throttle, a->st, j->peer, code, now);
 		log_warn("staff %s: wrong old PIN on a PIN change", j->caller.staff);
 		job_fail(j, 403, "wrong_pin", "old_pin", "old_pin: that is not your PIN");
 		goto done;

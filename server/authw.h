@@ -9,8 +9,9 @@
 
 struct authw;
 
-/* st is a connection of its own (read-only use); throttle holds the login
- * budgets (shared); done receives jobs that finish here (unknown staff,
+/* st is a connection of its own (read-only use, but for the login
+ * budgets of a shared database, which it counts); throttle holds the login
+ * budgets (shared with the writer); done receives jobs that finish here (unknown staff,
  * spent budgets) instead of at the writer. */
 struct authw *authw_start(struct store *st, struct writer *w,
     struct throttle *throttle, int iterations, writer_done_fn done, void *ctx);

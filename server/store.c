@@ -1442,6 +1442,54 @@ store_sessions_prune(struct store *st, int64_t now)
 	return run_int(st, S_SESSIONS_PRUNE, now);
 }
 
+/* Login throttling in the database is for a shared one only: a SQLite
+ * database has one server, whose throttle keeps its counts in memory and
+ * never calls these. */
+int
+store_throttle_check(struct store *st, const char *addr, const char *code_key,
+    int64_t now, int64_t window_ms, struct store_throttle *out)
+{
+	if (st->pg != NULL)
+		return pgstore_throttle_check(st->pg, addr, code_key, now, window_ms, out);
+	return -1;
+}
+
+int
+store_throttle_failed(struct store *st, const char *addr, const char *code_key,
+    int64_t now, int64_t window_ms, int max_failures, int64_t lock_ms,
+    int64_t *locked_until)
+{
+	if (st->pg != NULL)
+		return pgstore_throttle_failed(st->pg, addr, code_key, now, window_ms,
+		    max_failures, lock_ms, locked_until);
+	return -1;
+}
+
+int
+store_throttle_succeeded(struct store *st, const char *addr, const char *code_key)
+{
+	if (st->pg != NULL)
+		return pgstore_throttle_succeeded(st->pg, addr, code_key);
+	return -1;
+}
+
+int
+store_throttle_forget(struct store *st, const char *code_key)
+{
+	if (st->pg != NULL)
+		return pgstore_throttle_forget(st->pg, code_key);
+	return -1;
+}
+
+int
+store_throttle_prune(struct store *st, int64_t now, int64_t addr_before,
+    int64_t pair_before)
+{
+	if (st->pg != NULL)
+		return pgstore_throttle_prune(st->pg, now, addr_before, pair_before);
+	return -1;
+}
+
 int
 store_sessions_each(struct store *st, int64_t now,
     void (*fn)(void *ctx, const struct session_row *s, const struct staff_row *staff),

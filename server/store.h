@@ -218,6 +218,39 @@ int store_sessions_each(struct store *st, int64_t now,
     void (*fn)(void *ctx, const struct session_row *s, const struct staff_row *staff),
     void *ctx);
 
+/* Login throttling, kept here when servers share the database (throttle.h
+ * says what the budgets mean; a SQLite database has one server, which
+ * keeps them in memory: these return -1 there). Rows are per address
+ * (code "" : its wrong logins in the window from window_start) and per
+ * (code key, address) (wrong PINs in a row, and the lock). Each call is one
+ * statement, atomic against the other servers' calls. */
+struct store_throttle {
+	int addr_failures;           /* the address's wrong logins this window */
+	int64_t window_start;        /* when that window began (0: none) */
+	int64_t locked_until;        /* the pair's lock (0: none) */
+};
+/* Before a login: the address's window, begun anew at now when the last
+ * one ended (window_ms long), and the pair's lock. */
+int store_throttle_check(struct store *st, const char *addr, const char *code_key,
+    int64_t now, int64_t window_ms, struct store_throttle *out);
+/* A wrong login: counted against the address (a new window when the last
+ * ended) and the pair, which is locked until now + lock_ms at its
+ * max_failures-th wrong PIN in a row (a lock that ended starts a new
+ * count). *locked_until: that lock when this failure set it, else 0. */
+int store_throttle_failed(struct store *st, const char *addr, const char *code_key,
+    int64_t now, int64_t window_ms, int max_failures, int64_t lock_ms,
+    int64_t *locked_until);
+/* A right PIN: the pair's count and lock go. */
+int store_throttle_succeeded(struct store *st, const char *addr, const char *code_key);
+/* A new PIN or a re-enabled account: the code's pairs go, from every
+ * address. */
+int store_throttle_forget(struct store *st, const char *code_key);
+/* Rows no longer needed: unlocked, and an address's window begun at or
+ * before addr_before, a pair that counts no failure or whose last one was
+ * at or before pair_before. */
+int store_throttle_prune(struct store *st, int64_t now, int64_t addr_before,
+    int64_t pair_before);
+
 /* Reports: every order changed at or after since (a sale or cancellation
  * in a period starting then has changed since), the last Z close, and the
  * closes themselves. */

@@ -34,6 +34,18 @@
  * row. meta's rows of store 0 (STORE_ORG) are the database's own. */
 #define PG_NOW_MS "(extract(epoch FROM clock_timestamp()) * 1000)::bigint"
 
+/* Login throttling shared by the servers (throttle.h), in the fresh schema
+ * and in the migration to 4: kind 'addr' rows (code_key '') count an
+ * address's wrong logins in the window from window_start; kind 'code' rows
+ * count a (code key, address) pair's wrong PINs in a row and hold its lock
+ * (window_start: its last failure). */
+#define PG_LOGIN_THROTTLE_SQL \
+	"CREATE TABLE login_throttle(" \
+	"  kind TEXT NOT NULL, addr TEXT NOT NULL, code_key TEXT NOT NULL," \
+	"  failures INTEGER NOT NULL, window_start BIGINT NOT NULL," \
+	"  locked_until BIGINT NOT NULL, PRIMARY KEY(kind, addr, code_key));" \
+	"CREATE INDEX login_throttle_code ON login_throttle(code_key);"
+
 static const char pg_schema_sql[] =
     "CREATE TABLE stores("
     "  id BIGINT PRIMARY KEY, code TEXT NOT NULL UNIQUE, name TEXT NOT NULL,"
@@ -89,7 +101,8 @@ static const char pg_schema_sql[] =
     "  store_id BIGINT NOT NULL, key TEXT NOT NULL, request_hash TEXT NOT NULL,"
     "  status INTEGER NOT NULL, body TEXT NOT NULL, event_seq BIGINT,"
     "  created_at BIGINT NOT NULL, staff_id BIGINT, PRIMARY KEY(store_id, key));"
-    "CREATE INDEX idempotency_age ON idempotency(created_at);";
+    "CREATE INDEX idempotency_age ON idempotency(created_at);"
+    PG_LOGIN_THROTTLE_SQL;
 
 /* Every statement the server runs, prepared on each connection. */
 enum pq_id {
@@ -105,6 +118,8 @@ enum pq_id {
 	Q_SESSION_INSERT, Q_SESSION_DELETE, Q_SESSIONS_DELETE_STAFF,
 	Q_SESSIONS_PRUNE, Q_SESSIONS_EACH, Q_SESSION_GET,
 	Q_ORDERS_SINCE, Q_LAST_CLOSE, Q_Z_INSERT, Q_Z_GET, Q_HEARTBEAT,
+	Q_THROTTLE_CHECK, Q_THROTTLE_FAILED, Q_THROTTLE_OK, Q_THROTTLE_FORGET,
+	Q_THROTTLE_PRUNE,
 	Q_COUNT
 };
 
@@ -115,6 +130,11 @@ enum pq_id {
 	" t.locked_until, t.created_at, t.updated_at, t.store_id"
 #define SESSION_COLS_S "s.token_hash, s.staff_id, s.terminal, s.created_at," \
 	" s.expires_at, s.store_id"
+
+/* A pair's wrong PINs in a row with this one (of Q_THROTTLE_FAILED's
+ * conflicting row t): a lock that ended starts a new count. */
+#define PAIR_RUN "(CASE WHEN t.locked_until <> 0 AND t.locked_until <= $3::bigint" \
+	" THEN 0 ELSE t.failures END + 1)"
 
 /* $1 of every statement on a store's rows is the store. */
 static const char *const pq_sql[Q_COUNT] = {
@@ -219,6 +239,51 @@ static const char *const pq_sql[Q_COUNT] = {
 	[Q_Z_GET] = "SELECT report FROM z_closes WHERE store_id = $1 AND z_number = $2",
 	[Q_HEARTBEAT] = "INSERT INTO meta(store_id, key, value) VALUES(0, 'heartbeat', $1)"
 	    " ON CONFLICT(store_id, key) DO UPDATE SET value = excluded.value",
+	/* login throttling ($1 the address, $2 the code key, $3 now, $4 the
+	 * address window): one statement each, so that the servers' counts
+	 * add up whatever they run at once. The check begins a new window
+	 * for an address whose window ended, as the in-memory throttle does,
+	 * and always answers one row. */
+	[Q_THROTTLE_CHECK] = "WITH r AS (UPDATE login_throttle"
+	    " SET failures = 0, window_start = $3::bigint"
+	    " WHERE kind = 'addr' AND addr = $1 AND code_key = ''"
+	    " AND $3::bigint - window_start >= $4::bigint RETURNING failures, window_start)"
+	    " SELECT COALESCE((SELECT failures FROM r), a.failures, 0),"
+	    " COALESCE((SELECT window_start FROM r), a.window_start, 0),"
+	    " COALESCE(p.locked_until, 0)"
+	    " FROM (SELECT 1) one"
+	    " LEFT JOIN login_throttle a ON a.kind = 'addr' AND a.addr = $1"
+	    " AND a.code_key = ''"
+	    " LEFT JOIN login_throttle p ON p.kind = 'code' AND p.addr = $1"
+	    " AND p.code_key = $2",
+	/* $5 the wrong PINs in a row that lock, $6 the lock's length. The
+	 * pair's new count is 0 exactly when this failure locked it. */
+	[Q_THROTTLE_FAILED] = "WITH a AS (INSERT INTO login_throttle AS t(kind, addr,"
+	    " code_key, failures, window_start, locked_until)"
+	    " VALUES('addr', $1, '', 1, $3::bigint, 0)"
+	    " ON CONFLICT(kind, addr, code_key) DO UPDATE SET"
+	    " failures = CASE WHEN $3::bigint - t.window_start >= $4::bigint THEN 1"
+	    " ELSE t.failures + 1 END,"
+	    " window_start = CASE WHEN $3::bigint - t.window_start >= $4::bigint"
+	    " THEN $3::bigint ELSE t.window_start END RETURNING 1)"
+	    " INSERT INTO login_throttle AS t(kind, addr, code_key, failures,"
+	    " window_start, locked_until)"
+	    " VALUES('code', $1, $2, CASE WHEN 1 >= $5::int THEN 0 ELSE 1 END, $3::bigint,"
+	    " CASE WHEN 1 >= $5::int THEN $3::bigint + $6::bigint ELSE 0 END)"
+	    " ON CONFLICT(kind, addr, code_key) DO UPDATE SET"
+	    " failures = CASE WHEN " PAIR_RUN " >= $5::int THEN 0 ELSE " PAIR_RUN " END,"
+	    " locked_until = CASE WHEN " PAIR_RUN " >= $5::int"
+	    " THEN $3::bigint + $6::bigint ELSE t.locked_until END,"
+	    " window_start = $3::bigint"
+	    " RETURNING failures, locked_until",
+	[Q_THROTTLE_OK] = "DELETE FROM login_throttle WHERE kind = 'code' AND addr = $1"
+	    " AND code_key = $2",
+	[Q_THROTTLE_FORGET] = "DELETE FROM login_throttle WHERE kind = 'code'"
+	    " AND code_key = $1",
+	/* a pair whose lock ended and that counts no failure says nothing */
+	[Q_THROTTLE_PRUNE] = "DELETE FROM login_throttle WHERE locked_until <= $1"
+	    " AND ((kind = 'addr' AND window_start <= $2) OR"
+	    " (kind = 'code' AND (failures = 0 OR window_start <= $3)))",
 };
 
 /* A connection given up on is tried again at most this often (ms): a
@@ -543,7 +608,8 @@ static const struct pg_migration {
 	    "  DROP CONSTRAINT events_pkey, ADD PRIMARY KEY(store_id, seq);"
 	    "ALTER TABLE idempotency ADD COLUMN store_id BIGINT NOT NULL DEFAULT 1;"
 	    "ALTER TABLE idempotency ALTER COLUMN store_id DROP DEFAULT,"
-	    "  DROP CONSTRAINT idempotency_pkey, ADD PRIMARY KEY(store_id, key);" },
+	    "  DROP CONSTRAINT idempotency_pkey, ADD PRIMARY KEY(store_id, key);"
+	    PG_LOGIN_THROTTLE_SQL },
 };
 
 /* A one-row, one-column query of the migration: 0 with *found and the
@@ -1526,6 +1592,87 @@ int
 pgstore_sessions_prune(struct pgstore *p, int64_t now)
 {
 	return run_int(p, Q_SESSIONS_PRUNE, now);
+}
+
+int
+pgstore_throttle_check(struct pgstore *p, const char *addr, const char *code_key,
+    int64_t now, int64_t window_ms, struct store_throttle *out)
+{
+	struct args a = { .n = 0 };
+	PGresult *r;
+
+	a_text(&a, addr);
+	a_text(&a, code_key);
+	a_int(&a, now);
+	a_int(&a, window_ms);
+	r = pq(p, Q_THROTTLE_CHECK, &a);
+	if (r == NULL)
+		return -1;
+	if (PQntuples(r) != 1) {
+		set_err(p, "the login throttle answered no row");
+		PQclear(r);
+		return -1;
+	}
+	out->addr_failures = (int)get_int(r, 0, 0);
+	out->window_start = get_int(r, 0, 1);
+	out->locked_until = get_int(r, 0, 2);
+	PQclear(r);
+	return 0;
+}
+
+int
+pgstore_throttle_failed(struct pgstore *p, const char *addr, const char *code_key,
+    int64_t now, int64_t window_ms, int max_failures, int64_t lock_ms,
+    int64_t *locked_until)
+{
+	struct args a = { .n = 0 };
+	PGresult *r;
+
+	a_text(&a, addr);
+	a_text(&a, code_key);
+	a_int(&a, now);
+	a_int(&a, window_ms);
+	a_int(&a, max_failures);
+	a_int(&a, lock_ms);
+	r = pq(p, Q_THROTTLE_FAILED, &a);
+	if (r == NULL)
+		return -1;
+	if (PQntuples(r) != 1) {
+		set_err(p, "the login throttle answered no row");
+		PQclear(r);
+		return -1;
+	}
+	*locked_until = get_int(r, 0, 0) == 0 ? get_int(r, 0, 1) : 0;
+	PQclear(r);
+	return 0;
+}
+
+int
+pgstore_throttle_succeeded(struct pgstore *p, const char *addr, const char *code_key)
+{
+	struct args a = { .n = 0 };
+
+	a_text(&a, addr);
+	a_text(&a, code_key);
+	return run(p, Q_THROTTLE_OK, &a);
+}
+
+int
+pgstore_throttle_forget(struct pgstore *p, const char *code_key)
+{
+	return run_text(p, Q_THROTTLE_FORGET, code_key);
+}
+
+int
+pgstore_throttle_prune(struct pgstore *p, int64_t now, int64_t addr_before,
+    int64_t pair_before)
+{
+	struct args a = { .n = 0 };
+
+	a_int(&a, now);
+	a_int(&a, addr_before);
+	a_int(&a, pair_before);
+	return run(p, Q_THROTTLE_PRUNE, &a);
 }
 
 /* A session from SESSION_COLS_S (the account's columns follow, from

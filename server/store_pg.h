@@ -94,6 +94,17 @@ int pgstore_sessions_each(struct pgstore *p, int64_t now,
     void (*fn)(void *ctx, const struct session_row *s, const struct staff_row *staff),
     void *ctx);
 
+int pgstore_throttle_check(struct pgstore *p, const char *addr, const char *code_key,
+    int64_t now, int64_t window_ms, struct store_throttle *out);
+int pgstore_throttle_failed(struct pgstore *p, const char *addr,
+    const char *code_key, int64_t now, int64_t window_ms, int max_failures,
+    int64_t lock_ms, int64_t *locked_until);
+int pgstore_throttle_succeeded(struct pgstore *p, const char *addr,
+    const char *code_key);
+int pgstore_throttle_forget(struct pgstore *p, const char *code_key);
+int pgstore_throttle_prune(struct pgstore *p, int64_t now, int64_t addr_before,
+    int64_t pair_before);
+
 int pgstore_orders_since(struct pgstore *p, int64_t sid, int64_t since,
     void (*fn)(void *ctx, const struct order *o), void *ctx);
 int pgstore_last_close(struct pgstore *p, int64_t sid, int *z_number,

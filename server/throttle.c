@@ -1,4 +1,5 @@
-/* throttle: wrong-login budgets per address and per (code, address). */
+/* throttle: wrong-login budgets per address and per (code, address), in
+ * memory or, for servers that share a database, in it (store.h). */
 #include "throttle.h"
 
 #include <pthread.h>
@@ -7,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "log.h"
+#include "store.h"
 #include "xalloc.h"
 
 /* Fixed tables: a flood of addresses or codes recycles the stalest entry
@@ -29,7 +32,8 @@ struct pair_slot {
 };
 
 /* Shared by the auth worker (checks and counts) and the writer (forgets a
- * code's locks on a new PIN): one lock, held for a table scan only. */
+ * code's locks on a new PIN): one lock, held for a table scan only. The
+ * tables are unused when the counts are the database's. */
 struct throttle {
 	struct throttle_config cfg;
 	pthread_mutex_t lock;
@@ -121,14 +125,72 @@ pair_find(struct throttle *l, const char *addr, const char *code, bool create)
 	return victim;
 }
 
-enum throttle_verdict
-throttle_check(struct throttle *l, const char *addr, const char *code, int64_t now,
-    int64_t *retry_ms)
+/* The verdict on an address's window (failures since window_start, a
+ * window that has not ended) and a pair's lock, with how long to wait. */
+static enum throttle_verdict
+verdict(const struct throttle_config *cfg, int failures, int64_t window_start,
+    int64_t locked_until, int64_t now, int64_t *retry_ms)
 {
-	enum throttle_verdict v = THROTTLE_OK;
+	if (failures >= cfg->addr_failures) {
+		*retry_ms = window_start + cfg->addr_window_ms - now;
+		return THROTTLE_ADDRESS;
+	}
+	if (locked_until > now) {
+		*retry_ms = locked_until - now;
+		return THROTTLE_ACCOUNT;
+	}
+	return THROTTLE_OK;
+}
+
+/* The servers' shared counts: the address's window (begun anew by the
+ * database when it ended) and the pair's lock. A window read as it ended
+ * (another server's failure moved it meanwhile) counts as a new one. */
+static enum throttle_verdict
+db_check(struct store *st, const struct throttle_config *cfg, const char *addr,
+    const char *code, int64_t now, int64_t *retry_ms)
+{
+	struct store_throttle t;
+
+	if (store_throttle_check(st, addr, code, now, cfg->addr_window_ms, &t) < 0) {
+		log_error("%s: %s: %s", __func__, addr, store_errmsg(st));
+		return THROTTLE_ERROR;
+	}
+	if (now - t.window_start >= cfg->addr_window_ms)
+		t.addr_failures = 0;
+	return verdict(cfg, t.addr_failures, t.window_start, t.locked_until, now, retry_ms);
+}
+
+/* The counts are the database's when st is shared. */
+static bool
+in_db(const struct store *st)
+{
+	return st != NULL && store_shared(st);
+}
+
+static struct throttle_config
+config_of(struct throttle *l)
+{
+	struct throttle_config cfg;
+
+	pthread_mutex_lock(&l->lock);
+	cfg = l->cfg;
+	pthread_mutex_unlock(&l->lock);
+	return cfg;
+}
+
+enum throttle_verdict
+throttle_check(struct throttle *l, struct store *st, const char *addr,
+    const char *code, int64_t now, int64_t *retry_ms)
+{
+	enum throttle_verdict v;
 	struct addr_slot *a;
 	struct pair_slot *p;
 
+	if (in_db(st)) {
+		struct throttle_config cfg = config_of(l);
+
+		return db_check(st, &cfg, addr, code, now, retry_ms);
+	}
 	pthread_mutex_lock(&l->lock);
 	a = addr_find(l, addr, false, now);
 	if (a != NULL && now - a->window_start >= l->cfg.addr_window_ms) {
@@ -136,24 +198,30 @@ throttle_check(struct throttle *l, const char *addr, const char *code, int64_t n
 		a->failures = 0;
 	}
 	p = pair_find(l, addr, code, false);
-	if (a != NULL && a->failures >= l->cfg.addr_failures) {
-		v = THROTTLE_ADDRESS;
-		*retry_ms = a->window_start + l->cfg.addr_window_ms - now;
-	} else if (p != NULL && p->locked_until > now) {
-		v = THROTTLE_ACCOUNT;
-		*retry_ms = p->locked_until - now;
-	}
+	v = verdict(&l->cfg, a != NULL ? a->failures : 0, a != NULL ? a->window_start : 0,
+	    p != NULL ? p->locked_until : 0, now, retry_ms);
 	pthread_mutex_unlock(&l->lock);
 	return v;
 }
 
 int64_t
-throttle_failed(struct throttle *l, const char *addr, const char *code, int64_t now)
+throttle_failed(struct throttle *l, struct store *st, const char *addr,
+    const char *code, int64_t now)
 {
 	int64_t locked = 0;
 	struct addr_slot *a;
 	struct pair_slot *p;
 
+	if (in_db(st)) {
+		struct throttle_config cfg = config_of(l);
+
+		if (store_throttle_failed(st, addr, code, now, cfg.addr_window_ms,
+		    cfg.account_failures, cfg.lock_ms, &locked) < 0) {
+			log_error("%s: %s: %s", __func__, addr, store_errmsg(st));
+			return 0;
+		}
+		return locked;
+	}
 	pthread_mutex_lock(&l->lock);
 	a = addr_find(l, addr, true, now);
 	if (now - a->window_start >= l->cfg.addr_window_ms) {
@@ -175,10 +243,16 @@ throttle_failed(struct throttle *l, const char *addr, const char *code, int64_t 
 }
 
 void
-throttle_succeeded(struct throttle *l, const char *addr, const char *code)
+throttle_succeeded(struct throttle *l, struct store *st, const char *addr,
+    const char *code)
 {
 	struct pair_slot *p;
 
+	if (in_db(st)) {
+		if (store_throttle_succeeded(st, addr, code) < 0)
+			log_error("%s: %s: %s", __func__, addr, store_errmsg(st));
+		return;
+	}
 	pthread_mutex_lock(&l->lock);
 	p = pair_find(l, addr, code, false);
 	if (p != NULL)
@@ -186,15 +260,39 @@ throttle_succeeded(struct throttle *l, const char *addr, const char *code)
 	pthread_mutex_unlock(&l->lock);
 }
 
-void
-throttle_forget_code(struct throttle *l, const char *code)
+int
+throttle_forget_code(struct throttle *l, struct store *st, const char *code)
 {
+	if (in_db(st)) {
+		if (store_throttle_forget(st, code) < 0) {
+			log_error("%s: %s", __func__, store_errmsg(st));
+			return -1;
+		}
+		return 0;
+	}
 	pthread_mutex_lock(&l->lock);
 	for (int i = 0; i < PAIR_SLOTS; i++) {
 		if (l->pairs[i].addr[0] != '\0' && strcmp(l->pairs[i].code, code) == 0)
 			memset(&l->pairs[i], 0, sizeof l->pairs[i]);
 	}
 	pthread_mutex_unlock(&l->lock);
+	return 0;
+}
+
+int
+throttle_prune(struct throttle *l, struct store *st, int64_t now)
+{
+	struct throttle_config cfg;
+
+	if (!in_db(st))
+		return 0;
+	cfg = config_of(l);
+	if (store_throttle_prune(st, now, now - cfg.addr_window_ms,
+	    now - THROTTLE_PAIR_KEEP_MS) < 0) {
+		log_error("%s: %s", __func__, store_errmsg(st));
+		return -1;
+	}
+	return 0;
 }
 
 void

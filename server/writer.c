@@ -754,16 +754,18 @@ may_manage(enum staff_role who, enum staff_role target)
 	    target == ROLE_WAITER || target == ROLE_CHEF);
 }
 
-/* A new PIN or a re-enabled account: its login locks end. An organisation
- * admin's are kept per store it logs in to: those of this one. */
-static void
+/* A new PIN or a re-enabled account: its login locks end (on a shared
+ * database, every server's: the rows go in this transaction). An
+ * organisation admin's are kept per store it logs in to: those of this
+ * one. */
+static int
 forget_locks(struct writer *w, const struct staff_row *row)
 {
 	char key[THROTTLE_CODE_MAX];
 
 	throttle_key(row->store_id == STORE_ORG ? w->cur->id : row->store_id,
 	    row->code, key);
-	throttle_forget_code(w->cfg.throttle, key);
+	return throttle_forget_code(w->cfg.throttle, w->st, key);
 }
 
 static int
@@ -840,14 +842,20 @@ do_staff_patch(struct writer *w, struct job *j, int64_t now)
 		xstrlcpy(row.pin_hash, j->staff.pin_hash, sizeof row.pin_hash);
 		row.failed = 0;
 		row.locked_until = 0;
-		forget_locks(w, &row);
+		if (forget_locks(w, &row) < 0) {
+			storage_error(w, j);
+			return -1;
+		}
 	}
 	if (j->mask & STAFF_PATCH_ACTIVE) {
 		row.active = j->staff.active;
 		if (row.active) {          /* re-enabling also unlocks */
 			row.failed = 0;
 			row.locked_until = 0;
-			forget_locks(w, &row);
+			if (forget_locks(w, &row) < 0) {
+				storage_error(w, j);
+				return -1;
+			}
 		}
 	}
 	row.updated_at = now;
@@ -999,7 +1007,8 @@ static int
 do_housekeeping(struct writer *w, struct job *j, int64_t now)
 {
 	if (store_sessions_prune(w->st, now) < 0 ||
-	    store_idem_prune(w->st, now - w->cfg.idem_retention_ms) < 0) {
+	    store_idem_prune(w->st, now - w->cfg.idem_retention_ms) < 0 ||
+	    throttle_prune(w->cfg.throttle, w->st, now) < 0) {
 		storage_error(w, j);
 		return -1;
 	}
@@ -1146,6 +1155,7 @@ do_store_create(struct writer *w, struct job *j, int64_t now)
 	xstrlcpy(si.name, row.name, sizeof si.name);
 	sj = store_info_to_json(&si);
 	text = render(sj);
+	cJSON_Delete(sj);
 	rc = store_meta_put(w->st, row.id, "store", text);
 	free(text);
 	if (rc < 0) {

@@ -3,8 +3,9 @@
 cluster the test starts): any instance answers any request, events keep one
 gapless order, a screen follows every instance's commits from any instance
 and resumes on another, a retried request gets its first answer wherever it
-lands, a killed instance loses no acknowledged order, and a PostgreSQL
-restart is 503 meanwhile, then service again."""
+lands, wrong logins are counted and locked once for all instances, a killed
+instance loses no acknowledged order, and a PostgreSQL restart is 503
+meanwhile, then service again."""
 import os
 import shutil
 import tempfile
@@ -13,7 +14,8 @@ import time
 import unittest
 import uuid
 
-from brigade_test import Client, PgCluster, Server, WebSocket, pg_cluster, walk_in
+from brigade_test import (PINS, Client, PgCluster, Server, WebSocket, db_rows, pg_cluster,
+                          walk_in)
 
 
 def start_instances(n, url, tmp, config=None):
@@ -229,6 +231,137 @@ class ThreeInstances(unittest.TestCase):
             # and the instance's writer prices with the new menu
             r = k.create(walk_in(items=[{"sku": "DR5", "qty": 1}]))
             self.assertEqual(r.status, 422, r)
+
+
+class SharedLockouts(unittest.TestCase):
+    """Wrong logins are counted in the database the instances share: one
+    address's guesses spread over two instances spend one budget, a lock
+    set through one holds on the other, a PIN reset through one lifts it on
+    the other, and a lock ends when its time is up."""
+    ATTEMPTS = 3
+    LOCK_S = 3
+    ADDR_FAILURES = 8
+    # cheap PIN hashes, so that the budgets are spent well inside their
+    # windows even under sanitizers
+    CONFIG = ("lockout_attempts = %d\nlockout_seconds = %d\npin_hash_iterations = 10000\n"
+              "login_address_failures = %d\nlogin_address_window_seconds = 30\n"
+              % (ATTEMPTS, LOCK_S, ADDR_FAILURES))
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="brigade-locks-")
+        cls.url = pg_cluster().database("cluster_locks")
+        cls.servers = start_instances(2, cls.url, cls.tmp, config=cls.CONFIG)
+        cls.a, cls.b = cls.servers
+
+    @classmethod
+    def tearDownClass(cls):
+        stop_all(cls.servers, cls.tmp)
+
+    def login(self, server, source, staff, pin):
+        c = Client(server.port, source=source)
+        try:
+            return c.post("/api/v1/auth/login", {"staff": staff, "pin": pin})
+        finally:
+            c.close()
+
+    def assert_locked(self, source, staff, pin):
+        for s in (self.a, self.b):
+            r = self.login(s, source, staff, pin)
+            self.assertEqual((r.status, r.code), (429, "account_locked"), (s.port, r))
+            self.assertTrue(1 <= int(r.headers["retry-after"]) <= self.LOCK_S, r.headers)
+
+    def fail_spread(self, source, staff, n):
+        """n wrong PINs for staff from source, taking turns on A and B."""
+        for i in range(n):
+            r = self.login(self.servers[i % 2], source, staff, "0000")
+            self.assertEqual((r.status, r.code), (401, "invalid_credentials"), (i, r))
+
+    def test_wrong_pins_over_two_instances_lock_on_both(self):
+        src = "127.0.0.41"
+        self.fail_spread(src, "c1", self.ATTEMPTS)
+        # the right PIN too waits, on either instance
+        self.assert_locked(src, "c1", PINS["c1"])
+        # the account is locked for that address only
+        self.assertEqual(self.login(self.b, "127.0.0.141", "c1", PINS["c1"]).status, 200)
+
+    def test_an_unknown_code_locks_the_same_way(self):
+        src = "127.0.0.42"
+        self.fail_spread(src, "ghost", self.ATTEMPTS)
+        self.assert_locked(src, "ghost", "1234")
+
+    def test_the_address_budget_is_shared(self):
+        src = "127.0.0.43"
+        codes = ["k1", "w1", "c1", "m1", "nobody1", "nobody2", "nobody3", "nobody4"]
+        self.assertEqual(len(codes), self.ADDR_FAILURES)
+        for i, code in enumerate(codes):
+            r = self.login(self.servers[i % 2], src, code, "0000")
+            self.assertEqual(r.status, 401, (code, r))
+        for s in (self.a, self.b):
+            r = self.login(s, src, "a1", PINS["a1"])
+            self.assertEqual((r.status, r.code), (429, "too_many_attempts"), (s.port, r))
+            self.assertTrue(1 <= int(r.headers["retry-after"]) <= 30, r.headers)
+        # nobody was locked: the same accounts log in from elsewhere
+        for i, code in enumerate(("k1", "w1", "c1", "m1")):
+            r = self.login(self.servers[i % 2], "127.0.0.143", code, PINS[code])
+            self.assertEqual(r.status, 200, (code, r))
+
+    def test_a_pin_reset_on_a_lifts_the_lock_on_b(self):
+        src = "127.0.0.44"
+        for _ in range(self.ATTEMPTS):
+            self.assertEqual(self.login(self.b, src, "w1", "0000").status, 401)
+        self.assert_locked(src, "w1", PINS["w1"])
+        boss = self.a.client("m1")
+        self.addCleanup(boss.close)
+        r = boss.patch("/api/v1/staff/w1", {"pin": "2468"})
+        self.assertEqual(r.status, 200, r)
+        self.addCleanup(boss.patch, "/api/v1/staff/w1", {"pin": PINS["w1"]})
+        self.assertEqual(self.login(self.b, src, "w1", "2468").status, 200)
+        self.assertEqual(self.login(self.a, src, "w1", "2468").status, 200)
+
+    def test_the_lock_ends(self):
+        src = "127.0.0.45"
+        self.fail_spread(src, "k1", self.ATTEMPTS)
+        self.assert_locked(src, "k1", PINS["k1"])
+        time.sleep(self.LOCK_S + 0.3)
+        self.assertEqual(self.login(self.b, src, "k1", PINS["k1"]).status, 200)
+        self.assertEqual(self.login(self.a, src, "k1", PINS["k1"]).status, 200)
+        # and a new count starts: one wrong PIN does not lock again
+        self.assertEqual(self.login(self.a, src, "k1", "0000").status, 401)
+        self.assertEqual(self.login(self.b, src, "k1", PINS["k1"]).status, 200)
+
+    def test_failures_at_once_on_both_instances_all_count(self):
+        src = "127.0.0.47"
+        codes = ["ghost%d" % i for i in range(6)]
+        statuses = [None] * len(codes)
+
+        def guess(i):
+            statuses[i] = self.login(self.servers[i % 2], src, codes[i], "0000").status
+
+        threads = [threading.Thread(target=guess, args=(i,)) for i in range(len(codes))]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        self.assertEqual(statuses, [401] * len(codes))
+        rows = db_rows(self.url, "SELECT failures FROM login_throttle WHERE kind = 'addr'"
+                       " AND addr LIKE '%%%s'" % src)
+        self.assertEqual(rows, [(str(len(codes)),)])
+
+    def test_unreadable_counts_refuse_the_login(self):
+        """A login whose budget cannot be read is refused (503), not let
+        through."""
+        pg_cluster().psql("ALTER TABLE login_throttle RENAME TO login_throttle_away",
+                          db="cluster_locks")
+        try:
+            for s in (self.a, self.b):
+                r = self.login(s, "127.0.0.46", "k1", PINS["k1"])
+                self.assertEqual((r.status, r.code), (503, "storage_error"), (s.port, r))
+        finally:
+            pg_cluster().psql("ALTER TABLE login_throttle_away RENAME TO login_throttle",
+                              db="cluster_locks")
+        for s in (self.a, self.b):
+            self.assertEqual(self.login(s, "127.0.0.46", "k1", PINS["k1"]).status, 200)
 
 
 class KillOne(unittest.TestCase):
