@@ -768,7 +768,8 @@ main(int argc, char **argv)
 		return 2;
 	}
 	term_input_keys(&k->in);
-	log_info("started: server %s, station %s, theme %s", cc.server,
+	log_info("started: server %s%s, station %s, theme %s", cc.servers[0],
+	    cc.nservers > 1 ? " (and others to fail over to)" : "",
 	    k->cfg.station[0] ? k->cfg.station : "all", k->theme.name);
 	k->running = true;
 	loop_timer_init(&k->redraw, k->loop, redraw_fire, k);

@@ -318,7 +318,8 @@ on_login(void *ctx, enum session_login_result r, const char *message)
 	if (r == SESSION_LOGIN_OFFLINE) {
 		/* the session tries again; the login lands when the server is back */
 		app_say(a, THEME_ERROR, "Cannot log in: the server at %s is unreachable (%s): "
-		    "trying again", a->cfg.server, message);
+		    "trying again", st->server[0] != '\0' ? st->server : a->cfg.servers[0],
+		    message);
 		return;
 	}
 	a->logging_in = false;

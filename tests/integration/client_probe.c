@@ -140,7 +140,7 @@ main(void)
 	if (p.loop == NULL)
 		return 1;
 	struct stream_handlers sh = { NULL, NULL, NULL, &p };
-	p.stream = stream_new(p.loop, cfg.server, cfg.insecure, &clk, &sh);
+	p.stream = stream_new(p.loop, &cfg, &clk, &sh);
 	struct worker_handlers wh = { NULL, on_token, &p };
 	p.worker = worker_new(p.loop, &cfg, &clk, NULL, &wh, err, sizeof err);
 	if (p.stream == NULL || p.worker == NULL) {
