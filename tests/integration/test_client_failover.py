@@ -118,6 +118,8 @@ class Probe:
             self.pump(min(left, 0.2))
 
     def quit(self):
+        """Ask it to end; it must end cleanly (a sanitizer's report is an
+        exit status other than 0)."""
         if self.proc.poll() is None:
             try:
                 self.say("quit")
@@ -126,6 +128,10 @@ class Probe:
                 self.proc.kill()
                 self.proc.wait()
         self.err.close()
+        if self.proc.returncode != 0:
+            with open(self.err.name, errors="replace") as f:
+                raise AssertionError("%s exited with %d:\n%s" % (
+                    self.proc.args[0], self.proc.returncode, f.read()[-4000:]))
 
 
 class FailoverUnderLoad(unittest.TestCase):
