@@ -45,7 +45,8 @@ struct stream {
 	struct failover_pick server; /* the one of the attempt under way */
 	bool insecure;
 	char token[128];
-	bool live_only;              /* no after=: start at the head */
+	bool live_only;              /* no after=: start at the head (until the
+	                                first hello gives a place in the log) */
 	struct clock *clk;
 	struct stream_handlers h;
 	struct stream_status st;
@@ -207,6 +208,11 @@ on_hello(struct stream *s, const cJSON *j)
 				s->h.resync(s->h.ctx, s->st.head);
 		}
 	}
+	/* from the first hello on, the stream has a place in the log, even
+	 * at head 0 (a new database): a reconnect, to this server or the
+	 * next, resumes after it rather than starting at the head again and
+	 * skipping what came meanwhile */
+	s->live_only = false;
 	s->hello_seen = true;
 	lws_sul_cancel(&s->attempt);
 	s->retry_count = 0;
