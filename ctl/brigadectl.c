@@ -33,7 +33,10 @@ static const char usage_text[] =
     "\n"
     "Options (over BRIGADE_* environment variables, over the config files\n"
     "/etc/brigade/brigade.conf and $XDG_CONFIG_HOME/brigade/brigade.conf):\n"
-    "  --server URL        http://HOST:PORT or https://HOST:PORT (BRIGADE_SERVER)\n"
+    "  --server URL[,URL...]\n"
+    "                      http://HOST:PORT or https://HOST:PORT (BRIGADE_SERVER);\n"
+    "                      several: each is tried in turn until one answers\n"
+    "  --store CODE        the store to log in to (BRIGADE_STORE)\n"
     "  --staff CODE        staff code to log in as (BRIGADE_STAFF)\n"
     "  --pin PIN           that staff member's PIN (BRIGADE_PIN)\n"
     "  --terminal NAME     this terminal's name (BRIGADE_TERMINAL)\n"
@@ -841,6 +844,7 @@ main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "server", required_argument, NULL, 's' },
+		{ "store", required_argument, NULL, 'S' },
 		{ "staff", required_argument, NULL, 'u' },
 		{ "pin", required_argument, NULL, 'p' },
 		{ "terminal", required_argument, NULL, 'T' },
@@ -853,7 +857,7 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	static const struct { int opt; const char *key; } keys[] = {
-		{ 's', "server" }, { 'u', "staff" }, { 'p', "pin" }, { 'T', "terminal" },
+		{ 's', "server" }, { 'S', "store" }, { 'u', "staff" }, { 'p', "pin" }, { 'T', "terminal" },
 		{ 'o', "outbox" }, { 'c', "ca_file" }, { 't', "timeout_ms" },
 	};
 	char err[512];

@@ -169,7 +169,7 @@ brigadectl_tail(int argc, char **argv, const struct client_cfg *cfg,
 	loop_on_signal(t.loop, on_signal, &t);
 	loop_timer_init(&t.relogin, t.loop, relogin_fire, &t);
 	struct stream_handlers sh = { on_event, on_resync, on_status, &t };
-	t.stream = stream_new(t.loop, cfg->server, cfg->insecure, clk, &sh);
+	t.stream = stream_new(t.loop, cfg, clk, &sh);
 	struct worker_handlers wh = { NULL, on_token, &t };
 	t.worker = worker_new(t.loop, cfg, clk, NULL, &wh, err, sizeof err);
 	if (t.stream == NULL || t.worker == NULL) {

@@ -29,11 +29,15 @@ static void
 usage(FILE *fp)
 {
 	fprintf(fp,
-	    "usage: brigade-kds [--server URL] [--staff CODE --pin PIN] [--station NAME|all]\n"
+	    "usage: brigade-kds [--server URL[,URL...]] [--store CODE] [--staff CODE --pin PIN]\n"
+	    "                   [--station NAME|all]\n"
 	    "                   [--theme NAME] [--label-printer URI] [--ticket-printer URI]\n"
 	    "                   [--quiet]\n"
 	    "\n"
-	    "  --server URL          brigade-server (http://HOST:PORT or https://)\n"
+	    "  --server URL[,URL...] brigade-server (http://HOST:PORT or https://); several\n"
+	    "                        instances of one database: the next is used when one\n"
+	    "                        stops answering\n"
+	    "  --store CODE          the store to log in to\n"
 	    "  --staff, --pin        sign in; without them a login screen opens\n"
 	    "  --station NAME|all    show one station's items, or all (expo)\n"
 	    "  --theme NAME          default, dark, high-contrast, mono (themes/)\n"
@@ -414,6 +418,7 @@ on_state(void *ctx, const struct session_state *st)
 	k->header.attention = st->attention;
 	k->header.waiting = st->waiting;
 	xstrlcpy(k->header.waiting_for, st->waiting_for, sizeof k->header.waiting_for);
+	xstrlcpy(k->header.server, st->server, sizeof k->header.server);
 	k->oldest_queued_at = st->oldest_queued_at;
 	k->retention_ms = st->retention_ms;
 	if (st->conn != SESSION_ONLINE)
@@ -586,7 +591,7 @@ tick_fire(struct loop_timer *t)
 /* --- setup -------------------------------------------------------------------- */
 
 enum {
-	OPT_SERVER = 256, OPT_STAFF, OPT_PIN, OPT_STATION, OPT_THEME, OPT_LABEL, OPT_PROFILE,
+	OPT_SERVER = 256, OPT_STORE, OPT_STAFF, OPT_PIN, OPT_STATION, OPT_THEME, OPT_LABEL, OPT_PROFILE,
 	OPT_TICKET, OPT_TICKET_PROFILE,
 	OPT_QUIET, OPT_WARN, OPT_LATE, OPT_RECALL, OPT_MONO, OPT_HELP, OPT_VERSION,
 };
@@ -596,6 +601,7 @@ parse_args(int argc, char **argv, struct client_cfg *cc, struct kds_config *kc)
 {
 	static const struct option opts[] = {
 		{ "server", required_argument, NULL, OPT_SERVER },
+		{ "store", required_argument, NULL, OPT_STORE },
 		{ "staff", required_argument, NULL, OPT_STAFF },
 		{ "pin", required_argument, NULL, OPT_PIN },
 		{ "station", required_argument, NULL, OPT_STATION },
@@ -618,7 +624,8 @@ parse_args(int argc, char **argv, struct client_cfg *cc, struct kds_config *kc)
 		bool client;                /* a client setting (cfg.h) or a KDS one */
 		const char *key;
 	} keys[] = {
-		{ OPT_SERVER, true, "server" }, { OPT_STAFF, true, "staff" },
+		{ OPT_SERVER, true, "server" }, { OPT_STORE, true, "store" },
+		{ OPT_STAFF, true, "staff" },
 		{ OPT_PIN, true, "pin" }, { OPT_STATION, false, "station" },
 		{ OPT_THEME, false, "theme" }, { OPT_LABEL, false, "label_printer" },
 		{ OPT_PROFILE, false, "label_profile" }, { OPT_WARN, false, "warn" },
@@ -768,7 +775,8 @@ main(int argc, char **argv)
 		return 2;
 	}
 	term_input_keys(&k->in);
-	log_info("started: server %s, station %s, theme %s", cc.server,
+	log_info("started: server %s%s, station %s, theme %s", cc.servers[0],
+	    cc.nservers > 1 ? " (and others to fail over to)" : "",
 	    k->cfg.station[0] ? k->cfg.station : "all", k->theme.name);
 	k->running = true;
 	loop_timer_init(&k->redraw, k->loop, redraw_fire, k);

@@ -30,7 +30,10 @@ static const char usage_text[] =
     "\n"
     "The till: walk-in and phone orders, tenders, receipts, dispatch.\n"
     "Options (over BRIGADE_* environment variables and the config files):\n"
-    "  --server URL              the brigade-server (BRIGADE_SERVER)\n"
+    "  --server URL[,URL...]     the brigade-server (BRIGADE_SERVER); several\n"
+    "                            instances of one database: the next is used when\n"
+    "                            one stops answering\n"
+    "  --store CODE              the store to log in to (BRIGADE_STORE)\n"
     "  --terminal ID             this till's name, the prefix of its provisional\n"
     "                            order numbers (BRIGADE_TERMINAL)\n"
     "  --printer URI             receipt printer: tcp://HOST[:PORT], usb://VID:PID,\n"
@@ -318,7 +321,8 @@ on_login(void *ctx, enum session_login_result r, const char *message)
 	if (r == SESSION_LOGIN_OFFLINE) {
 		/* the session tries again; the login lands when the server is back */
 		app_say(a, THEME_ERROR, "Cannot log in: the server at %s is unreachable (%s): "
-		    "trying again", a->cfg.server, message);
+		    "trying again", st->server[0] != '\0' ? st->server : a->cfg.servers[0],
+		    message);
 		return;
 	}
 	a->logging_in = false;
@@ -399,6 +403,7 @@ parse_args(struct app *a, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "server", required_argument, NULL, 's' },
+		{ "store", required_argument, NULL, 'z' },
 		{ "terminal", required_argument, NULL, 't' },
 		{ "printer", required_argument, NULL, 'p' },
 		{ "printer-profile", required_argument, NULL, 'P' },
@@ -423,9 +428,10 @@ parse_args(struct app *a, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 's':
+		case 'z':
 		case 't':
-			if (cfg_set(&a->cfg, c == 's' ? "server" : "terminal", optarg, err,
-			    sizeof err) < 0)
+			if (cfg_set(&a->cfg, c == 's' ? "server" : c == 'z' ? "store" : "terminal",
+			    optarg, err, sizeof err) < 0)
 				return usage_error(err, NULL);
 			break;
 		case 'p':

@@ -82,7 +82,8 @@ screen_login_draw(struct app *a)
 
 	draw_dialog(9, 44, "Brigade POS", THEME_DIALOG, &y, &x, &h, &w);
 	draw_textf(y, x + 1, w - 2, THEME_DIALOG, "Terminal %s  %s", a->cfg.terminal,
-	    a->cfg.server);
+	    session_state(a->s)->server[0] != '\0' ? session_state(a->s)->server :
+	    a->cfg.servers[0]);
 	draw_text(y + 2, x + 1, 12, THEME_DIALOG, "Staff code");
 	draw_fill(y + 2, x + 13, 1, w - 14, a->login_focus == 0 ? THEME_INPUT_FOCUS : THEME_INPUT);
 	draw_text(y + 2, x + 13, w - 14, a->login_focus == 0 ? THEME_INPUT_FOCUS : THEME_INPUT,

@@ -74,6 +74,7 @@ draw_header(struct app *a)
 	h.attention = a->nattention;
 	h.waiting = st->waiting;
 	xstrlcpy(h.waiting_for, st->waiting_for, sizeof h.waiting_for);
+	xstrlcpy(h.server, st->server, sizeof h.server);
 	if (h.queued > 0 && st->oldest_queued_at > 0) {
 		int64_t age = util_now_ms() - st->oldest_queued_at;
 

@@ -16,6 +16,7 @@
 
 #include "cfg.h"
 #include "clock.h"
+#include "failover.h"
 #include "log.h"
 #include "strbuf.h"
 #include "util.h"
@@ -137,6 +138,7 @@ struct transfer {
 	char code[32];
 	char message[256];
 	int64_t sent_ms, server_time;
+	struct failover_pick server; /* where it went */
 	void *tag;
 	char errbuf[CURL_ERROR_SIZE];
 	struct transfer *next;
@@ -144,8 +146,7 @@ struct transfer {
 
 struct api {
 	struct client_cfg cfg;
-	struct server_addr addr;
-	char base[CFG_URL_MAX];      /* scheme://host:port, the path goes after */
+	struct failover *fo;         /* which server each request goes to */
 	struct clock *clk;
 	CURLM *multi;                /* its connection cache, DNS and CA caches;
 	                              * made at the first request */
@@ -180,6 +181,22 @@ api_err_transient(enum api_err e)
 	    e == API_ERR_SERVER || e == API_ERR_RATE_LIMITED;
 }
 
+bool
+api_reply_moves_on(const struct api_reply *r)
+{
+	switch (r->err) {
+	case API_ERR_NETWORK:
+	case API_ERR_TLS:
+		return true;
+	case API_ERR_BAD_RESPONSE:
+		return r->status == 0;   /* no HTTP answer, or a cut one */
+	case API_ERR_SERVER:
+		return r->status == 502 || r->status == 503 || r->status == 504;
+	default:
+		return false;
+	}
+}
+
 void
 api_reply_init(struct api_reply *r)
 {
@@ -202,13 +219,8 @@ api_new(const struct client_cfg *cfg, struct clock *clk)
 	a->cfg = *cfg;
 	a->clk = clk;
 	a->done_tail = &a->done;
-	/* cfg_set has checked the URL; a bad one fails each request instead;
-	 * only scheme, host and port count, as for the stream */
-	if (cfg_server_addr(cfg->server, &a->addr) < 0)
-		a->addr.port = 0;
-	else
-		snprintf(a->base, sizeof a->base, "%s://%s:%d", a->addr.tls ? "https" : "http",
-		    a->addr.host, a->addr.port);
+	a->fo = cfg->failover != NULL ? failover_ref(cfg->failover) : failover_new(cfg);
+	a->cfg.failover = NULL;      /* ours is a->fo */
 	return a;
 }
 
@@ -280,6 +292,7 @@ api_free(struct api *a)
 		curl_multi_cleanup(a->multi);   /* closes the kept connections */
 	explicit_bzero(&a->sess, sizeof a->sess);
 	explicit_bzero(&a->cfg.pin, sizeof a->cfg.pin);
+	failover_unref(a->fo);
 	free(a);
 }
 
@@ -399,7 +412,7 @@ setup_easy(struct api *a, struct transfer *t, const struct api_req *req)
 	CURL *e = t->easy;
 	char line[256], url[CFG_URL_MAX + 1024];
 
-	snprintf(url, sizeof url, "%s%s", a->base, req->path);
+	snprintf(url, sizeof url, "%s%s", t->server.url, req->path);
 	curl_easy_setopt(e, CURLOPT_URL, url);
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
@@ -468,8 +481,9 @@ api_start(struct api *a, const struct api_req *req, void *tag)
 	t->body = req->body != NULL ? xstrdup(req->body) : NULL;
 	t->sent_ms = util_now_ms();
 	a->inflight++;
-	if (a->addr.port == 0) {
-		fail(t, API_ERR_NETWORK, "bad_url", "not a server URL: %s", a->cfg.server);
+	if (failover_current(a->fo, &t->server) < 0) {
+		/* cfg_set checks the URLs: only a caller that wrote its own */
+		fail(t, API_ERR_NETWORK, "bad_url", "not a server URL: %s", t->server.url);
 		*a->done_tail = t;
 		a->done_tail = &t->next;
 		return;
@@ -517,7 +531,7 @@ curl_failed(struct api *a, struct transfer *t, CURLcode rc)
 	}
 	if (rc == CURLE_COULDNT_RESOLVE_HOST) {
 		fail(t, API_ERR_NETWORK, "unreachable", "the server's name \"%s\" is not "
-		    "known (check --server, or the network's DNS)", a->addr.host);
+		    "known (check --server, or the network's DNS)", t->server.addr.host);
 		return;
 	}
 	if (rc == CURLE_OPERATION_TIMEDOUT) {
@@ -532,7 +546,7 @@ curl_failed(struct api *a, struct transfer *t, CURLcode rc)
 	if (i < sizeof curl_map / sizeof curl_map[0])
 		fail(t, curl_map[i].err, curl_map[i].code, "%s (%s)", curl_map[i].say, detail);
 	else
-		fail(t, API_ERR_NETWORK, "network", "the request to %s failed (%s)", a->base,
+		fail(t, API_ERR_NETWORK, "network", "the request to %s failed (%s)", t->server.url,
 		    detail);
 }
 
@@ -543,6 +557,8 @@ make_reply(struct api *a, struct transfer *t, struct api_reply *r)
 	long status = 0;
 
 	api_reply_init(r);
+	xstrlcpy(r->server, t->server.label, sizeof r->server);
+	r->server_index = t->server.index;
 	r->server_time = t->server_time;
 	if (t->server_time > 0 && a->clk != NULL)
 		clock_observe(a->clk, t->server_time, t->sent_ms, util_now_ms());
@@ -650,6 +666,8 @@ api_poll(struct api *a, int timeout_ms, api_done_fn done, void *ctx)
 			a->done_tail = &a->done;
 		a->inflight--;
 		make_reply(a, t, &reply);
+		if (api_reply_moves_on(&reply))
+			reply.moved = failover_failed(a->fo, t->server.index);
 		transfer_wipe(t);
 		t->next = a->spare;
 		a->spare = t;
@@ -663,6 +681,12 @@ int
 api_inflight(const struct api *a)
 {
 	return a->inflight;
+}
+
+int
+api_servers(const struct api *a)
+{
+	return failover_count(a->fo);
 }
 
 struct one_call {
@@ -704,23 +728,33 @@ sleep_ms(int64_t ms)
 		;
 }
 
-enum api_err
-api_login(struct api *a, struct api_reply *out)
+char *
+api_login_body(const struct client_cfg *c)
 {
-	struct api_req req = { "POST", "/api/v1/auth/login", NULL, NULL, true };
-	struct api_reply local, *r = out != NULL ? out : &local;
 	cJSON *j = cJSON_CreateObject();
 	char *body;
 
-	cJSON_AddStringToObject(j, "staff", a->cfg.staff);
-	cJSON_AddStringToObject(j, "pin", a->cfg.pin);
-	cJSON_AddStringToObject(j, "terminal", a->cfg.terminal);
+	cJSON_AddStringToObject(j, "staff", c->staff);
+	cJSON_AddStringToObject(j, "pin", c->pin);
+	cJSON_AddStringToObject(j, "terminal", c->terminal);
+	if (c->store[0] != '\0')
+		cJSON_AddStringToObject(j, "store", c->store);
 	body = cJSON_PrintUnformatted(j);
 	if (body == NULL)
 		abort();
 	cJSON *pin = cJSON_GetObjectItemCaseSensitive(j, "pin");
 	explicit_bzero(pin->valuestring, strlen(pin->valuestring));
 	cJSON_Delete(j);
+	return body;
+}
+
+enum api_err
+api_login(struct api *a, struct api_reply *out)
+{
+	struct api_req req = { "POST", "/api/v1/auth/login", NULL, NULL, true };
+	struct api_reply local, *r = out != NULL ? out : &local;
+	char *body = api_login_body(&a->cfg);
+
 	req.body = body;
 	api_forget_token(a);
 	if (a->cfg.staff[0] == '\0' || a->cfg.pin[0] == '\0') {
@@ -774,6 +808,7 @@ api_call(struct api *a, const struct api_req *req, int attempts,
     struct api_reply *reply)
 {
 	bool relogged = false;
+	int servers = failover_count(a->fo), tried = 0;   /* this attempt */
 
 	if (attempts < 1)
 		attempts = 1;
@@ -815,6 +850,14 @@ api_call(struct api *a, const struct api_req *req, int attempts,
 				continue;
 			}
 		}
+		if (api_reply_moves_on(reply) && ++tried < servers) {
+			/* that server is away: the next one now, same attempt */
+			log_info("%s %s: %s (%s), trying the next server", req->method, req->path,
+			    reply->message, reply->server);
+			attempt--;
+			continue;
+		}
+		tried = 0;
 		if (!api_err_transient(e) || attempt >= attempts)
 			return e;
 		log_info("%s %s: %s, retrying (%d of %d)", req->method, req->path,

@@ -42,6 +42,16 @@ const char *api_err_name(enum api_err e);
  * bad responses, 5xx and 429. Everything else is the request's fault. */
 bool api_err_transient(enum api_err e);
 
+struct api_reply;
+/* Whether a failure says the server asked is away rather than the request
+ * wrong, so that the next server in the list should be tried: no
+ * connection, a timeout or a broken one (network), a TLS handshake that
+ * failed, a truncated or non-HTTP answer, and 502, 503 and 504 (a proxy
+ * without a backend; brigade-server's own 503, its database down, is the
+ * same on every instance, so moving on costs one request and the callers'
+ * backoff keeps it from going round hot). */
+bool api_reply_moves_on(const struct api_reply *r);
+
 struct api_req {
 	const char *method;          /* "GET", "POST", "PATCH" */
 	const char *path;            /* "/api/v1/orders?status=PAID" */
@@ -60,6 +70,10 @@ struct api_reply {
 	char field[64];
 	char message[256];           /* a sentence for people */
 	int64_t server_time;         /* x-brigade-time, 0 when absent */
+	char server[80];             /* "host:port" of the server asked */
+	int server_index;            /* its place in the server list */
+	bool moved;                  /* this failure moved the client on to the
+	                                next server (failover.h) */
 };
 
 void api_reply_init(struct api_reply *r);
@@ -77,6 +91,10 @@ struct api_session {
 struct api *api_new(const struct client_cfg *cfg, struct clock *clk);
 void api_free(struct api *a);
 
+/* The body of POST /api/v1/auth/login for c: staff, pin, terminal, and
+ * store when c->store is set; malloc'd, the caller wipes and frees it. */
+char *api_login_body(const struct client_cfg *c);
+
 /* POST /api/v1/auth/login with the configured staff and PIN. The PIN is
  * never logged, and the request body is wiped after use. */
 enum api_err api_login(struct api *a, struct api_reply *reply);
@@ -91,7 +109,11 @@ void api_set_pin(struct api *a, const char *pin);
 /* One request, waiting for its answer: logs in first when needed, logs in
  * again once on a 401 with an older token (a 401 right after a login is
  * the answer, with a message saying so: no login loop), and retries network errors, 5xx and 429 up to
- * `attempts` times with exponential backoff and jitter. For the worker
+ * `attempts` times with exponential backoff and jitter. With several
+ * servers, an attempt that finds its server away (api_reply_moves_on)
+ * goes on at once with the next one, until each was tried once; only then
+ * does it count, and the backoff comes before the next round. A request
+ * with an Idempotency-Key carries the same key to every server. For the worker
  * thread and command-line programs only: it blocks. */
 enum api_err api_call(struct api *a, const struct api_req *req, int attempts,
     struct api_reply *reply);
@@ -104,6 +126,8 @@ typedef void (*api_done_fn)(void *ctx, void *tag, struct api_reply *reply);
 void api_start(struct api *a, const struct api_req *req, void *tag);
 int api_poll(struct api *a, int timeout_ms, api_done_fn done, void *ctx);
 int api_inflight(const struct api *a);
+/* How many servers the api may use (1 when only one is configured). */
+int api_servers(const struct api *a);
 
 /* Backoff before attempt n (1-based), in ms: exponential from base, capped,
  * with full jitter (a random value in [d/2, d]) so that many terminals that

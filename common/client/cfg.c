@@ -1,6 +1,7 @@
 /* cfg: client settings from files, the environment and flags. */
 #include "cfg.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,7 +12,7 @@
 #include "config.h"
 #include "xalloc.h"
 
-enum cfg_type { T_STR, T_BOOL, T_INT };
+enum cfg_type { T_STR, T_BOOL, T_INT, T_SERVERS, T_STORE };
 
 /* One setting: its key in files, its environment variable, where it lives. */
 struct cfg_key {
@@ -29,7 +30,8 @@ struct cfg_key {
 #define B(k, e, f) { k, e, T_BOOL, offsetof(struct client_cfg, f), 0, 0, 0 }
 
 static const struct cfg_key cfg_keys[] = {
-	S("server", "BRIGADE_SERVER", server),
+	{ "server", "BRIGADE_SERVER", T_SERVERS, 0, 0, 0, 0 },
+	{ "store", "BRIGADE_STORE", T_STORE, 0, 0, 0, 0 },
 	S("staff", "BRIGADE_STAFF", staff),
 	S("pin", "BRIGADE_PIN", pin),
 	S("terminal", "BRIGADE_TERMINAL", terminal),
@@ -62,7 +64,8 @@ cfg_defaults(struct client_cfg *c)
 	char host[64];
 
 	memset(c, 0, sizeof *c);
-	xstrlcpy(c->server, "http://127.0.0.1:8080", sizeof c->server);
+	xstrlcpy(c->servers[0], "http://127.0.0.1:8080", sizeof c->servers[0]);
+	c->nservers = 1;
 	if (gethostname(host, sizeof host) != 0 || host[0] == '\0')
 		xstrlcpy(host, "terminal", sizeof host);
 	host[sizeof host - 1] = '\0';
@@ -111,7 +114,90 @@ valid_server(const char *v)
 bool
 cfg_tls(const struct client_cfg *c)
 {
-	return strncmp(c->server, "https://", 8) == 0;
+	return strncmp(c->servers[0], "https://", 8) == 0;   /* never mixed */
+}
+
+int
+cfg_parse_servers(const char *value, char urls[][CFG_URL_MAX], int max,
+    char *err, size_t errsize)
+{
+	const char *p = value;
+	int n = 0;
+
+	for (;;) {
+		char url[CFG_URL_MAX];
+		size_t len;
+
+		p += strspn(p, ", \t");
+		if (*p == '\0')
+			break;
+		len = strcspn(p, ", \t");
+		if (len >= sizeof url) {
+			snprintf(err, errsize, "server: a URL is longer than %zu bytes",
+			    sizeof url - 1);
+			return -1;
+		}
+		memcpy(url, p, len);
+		url[len] = '\0';
+		p += len;
+		if (!valid_server(url)) {
+			snprintf(err, errsize,
+			    "server: expected http://HOST[:PORT] or https://HOST[:PORT], got \"%s\"",
+			    url);
+			return -1;
+		}
+		if (len > 0 && url[len - 1] == '/')
+			url[len - 1] = '\0';
+		if (n == max) {
+			snprintf(err, errsize, "server: at most %d servers, separated by commas",
+			    max);
+			return -1;
+		}
+		if (n > 0 && (strncmp(url, "https://", 8) == 0) !=
+		    (strncmp(urls[0], "https://", 8) == 0)) {
+			snprintf(err, errsize, "server: %s and %s: list only http:// or only "
+			    "https:// servers, not both", urls[0], url);
+			return -1;
+		}
+		for (int i = 0; i < n; i++) {
+			if (strcmp(urls[i], url) == 0) {
+				snprintf(err, errsize, "server: %s is listed twice", url);
+				return -1;
+			}
+		}
+		xstrlcpy(urls[n++], url, CFG_URL_MAX);
+	}
+	if (n == 0) {
+		snprintf(err, errsize, "server: expected at least one http://HOST[:PORT] "
+		    "or https://HOST[:PORT]");
+		return -1;
+	}
+	return n;
+}
+
+bool
+cfg_valid_store(const char *code)
+{
+	size_t len = strlen(code);
+
+	if (len < 1 || len > CFG_STORE_MAX)
+		return false;
+	for (const char *p = code; *p != '\0'; p++) {
+		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_')
+			return false;
+	}
+	return true;
+}
+
+void
+cfg_server_label(const char *url, char *out, size_t size)
+{
+	struct server_addr a;
+
+	if (cfg_server_addr(url, &a) < 0)
+		xstrlcpy(out, url, size);
+	else
+		snprintf(out, size, "%s:%d", a.host, a.port);   /* [v6] keeps its brackets */
 }
 
 int
@@ -164,24 +250,30 @@ cfg_set(struct client_cfg *c, const char *key, const char *value,
 	}
 	field = (char *)c + k->offset;
 	switch (k->type) {
+	case T_SERVERS: {
+		char urls[CFG_SERVERS_MAX][CFG_URL_MAX] = { { 0 } };
+		int count = cfg_parse_servers(value, urls, CFG_SERVERS_MAX, err, errsize);
+
+		if (count < 0)
+			return -1;
+		memcpy(c->servers, urls, sizeof urls);
+		c->nservers = count;
+		return 0;
+	}
+	case T_STORE:
+		if (value[0] != '\0' && !cfg_valid_store(value)) {
+			snprintf(err, errsize, "store: expected a store code of 1 to %d letters, "
+			    "digits, '-' or '_', got \"%s\"", CFG_STORE_MAX, value);
+			return -1;
+		}
+		xstrlcpy(c->store, value, sizeof c->store);
+		return 0;
 	case T_STR:
 		if (strlen(value) >= k->size) {
 			snprintf(err, errsize, "%s: longer than %zu bytes", key, k->size - 1);
 			return -1;
 		}
-		if (strcmp(key, "server") == 0 && !valid_server(value)) {
-			snprintf(err, errsize,
-			    "server: expected http://HOST[:PORT] or https://HOST[:PORT], got \"%s\"",
-			    value);
-			return -1;
-		}
 		xstrlcpy(field, value, k->size);
-		if (strcmp(key, "server") == 0) {
-			size_t len = strlen(field);
-
-			if (len > 0 && field[len - 1] == '/')
-				field[len - 1] = '\0';
-		}
 		return 0;
 	case T_BOOL:
 		if (config_bool(value, &b) < 0) {

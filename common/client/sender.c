@@ -22,6 +22,8 @@ struct slot {
 	bool answered;               /* an answer waits to be recorded */
 	enum api_err err;
 	int status;
+	bool moves_on;               /* the server was away (api_reply_moves_on) */
+	bool moved;                  /* and this failure moved us to the next */
 	char *text;                  /* the answer's body or the reason */
 };
 
@@ -36,6 +38,8 @@ struct sender {
 	const struct sender_opts *opts;
 	struct sender_report *rep;
 	int fail_streak;             /* transient failures in a row */
+	int moves;                   /* servers left since the last answer */
+	int away;                    /* failures that found a server away since */
 	int64_t backoff_until;       /* mono ms */
 	bool need_login;
 	bool fresh_login;            /* no answer but 401s since the last login */
@@ -192,6 +196,8 @@ on_done(void *ctx, void *tag, struct api_reply *r)
 	sl->answered = true;
 	sl->err = r->err;
 	sl->status = r->status;
+	sl->moves_on = api_reply_moves_on(r);
+	sl->moved = r->moved;
 	free(sl->text);
 	if (r->err == API_OK) {
 		sl->text = r->body != NULL ? xstrdup(r->body) : xstrdup("");
@@ -202,6 +208,24 @@ on_done(void *ctx, void *tag, struct api_reply *r)
 		sl->text = xstrdup(text);
 	}
 	(void)s;
+}
+
+/* Whether a failure that found its server away should be sent again at
+ * once, to the next server: yes until every server was left once since the
+ * last answer (then the backoff, so that a cluster whose database is down,
+ * 503 everywhere, is not asked in a hot loop). The count of failures bounds
+ * it too, should the moves be made by others (the stream). */
+static bool
+try_next_server(struct sender *s, bool moves_on, bool moved)
+{
+	int n = api_servers(s->api);
+
+	if (!moves_on || n < 2)
+		return false;
+	if (moved)
+		s->moves++;
+	s->away++;
+	return s->moves < n && s->away < n * SENDER_WINDOW;
 }
 
 /* Record one answer; returns -1 when the outbox could not be written (the
@@ -222,6 +246,7 @@ record(struct sender *s, struct slot *sl)
 		st = OUTBOX_DONE;
 		s->rep->done++;
 		s->fail_streak = 0;
+		s->moves = s->away = 0;
 	} else if (sl->err == API_ERR_UNAUTHORIZED && s->fresh_login) {
 		/* refused with a token the server just gave: logging in again
 		 * would only do the same (something between here and the server
@@ -244,6 +269,13 @@ record(struct sender *s, struct slot *sl)
 		xstrlcpy(s->rep->last_error, sl->text, sizeof s->rep->last_error);
 		if (outbox_mark_failed(s->ob, sl->e.id, sl->status, sl->text) < 0)
 			return -1;
+		if (try_next_server(s, sl->moves_on, sl->moved)) {
+			/* the same entry, the same key, another server: the
+			 * key in the shared database makes it count once */
+			log_info("entry %lld (%s %s): %s; trying the next server",
+			    (long long)sl->e.id, sl->e.method, sl->e.path, sl->text);
+			return 0;
+		}
 		s->fail_streak++;
 		int64_t wait = api_backoff_ms(s->fail_streak, SENDER_BACKOFF_BASE_MS,
 		    SENDER_BACKOFF_CAP_MS);
@@ -341,15 +373,19 @@ relogin(struct sender *s)
 	if (e == API_OK) {
 		s->need_login = false;
 		s->fresh_login = true;
+		s->moves = s->away = 0;
 		api_reply_free(&r);
 		return SENDER_DRAINED;
 	}
 	s->rep->last_err = e;
 	fail_text(s->rep->last_error, sizeof s->rep->last_error, &r);
+	bool next = try_next_server(s, api_reply_moves_on(&r), r.moved);
 	api_reply_free(&r);
 	if (!api_err_transient(e))
 		return SENDER_AUTH;
 	s->rep->failures++;
+	if (next)
+		return SENDER_DRAINED;   /* log in at the next server, now */
 	s->fail_streak++;
 	s->backoff_until = util_mono_ms() +
 	    api_backoff_ms(s->fail_streak, SENDER_BACKOFF_BASE_MS, SENDER_BACKOFF_CAP_MS);
@@ -369,6 +405,7 @@ sender_run(struct sender *s, const struct sender_opts *opts,
 	s->opts = opts;
 	s->rep = report;
 	s->fail_streak = 0;
+	s->moves = s->away = 0;
 	s->backoff_until = 0;
 	s->offline = false;
 	s->storage_failed = false;

@@ -3,7 +3,10 @@
  * other. 2xx marks an entry done; a 4xx moves it to needs-attention with
  * the server's reason and the rest goes on; network errors, 5xx and 429
  * leave it pending and the sender backs off (exponential, with jitter)
- * before trying again, for ever if asked to. A 401 logs in again, once: a
+ * before trying again, for ever if asked to. With several servers, an entry
+ * whose server was away (api_reply_moves_on) goes again at once, with the
+ * same Idempotency-Key, to the next one, until each server was left once
+ * since the last answer; only then the backoff. A 401 logs in again, once: a
  * 401 right after a login ends the run (SENDER_AUTH). Only the logged-in
  * person's entries go out; another person's wait for their login (and
  * hold back the later entries of the same order). Runs on

@@ -9,6 +9,7 @@
 
 #include "api.h"
 #include "codec.h"
+#include "failover.h"
 #include "log.h"
 #include "outbox.h"
 #include "stream.h"
@@ -64,9 +65,26 @@ struct check_ctx {
 static void check_login(struct session *s);
 static void take_snapshot(struct session *s);
 
+/* The server in use, for the screens to show when there is a choice:
+ * whether it changed since they were told. */
+static bool
+note_server(struct session *s)
+{
+	struct failover_pick p;
+
+	if (failover_count(s->cfg.failover) < 2)
+		return false;
+	failover_current(s->cfg.failover, &p);
+	if (strcmp(p.label, s->st.server) == 0)
+		return false;
+	xstrlcpy(s->st.server, p.label, sizeof s->st.server);
+	return true;
+}
+
 static void
 tell_state(struct session *s)
 {
+	note_server(s);
 	if (s->h.state != NULL)
 		s->h.state(s->h.ctx, &s->st);
 }
@@ -843,6 +861,8 @@ on_stream_status(void *ctx, const struct stream_status *st)
 	case STREAM_CONNECTING:
 		break;
 	}
+	if (note_server(s))
+		tell_state(s);   /* the stream moved on to another server */
 }
 
 /* --- setup --------------------------------------------------------------- */
@@ -896,13 +916,16 @@ session_new(const struct session_opts *o, const struct session_handlers *h, char
 		free(s);
 		return NULL;
 	}
+	/* one choice of server for the stream and every worker */
+	s->cfg.failover = failover_new(&s->cfg);
 	sh.event = on_event;
 	sh.resync = on_resync;
 	sh.status = on_stream_status;
 	sh.ctx = s;
-	s->stream = stream_new(s->loop, s->cfg.server, s->cfg.insecure, &s->clk, &sh);
+	s->stream = stream_new(s->loop, &s->cfg, &s->clk, &sh);
 	if (s->stream == NULL) {
-		snprintf(err, errsize, "not a server URL: %s", s->cfg.server);
+		snprintf(err, errsize, "not a server URL: %s", s->cfg.servers[0]);
+		failover_unref(s->cfg.failover);
 		loop_free(s->loop);
 		outbox_close(s->ob);
 		free(s);
@@ -938,6 +961,7 @@ session_free(struct session *s)
 	for (int i = 0; i < s->nops; i++)
 		op_free(&s->ops[i]);
 	free(s->ops);
+	failover_unref(s->cfg.failover);
 	explicit_bzero(&s->cfg, sizeof s->cfg);
 	free(s);
 }

@@ -108,6 +108,8 @@ struct session_state {
 	bool send_failing;              /* the outbox's last send did not reach
 	                                   the server (the stream may still be up) */
 	char error[200];                /* why offline / signed out, "" if none */
+	char server[80];                /* "host:port" of the server in use when
+	                                   several are configured, else "" */
 	int role;                       /* enum staff_role, -1 until known */
 	char staff[STAFF_MAX + 1];
 	char name[NAME_MAX_ + 1];       /* the staff member's name, once known */

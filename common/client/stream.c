@@ -7,6 +7,7 @@
 
 #include "cfg.h"
 #include "clock.h"
+#include "failover.h"
 #include "log.h"
 #include "strbuf.h"
 #include "util.h"
@@ -40,10 +41,12 @@ struct stream {
 	lws_sorted_usec_list_t sul;  /* the reconnect timer */
 	lws_sorted_usec_list_t attempt; /* the deadline of the attempt under way */
 	uint16_t retry_count;
-	struct server_addr addr;
+	struct failover *fo;         /* which server to follow */
+	struct failover_pick server; /* the one of the attempt under way */
 	bool insecure;
 	char token[128];
-	bool live_only;              /* no after=: start at the head */
+	bool live_only;              /* no after=: start at the head (until the
+	                                first hello gives a place in the log) */
 	struct clock *clk;
 	struct stream_handlers h;
 	struct stream_status st;
@@ -81,7 +84,7 @@ set_state(struct stream *s, enum stream_state state, const char *error)
 }
 
 static void connect_now(lws_sorted_usec_list_t *sul);
-static void schedule_retry(struct stream *s);
+static void schedule_retry(struct stream *s, bool away);
 
 /* The connection the stream no longer wants: it is closed, and whatever lws
  * says of it afterwards is not heard. */
@@ -107,16 +110,21 @@ attempt_expired(lws_sorted_usec_list_t *sul)
 	abandon(s);
 	snprintf(why, sizeof why, "no answer from the server within %d s",
 	    STREAM_ATTEMPT_MS / 1000);
-	log_info("stream: %s; trying again", why);
+	log_info("stream: %s: %s; trying again", s->server.label, why);
 	set_state(s, s->st.state == STREAM_ONLINE ? STREAM_RECONNECTING : s->st.state, why);
-	schedule_retry(s);
+	schedule_retry(s, true);
 }
 
+/* The next attempt after the backoff; away: the server did not answer or
+ * the connection broke, so the next attempt goes to the next server (the
+ * same one when it is the only one). */
 static void
-schedule_retry(struct stream *s)
+schedule_retry(struct stream *s, bool away)
 {
 	if (s->freeing)
 		return;
+	if (away)
+		failover_failed(s->fo, s->server.index);
 	lws_sul_cancel(&s->attempt);
 	s->st.attempts++;
 	lws_retry_sul_schedule(loop_context(s->loop), 0, &s->sul, &retry_policy,
@@ -130,6 +138,9 @@ connect_now(lws_sorted_usec_list_t *sul)
 	struct lws_client_connect_info i;
 	char path[96];
 
+	if (failover_current(s->fo, &s->server) < 0)
+		log_error("not a server URL: %s", s->server.url);   /* cfg_set checks */
+	xstrlcpy(s->st.server, s->server.label, sizeof s->st.server);
 	if (s->live_only && s->st.last_seq <= 0)
 		snprintf(path, sizeof path, "/api/v1/stream");
 	else
@@ -137,14 +148,14 @@ connect_now(lws_sorted_usec_list_t *sul)
 		    (long long)s->st.last_seq);
 	memset(&i, 0, sizeof i);
 	i.context = loop_context(s->loop);
-	i.address = s->addr.host;
-	i.port = s->addr.port;
-	i.host = s->addr.host;
-	i.origin = s->addr.host;
+	i.address = s->server.addr.host;
+	i.port = s->server.addr.port;
+	i.host = s->server.addr.host;
+	i.origin = s->server.addr.host;
 	i.path = path;
 	i.local_protocol_name = STREAM_PROTOCOL;
-	i.ssl_connection = s->addr.tls ? LCCSCF_USE_SSL : 0;
-	if (s->addr.tls && s->insecure)
+	i.ssl_connection = s->server.addr.tls ? LCCSCF_USE_SSL : 0;
+	if (s->server.addr.tls && s->insecure)
 		i.ssl_connection |= LCCSCF_ALLOW_SELFSIGNED | LCCSCF_SKIP_SERVER_CERT_HOSTNAME_CHECK |
 		    LCCSCF_ALLOW_EXPIRED | LCCSCF_ALLOW_INSECURE;
 	i.retry_and_idle_policy = &retry_policy;
@@ -159,7 +170,7 @@ connect_now(lws_sorted_usec_list_t *sul)
 		set_state(s, s->st.state == STREAM_UNAUTHORIZED ? STREAM_UNAUTHORIZED :
 		    s->st.state == STREAM_CONNECTING ? STREAM_CONNECTING : STREAM_RECONNECTING,
 		    "could not start a connection");
-		schedule_retry(s);
+		schedule_retry(s, true);
 	}
 }
 
@@ -197,6 +208,11 @@ on_hello(struct stream *s, const cJSON *j)
 				s->h.resync(s->h.ctx, s->st.head);
 		}
 	}
+	/* from the first hello on, the stream has a place in the log, even
+	 * at head 0 (a new database): a reconnect, to this server or the
+	 * next, resumes after it rather than starting at the head again and
+	 * skipping what came meanwhile */
+	s->live_only = false;
 	s->hello_seen = true;
 	lws_sul_cancel(&s->attempt);
 	s->retry_count = 0;
@@ -337,7 +353,9 @@ callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 			set_state(s, s->st.state == STREAM_ONLINE ? STREAM_RECONNECTING :
 			    s->st.state, why);
 		}
-		schedule_retry(s);
+		/* a refused token is refused by every server (one session
+		 * table): stay; anything else says this one is away */
+		schedule_retry(s, status != 401 && status != 403);
 		return 0;
 	}
 	case LWS_CALLBACK_WSI_DESTROY:
@@ -353,7 +371,7 @@ callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 			return 0;
 		set_state(s, STREAM_RECONNECTING, s->st.state == STREAM_ONLINE &&
 		    s->st.error[0] == '\0' ? "the connection closed" : NULL);
-		schedule_retry(s);
+		schedule_retry(s, true);
 		return 0;
 	default:
 		return 0;
@@ -372,21 +390,24 @@ stream_protocols(void)
 }
 
 struct stream *
-stream_new(struct loop *l, const char *url, bool insecure, struct clock *clk,
+stream_new(struct loop *l, const struct client_cfg *cfg, struct clock *clk,
     const struct stream_handlers *h)
 {
 	struct stream *s = xcalloc(1, sizeof *s);
 
 	s->loop = l;
-	s->insecure = insecure;
+	s->insecure = cfg->insecure;
 	s->clk = clk;
 	s->h = *h;
-	strbuf_init(&s->msg);
-	if (cfg_server_addr(url, &s->addr) < 0) {
-		log_error("not a server URL: %s", url);
+	s->fo = cfg->failover != NULL ? failover_ref(cfg->failover) : failover_new(cfg);
+	if (failover_current(s->fo, &s->server) < 0) {
+		log_error("not a server URL: %s", s->server.url);
+		failover_unref(s->fo);
 		free(s);
 		return NULL;
 	}
+	xstrlcpy(s->st.server, s->server.label, sizeof s->st.server);
+	strbuf_init(&s->msg);
 	return s;
 }
 
@@ -405,6 +426,7 @@ stream_free(struct stream *s)
 	}
 	explicit_bzero(s->token, sizeof s->token);
 	strbuf_free(&s->msg);
+	failover_unref(s->fo);
 	free(s);
 }
 

@@ -1,8 +1,12 @@
 /* stream: the live event feed (libwebsockets client of /api/v1/stream).
  * Reassembles fragmented messages, hands events to its user strictly in
  * seq order (no gap, no duplicate), remembers the last seq applied, and
- * reconnects for ever with backoff, resuming after that seq. Runs on the
- * loop thread; its protocol goes in the loop (stream_protocols). */
+ * reconnects for ever with backoff, resuming after that seq. With several
+ * servers (one database behind them), a connection that fails or breaks
+ * moves the client on to the next (failover.h) and the stream resumes there
+ * after the same seq: their event logs are one, so the log id stays and no
+ * resync happens. Runs on the loop thread; its protocol goes in the loop
+ * (stream_protocols). */
 #ifndef BRIGADE_CLIENT_STREAM_H
 #define BRIGADE_CLIENT_STREAM_H
 
@@ -14,6 +18,7 @@
 
 #include "loop.h"
 
+struct client_cfg;
 struct clock;
 
 /* The largest message accepted: an order is a few KiB at most. */
@@ -36,6 +41,8 @@ struct stream_status {
 	int attempts;                /* failed connects since last online */
 	char error[160];             /* why the last connection ended */
 	char log_id[40];             /* the identity of the server's event log */
+	char server[80];             /* "host:port" of the server it follows or
+	                                tries */
 };
 
 struct stream_handlers {
@@ -54,8 +61,9 @@ struct stream_handlers {
 /* The protocol to give loop_new. */
 const struct loop_protocols *stream_protocols(void);
 
-/* url: the server's base URL (http:// -> ws://, https:// -> wss://). */
-struct stream *stream_new(struct loop *l, const char *url, bool insecure,
+/* The servers of cfg (http:// -> ws://, https:// -> wss://), its
+ * insecure setting, and its shared failover when it has one. */
+struct stream *stream_new(struct loop *l, const struct client_cfg *cfg,
     struct clock *clk, const struct stream_handlers *h);
 void stream_free(struct stream *s);
 void stream_set_token(struct stream *s, const char *token);

@@ -122,6 +122,8 @@ header_segments(const struct header_info *h, struct text_seg *left, int *nl,
 			text_seg_add(right, nr, max, THEME_STALE, " STALE ");
 		}
 	}
+	if (h->server[0] != '\0')
+		text_seg_add(right, nr, max, THEME_HEADER, " via %s ", h->server);
 	header_conn_text(h, conn, sizeof conn, &role);
 	text_seg_add(right, nr, max, role, " %s ", conn);
 }

@@ -1,6 +1,7 @@
 /* header: the top status line every screen shows, as a model: what the
  * connection is doing ("ONLINE", "OFFLINE since 14:02", "CONNECTING",
- * "SIGNED OUT"), whether the data is from the saved cache ("STALE"),
+ * "SIGNED OUT") and, with several servers, which one ("via 10.0.0.6:8080"),
+ * whether the data is from the saved cache ("STALE"),
  * the outbox ("3 queued", "1 needs attention") and the printer ("printer
  * offline"). header_segments turns that into styled segments; header_view
  * draws them. Pure, unit-tested.
@@ -45,6 +46,8 @@ struct header_info {
 	char printer[64];           /* printer state, "" when there is none */
 	bool printer_ok;            /* the printer state is good news */
 	int64_t printer_queued;     /* print jobs not done */
+	char server[80];            /* "host:port" of the server in use when
+	                               several are configured, "" otherwise */
 	char note[96];              /* a transient message, "" for none */
 	enum theme_role note_role;
 };

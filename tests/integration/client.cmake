@@ -12,3 +12,13 @@ if(TARGET brigadectl)
       ENVIRONMENT "BRIGADE_BIN=${CMAKE_BINARY_DIR}/bin")
   endforeach()
 endif()
+
+# Clients with several instances of one PostgreSQL database (a private
+# cluster the test starts): failover of the outbox, the stream and
+# brigadectl.
+if(TARGET brigadectl)
+  add_test(NAME client_failover
+    COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/test_client_failover.py -v)
+  set_tests_properties(client_failover PROPERTIES LABELS "integration;postgresql"
+    TIMEOUT 300 ENVIRONMENT "BRIGADE_BIN=${CMAKE_BINARY_DIR}/bin")
+endif()

@@ -5,6 +5,10 @@
  *   request  -> "sent N"; later "reply N ERR STATUS" when it finished
  *   status   -> "status TICKS LATE_MAX_MS INFLIGHT STREAMSTATE"
  *   quit     -> exits
+ * With CLIENT_PROBE_EVENTS=1 it also follows the stream as a screen would:
+ *   "event SEQ TYPE ORDER_ID" for each event handed over, in order
+ *   "stream STATE SERVER LAST_SEQ" when the stream's state or server changes
+ *   "resync HEAD" when the stream says the log is another one
  * Output lines are flushed at once. Settings come from BRIGADE_*. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +16,7 @@
 
 #include "cfg.h"
 #include "clock.h"
+#include "failover.h"
 #include "log.h"
 #include "loop.h"
 #include "stream.h"
@@ -29,6 +34,7 @@ struct probe {
 	int64_t ticks, due, late_max;
 	int inflight, sent;
 	struct strbuf line;
+	char last_stream[128];       /* the last "stream ..." line printed */
 };
 
 struct req {
@@ -110,6 +116,43 @@ on_input(void *ctx, const char *data, size_t len)
 	}
 }
 
+static int
+on_event(void *ctx, int64_t seq, const cJSON *ev)
+{
+	const cJSON *type = cJSON_GetObjectItemCaseSensitive(ev, "type");
+	const cJSON *order = cJSON_GetObjectItemCaseSensitive(ev, "order");
+	const cJSON *id = cJSON_GetObjectItemCaseSensitive(order, "id");
+
+	(void)ctx;
+	printf("event %lld %s %lld\n", (long long)seq,
+	    cJSON_IsString(type) ? type->valuestring : "?",
+	    cJSON_IsNumber(id) ? (long long)id->valuedouble : 0LL);
+	fflush(stdout);
+	return 0;
+}
+
+static void
+on_resync(void *ctx, int64_t head)
+{
+	(void)ctx;
+	printf("resync %lld\n", (long long)head);
+	fflush(stdout);
+}
+
+static void
+on_stream(void *ctx, const struct stream_status *st)
+{
+	struct probe *p = ctx;
+	char line[128];
+
+	snprintf(line, sizeof line, "stream %s %s", stream_state_name(st->state), st->server);
+	if (strcmp(line, p->last_stream) == 0)
+		return;
+	snprintf(p->last_stream, sizeof p->last_stream, "%s", line);
+	printf("%s %lld\n", line, (long long)st->last_seq);
+	fflush(stdout);
+}
+
 static void
 on_token(void *ctx, const char *token, enum staff_role role)
 {
@@ -140,7 +183,17 @@ main(void)
 	if (p.loop == NULL)
 		return 1;
 	struct stream_handlers sh = { NULL, NULL, NULL, &p };
-	p.stream = stream_new(p.loop, cfg.server, cfg.insecure, &clk, &sh);
+	const char *events = getenv("CLIENT_PROBE_EVENTS");
+
+	if (events != NULL && strcmp(events, "1") == 0) {
+		sh.event = on_event;
+		sh.resync = on_resync;
+		sh.status = on_stream;
+	}
+	/* the stream and the worker share one choice of server, as in a
+	 * session */
+	cfg.failover = failover_new(&cfg);
+	p.stream = stream_new(p.loop, &cfg, &clk, &sh);
 	struct worker_handlers wh = { NULL, on_token, &p };
 	p.worker = worker_new(p.loop, &cfg, &clk, NULL, &wh, err, sizeof err);
 	if (p.stream == NULL || p.worker == NULL) {
@@ -157,6 +210,7 @@ main(void)
 	worker_free(p.worker);
 	loop_timer_cancel(&p.tick);
 	stream_free(p.stream);
+	failover_unref(cfg.failover);
 	loop_free(p.loop);
 	strbuf_free(&p.line);
 	return 0;

@@ -5,7 +5,8 @@
  *   mark ID | list | dismiss ENTRY | quit
  * Output lines (flushed at once):
  *   login RESULT MESSAGE
- *   state CONN stale=0|1 queued=N attention=N role=ROLE
+ *   state CONN stale=0|1 queued=N attention=N role=ROLE [server=HOST:PORT]
+ *     (server= with several servers configured: the one in use)
  *   orders all N | order ID STATUS VERSION
  *   refused ORDER KIND HTTP CODE MESSAGE
  *   mark ID pending=0|1 status=S stations=a,b
@@ -60,6 +61,8 @@ on_state(void *ctx, const struct session_state *st)
 	snprintf(line, sizeof line, "state %s stale=%d queued=%lld attention=%lld role=%s",
 	    conn_names[st->conn], st->stale, (long long)st->queued, (long long)st->attention,
 	    st->role >= 0 ? role_name((enum staff_role)st->role) : "?");
+	if (st->server[0] != '\0')
+		snprintf(line + strlen(line), sizeof line - strlen(line), " server=%s", st->server);
 	if (strcmp(line, p->last_state) != 0) {
 		printf("%s\n", line);
 		fflush(stdout);

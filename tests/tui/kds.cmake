@@ -13,3 +13,7 @@ if(TARGET brigade-kds)
       ENVIRONMENT "BRIGADE_BIN=${CMAKE_BINARY_DIR}/bin")
   endforeach()
 endif()
+if(TEST kds_failover)
+  # two instances of one database on a private PostgreSQL cluster
+  set_tests_properties(kds_failover PROPERTIES LABELS "tui;postgresql")
+endif()

@@ -14,6 +14,11 @@ if(TARGET brigade-pos AND Python3_FOUND AND TMUX_PROGRAM)
     COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/test_pos_card.py -v)
   set_tests_properties(pos_card PROPERTIES LABELS tui TIMEOUT 300
     ENVIRONMENT "BRIGADE_BIN=${CMAKE_BINARY_DIR}/bin;BRIGADE_PAYTERM_TEST=$<$<TARGET_EXISTS:payterm_test>:$<TARGET_FILE:payterm_test>>")
+  # two instances of one database on a private PostgreSQL cluster
+  add_test(NAME pos_failover
+    COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/test_pos_failover.py -v)
+  set_tests_properties(pos_failover PROPERTIES LABELS "tui;postgresql" TIMEOUT 300
+    ENVIRONMENT "BRIGADE_BIN=${CMAKE_BINARY_DIR}/bin")
   # README.md's "Your own restaurant", run word for word
   add_test(NAME readme_own_restaurant
     COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/test_readme_own_restaurant.py -v)

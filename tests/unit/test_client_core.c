@@ -32,7 +32,8 @@ test_cfg_precedence(void **state)
 	setenv("BRIGADE_STAFF", "w1", 1);
 	unsetenv("BRIGADE_SERVER");
 	assert_int_equal(cfg_load(&c, err, sizeof err), 0);
-	assert_string_equal(c.server, "http://10.0.0.5:8080");   /* slash dropped */
+	assert_string_equal(c.servers[0], "http://10.0.0.5:8080");   /* slash dropped */
+	assert_int_equal(c.nservers, 1);
 	assert_string_equal(c.staff, "w1");                      /* env over file */
 	assert_string_equal(c.terminal, "till 2");
 	assert_int_equal(c.timeout_ms, 2500);

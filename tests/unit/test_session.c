@@ -33,7 +33,7 @@ open_session(const char *app)
 	setenv("XDG_STATE_HOME", dir, 1);
 	cfg_defaults(&cfg);
 	/* nothing listens on port 1 of the loopback: the server is away */
-	xstrlcpy(cfg.server, "http://127.0.0.1:1", sizeof cfg.server);
+	assert_int_equal(cfg_set(&cfg, "server", "http://127.0.0.1:1", err, sizeof err), 0);
 	xstrlcpy(cfg.staff, "c1", sizeof cfg.staff);
 	xstrlcpy(cfg.pin, "3333", sizeof cfg.pin);
 	s = session_new(&o, NULL, err, sizeof err);

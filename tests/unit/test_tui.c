@@ -589,6 +589,14 @@ test_header(void **state)
 	assert_string_equal(r[0].text, " ONLINE ");
 	assert_int_equal(r[0].role, THEME_ONLINE);
 
+	/* several servers: which one, just before the connection */
+	snprintf(h.server, sizeof h.server, "10.0.0.6:8080");
+	header_segments(&h, l, &nl, r, &nr, 8);
+	assert_int_equal(nr, 2);
+	assert_string_equal(r[0].text, " via 10.0.0.6:8080 ");
+	assert_string_equal(r[1].text, " ONLINE ");
+	h.server[0] = '\0';
+
 	h.conn = HEADER_OFFLINE;
 	h.since_ms = 1795324515866 - 60000;
 	h.stale = true;
