@@ -64,6 +64,9 @@ static const char usage_text[] =
     "                               tax_id, receipt_header, receipt_footer (lines\n"
     "                               split by |), currency, day_start_hour,\n"
     "                               services (DINE_IN,PICKUP,DELIVERY)\n"
+    "  stores [list]                the stores this login may see (JSON): an\n"
+    "                               organisation admin's, every store\n"
+    "  stores add CODE --name NAME  add a store (an organisation admin; PostgreSQL)\n"
     "  staff list [--json]          the staff accounts, as a table\n"
     "  staff add CODE --name NAME --role ROLE [--pin-stdin]\n"
     "  staff set CODE [--name NAME] [--role ROLE] [--enable]\n"
@@ -193,6 +196,12 @@ static int
 cmd_store(int argc, char **argv)
 {
 	return brigadectl_store(argc, argv, &cfg, &server_clock);
+}
+
+static int
+cmd_stores(int argc, char **argv)
+{
+	return brigadectl_stores(argc, argv, &cfg, &server_clock);
 }
 
 static int
@@ -825,6 +834,7 @@ static const struct command {
 } commands[] = {
 	{ "menu", cmd_menu },
 	{ "store", cmd_store },
+	{ "stores", cmd_stores },
 	{ "staff", cmd_staff },
 	{ "orders", cmd_orders },
 	{ "order", cmd_order },

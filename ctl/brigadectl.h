@@ -41,6 +41,9 @@ int brigadectl_menu(int argc, char **argv, const struct client_cfg *cfg,
 /* brigadectl store show | set KEY=VALUE... (brigadectl_store.c). */
 int brigadectl_store(int argc, char **argv, const struct client_cfg *cfg,
     struct clock *clk);
+/* brigadectl stores [list] | add CODE --name NAME (brigadectl_store.c). */
+int brigadectl_stores(int argc, char **argv, const struct client_cfg *cfg,
+    struct clock *clk);
 /* brigadectl staff list | add | set | disable | pin (brigadectl_staff.c). */
 int brigadectl_staff(int argc, char **argv, const struct client_cfg *cfg,
     struct clock *clk);

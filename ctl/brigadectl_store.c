@@ -1,5 +1,7 @@
 /* brigadectl store: the restaurant's details, the ones receipts, tickets
- * and reports print: show them, or set some of them (ADMIN). */
+ * and reports print: show them, or set some of them (ADMIN). brigadectl
+ * stores: the group's stores, as the login may see them; an organisation
+ * admin adds one. */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -194,6 +196,62 @@ static const struct {
 	{ "show", store_show },
 	{ "set", store_set },
 };
+
+/* stores add CODE --name NAME: a new store (an organisation admin). */
+static int
+stores_add(int argc, char **argv, const struct client_cfg *cfg, struct clock *clk)
+{
+	const char *code = NULL, *name = NULL;
+	struct api_reply r;
+	char idem[37], *text;
+	cJSON *body;
+	int rc = EXIT_OK;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--name") == 0 && i + 1 < argc)
+			name = argv[++i];
+		else if (argv[i][0] != '-' && code == NULL)
+			code = argv[i];
+		else
+			return brigadectl_usage("stores add: unexpected \"%s\"", argv[i]);
+	}
+	if (code == NULL || name == NULL)
+		return brigadectl_usage("stores add: expected CODE --name NAME");
+	if (!cfg_valid_store(code))
+		return brigadectl_usage("stores add: a store's code is 1 to 32 letters, digits,"
+		    " - and _, not \"%s\"", code);
+	body = cJSON_CreateObject();
+	cJSON_AddStringToObject(body, "code", code);
+	cJSON_AddStringToObject(body, "name", name);
+	text = cJSON_PrintUnformatted(body);
+	cJSON_Delete(body);
+	if (text == NULL)
+		abort();
+	util_uuid(idem);
+	struct api *a = api_new(cfg, clk);
+	struct api_req req = { "POST", "/api/v1/stores", text, idem, false };
+	if (api_call(a, &req, cfg->retries, &r) == API_OK)
+		printf("%s\n", r.body);
+	else
+		rc = brigadectl_failure("stores add", &r);
+	api_reply_free(&r);
+	api_free(a);
+	free(text);
+	return rc;
+}
+
+int
+brigadectl_stores(int argc, char **argv, const struct client_cfg *cfg, struct clock *clk)
+{
+	if (argc < 2 || strcmp(argv[1], "list") == 0) {
+		if (argc > 2)
+			return brigadectl_usage("stores list takes no arguments");
+		return brigadectl_print_get(cfg, clk, "/api/v1/stores");
+	}
+	if (strcmp(argv[1], "add") == 0)
+		return stores_add(argc - 1, argv + 1, cfg, clk);
+	return brigadectl_usage("stores: expected list or add, not \"%s\"", argv[1]);
+}
 
 int
 brigadectl_store(int argc, char **argv, const struct client_cfg *cfg, struct clock *clk)

@@ -289,6 +289,45 @@ class ManyStores(unittest.TestCase):
         self.assertEqual(login(self.a, "boss2", "717171", code).store, code)
 
 
+    def ctl(self, *args, staff="k1", pin=None, store="north"):
+        env = {k: v for k, v in os.environ.items() if not k.startswith("BRIGADE_")}
+        env.update(XDG_STATE_HOME=self.tmp, XDG_CONFIG_HOME=self.tmp)
+        cmd = [os.path.join(BIN, "brigadectl"),
+               "--server", "http://127.0.0.1:%d,http://127.0.0.1:%d" % (self.a.port, self.b.port),
+               "--staff", staff, "--pin", pin or PIN["north"].get(staff, ""),
+               "--outbox", os.path.join(self.tmp, "ctl-outbox.db")]
+        if store:
+            cmd += ["--store", store]
+        r = subprocess.run(cmd + list(args), env=env, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, timeout=60)
+        return r.returncode, r.stdout.decode(), r.stderr.decode()
+
+    def test_brigadectl_names_its_store(self):
+        self.north_menu()
+        self.north().create(walk_in(items=[{"sku": "B1", "qty": 1}],
+                                    pay=[{"tender": "CASH", "amount": 5000}]))
+        rc, out, err = self.ctl("orders", "--day", "today")
+        self.assertEqual(rc, 0, err)
+        names = {o["items"][0]["name"] for o in json.loads(out)["orders"]}
+        self.assertEqual(names, {"North Burger"})
+        rc, out, err = self.ctl("stores")
+        self.assertEqual((rc, [x["code"] for x in json.loads(out)["stores"]]), (0, ["north"]), err)
+        rc, out, err = self.ctl("stores", "add", "east", "--name", "East")
+        self.assertEqual(rc, 1, out + err)
+        # the organisation admin, through either server
+        code = "west%d" % os.getpid()
+        rc, out, err = self.ctl("stores", "add", code, "--name", "West", staff="boss",
+                                pin=BOSS_PIN, store=None)
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(json.loads(out)["code"], code)
+        rc, out, err = self.ctl("stores", staff="boss", pin=BOSS_PIN, store=code)
+        self.assertEqual(json.loads(out)["current"], code)
+        self.assertIn("north", [x["code"] for x in json.loads(out)["stores"]])
+        rc, out, err = self.ctl("stores", "add", "Bad Code", "--name", "x", staff="boss",
+                                pin=BOSS_PIN, store=None)
+        self.assertEqual(rc, 2, out + err)
+
+
 class OneStore(unittest.TestCase):
     """SQLite: the file is the one store, 'main'."""
 
