@@ -312,10 +312,12 @@ class BehindHAProxy(unittest.TestCase):
                              "account_locked")
             r.close()
         self.assertEqual(b.post("/api/v1/auth/login", {"staff": "w1", "pin": PINS["w1"]}).status, 200)
-        logged = "".join("".join(access_lines(s, "POST", "/api/v1/auth/login"))
-                         for s in self.servers)
-        self.assertIn("peer=127.0.0.2", logged)
-        self.assertIn("peer=127.0.0.3", logged)
+        # the access lines name each till (a line is written once its answer has gone)
+        def logged():
+            return "".join("".join(access_lines(s, "POST", "/api/v1/auth/login"))
+                           for s in self.servers)
+        wait_for("both tills in the access log",
+                 lambda: "peer=127.0.0.2" in logged() and "peer=127.0.0.3" in logged(), timeout=5)
         # a client that is not the proxy cannot name itself another address,
         # and the proxy's own garbage is not taken for one
         direct = Client(self.servers[0].port, source="127.0.0.4")
