@@ -1059,6 +1059,7 @@ main(int argc, char **argv)
 	authw_stop(s->authw);
 	writer_stop(s->writer);
 	lws_sul_cancel(&s->sul_housekeeping);
+	lws_sul_cancel(&s->sul_ws_ping);
 	lws_sul_cancel(&s->sul_watchdog);
 	lws_context_destroy(s->ctx);
 	signal_ctx = NULL;
