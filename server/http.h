@@ -76,7 +76,6 @@ struct pss {
 	struct stream_sub sub;
 	int64_t ws_last_rx_ms;       /* the client's last frame */
 	int64_t ws_ping_sent_ms;     /* a ping awaiting its pong, or 0 */
-	lws_sorted_usec_list_t sul_ping;
 };
 
 /* Queue a response (the body is copied) and ask for WRITEABLE. */

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <uv.h>   /* before libwebsockets.h: its libuv API */
 
 #include "accesslog.h"
 #include "backup.h"
@@ -40,6 +41,11 @@
 
 static volatile sig_atomic_t got_signal, got_hup;
 static struct lws_context *signal_ctx;
+/* The service loop: libuv's (epoll: a turn costs what is ready, not every
+ * connection, which counts with thousands of idle stream subscribers), or
+ * lws's own poll() loop when the libuv plugin cannot be loaded. */
+static uv_loop_t uv_loop;
+static bool uv_used;
 
 /* Settings given as flags: they win over the file at start and at every
  * reload. */
@@ -345,6 +351,26 @@ on_signal(int sig)
 		got_signal = sig;
 	if (signal_ctx != NULL)
 		lws_cancel_service(signal_ctx);
+}
+
+/* lws's libuv loop watches the signals itself and hands them on here. */
+static void
+on_uv_signal(void *handle, int sig)
+{
+	(void)handle;
+	on_signal(sig);
+}
+
+/* After lws_context_destroy: lws closes its handles through the loop, so
+ * the loop runs until they are gone, then closes. */
+static void
+finish_uv_loop(void)
+{
+	if (!uv_used)
+		return;
+	uv_run(&uv_loop, UV_RUN_DEFAULT);
+	uv_loop_close(&uv_loop);
+	uv_used = false;
 }
 
 /* SIGHUP: reopen the log file and reread the config file. Settings that
@@ -976,7 +1002,29 @@ main(int argc, char **argv)
 		    s->cfg.listen_host, s->cfg.listen_port, err);
 		goto fail;
 	}
-	s->ctx = lws_create_context(&info);
+	{
+		void *loops[] = { &uv_loop, NULL };
+
+		uv_used = uv_loop_init(&uv_loop) == 0;
+		if (uv_used) {
+			struct lws_context_creation_info uv_info = info;
+
+			uv_info.options |= LWS_SERVER_OPTION_LIBUV |
+			    LWS_SERVER_OPTION_UV_NO_SIGSEGV_SIGFPE_SPIN;
+			uv_info.foreign_loops = loops;
+			uv_info.signal_cb = on_uv_signal;
+			s->ctx = lws_create_context(&uv_info);
+			if (s->ctx == NULL) {
+				log_warn("%s: no libuv loop (libwebsockets-evlib-uv?): "
+				    "serving on poll()", __func__);
+				uv_run(&uv_loop, UV_RUN_NOWAIT);
+				uv_loop_close(&uv_loop);
+				uv_used = false;
+			}
+		}
+		if (!uv_used)
+			s->ctx = lws_create_context(&info);
+	}
 	if (s->ctx == NULL) {
 		fprintf(stderr, "brigade-server: cannot listen on %s:%d%s\n",
 		    s->cfg.listen_host, s->cfg.listen_port,
@@ -1023,7 +1071,9 @@ main(int argc, char **argv)
 		watchdog_ping(&s->sul_watchdog);
 
 	while (!got_signal) {
-		if (lws_service(s->ctx, 0) < 0)
+		if (uv_used)
+			uv_run(&uv_loop, UV_RUN_ONCE);
+		else if (lws_service(s->ctx, 0) < 0)
 			break;
 		if (got_hup) {
 			got_hup = 0;
@@ -1038,10 +1088,12 @@ main(int argc, char **argv)
 	authw_stop(s->authw);
 	writer_stop(s->writer);
 	lws_sul_cancel(&s->sul_housekeeping);
+	lws_sul_cancel(&s->sul_ws_ping);
 	lws_sul_cancel(&s->sul_watchdog);
 	lws_context_destroy(s->ctx);
 	signal_ctx = NULL;
 	s->ctx = NULL;
+	finish_uv_loop();
 	struct job *left = job_queue_poll(&s->done);
 	while (left != NULL) {
 		struct job *next = left->next;
@@ -1063,6 +1115,7 @@ fail:
 	signal_ctx = NULL;
 	if (s->ctx != NULL)
 		lws_context_destroy(s->ctx);
+	finish_uv_loop();
 	menu_free(&menu);
 	store_close(wst);
 	store_close(ast);

@@ -76,6 +76,7 @@ struct server {
 	int npending, cap_pending;
 	struct peer **peers;         /* connections per client address */
 	lws_sorted_usec_list_t sul_housekeeping;
+	lws_sorted_usec_list_t sul_ws_ping;  /* the streams' keepalive sweep */
 	lws_sorted_usec_list_t sul_watchdog;
 	bool probing;                /* a /healthz probe of the store is out */
 	bool stopping;
