@@ -119,6 +119,17 @@ class OwnRestaurant(unittest.TestCase):
         t.start(shlex.split(line), env=env, cwd=self.dir)
         return t
 
+    def wait_listening(self, port, proc, line):
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            self.assertIsNone(proc.poll(), line)
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                return
+            except OSError:
+                time.sleep(0.1)
+        self.fail("%s: nothing listens on %d" % (line, port))
+
     def test_from_nothing_to_the_first_sale(self):
         # the README's ports, each given a free one; a port free when it
         # was picked can be taken by another test's client before the
@@ -159,6 +170,11 @@ class OwnRestaurant(unittest.TestCase):
                     line = local(original)
                 self.background.append(p)
                 self.assertIsNone(p.poll(), line)
+                # as a person would, go on once it answers (a loaded machine
+                # can take more than the half second to start it)
+                for readme, port in ports.items():
+                    if readme in original:
+                        self.wait_listening(port, p, line)
             elif "--add-staff" in line:
                 self.in_terminal(line, [("PIN for sam", PINS["sam"])])
             elif " staff add " in line:
