@@ -1005,7 +1005,11 @@ main(int argc, char **argv)
 	{
 		void *loops[] = { &uv_loop, NULL };
 
-		uv_used = uv_loop_init(&uv_loop) == 0;
+		const char *loop = getenv("BRIGADE_EVENT_LOOP");
+
+		/* BRIGADE_EVENT_LOOP=poll: lws's own loop, as without the plugin */
+		uv_used = (loop == NULL || strcmp(loop, "poll") != 0) &&
+		    uv_loop_init(&uv_loop) == 0;
 		if (uv_used) {
 			struct lws_context_creation_info uv_info = info;
 

@@ -49,3 +49,12 @@ add_test(NAME server_proxy
   COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/test_proxy.py -v)
 set_tests_properties(server_proxy PROPERTIES LABELS "integration;postgresql"
   TIMEOUT 300 ENVIRONMENT "BRIGADE_BIN=${CMAKE_BINARY_DIR}/bin")
+
+# The stream and the lifecycle again on libwebsockets' own poll() loop, the
+# server's loop where the libuv plugin is missing.
+foreach(t stream lifecycle)
+  add_test(NAME server_poll_${t}
+    COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/test_server_${t}.py -v)
+  set_tests_properties(server_poll_${t} PROPERTIES LABELS "integration"
+    TIMEOUT 300 ENVIRONMENT "BRIGADE_BIN=${CMAKE_BINARY_DIR}/bin;BRIGADE_EVENT_LOOP=poll")
+endforeach()
