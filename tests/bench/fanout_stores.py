@@ -50,55 +50,11 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "integration"))
 sys.path.insert(0, HERE)
 
-from brigade_test import BIN, PgCluster, Server  # noqa: E402
+from brigade_test import BIN, Server  # noqa: E402
 import procmem  # noqa: E402
+from store_bench import DurableCluster as Cluster, cpu_seconds  # noqa: E402
 
-TICK = os.sysconf("SC_CLK_TCK")
 BOSS_PIN = "515151"
-
-
-class Cluster(PgCluster):
-    """The tests' private cluster; with fsync on unless asked otherwise."""
-
-    fsync = True
-
-    def start(self):
-        opts = ("-k %s -c listen_addresses='' -c fsync=%s -c synchronous_commit=%s"
-                " -c max_connections=100 -c shared_buffers=64MB"
-                % (self.dir, "on" if self.fsync else "off", "on" if self.fsync else "off"))
-        self._run("pg_ctl", "-D", self.data, "-l", self.log, "-w", "-o", opts, "start")
-
-    def pids(self):
-        with open(os.path.join(self.data, "postmaster.pid")) as f:
-            master = int(f.readline())
-        return [master] + children(master)
-
-
-def children(ppid):
-    out = []
-    for d in os.listdir("/proc"):
-        if not d.isdigit():
-            continue
-        try:
-            with open("/proc/%s/stat" % d) as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == ppid:
-            out.append(int(d))
-    return out
-
-
-def cpu_seconds(pids):
-    total = 0
-    for pid in pids:
-        try:
-            with open("/proc/%d/stat" % pid) as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])
-        except OSError:
-            pass
-    return total / TICK
 
 
 class Api:

@@ -34,11 +34,15 @@ TICK = os.sysconf("SC_CLK_TCK")
 
 
 class DurableCluster(PgCluster):
-    """The tests' private cluster, but writing to disk as a restaurant's would."""
+    """The tests' private cluster, but writing to disk as a restaurant's would
+    (fsync = False: the figures without the disk)."""
+
+    fsync = True
 
     def start(self):
-        opts = ("-k %s -c listen_addresses='' -c fsync=on -c synchronous_commit=on"
-                " -c max_connections=100 -c shared_buffers=64MB" % self.dir)
+        on = "on" if self.fsync else "off"
+        opts = ("-k %s -c listen_addresses='' -c fsync=%s -c synchronous_commit=%s"
+                " -c max_connections=100 -c shared_buffers=64MB" % (self.dir, on, on))
         self._run("pg_ctl", "-D", self.data, "-l", self.log, "-w", "-o", opts, "start")
 
     def pids(self):
