@@ -624,8 +624,6 @@ add_store(struct server_config *c, const char *spec)
 	struct store_row row;
 	struct store_info si;
 	struct store *st;
-	cJSON *j;
-	char *text;
 	int rc;
 
 	xstrlcpy(buf, spec, sizeof buf);
@@ -654,17 +652,12 @@ add_store(struct server_config *c, const char *spec)
 	xstrlcpy(si.name, row.name, sizeof si.name);
 	xstrlcpy(si.currency, c->currency, sizeof si.currency);
 	si.day_start_hour = c->day_start_hour;
-	j = store_info_to_json(&si);
-	text = cJSON_PrintUnformatted(j);
-	cJSON_Delete(j);
+	/* the store's row comes with its counters and its log's id */
 	rc = store_begin(st, STORE_ORG);
 	if (rc == 0)
-		rc = store_store_insert(st, &row);
-	/* the store's row comes with its counters and its log's id */
-	if (rc == 0 && (store_meta_put(st, row.id, "store", text) < 0 ||
-	    store_commit(st) < 0))
+		rc = store_add(st, &row, &si);
+	if (rc == 0 && store_commit(st) < 0)
 		rc = -1;
-	free(text);
 	if (rc != 0) {
 		if (rc > 0)
 			fprintf(stderr, "brigade-server: store code %s is taken\n", code);
@@ -956,7 +949,9 @@ main(int argc, char **argv)
 		.token_ttl_ms = (int64_t)s->cfg.token_ttl_s * 1000,
 		.idem_retention_ms = (int64_t)s->cfg.idem_retention_days * 86400000,
 		.max_batch = 256,
+		.day_start_hour = s->cfg.day_start_hour,
 	};
+	xstrlcpy(wc.currency, s->cfg.currency, sizeof wc.currency);
 
 	memset(&info, 0, sizeof info);
 	info.port = s->cfg.listen_port;

@@ -266,6 +266,16 @@ store_store_insert(struct store *st, struct store_row *row)
 }
 
 int
+store_add(struct store *st, struct store_row *row, const struct store_info *si)
+{
+	int rc = store_store_insert(st, row);
+
+	if (rc != 0)
+		return rc;
+	return store_info_save(st, row->id, si) < 0 ? -1 : 0;
+}
+
+int
 store_counters(struct store *st, int64_t *seq, int64_t *order_id, int64_t *config)
 {
 	if (st->pg == NULL)

@@ -107,6 +107,10 @@ int store_stores_each(struct store *st,
 /* Add a store (fills row->id): 0, 1 when its code is taken or the
  * database holds one store only (SQLite), -1 on error. */
 int store_store_insert(struct store *st, struct store_row *row);
+struct store_info;
+/* A new store with its details (si), in the caller's transaction: as
+ * store_store_insert, then the details saved. */
+int store_add(struct store *st, struct store_row *row, const struct store_info *si);
 
 /* Transactions (BEGIN IMMEDIATE: the writer takes the write lock at once;
  * PostgreSQL: store sid's counter row, which the other servers' batches

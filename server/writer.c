@@ -1124,8 +1124,6 @@ do_store_create(struct writer *w, struct job *j, int64_t now)
 {
 	struct store_row row;
 	struct store_info si;
-	cJSON *sj;
-	char *text;
 	int rc;
 
 	if (!j->caller.org) {
@@ -1142,24 +1140,19 @@ do_store_create(struct writer *w, struct job *j, int64_t now)
 	xstrlcpy(row.code, j->key, sizeof row.code);
 	xstrlcpy(row.name, j->key2, sizeof row.name);
 	row.created_at = now;
-	rc = store_store_insert(w->st, &row);
+	/* named, in the currency and business day of the server's settings,
+	 * as --add-store makes one */
+	store_info_init(&si);
+	xstrlcpy(si.name, row.name, sizeof si.name);
+	xstrlcpy(si.currency, w->cfg.currency, sizeof si.currency);
+	si.day_start_hour = w->cfg.day_start_hour;
+	rc = store_add(w->st, &row, &si);
 	if (rc < 0) {
 		storage_error(w, j);
 		return -1;
 	}
 	if (rc > 0) {
 		job_fail(j, 409, "store_exists", "code", "code: that store code is taken");
-		return -1;
-	}
-	store_info_init(&si);
-	xstrlcpy(si.name, row.name, sizeof si.name);
-	sj = store_info_to_json(&si);
-	text = render(sj);
-	cJSON_Delete(sj);
-	rc = store_meta_put(w->st, row.id, "store", text);
-	free(text);
-	if (rc < 0) {
-		storage_error(w, j);
 		return -1;
 	}
 	log_info("store %s (%lld) added by %s", row.code, (long long)row.id,

@@ -19,6 +19,8 @@ struct writer_config {
 	int64_t token_ttl_ms;        /* how long a login lasts */
 	int64_t idem_retention_ms;   /* how long idempotency keys are kept */
 	int max_batch;               /* most jobs in one transaction */
+	char currency[8];            /* a new store's currency, */
+	int day_start_hour;          /* and the hour its business day starts */
 };
 
 /* Called on the writer thread with the list of finished jobs (linked by

@@ -61,8 +61,9 @@ class ManyStores(unittest.TestCase):
         a, b = os.path.join(cls.tmp, "a"), os.path.join(cls.tmp, "b")
         os.mkdir(a)
         os.mkdir(b)
-        cls.a = Server(a, db=cls.db).start()
-        cls.b = Server(b, db=cls.db).start()
+        # a group that trades in euros: its new stores do too
+        cls.a = Server(a, db=cls.db, config="currency = EUR\n").start()
+        cls.b = Server(b, db=cls.db, config="currency = EUR\n").start()
         rc, out = cli(cls.db, "--add-store", "north:North Side")
         assert rc == 0, out
         for code, role in (("k1", "CASHIER"), ("m1", "MANAGER"), ("c1", "CHEF")):
@@ -267,7 +268,8 @@ class ManyStores(unittest.TestCase):
         # names its staff, and they see it alone
         sb = login(self.b, "boss", BOSS_PIN, code)
         self.addCleanup(sb.close)
-        self.assertEqual(sb.get("/api/v1/store").json["name"], "South")
+        self.assertEqual((sb.get("/api/v1/store").json["name"],
+                          sb.get("/api/v1/store").json["currency"]), ("South", "EUR"))
         self.assertEqual(sb.get("/api/v1/orders").json["orders"], [])
         r = sb.post("/api/v1/staff", {"staff": "k1", "name": "South k1", "role": "CASHIER",
                                       "pin": "626262"})
