@@ -44,14 +44,18 @@ class Taps(KdsTest):
         o = self.order()
         t = self.start_kds()
         t.wait_for("#%d " % o["number"])
-        bar = t.capture().split("\n")[self.height - 1]
+        bar = t.wait_until(lambda s: "help" in s.split("\n")[self.height - 1],
+                           what="the key bar").split("\n")[self.height - 1]
         # "? help" on the bar opens the help; a tap closes it
         t.tap(bar.index("help"), self.height - 1)
         t.wait_for("This help")
         t.tap(2, 2)
         t.wait_gone("This help")
-        # "Enter start" on the bar starts the selected card
-        bar = t.capture().split("\n")[self.height - 1]
+        # "Enter start" on the bar starts the selected card (read the bar
+        # once it is drawn again: a capture may fall mid-redraw)
+        h = self.height
+        bar = t.wait_until(lambda s: "start" in s.split("\n")[h - 1],
+                           what="the key bar").split("\n")[h - 1]
         t.tap(bar.index("start"), self.height - 1)
         self.wait_status(o["id"], "PREPARING")
         # nothing else on screen acts: the header, the titles
@@ -122,7 +126,9 @@ class Labels(KdsTest):
         self.assertIn("~", line)
         # narrower: the words shorten, the number stays whole
         t.resize(56, 24)
-        s = t.wait_until(lambda s: "link #11" not in s, what="a narrower card")
+        # wait for the redrawn card itself: mid-redraw the screen may hold neither
+        s = t.wait_until(lambda s: any("Bart" in ln and "&#11" in ln for ln in s.split("\n")),
+                         what="a narrower card")
         line = [ln for ln in s.split("\n") if "Bart" in ln][0]
         self.assertRegex(line, r"&#11\b", s)
         self.assertNotRegex(line, r"#1\b")
