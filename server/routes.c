@@ -182,32 +182,72 @@ h_healthz(struct server *s, struct lws *wsi, struct pss *p)
 	http_respond_json(s, wsi, p, 200, body);
 }
 
+/* One store's orders per status, labelled with its code. */
+static void
+metrics_orders(struct server *s, struct strbuf *sb, int64_t sid, const char *code)
+{
+	int64_t counts[STATUS_COUNT];
+
+	if (store_count_by_status(s->reader, sid, counts) < 0)
+		return;
+	for (int i = 0; i < STATUS_COUNT; i++)
+		strbuf_printf(sb, "brigade_orders{store=\"%s\",status=\"%s\"} %lld\n",
+		    code, status_name((enum order_status)i), (long long)counts[i]);
+}
+
+static void
+metrics_store_row(void *ctx, const struct store_row *row)
+{
+	struct { struct server *s; struct strbuf *sb; } *c = ctx;
+
+	metrics_orders(c->s, c->sb, row->id, row->code);
+}
+
+/* One shop's stream: its screens and its head. */
+static void
+metrics_stream(struct strbuf *clients, struct strbuf *heads, const struct shop *sh)
+{
+	strbuf_printf(clients, "brigade_stream_clients{store=\"%s\"} %d\n",
+	    sh->code, sh->stream.nsubs);
+	strbuf_printf(heads, "brigade_events_head{store=\"%s\"} %lld\n",
+	    sh->code, (long long)sh->stream.head);
+}
+
+/* A store's login sees its own store's gauges; the scrape credential
+ * (no store) and an organisation admin see every store's, each labelled
+ * with its code. The request and writer counters are the server's. */
 static void
 h_metrics(struct server *s, struct lws *wsi, struct pss *p)
 {
-	int nsubs = 0;
-
-	int64_t counts[STATUS_COUNT];
+	bool every = p->shop == NULL || p->caller.org;
+	struct { struct server *s; struct strbuf *sb; } ctx;
 	struct writer_stats ws;
-	struct strbuf sb;
+	struct strbuf sb, clients, heads;
 
 	strbuf_init(&sb);
+	strbuf_init(&clients);
+	strbuf_init(&heads);
 	metrics_render(&s->metrics, &sb);
-	if (store_count_by_status(s->reader, counts) == 0) {
-		strbuf_puts(&sb, "# HELP brigade_orders Orders by status.\n"
-		    "# TYPE brigade_orders gauge\n");
-		for (int i = 0; i < STATUS_COUNT; i++)
-			strbuf_printf(&sb, "brigade_orders{status=\"%s\"} %lld\n",
-			    status_name((enum order_status)i), (long long)counts[i]);
+	strbuf_puts(&sb, "# HELP brigade_orders Orders by store and status.\n"
+	    "# TYPE brigade_orders gauge\n");
+	if (every) {
+		ctx.s = s;
+		ctx.sb = &sb;
+		(void)store_stores_each(s->reader, metrics_store_row, &ctx);
+		for (int i = 0; i < s->shops.n; i++)
+			metrics_stream(&clients, &heads, s->shops.v[i]);
+	} else {
+		metrics_orders(s, &sb, p->shop->id, p->shop->code);
+		metrics_stream(&clients, &heads, p->shop);
 	}
-	writer_stats(s->writer, &ws);
-	for (int i = 0; i < s->shops.n; i++)
-		nsubs += s->shops.v[i]->stream.nsubs;
 	strbuf_printf(&sb,
-	    "# HELP brigade_stream_clients Connected stream subscribers.\n"
-	    "# TYPE brigade_stream_clients gauge\nbrigade_stream_clients %d\n"
-	    "# HELP brigade_events_head Highest event seq committed (the main store).\n"
-	    "# TYPE brigade_events_head gauge\nbrigade_events_head %lld\n"
+	    "# HELP brigade_stream_clients Connected stream subscribers, by store.\n"
+	    "# TYPE brigade_stream_clients gauge\n%s"
+	    "# HELP brigade_events_head Highest event seq committed, by store.\n"
+	    "# TYPE brigade_events_head gauge\n%s",
+	    clients.len > 0 ? clients.data : "", heads.len > 0 ? heads.data : "");
+	writer_stats(s->writer, &ws);
+	strbuf_printf(&sb,
 	    "# HELP brigade_sessions Live login sessions.\n"
 	    "# TYPE brigade_sessions gauge\nbrigade_sessions %d\n"
 	    "# HELP brigade_commit_batches_total Transactions committed by the writer.\n"
@@ -218,11 +258,13 @@ h_metrics(struct server *s, struct lws *wsi, struct pss *p)
 	    "# TYPE brigade_commit_failures_total counter\nbrigade_commit_failures_total %llu\n"
 	    "# HELP brigade_stores_served Stores this server has served since it started.\n"
 	    "# TYPE brigade_stores_served gauge\nbrigade_stores_served %d\n",
-	    nsubs, (long long)main_head(s), s->sessions.count,
+	    s->sessions.count,
 	    (unsigned long long)ws.batches, (unsigned long long)ws.jobs,
 	    (unsigned long long)ws.commit_failures, s->shops.n);
 	http_respond(s, wsi, p, 200, "text/plain; version=0.0.4", sb.data, sb.len);
 	strbuf_free(&sb);
+	strbuf_free(&clients);
+	strbuf_free(&heads);
 }
 
 static const struct codec_str_spec spec_staff_code = { 1, STAFF_MAX, true, false };

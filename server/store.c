@@ -1094,10 +1094,10 @@ store_orders_list(struct store *st, int64_t sid, unsigned status_bits, const cha
 }
 
 int
-store_count_by_status(struct store *st, int64_t counts[STATUS_COUNT])
+store_count_by_status(struct store *st, int64_t sid, int64_t counts[STATUS_COUNT])
 {
 	if (st->pg != NULL)
-		return pgstore_count_by_status(st->pg, counts);
+		return pgstore_count_by_status(st->pg, sid, counts);
 	sqlite3_stmt *s = stmt(st, S_COUNT_BY_STATUS);
 	int rc;
 

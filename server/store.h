@@ -170,8 +170,8 @@ struct strbuf;
 int store_orders_list(struct store *st, int64_t sid, unsigned status_bits,
     const char *day,
     const char *staff, int limit, int64_t after_id, struct strbuf *out);
-/* Orders per status, of every store (for /metrics). */
-int store_count_by_status(struct store *st, int64_t counts[STATUS_COUNT]);
+/* Orders per status of store sid (for /metrics). */
+int store_count_by_status(struct store *st, int64_t sid, int64_t counts[STATUS_COUNT]);
 
 /* Events: numbered per store. */
 int64_t store_max_seq(struct store *st, int64_t sid);

@@ -189,7 +189,8 @@ static const char *const pq_sql[Q_COUNT] = {
 	    " WHEN 'OUT_FOR_DELIVERY' THEN 4 WHEN 'COMPLETED' THEN 5 ELSE 6 END)) & 1) = 1)"
 	    " AND ($3 = '' OR business_day = $3) AND ($4 = '' OR staff = $4)"
 	    " ORDER BY id LIMIT $6",
-	[Q_COUNT_BY_STATUS] = "SELECT status, count(*) FROM orders GROUP BY status",
+	[Q_COUNT_BY_STATUS] = "SELECT status, count(*) FROM orders WHERE store_id = $1"
+	    " GROUP BY status",
 	[Q_MAX_SEQ] = "SELECT coalesce(max(seq), 0) FROM events WHERE store_id = $1",
 	[Q_EVENT_INSERT] = "INSERT INTO events(store_id, seq, type, at, order_id, body)"
 	    " VALUES($1, $2, $3, $4, $5, $6)",
@@ -1259,10 +1260,13 @@ pgstore_orders_list(struct pgstore *p, int64_t sid, unsigned status_bits,
 }
 
 int
-pgstore_count_by_status(struct pgstore *p, int64_t counts[STATUS_COUNT])
+pgstore_count_by_status(struct pgstore *p, int64_t sid, int64_t counts[STATUS_COUNT])
 {
-	PGresult *r = pq(p, Q_COUNT_BY_STATUS, NULL);
+	struct args a = { .n = 0 };
+	PGresult *r;
 
+	a_int(&a, sid);
+	r = pq(p, Q_COUNT_BY_STATUS, &a);
 	memset(counts, 0, sizeof(int64_t) * STATUS_COUNT);
 	if (r == NULL)
 		return -1;

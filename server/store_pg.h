@@ -57,7 +57,7 @@ char *pgstore_order_doc(struct pgstore *p, int64_t sid, int64_t id);
 int pgstore_orders_list(struct pgstore *p, int64_t sid, unsigned status_bits,
     const char *day,
     const char *staff, int limit, int64_t after_id, struct strbuf *out);
-int pgstore_count_by_status(struct pgstore *p, int64_t counts[STATUS_COUNT]);
+int pgstore_count_by_status(struct pgstore *p, int64_t sid, int64_t counts[STATUS_COUNT]);
 
 int64_t pgstore_max_seq(struct pgstore *p, int64_t sid);
 int pgstore_event_insert(struct pgstore *p, int64_t sid, int64_t seq,

@@ -238,7 +238,8 @@ class BehindHAProxy(unittest.TestCase):
             if s.proc is None:
                 continue
             m = self.direct(s, "m1").get("/metrics").raw
-            n = int(re.search(r"^brigade_stream_clients (\d+)$", m, re.M).group(1))
+            n = sum(int(x) for x in
+                    re.findall(r"^brigade_stream_clients\{[^}]*\} (\d+)$", m, re.M))
             holders += [s] * n
         self.assertEqual(len(holders), 1, "expected one stream")
         return holders[0]

@@ -137,7 +137,8 @@ class Auth(ServerTest):
         self.assertEqual(r.status, 200)
         self.assertIn("text/plain", r.headers["content-type"])
         for name in ("brigade_http_requests_total", "brigade_http_request_duration_seconds_bucket",
-                     'brigade_orders{status="PAID"}', "brigade_stream_clients", "brigade_events_head"):
+                     'brigade_orders{store="main",status="PAID"}', 'brigade_stream_clients{store="main"}',
+                     'brigade_events_head{store="main"}'):
             self.assertIn(name, r.raw)
 
     def test_server_time_header(self):

@@ -265,7 +265,7 @@ class OpsTest(unittest.TestCase):
                      "brigade_sessions", "brigade_commit_failures"):
             self.assertIn(name, families, sorted(families))
         paid = [x.value for x in families["brigade_orders"].samples
-                if x.labels.get("status") == "PAID"]
+                if x.labels == {"store": "main", "status": "PAID"}]
         self.assertEqual(paid, [1.0])
         self.assertEqual(families["brigade_commit_failures"].type, "counter")
         # the token opens /metrics and nothing else; a wrong one nothing

@@ -178,6 +178,46 @@ class ManyStores(unittest.TestCase):
         self.assertEqual(codes["k1"], "North k1")
         self.assertNotIn("w1", codes)
 
+    def test_metrics_by_store(self):
+        """A store's manager scrapes its own store's gauges; the organisation
+        admin every store's, each labelled with its code."""
+        self.north_menu()
+        n = self.north()
+        for _ in range(2):
+            r = n.create(walk_in(items=[{"sku": "B1", "qty": 1}],
+                                 pay=[{"tender": "CASH", "amount": 5000}]))
+            self.assertEqual(r.status, 201, r)
+        n_paid = len([o for o in self.north("m1").get("/api/v1/orders?limit=500").json["orders"]
+                      if o["status"] == "PAID"])
+        self.assertGreaterEqual(n_paid, 2)
+
+        def gauges(c):
+            r = c.get("/metrics")
+            self.assertEqual(r.status, 200, r)
+            out = {}
+            for line in r.raw.splitlines():
+                if line.startswith(("brigade_orders{", "brigade_stream_clients{",
+                                    "brigade_events_head{")):
+                    key, value = line.rsplit(" ", 1)
+                    out[key] = float(value)
+            return out
+
+        mine = gauges(self.north("m1"))
+        self.assertTrue(mine)
+        self.assertFalse([k for k in mine if 'store="north"' not in k], mine)
+        self.assertEqual(mine['brigade_orders{store="north",status="PAID"}'], n_paid)
+        self.assertIn('brigade_events_head{store="north"}', mine)
+        theirs = gauges(self.main("m1"))
+        self.assertFalse([k for k in theirs if 'store="main"' not in k], theirs)
+        boss = login(self.a, "boss", BOSS_PIN, "north")
+        self.addCleanup(boss.close)
+        every = gauges(boss)
+        self.assertEqual(every['brigade_orders{store="north",status="PAID"}'], n_paid)
+        self.assertIn('brigade_orders{store="main",status="PAID"}', every)
+        self.assertIn('brigade_events_head{store="main"}', every)
+        # a cashier still may not scrape
+        self.assertEqual(self.north().get("/metrics").status, 403)
+
     def test_streams_carry_only_their_store(self):
         self.north_menu()
         north_ws = WebSocket(self.a.port, "/api/v1/stream", self.north("c1").token)
