@@ -304,14 +304,18 @@ submit_entry(void *ctx, const struct outbox_entry *e, enum outbox_state state,
 }
 
 /* Queue changes (all of them, each durably, before anything is sent), then
- * try once to deliver them and anything older. */
+ * try once to deliver them and anything older. Each is recorded as made in
+ * the configured store. */
 static int
 queue_and_send(const struct outbox_new *n, int count)
 {
 	struct outbox *ob = open_outbox(0);
 	struct sender_report rep;
 	struct submit_ctx sc = { 0, 0, 0, 0 };
+	char store[CFG_STORE_MAX + 1];
 	int rc = EXIT_OK;
+
+	cfg_store_code(&cfg, store);
 
 	if (ob == NULL) {
 		fprintf(stderr, "brigadectl: nothing was queued or sent\n");
@@ -319,8 +323,10 @@ queue_and_send(const struct outbox_new *n, int count)
 	}
 	for (int i = 0; i < count; i++) {
 		struct outbox_entry e;
+		struct outbox_new one = n[i];
 
-		if (outbox_push(ob, &n[i], &e) < 0) {
+		one.store = store;
+		if (outbox_push(ob, &one, &e) < 0) {
 			fprintf(stderr, "brigadectl: %s not queued or sent: %s (%s)\n",
 			    i == 0 ? "nothing was" : "the rest was", outbox_errmsg(ob), cfg.outbox);
 			if (i == 0) {
@@ -492,7 +498,7 @@ cmd_submit(int argc, char **argv)
 		n = xcalloc((size_t)count, sizeof *n);
 		for (int i = 0; i < count; i++)
 			n[i] = (struct outbox_new){ "POST", "/api/v1/orders", bodies[i], NULL,
-			    "order.create", cfg.staff, NULL };
+			    "order.create", cfg.staff, NULL, NULL };
 		rc = queue_and_send(n, count);
 	} else {
 		fprintf(stderr, "brigadectl: nothing was queued or sent\n");
@@ -575,7 +581,7 @@ cmd_act(int argc, char **argv)
 		abort();
 	snprintf(path, sizeof path, "/api/v1/orders/%lld/actions", (long long)id);
 	snprintf(order_key, sizeof order_key, "order:%lld", (long long)id);
-	struct outbox_new n = { "POST", path, body, order_key, "order.action", cfg.staff, NULL };
+	struct outbox_new n = { "POST", path, body, order_key, "order.action", cfg.staff, NULL, NULL };
 	rc = queue_and_send(&n, 1);
 	free(body);
 	return rc;
@@ -595,6 +601,8 @@ entry_json(const struct outbox_entry *e)
 	cJSON_AddStringToObject(j, "idempotency_key", e->idem_key);
 	cJSON_AddStringToObject(j, "order_key", e->order_key);
 	cJSON_AddStringToObject(j, "staff", e->staff);
+	if (e->store[0] != '\0')
+		cJSON_AddStringToObject(j, "store", e->store);
 	codec_add_int(j, "attempts", e->attempts);
 	codec_add_int(j, "created_at", e->created_at);
 	codec_add_int(j, "updated_at", e->updated_at);
@@ -781,7 +789,10 @@ cmd_replay(int argc, char **argv)
 			int64_t waiting = 0;
 			char who[128];
 
-			outbox_waiting(ob, cfg.staff, &waiting, who, sizeof who);
+			char store[CFG_STORE_MAX + 1];
+
+			cfg_store_code(&cfg, store);
+			outbox_waiting(ob, cfg.staff, store, &waiting, who, sizeof who);
 			fprintf(stderr, "brigadectl: %lld entries wait for their maker's login "
 			    "(%s): a change goes out only as the person who made it\n",
 			    (long long)rep.held, who);

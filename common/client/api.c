@@ -785,6 +785,7 @@ api_login(struct api *a, struct api_reply *out)
 			xstrlcpy(a->sess.token, tok->valuestring, sizeof a->sess.token);
 			a->sess.role = (enum staff_role)rl;
 			xstrlcpy(a->sess.staff, a->cfg.staff, sizeof a->sess.staff);
+			cfg_store_code(&a->cfg, a->sess.store);
 			copy_text(a->sess.name, sizeof a->sess.name,
 			    cJSON_IsString(name) ? name->valuestring : "");
 			a->sess.expires_at = cJSON_IsNumber(exp) ? (int64_t)exp->valuedouble : 0;

@@ -15,6 +15,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "cfg.h"
 #include "order.h"
 
 struct client_cfg;
@@ -84,6 +85,7 @@ struct api_session {
 	char token[128];
 	enum staff_role role;
 	char staff[STAFF_MAX + 1];
+	char store[CFG_STORE_MAX + 1]; /* the store of the login ("main") */
 	char name[NAME_MAX_ + 1];
 	int64_t expires_at;
 };

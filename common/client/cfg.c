@@ -190,6 +190,20 @@ cfg_valid_store(const char *code)
 }
 
 void
+cfg_store_code(const struct client_cfg *c, char out[CFG_STORE_MAX + 1])
+{
+	size_t i = 0;
+
+	if (c->store[0] == '\0') {
+		xstrlcpy(out, "main", CFG_STORE_MAX + 1);
+		return;
+	}
+	for (; c->store[i] != '\0' && i < CFG_STORE_MAX; i++)
+		out[i] = (char)tolower((unsigned char)c->store[i]);
+	out[i] = '\0';
+}
+
+void
 cfg_server_label(const char *url, char *out, size_t size)
 {
 	struct server_addr a;

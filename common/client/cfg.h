@@ -80,6 +80,9 @@ int cfg_parse_servers(const char *value, char urls[][CFG_URL_MAX], int max,
 /* Whether code is a store code: 1..CFG_STORE_MAX letters, digits, '-' and
  * '_'. */
 bool cfg_valid_store(const char *code);
+/* The store a login of c belongs to, as the server names it: the code in
+ * lower case, "main" when none is set. */
+void cfg_store_code(const struct client_cfg *c, char out[CFG_STORE_MAX + 1]);
 
 /* "host:port" of a base URL, for a status line (the URL itself when it
  * cannot be taken apart). */

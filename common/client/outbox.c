@@ -14,7 +14,8 @@
 #include "util.h"
 #include "xalloc.h"
 
-#define OUTBOX_SCHEMA_VERSION 1
+/* 1: the first; 2: entries record their store */
+#define OUTBOX_SCHEMA_VERSION 2
 /* PRAGMA application_id of an outbox file ("BrOx"): what tells our file
  * from any other SQLite database, such as a copy of the server's. Files
  * from before it was set (schema 1) are recognised by their tables. */
@@ -27,6 +28,7 @@ struct outbox {
 	char path[PATH_MAX];
 	bool in_tx;
 	bool marked;                 /* the file carries our application id */
+	bool has_store;              /* entries carry a store (schema 2) */
 };
 
 static const char *const state_names[OUTBOX_STATE_COUNT] = {
@@ -43,6 +45,7 @@ static const char schema[] =
     " order_key TEXT NOT NULL,"
     " kind TEXT NOT NULL,"
     " staff TEXT NOT NULL,"
+    " store TEXT NOT NULL DEFAULT '',"
     " state INTEGER NOT NULL DEFAULT 0,"
     " attempts INTEGER NOT NULL DEFAULT 0,"
     " created_at INTEGER NOT NULL,"
@@ -53,7 +56,10 @@ static const char schema[] =
     "CREATE INDEX IF NOT EXISTS outbox_by_state ON outbox(state, id);";
 
 #define ENTRY_COLUMNS "id, idem_key, method, path, body, order_key, kind, staff, " \
-	"state, attempts, created_at, updated_at, http_status, error, response"
+	"state, attempts, created_at, updated_at, http_status, error, response, store"
+/* the same from a schema 1 file looked at read-only: no store recorded */
+#define ENTRY_COLUMNS_1 "id, idem_key, method, path, body, order_key, kind, staff, " \
+	"state, attempts, created_at, updated_at, http_status, error, response, ''"
 
 const char *
 outbox_state_name(enum outbox_state s)
@@ -206,6 +212,19 @@ check_ours(struct outbox *ob, char *err, size_t errsize)
 	return 0;
 }
 
+/* Whether the outbox table has the store column (ob->has_store). */
+static int
+has_store(struct outbox *ob, int *rc)
+{
+	int64_t n = 0;
+
+	if (query_int(ob, "SELECT count(*) FROM pragma_table_info('outbox') "
+	    "WHERE name = 'store'", &n, rc) < 0)
+		return -1;
+	ob->has_store = n > 0;
+	return 0;
+}
+
 struct outbox *
 outbox_open(const char *path, unsigned flags, char *err, size_t errsize)
 {
@@ -265,9 +284,18 @@ outbox_open(const char *path, unsigned flags, char *err, size_t errsize)
 
 		if (exec(ob, "PRAGMA journal_mode=WAL") < 0 ||
 		    exec(ob, "PRAGMA synchronous=FULL") < 0 ||
-		    exec(ob, schema) < 0) {
+		    exec(ob, schema) < 0 || has_store(ob, &rc) < 0) {
 			rc = sqlite3_errcode(ob->db);
 			goto fail;
+		}
+		/* schema 1 to 2: entries from before record no store ('') and
+		 * go out under any login, as they always did */
+		if (!ob->has_store) {
+			if (exec(ob, "ALTER TABLE outbox ADD COLUMN store TEXT NOT NULL DEFAULT ''") < 0) {
+				rc = sqlite3_errcode(ob->db);
+				goto fail;
+			}
+			ob->has_store = true;
 		}
 		/* marked once: an open that changes nothing costs no fsync */
 		snprintf(sql, sizeof sql, "PRAGMA user_version=%d; PRAGMA application_id=%d",
@@ -283,7 +311,8 @@ outbox_open(const char *path, unsigned flags, char *err, size_t errsize)
 		int64_t n;
 
 		/* a read-only look at a file that was never an outbox */
-		if (query_int(ob, "SELECT count(*) FROM outbox", &n, &rc) < 0)
+		if (query_int(ob, "SELECT count(*) FROM outbox", &n, &rc) < 0 ||
+		    has_store(ob, &rc) < 0)
 			goto fail;
 	}
 	return ob;
@@ -339,6 +368,7 @@ entry_read(sqlite3_stmt *st, struct outbox_entry *e)
 	e->http_status = sqlite3_column_int(st, 12);
 	e->error = xstrdup(col_text(st, 13));
 	e->response = xstrdup(col_text(st, 14));
+	xstrlcpy(e->store, col_text(st, 15), sizeof e->store);
 }
 
 void
@@ -383,7 +413,8 @@ outbox_push(struct outbox *ob, const struct outbox_new *n,
     struct outbox_entry *out)
 {
 	static const char sql[] = "INSERT INTO outbox (idem_key, method, path, body, "
-	    "order_key, kind, staff, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?)";
+	    "order_key, kind, staff, created_at, updated_at, store) "
+	    "VALUES (?,?,?,?,?,?,?,?,?,?)";
 	char key[37], order_key[OUTBOX_ORDER_KEY_MAX + 1];
 	const char *k = n->idem_key;
 	sqlite3_stmt *st;
@@ -414,6 +445,7 @@ outbox_push(struct outbox *ob, const struct outbox_new *n,
 	sqlite3_bind_text(st, 7, n->staff != NULL ? n->staff : "", -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 8, now);
 	sqlite3_bind_int64(st, 9, now);
+	sqlite3_bind_text(st, 10, n->store != NULL ? n->store : "", -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
@@ -432,12 +464,14 @@ outbox_list(struct outbox *ob, unsigned mask, int64_t after_id, int limit,
 {
 	static const char sql[] = "SELECT " ENTRY_COLUMNS " FROM outbox WHERE id > ? "
 	    "AND ((1 << state) & ?) != 0 ORDER BY id LIMIT ?";
+	static const char sql1[] = "SELECT " ENTRY_COLUMNS_1 " FROM outbox WHERE id > ? "
+	    "AND ((1 << state) & ?) != 0 ORDER BY id LIMIT ?";
 	sqlite3_stmt *st;
 	int cap = 0, rc;
 
 	*out = NULL;
 	*n = 0;
-	if (sqlite3_prepare_v2(ob->db, sql, -1, &st, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(ob->db, ob->has_store ? sql : sql1, -1, &st, NULL) != SQLITE_OK) {
 		log_error("%s: %s", ob->path, sqlite3_errmsg(ob->db));
 		return -1;
 	}
@@ -466,10 +500,11 @@ int
 outbox_get(struct outbox *ob, int64_t id, struct outbox_entry *out)
 {
 	static const char sql[] = "SELECT " ENTRY_COLUMNS " FROM outbox WHERE id = ?";
+	static const char sql1[] = "SELECT " ENTRY_COLUMNS_1 " FROM outbox WHERE id = ?";
 	sqlite3_stmt *st;
 	int rc;
 
-	if (sqlite3_prepare_v2(ob->db, sql, -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(ob->db, ob->has_store ? sql : sql1, -1, &st, NULL) != SQLITE_OK)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	rc = sqlite3_step(st);
@@ -512,17 +547,23 @@ outbox_oldest_pending(struct outbox *ob, int64_t *created_at)
 }
 
 bool
-outbox_entry_for(const struct outbox_entry *e, const char *staff)
+outbox_entry_for(const struct outbox_entry *e, const char *staff, const char *store)
 {
-	return e->staff[0] == '\0' || (staff != NULL && strcmp(e->staff, staff) == 0);
+	if (e->staff[0] != '\0' && (staff == NULL || strcmp(e->staff, staff) != 0))
+		return false;
+	return e->store[0] == '\0' || (store != NULL && strcmp(e->store, store) == 0);
 }
 
 int
-outbox_waiting(struct outbox *ob, const char *staff, int64_t *n, char *who,
-    size_t size)
+outbox_waiting(struct outbox *ob, const char *staff, const char *store, int64_t *n,
+    char *who, size_t size)
 {
-	static const char sql[] = "SELECT staff, count(*), min(id) FROM outbox "
-	    "WHERE state = 0 AND staff != '' AND staff != ?1 GROUP BY staff ORDER BY 3";
+	/* held: another maker, or the same code of another store */
+	static const char sql[] = "SELECT staff, store, count(*), min(id) FROM outbox "
+	    "WHERE state = 0 AND ((staff != '' AND staff != ?1) OR (store != '' AND store != ?2))"
+	    " GROUP BY staff, store ORDER BY 4";
+	static const char sql1[] = "SELECT staff, '', count(*), min(id) FROM outbox "
+	    "WHERE state = 0 AND staff != '' AND staff != ?1 AND ?2 = ?2 GROUP BY staff ORDER BY 4";
 	sqlite3_stmt *st;
 	size_t len = 0;
 	int rc;
@@ -530,16 +571,21 @@ outbox_waiting(struct outbox *ob, const char *staff, int64_t *n, char *who,
 	*n = 0;
 	if (size > 0)
 		who[0] = '\0';
-	if (sqlite3_prepare_v2(ob->db, sql, -1, &st, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(ob->db, ob->has_store ? sql : sql1, -1, &st, NULL) != SQLITE_OK) {
 		log_error("%s: %s", ob->path, sqlite3_errmsg(ob->db));
 		return -1;
 	}
 	sqlite3_bind_text(st, 1, staff != NULL ? staff : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, store != NULL ? store : "", -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		*n += sqlite3_column_int64(st, 1);
+		const char *code = col_text(st, 0), *where = col_text(st, 1);
+		bool other = where[0] != '\0' && (store == NULL || strcmp(where, store) != 0);
+
+		*n += sqlite3_column_int64(st, 2);
 		if (len < size) {
-			int w = snprintf(who + len, size - len, "%s%s", len > 0 ? ", " : "",
-			    col_text(st, 0));
+			int w = snprintf(who + len, size - len, "%s%s%s%s", len > 0 ? ", " : "",
+			    code[0] != '\0' ? code : "anyone", other ? " of " : "",
+			    other ? where : "");
 
 			len = w < 0 ? size : len + (size_t)w;
 		}

@@ -28,6 +28,7 @@ const char *outbox_state_name(enum outbox_state s);
 
 #define OUTBOX_KEY_MAX 64          /* Idempotency-Key: 1-64 of [A-Za-z0-9_-] */
 #define OUTBOX_ORDER_KEY_MAX 80
+#define OUTBOX_STORE_MAX 32        /* a store's code (CFG_STORE_MAX) */
 
 struct outbox_entry {
 	int64_t id;                  /* rises with every push: the send order */
@@ -41,6 +42,9 @@ struct outbox_entry {
 	char staff[STAFF_MAX + 1];   /* who made the change: it goes out under
 	                                their login only ("" in entries from
 	                                before: under any) */
+	char store[OUTBOX_STORE_MAX + 1]; /* the store it was made in ("main"):
+	                                it goes out under a login of that store
+	                                only ("" in entries from before: any) */
 	enum outbox_state state;
 	int attempts;                /* sends that got no final answer */
 	int64_t created_at;          /* ms since the epoch, local clock */
@@ -58,6 +62,7 @@ struct outbox_new {
 	const char *kind;
 	const char *staff;
 	const char *idem_key;        /* NULL: a fresh UUID */
+	const char *store;           /* the maker's store, as cfg_store_code */
 };
 
 #define OUTBOX_OPEN_READONLY 1u
@@ -90,16 +95,19 @@ int outbox_counts(struct outbox *ob, int64_t *counts);
 /* When the oldest pending entry was made (ms since the epoch), 0 for none. */
 int outbox_oldest_pending(struct outbox *ob, int64_t *created_at);
 
-/* Whether an entry may be sent under the login of staff: a change reaches
- * the server as the person who made it, so roles and the audit trail stay
- * true. Entries that record nobody (written before staff codes were kept)
- * go out under any login. */
-bool outbox_entry_for(const struct outbox_entry *e, const char *staff);
-/* The pending entries that wait for someone other than staff to log in:
- * how many (*n) and who, their codes in order of their first change,
- * separated by ", " (cut to size). */
-int outbox_waiting(struct outbox *ob, const char *staff, int64_t *n, char *who,
-    size_t size);
+/* Whether an entry may be sent under the login of staff in store: a change
+ * reaches the server as the person who made it, in the store it was made
+ * in, so roles, the audit trail and the store's books stay true (the same
+ * code in another store is another person). Entries that record nobody
+ * or no store (written before these were kept) go out under any login. */
+bool outbox_entry_for(const struct outbox_entry *e, const char *staff,
+    const char *store);
+/* The pending entries that wait for someone other than staff of store to
+ * log in: how many (*n) and who, their codes in order of their first
+ * change, separated by ", ", with their store when it is another
+ * ("k1 of north"; cut to size). */
+int outbox_waiting(struct outbox *ob, const char *staff, const char *store,
+    int64_t *n, char *who, size_t size);
 
 /* The server recognises an Idempotency-Key for its retention (GET /healthz
  * idempotency_retention_ms); an entry still pending after that could be

@@ -122,6 +122,7 @@ static int
 batch_load(struct sender *s)
 {
 	const char *me = api_session(s->api)->staff;
+	const char *my_store = api_session(s->api)->store;
 	char (*held)[OUTBOX_ORDER_KEY_MAX + 1] = NULL;
 	int nheld = 0, capheld = 0;
 	int64_t after = 0;
@@ -143,7 +144,7 @@ batch_load(struct sender *s)
 				outbox_entry_free(&e[i]);
 				continue;
 			}
-			if (!outbox_entry_for(&e[i], me) || key_held(held, nheld, e[i].order_key)) {
+			if (!outbox_entry_for(&e[i], me, my_store) || key_held(held, nheld, e[i].order_key)) {
 				if (!key_held(held, nheld, e[i].order_key)) {
 					if (nheld == capheld) {
 						capheld = capheld ? capheld * 2 : 8;

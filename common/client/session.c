@@ -29,6 +29,7 @@ struct session {
 	char app[16];
 	char statuses[96];
 	struct client_cfg cfg;
+	char store[CFG_STORE_MAX + 1]; /* the login's store, as the server names it */
 	struct session_handlers h;
 	struct loop *loop;
 	struct clock clk;
@@ -117,7 +118,7 @@ count_outbox(struct session *s)
 	}
 	outbox_oldest_pending(s->ob, &s->st.oldest_queued_at);
 	/* another person's changes wait for their login (outbox_entry_for) */
-	if (outbox_waiting(s->ob, s->st.staff, &s->st.waiting, s->st.waiting_for,
+	if (outbox_waiting(s->ob, s->st.staff, s->store, &s->st.waiting, s->st.waiting_for,
 	    sizeof s->st.waiting_for) < 0)
 		s->st.waiting = 0;
 }
@@ -892,6 +893,7 @@ session_new(const struct session_opts *o, const struct session_handlers *h, char
 	xstrlcpy(s->app, o->app != NULL ? o->app : "client", sizeof s->app);
 	xstrlcpy(s->statuses, o->statuses != NULL ? o->statuses : "", sizeof s->statuses);
 	s->cfg = *o->cfg;
+	cfg_store_code(&s->cfg, s->store);
 	if (h != NULL)
 		s->h = *h;
 	cfg_defaults(&def);
@@ -1052,7 +1054,7 @@ push(struct session *s, const char *path, const char *body, int64_t order_id,
 {
 	struct outbox_entry e;
 	char order_key[OUTBOX_ORDER_KEY_MAX + 1];
-	struct outbox_new n = { "POST", path, body, NULL, kind, s->cfg.staff, NULL };
+	struct outbox_new n = { "POST", path, body, NULL, kind, s->cfg.staff, NULL, s->store };
 	struct session_pending *p;
 
 	if (order_id > 0) {
@@ -1157,7 +1159,7 @@ session_push(struct session *s, const struct session_change *c)
 	struct outbox_entry e;
 	char order_key[OUTBOX_ORDER_KEY_MAX + 1];
 	struct outbox_new n = { c->method, c->path, c->body, c->order_key, c->kind, s->cfg.staff,
-	    c->idem_key };
+	    c->idem_key, s->store };
 	struct session_pending *p;
 	int64_t order_id;
 

@@ -7,6 +7,7 @@ does not cross stores. And on SQLite, the one implicit store."""
 import json
 import os
 import shutil
+import socket
 import subprocess
 import tempfile
 import time
@@ -331,18 +332,56 @@ class ManyStores(unittest.TestCase):
         self.assertEqual(login(self.a, "boss2", "717171", code).store, code)
 
 
-    def ctl(self, *args, staff="k1", pin=None, store="north"):
+    def ctl(self, *args, staff="k1", pin=None, store="north", server=None,
+            outbox="ctl-outbox.db", input=None):
         env = {k: v for k, v in os.environ.items() if not k.startswith("BRIGADE_")}
         env.update(XDG_STATE_HOME=self.tmp, XDG_CONFIG_HOME=self.tmp)
         cmd = [os.path.join(BIN, "brigadectl"),
-               "--server", "http://127.0.0.1:%d,http://127.0.0.1:%d" % (self.a.port, self.b.port),
+               "--server", server or "http://127.0.0.1:%d,http://127.0.0.1:%d"
+               % (self.a.port, self.b.port),
                "--staff", staff, "--pin", pin or PIN["north"].get(staff, ""),
-               "--outbox", os.path.join(self.tmp, "ctl-outbox.db")]
+               "--outbox", os.path.join(self.tmp, outbox)]
         if store:
             cmd += ["--store", store]
         r = subprocess.run(cmd + list(args), env=env, stdout=subprocess.PIPE,
-                           stderr=subprocess.PIPE, timeout=60)
+                           stderr=subprocess.PIPE, timeout=60,
+                           input=json.dumps(input).encode() if input is not None else None)
         return r.returncode, r.stdout.decode(), r.stderr.decode()
+
+    def test_queued_changes_keep_their_store(self):
+        """A sale queued offline by north's k1 goes out only under a login of
+        north: main's k1 (the same code, another person) leaves it waiting,
+        and it lands in north's books, not main's."""
+        self.north_menu()
+        dead = socket.socket()
+        dead.bind(("127.0.0.1", 0))
+        port = dead.getsockname()[1]
+        dead.close()
+        box = "ctl-outbox-%d.db" % os.getpid()
+        sale = walk_in(items=[{"sku": "B1", "qty": 2, "note": "queued in north"}],
+                       pay=[{"tender": "CASH", "amount": 5000}])
+        rc, out, err = self.ctl("submit", "-", server="http://127.0.0.1:%d" % port,
+                                outbox=box, input=sale)
+        self.assertEqual(rc, 0, err)
+        self.assertTrue(out.startswith("queued:"), out)
+        rc, out, err = self.ctl("replay", store=None, pin=PIN["main"]["k1"], outbox=box)
+        self.assertEqual(rc, 7, err)
+        self.assertIn("0 sent", err)
+        self.assertIn("wait for their maker's login (k1 of north)", err)
+        rc, out, err = self.ctl("outbox", store=None, pin=PIN["main"]["k1"],
+                                outbox=box)
+        self.assertEqual([e.get("store") for e in json.loads(out)["entries"]], ["north"], out)
+
+        def noted(c):
+            return [o for o in c.get("/api/v1/orders?day=today&limit=500").json["orders"]
+                    if o["items"][0].get("note") == "queued in north"]
+        self.assertEqual(noted(self.main("m1")), [])
+        self.assertEqual(noted(self.north("m1")), [])
+        rc, out, err = self.ctl("replay", outbox=box)
+        self.assertEqual(rc, 0, err)
+        self.assertIn("1 sent", err)
+        self.assertEqual([o["items"][0]["name"] for o in noted(self.north("m1"))], ["North Burger"])
+        self.assertEqual(noted(self.main("m1")), [])
 
     def test_brigadectl_names_its_store(self):
         self.north_menu()

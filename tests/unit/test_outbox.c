@@ -53,7 +53,7 @@ static void
 push(struct outbox *ob, const char *order_key, const char *body, int64_t *id)
 {
 	struct outbox_new n = { "POST", "/api/v1/orders", body, order_key,
-	    "order.create", "k1", NULL };
+	    "order.create", "k1", NULL, "main" };
 	struct outbox_entry e;
 
 	assert_int_equal(outbox_push(ob, &n, &e), 0);
@@ -128,7 +128,7 @@ test_staff(void **state)
 {
 	struct outbox *ob = open_rw();
 	struct outbox_new n = { "POST", "/api/v1/orders/1/actions", "{}", "order:1",
-	    "order.start", "c1", NULL };
+	    "order.start", "c1", NULL, "main" };
 	struct outbox_entry e;
 	int64_t waiting, id;
 	char who[64];
@@ -136,25 +136,25 @@ test_staff(void **state)
 	(void)state;
 	assert_int_equal(outbox_push(ob, &n, &e), 0);
 	id = e.id;
-	assert_true(outbox_entry_for(&e, "c1"));
-	assert_false(outbox_entry_for(&e, "k1"));
-	assert_false(outbox_entry_for(&e, NULL));
+	assert_true(outbox_entry_for(&e, "c1", "main"));
+	assert_false(outbox_entry_for(&e, "k1", "main"));
+	assert_false(outbox_entry_for(&e, NULL, "main"));
 	outbox_entry_free(&e);
 	n.staff = "m1";
 	n.kind = "order.cancel";
 	assert_int_equal(outbox_push(ob, &n, NULL), 0);
 	n.staff = "";
 	assert_int_equal(outbox_push(ob, &n, &e), 0);
-	assert_true(outbox_entry_for(&e, "k1"));  /* an entry from before staff codes */
+	assert_true(outbox_entry_for(&e, "k1", "main"));  /* an entry from before staff codes */
 	outbox_entry_free(&e);
 	push(ob, NULL, "{}", NULL);                /* k1's own */
-	assert_int_equal(outbox_waiting(ob, "k1", &waiting, who, sizeof who), 0);
+	assert_int_equal(outbox_waiting(ob, "k1", "main", &waiting, who, sizeof who), 0);
 	assert_int_equal(waiting, 2);
 	assert_string_equal(who, "c1, m1");
-	assert_int_equal(outbox_waiting(ob, "c1", &waiting, who, sizeof who), 0);
+	assert_int_equal(outbox_waiting(ob, "c1", "main", &waiting, who, sizeof who), 0);
 	assert_int_equal(waiting, 2);
 	assert_string_equal(who, "m1, k1");
-	assert_int_equal(outbox_waiting(ob, "c1", &waiting, who, 4), 0);
+	assert_int_equal(outbox_waiting(ob, "c1", "main", &waiting, who, 4), 0);
 	assert_string_equal(who, "m1,");            /* cut to size */
 	/* refused, then sent again by a manager: the manager's now */
 	assert_int_equal(outbox_mark_attention(ob, id, 403, "forbidden: no"), 0);
@@ -168,12 +168,51 @@ test_staff(void **state)
 	outbox_close(ob);
 }
 
+/* A change goes out under a login of the store it was made in: the same
+ * code in another store is another person, in other books. */
+static void
+test_store(void **state)
+{
+	struct outbox *ob = open_rw();
+	struct outbox_new n = { "POST", "/api/v1/orders", "{}", NULL, "order.create", "k1",
+	    NULL, "north" };
+	struct outbox_entry e;
+	int64_t waiting;
+	char who[64];
+
+	(void)state;
+	assert_int_equal(outbox_push(ob, &n, &e), 0);
+	assert_string_equal(e.store, "north");
+	assert_true(outbox_entry_for(&e, "k1", "north"));
+	assert_false(outbox_entry_for(&e, "k1", "main"));
+	assert_false(outbox_entry_for(&e, "k1", NULL));
+	assert_false(outbox_entry_for(&e, "c1", "north"));
+	outbox_entry_free(&e);
+	n.store = NULL;                            /* none recorded: any store */
+	assert_int_equal(outbox_push(ob, &n, &e), 0);
+	assert_string_equal(e.store, "");
+	assert_true(outbox_entry_for(&e, "k1", "main"));
+	outbox_entry_free(&e);
+	n.store = "main";
+	n.staff = "c1";
+	assert_int_equal(outbox_push(ob, &n, NULL), 0);
+	/* k1 of main: north's k1 and main's c1 wait */
+	assert_int_equal(outbox_waiting(ob, "k1", "main", &waiting, who, sizeof who), 0);
+	assert_int_equal(waiting, 2);
+	assert_string_equal(who, "k1 of north, c1");
+	/* k1 of north: main's c1 waits */
+	assert_int_equal(outbox_waiting(ob, "k1", "north", &waiting, who, sizeof who), 0);
+	assert_int_equal(waiting, 1);
+	assert_string_equal(who, "c1 of main");
+	outbox_close(ob);
+}
+
 static void
 test_refuses_bad_entries(void **state)
 {
 	struct outbox *ob = open_rw();
 	struct outbox_new n = { "POST", "/api/v1/orders", "{}", NULL, "x", "k1",
-	    "bad key!" };
+	    "bad key!", "main" };
 
 	log_set_level(LOG_OFF);
 	assert_int_equal(outbox_push(ob, &n, NULL), -1);
@@ -355,15 +394,38 @@ test_empty_and_older_outbox(void **state)
 	    " created_at, updated_at) VALUES ('k1', 'POST', '/api/v1/orders', '{}', 'k1',"
 	    " 'order.create', 'k1', 1, 1);"
 	    "PRAGMA user_version=1;");
+	/* schema 1, looked at read-only: its entries record no store */
 	ob = outbox_open(p, OUTBOX_OPEN_READONLY, err, sizeof err);
 	assert_non_null(ob);
+	assert_int_equal(outbox_list(ob, OUTBOX_BIT(OUTBOX_PENDING), 0, 0, &e, &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(e[0].store, "");
+	assert_true(outbox_entry_for(&e[0], "k1", "north"));
+	outbox_entries_free(e, n);
+	int64_t waiting;
+	char who[32];
+	assert_int_equal(outbox_waiting(ob, "k1", "north", &waiting, who, sizeof who), 0);
+	assert_int_equal(waiting, 0);
 	outbox_close(ob);
+	/* opened to write: upgraded to schema 2, the entry kept, any store's */
 	ob = outbox_open(p, 0, err, sizeof err);
 	assert_non_null(ob);
 	assert_int_equal(outbox_list(ob, OUTBOX_BIT(OUTBOX_PENDING), 0, 0, &e, &n), 0);
 	assert_int_equal(n, 1);
+	assert_string_equal(e[0].store, "");
+	assert_string_equal(e[0].staff, "k1");
+	assert_true(outbox_entry_for(&e[0], "k1", "main"));
 	outbox_entries_free(e, n);
+	push(ob, NULL, "{}", NULL);
 	outbox_close(ob);
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_open(p, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), 2);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
 	ob = outbox_open(p, 0, err, sizeof err);
 	assert_non_null(ob);
 	outbox_close(ob);
@@ -463,6 +525,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_states, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refuses_bad_entries, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_staff, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kill9_durability, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_not_an_outbox, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_damaged, setup, teardown),
