@@ -127,8 +127,21 @@ peer_addr(struct lws *wsi, unsigned char out[16])
 	}
 }
 
+/* Whether a connection's address (peer_addr's form) is a trusted proxy. */
+static bool
+peer_is_proxy(const struct server *s, const unsigned char addr[16])
+{
+	for (int i = 0; i < s->cfg.ntrusted_proxies; i++) {
+		if (memcmp(s->cfg.trusted_bin[i], addr, 16) == 0)
+			return true;
+	}
+	return false;
+}
+
 /* Count a new connection against its address; false when the address
- * already holds as many as it may (the connection is then closed). */
+ * already holds as many as it may (the connection is then closed). A
+ * trusted proxy carries every terminal behind it from its one address:
+ * it is not held to one address's share (its own maxconn is the limit). */
 static bool
 peer_admit(struct server *s, struct pss *p, struct lws *wsi)
 {
@@ -146,7 +159,8 @@ peer_admit(struct server *s, struct pss *p, struct lws *wsi)
 		e->next = *b;
 		*b = e;
 	}
-	if (s->cfg.max_conn_per_addr > 0 && e->n >= s->cfg.max_conn_per_addr) {
+	if (s->cfg.max_conn_per_addr > 0 && e->n >= s->cfg.max_conn_per_addr &&
+	    !peer_is_proxy(s, p->peer)) {
 		if (!e->warned)
 			log_warn("%s: a client address holds %d connections; refusing more",
 			    __func__, e->n);

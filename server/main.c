@@ -184,6 +184,13 @@ trusted_proxies_parse(struct server_config *c, const char *v, char *err,
 			    TRUSTED_PROXIES_MAX, t);
 			return -1;
 		}
+		memset(c->trusted_bin[n], 0, sizeof c->trusted_bin[n]);
+		if (inet_pton(AF_INET, t, bin) == 1) {
+			c->trusted_bin[n][10] = c->trusted_bin[n][11] = 0xff;
+			memcpy(c->trusted_bin[n] + 12, bin, 4);
+		} else {
+			memcpy(c->trusted_bin[n], bin, 16);
+		}
 		xstrlcpy(c->trusted_proxies[n++], t, sizeof c->trusted_proxies[0]);
 	}
 	c->ntrusted_proxies = n;

@@ -45,6 +45,8 @@ struct server_config {
 	/* proxies whose X-Forwarded-For names the client (addresses in text,
 	 * as the connection shows them) */
 	char trusted_proxies[TRUSTED_PROXIES_MAX][64];
+	unsigned char trusted_bin[TRUSTED_PROXIES_MAX][16]; /* the same, as IPv6
+	                                (IPv4 mapped), to match a connection's peer */
 	int ntrusted_proxies;
 	bool access_log;             /* a log line per request */
 	int log_level;               /* enum log_level */

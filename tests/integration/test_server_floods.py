@@ -123,5 +123,36 @@ class Floods(ServerTest):
         self.assertEqual(self.work(3), 3)
 
 
+class BehindAProxy(ServerTest):
+    """A reverse proxy's connections all come from its one address: a
+    trusted proxy is not held to the per-address share (its own maxconn
+    is the limit), while any other address still is."""
+    server_config = "max_connections_per_address = 4\ntrusted_proxies = 127.0.0.2\n"
+
+    def test_a_trusted_proxy_is_not_held_to_one_address_share(self):
+        proxy = flood(self.server.port, 12, 1)             # from 127.0.0.2
+        self.addCleanup(lambda: [s.close() for s in proxy])
+        other = []
+        for _ in range(12):                                 # from 127.0.0.3
+            s = socket.socket()
+            s.settimeout(5)
+            s.bind(("127.0.0.3", 0))
+            s.connect(("127.0.0.1", self.server.port))
+            s.setblocking(False)
+            other.append(s)
+        self.addCleanup(lambda: [s.close() for s in other])
+        time.sleep(1)
+        self.assertEqual([is_closed(s) for s in proxy].count(False), 12)
+        closed = [is_closed(s) for s in other]
+        self.assertEqual(closed.count(False), 4)
+        self.assertTrue(all(closed[4:]))
+        # and every one of the proxy's connections is served
+        for s in proxy:
+            s.setblocking(True)
+            s.settimeout(5)
+            s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            self.assertTrue(s.recv(64).startswith(b"HTTP/1.1 200"))
+
+
 if __name__ == "__main__":
     unittest.main()
