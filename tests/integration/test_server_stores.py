@@ -404,6 +404,20 @@ class ManyStores(unittest.TestCase):
         rc, out, err = self.ctl("stores", staff="boss", pin=BOSS_PIN, store=code)
         self.assertEqual(json.loads(out)["current"], code)
         self.assertIn("north", [x["code"] for x in json.loads(out)["stores"]])
+        # the new store starts from main's menu: export, then import
+        rc, menu, err = self.ctl("menu", "export", "--format", "json", staff="boss",
+                                 pin=BOSS_PIN, store="main")
+        self.assertEqual(rc, 0, err)
+        path = os.path.join(self.tmp, "main-menu.json")
+        with open(path, "w") as f:
+            f.write(menu)
+        rc, out, err = self.ctl("menu", "import", path, staff="boss", pin=BOSS_PIN, store=code)
+        self.assertEqual(rc, 0, out + err)
+        west = login(self.a, "boss", BOSS_PIN, code)
+        self.addCleanup(west.close)
+        main_skus = {i["sku"]: i["price"] for i in self.main().get("/api/v1/menu").json["items"]}
+        self.assertEqual({i["sku"]: i["price"] for i in west.get("/api/v1/menu").json["items"]},
+                         main_skus)
         rc, out, err = self.ctl("stores", "add", "Bad Code", "--name", "x", staff="boss",
                                 pin=BOSS_PIN, store=None)
         self.assertEqual(rc, 2, out + err)
