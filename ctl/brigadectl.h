@@ -55,6 +55,14 @@ int brigadectl_staff(int argc, char **argv, const struct client_cfg *cfg,
 int brigadectl_get_pin(bool from_stdin, const char *prompt, bool confirm,
     char pin[BRIGADECTL_PIN_BUF]);
 
+/* brigadectl orders void | discount | comp | refund | cancel ID ...: a
+ * correction sent at once, with a manager's approval when asked
+ * (brigadectl_correct.c). argv[0] is the kind. */
+int brigadectl_correct(int argc, char **argv, const struct client_cfg *cfg,
+    struct clock *clk);
+/* Whether name is one of brigadectl_correct's kinds. */
+bool brigadectl_correct_kind(const char *name);
+
 /* brigadectl tail [--after SEQ] [--count N]: stream events as JSON lines. */
 int brigadectl_tail(int argc, char **argv, const struct client_cfg *cfg,
     struct clock *clk);
