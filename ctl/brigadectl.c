@@ -1,8 +1,9 @@
 /* brigadectl: Brigade from the command line, for scripts and support staff:
  * reads print JSON, orders and their actions go through the durable outbox,
- * and the restaurant's menu, details and staff are changed at once (a menu
- * import needs the server's answer to show what it does, and a PIN must
- * never be kept in the outbox's file). */
+ * and the restaurant's menu, details and staff, and corrections of orders,
+ * are changed at once (a menu import or a correction needs the server's
+ * answer to show what it does, and a PIN must never be kept in the outbox's
+ * file). */
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -63,7 +64,12 @@ static const char usage_text[] =
     "  store set KEY=VALUE ...      change some (ADMIN): name, address, phone,\n"
     "                               tax_id, receipt_header, receipt_footer (lines\n"
     "                               split by |), currency, day_start_hour,\n"
-    "                               services (DINE_IN,PICKUP,DELIVERY)\n"
+    "                               services (DINE_IN,PICKUP,DELIVERY); the reasons\n"
+    "                               a correction may give: void_reasons,\n"
+    "                               discount_reasons, comp_reasons, refund_reasons\n"
+    "                               (split by |; empty: any reason); and\n"
+    "                               discount_limits=ROLE:PERCENT,... (the largest\n"
+    "                               discount each role gives on its own)\n"
     "  stores [list]                the stores this login may see (JSON): an\n"
     "                               organisation admin's, every store\n"
     "  stores add CODE --name NAME  add a store (an organisation admin; PostgreSQL)\n"
@@ -77,8 +83,28 @@ static const char usage_text[] =
     "                               the new one); PINs are typed without echo, new\n"
     "                               ones twice, or read from standard input with\n"
     "                               --pin-stdin, one a line\n"
-    "  orders [--status S,...] [--day YYYY-MM-DD|today] [--limit N]\n"
+    "  orders [list] [--status S,...] [--day YYYY-MM-DD|today] [--limit N]\n"
     "                               print orders (JSON; default: the open ones)\n"
+    "  orders void ID --reason R [--line N[:QTY]]...\n"
+    "                               take lines (N from 1; no QTY: all that is left\n"
+    "                               of it) or, without --line, the whole order off\n"
+    "  orders discount ID --reason R (--percent P | --amount A) [--line N]\n"
+    "  orders comp ID --reason R [--line N]\n"
+    "                               a discount or a comp (100 %) on a line or,\n"
+    "                               without --line, on the whole order\n"
+    "  orders refund ID --reason R [--line N[:QTY]]... [--cash A]\n"
+    "                [--card A --card-approval CODE [--last4 NNNN]]\n"
+    "                               give money back to the tender that paid (the\n"
+    "                               card the order was paid with), taking lines back\n"
+    "  orders cancel ID [--reason R]\n"
+    "                               cancel a PENDING or PAID order\n"
+    "        ... [--approve CODE [--pin-stdin]] [--expected-version N] [--json]\n"
+    "                               these correct the order at once and print its\n"
+    "                               new figures (--json: the order); R is one of\n"
+    "                               the store's reasons, amounts are like 12.50;\n"
+    "                               --approve: a manager approves it here, their\n"
+    "                               PIN typed without echo or, with --pin-stdin,\n"
+    "                               read from standard input\n"
     "  order ID                     print one order (JSON)\n"
     "  submit [--lines] FILE|-      queue an order (JSON body, see docs/api.md) and\n"
     "                               send it: prints the order (JSON) when the server\n"
@@ -101,19 +127,20 @@ static const char usage_text[] =
     "                               docs/printers.md: usb://, cups://, tcp://, file://)\n"
     "  printer status URI           what the printer says: online, paper, cover\n"
     "\n"
-    "Menu imports, store and staff changes are sent at once, never queued; a\n"
-    "retry after a lost answer is recognised by the server and applied once.\n"
+    "Menu imports, store and staff changes and order corrections are sent at\n"
+    "once, never queued; a retry after a lost answer is recognised by the server\n"
+    "and applied once.\n"
     "\n"
     "Exit status:\n"
     "  0  done, or queued to be sent later (queued is not an error)\n"
     "  1  the server refused the request; a refused change is kept in the\n"
     "     outbox as needs-attention with the server's reason (menu, store and\n"
-    "     staff changes: nothing was changed)\n"
+    "     staff changes, corrections: nothing was changed)\n"
     "  2  bad usage or input (an order, a menu file, a PIN): nothing was queued\n"
     "     or sent\n"
     "  3  the server could not be reached or did not answer sensibly\n"
     "  4  the outbox file cannot be used (damaged, read-only, not an outbox)\n"
-    "  5  login failed (staff code or PIN)\n"
+    "  5  login or a manager's approval failed (staff code or PIN)\n"
     "  6  replay: nothing is pending but entries need attention\n"
     "  7  replay: stopped (signal or --timeout) with entries still pending\n"
     "  8  the printer cannot be used (missing, busy, no access, out of paper)\n";
@@ -223,6 +250,16 @@ cmd_orders(int argc, char **argv)
 	char sep = '?';
 	int c, rc;
 
+	/* orders [list] [--status ...], or a correction: orders void ID ... */
+	if (argc >= 2 && argv[1][0] != '-') {
+		if (brigadectl_correct_kind(argv[1]))
+			return brigadectl_correct(argc - 1, argv + 1, &cfg, &server_clock);
+		if (strcmp(argv[1], "list") != 0)
+			return brigadectl_usage("orders: expected list, void, discount, comp, refund "
+			    "or cancel, not \"%s\"", argv[1]);
+		argc--;
+		argv++;
+	}
 	strbuf_init(&path);
 	strbuf_puts(&path, "/api/v1/orders");
 	optind = 0;   /* GNU: start over, permuting options after arguments */

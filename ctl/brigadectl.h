@@ -3,6 +3,7 @@
 #define BRIGADE_CLIENT_BRIGADECTL_H
 
 #include <signal.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 struct api_reply;
@@ -47,6 +48,20 @@ int brigadectl_stores(int argc, char **argv, const struct client_cfg *cfg,
 /* brigadectl staff list | add | set | disable | pin (brigadectl_staff.c). */
 int brigadectl_staff(int argc, char **argv, const struct client_cfg *cfg,
     struct clock *clk);
+#define BRIGADECTL_PIN_BUF 64   /* longer than any PIN: 4 to 12 digits */
+/* A PIN into pin: one line of standard input (from_stdin), or typed at the
+ * terminal without echo after prompt (twice when confirm). 0, or the exit
+ * code after saying why on stderr, with no PIN left in pin. */
+int brigadectl_get_pin(bool from_stdin, const char *prompt, bool confirm,
+    char pin[BRIGADECTL_PIN_BUF]);
+
+/* brigadectl orders void | discount | comp | refund | cancel ID ...: a
+ * correction sent at once, with a manager's approval when asked
+ * (brigadectl_correct.c). argv[0] is the kind. */
+int brigadectl_correct(int argc, char **argv, const struct client_cfg *cfg,
+    struct clock *clk);
+/* Whether name is one of brigadectl_correct's kinds. */
+bool brigadectl_correct_kind(const char *name);
 
 /* brigadectl tail [--after SEQ] [--count N]: stream events as JSON lines. */
 int brigadectl_tail(int argc, char **argv, const struct client_cfg *cfg,

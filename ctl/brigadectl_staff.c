@@ -23,7 +23,7 @@
 #include "util.h"
 #include "xalloc.h"
 
-#define PIN_BUF 64              /* longer than any PIN: 4 to 12 digits */
+#define PIN_BUF BRIGADECTL_PIN_BUF
 
 /* What the options of one staff command said. */
 struct staff_opts {
@@ -121,8 +121,9 @@ pin_ok(const char *pin)
 
 /* A PIN into pin: from standard input, or typed at the terminal (twice
  * when confirm). 0, or the exit code after saying why. */
-static int
-get_pin(bool from_stdin, const char *prompt, bool confirm, char pin[PIN_BUF])
+int
+brigadectl_get_pin(bool from_stdin, const char *prompt, bool confirm,
+    char pin[PIN_BUF])
 {
 	char again[PIN_BUF];
 	int rc;
@@ -423,7 +424,7 @@ staff_add(int argc, char **argv, const struct client_cfg *cfg, struct clock *clk
 	if (o.name == NULL || o.role[0] == '\0')
 		return brigadectl_usage("staff add: expected CODE --name NAME --role ROLE");
 	snprintf(prompt, sizeof prompt, "PIN for %s: ", code);
-	if ((rc = get_pin(o.pin_stdin, prompt, true, pin)) != 0)
+	if ((rc = brigadectl_get_pin(o.pin_stdin, prompt, true, pin)) != 0)
 		return rc;
 	cJSON *j = cJSON_CreateObject();
 	cJSON_AddStringToObject(j, "staff", code);
@@ -463,7 +464,7 @@ staff_set(int argc, char **argv, const struct client_cfg *cfg, struct clock *clk
 		cJSON_AddTrueToObject(j, "active");
 	if (o.reset_pin) {
 		snprintf(prompt, sizeof prompt, "New PIN for %s: ", code);
-		if ((rc = get_pin(o.pin_stdin, prompt, true, pin)) != 0) {
+		if ((rc = brigadectl_get_pin(o.pin_stdin, prompt, true, pin)) != 0) {
 			cJSON_Delete(j);
 			return rc;
 		}
@@ -514,9 +515,9 @@ staff_pin(int argc, char **argv, const struct client_cfg *cfg, struct clock *clk
 		return brigadectl_usage("staff pin changes your own PIN (the --staff logged in) "
 		    "and takes no CODE");
 	snprintf(prompt, sizeof prompt, "Current PIN for %s: ", cfg->staff);
-	if ((rc = get_pin(o.pin_stdin, prompt, false, old)) != 0)
+	if ((rc = brigadectl_get_pin(o.pin_stdin, prompt, false, old)) != 0)
 		return rc;
-	if ((rc = get_pin(o.pin_stdin, "New PIN: ", true, pin)) != 0) {
+	if ((rc = brigadectl_get_pin(o.pin_stdin, "New PIN: ", true, pin)) != 0) {
 		explicit_bzero(old, sizeof old);
 		return rc;
 	}

@@ -1,8 +1,10 @@
 /* brigadectl store: the restaurant's details, the ones receipts, tickets
- * and reports print: show them, or set some of them (ADMIN). brigadectl
+ * and reports print, and the reasons and discount limits its corrections
+ * follow: show them, or set some of them (ADMIN). brigadectl
  * stores: the group's stores, as the login may see them; an organisation
  * admin adds one. */
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,6 +107,66 @@ value_services(cJSON *body, const char *key, const char *value)
 	return 0;
 }
 
+/* void_reasons=Wrong item|Kitchen error: the reasons a kind of correction
+ * may give, into "correction_reasons"; empty: any reason. */
+static int
+value_reasons(cJSON *body, const char *key, const char *value)
+{
+	cJSON *reasons = cJSON_GetObjectItemCaseSensitive(body, "correction_reasons");
+	char kind[16];
+
+	if (reasons == NULL)
+		reasons = cJSON_AddObjectToObject(body, "correction_reasons");
+	snprintf(kind, sizeof kind, "%.*s", (int)strcspn(key, "_"), key);
+	return value_lines(reasons, kind, value);
+}
+
+/* discount_limits=CASHIER:10,WAITER:15: the largest discount, in whole
+ * percent, each role may give on its own; the roles not named keep theirs. */
+static int
+value_limits(cJSON *body, const char *key, const char *value)
+{
+	cJSON *limits = cJSON_AddObjectToObject(body, key);
+	const char *p = value;
+
+	while (*p != '\0') {
+		size_t n = strcspn(p, ",");
+		char item[40], *colon, *end;
+		long pct;
+		int r;
+
+		if (n == 0 || n >= sizeof item)
+			goto bad;
+		memcpy(item, p, n);
+		item[n] = '\0';
+		if ((colon = strchr(item, ':')) == NULL)
+			goto bad;
+		*colon = '\0';
+		for (char *c = item; *c != '\0'; c++)
+			*c = (char)toupper((unsigned char)*c);
+		r = role_parse(item);
+		if (r < 0 || r == ROLE_CUSTOMER)
+			return brigadectl_usage("store set: discount_limits: \"%s\" is not a staff "
+			    "role: CASHIER, WAITER, CHEF, MANAGER or ADMIN", item);
+		errno = 0;
+		pct = strtol(colon + 1, &end, 10);
+		if (errno != 0 || end == colon + 1 || *end != '\0' || pct < 0 || pct > 100)
+			return brigadectl_usage("store set: discount_limits: %s's limit is a whole "
+			    "percent from 0 to 100, not \"%s\"", item, colon + 1);
+		if (cJSON_GetObjectItemCaseSensitive(limits, item) != NULL)
+			return brigadectl_usage("store set: discount_limits: %s is given twice", item);
+		codec_add_int(limits, item, pct);
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	if (cJSON_GetArraySize(limits) > 0)
+		return 0;
+bad:
+	return brigadectl_usage("store set: discount_limits are ROLE:PERCENT separated by "
+	    "commas (CASHIER:10,WAITER:15), not \"%s\"", value);
+}
+
 static const struct store_key {
 	const char *key;
 	store_value_fn value;
@@ -118,6 +180,11 @@ static const struct store_key {
 	{ "currency", value_currency },
 	{ "day_start_hour", value_hour },
 	{ "services", value_services },
+	{ "void_reasons", value_reasons },
+	{ "discount_reasons", value_reasons },
+	{ "comp_reasons", value_reasons },
+	{ "refund_reasons", value_reasons },
+	{ "discount_limits", value_limits },
 };
 
 #define NKEYS (sizeof store_keys / sizeof store_keys[0])
@@ -133,13 +200,15 @@ store_show(int argc, char **argv, const struct client_cfg *cfg, struct clock *cl
 static int
 store_set(int argc, char **argv, const struct client_cfg *cfg, struct clock *clk)
 {
+	bool seen[NKEYS] = { false };
 	cJSON *body;
 	int rc = EXIT_OK;
 
 	if (argc < 2)
 		return brigadectl_usage("store set: expected KEY=VALUE ... (keys: name, address, "
 		    "phone, tax_id, receipt_header, receipt_footer, currency, day_start_hour, "
-		    "services)");
+		    "services, void_reasons, discount_reasons, comp_reasons, refund_reasons, "
+		    "discount_limits)");
 	body = cJSON_CreateObject();
 	for (int i = 1; i < argc; i++) {
 		const char *eq = strchr(argv[i], '=');
@@ -158,12 +227,14 @@ store_set(int argc, char **argv, const struct client_cfg *cfg, struct clock *clk
 			cJSON_Delete(body);
 			return brigadectl_usage("store set: \"%s\" is not a detail of the store: name, "
 			    "address, phone, tax_id, receipt_header, receipt_footer, currency, "
-			    "day_start_hour or services", key);
+			    "day_start_hour, services, void_reasons, discount_reasons, comp_reasons, "
+			    "refund_reasons or discount_limits", key);
 		}
-		if (cJSON_GetObjectItemCaseSensitive(body, key) != NULL) {
+		if (seen[k]) {
 			cJSON_Delete(body);
 			return brigadectl_usage("store set: %s is given twice", key);
 		}
+		seen[k] = true;
 		if (store_keys[k].value(body, key, eq + 1) != 0) {
 			cJSON_Delete(body);
 			return EXIT_USAGE;
