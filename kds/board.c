@@ -275,6 +275,56 @@ fill_card(struct board_card *c, const struct order *o, const struct board_mark *
 	}
 }
 
+/* Whether the server's o overrules the VOID card c: the order went on
+ * (a newer version, not cancelled: the server's truth wins), or the id is
+ * another order's now (another number: a database started afresh). An
+ * older or the same version is old news (a board saved before the void,
+ * an answer that crossed it) and changes nothing. */
+static bool
+void_overruled(const struct board_card *c, const struct order *o)
+{
+	return o->number != c->number ||
+	    (o->version > c->version && o->status != STATUS_CANCELLED);
+}
+
+static int
+find_cleared(const struct board *b, int64_t id)
+{
+	for (int i = 0; i < b->ncleared; i++) {
+		if (b->cleared[i].id == id)
+			return i;
+	}
+	return -1;
+}
+
+/* Whether o is the order of a VOID card cleared here, as it was then or
+ * older: it stays off the board. */
+static bool
+cleared_covers(const struct board *b, const struct order *o)
+{
+	int i = find_cleared(b, o->id);
+
+	return i >= 0 && b->cleared[i].number == o->number && o->version <= b->cleared[i].version;
+}
+
+static void
+remember_cleared(struct board *b, const struct board_cleared *cl)
+{
+	int i = find_cleared(b, cl->id);
+
+	if (i < 0) {
+		if (b->ncleared < BOARD_CLEARED_MAX) {
+			i = b->ncleared++;
+		} else {
+			/* full: the oldest goes (its order left every saved board
+			 * long ago) */
+			i = b->cleared_next;
+			b->cleared_next = (b->cleared_next + 1) % BOARD_CLEARED_MAX;
+		}
+	}
+	b->cleared[i] = *cl;
+}
+
 bool
 board_upsert(struct board *b, const struct order *o, const struct board_mark *mark)
 {
@@ -283,14 +333,24 @@ board_upsert(struct board *b, const struct order *o, const struct board_mark *ma
 	bool existed = i >= 0;
 	char refusal[sizeof b->cards[0].refusal] = "";
 	int64_t refusal_at = 0;
-	bool drawn = false;
+	bool drawn = false, revived = false;
 
 	if (o->status == STATUS_CANCELLED) {
 		board_upsert_void(b, o);
 		return false;
 	}
-	/* a VOID card is the order's last word: it waits for the chef */
-	if (existed && b->cards[i].void_card)
+	/* a VOID card is the order's last word: it waits for the chef, and
+	 * so does a cleared one stay cleared, against older news */
+	if (existed && b->cards[i].void_card) {
+		if (!void_overruled(&b->cards[i], o))
+			return false;
+		b->cards[i].void_card = false;
+		b->cards[i].void_reason[0] = '\0';
+		b->cards[i].voided_at = 0;
+		b->voids_changed = true;
+		revived = true;
+	}
+	if (!existed && cleared_covers(b, o))
 		return false;
 	if (status != STATUS_PAID && status != STATUS_PREPARING && status != STATUS_READY) {
 		board_remove(b, o->id);
@@ -316,7 +376,7 @@ board_upsert(struct board *b, const struct order *o, const struct board_mark *ma
 	b->cards[i].refusal_at = refusal_at;
 	b->cards[i].drawn = drawn;
 	b->cards[i].seen = true;
-	return !existed && board_card_column(b, &b->cards[i]) == BOARD_NEW;
+	return (!existed || revived) && board_card_column(b, &b->cards[i]) == BOARD_NEW;
 }
 
 bool
@@ -334,6 +394,8 @@ board_upsert_void(struct board *b, const struct order *o)
 		return false;            /* the kitchen never had it */
 	c = &b->cards[i];
 	was = c->void_card;
+	if (was && o->number == c->number && o->version <= c->version)
+		return false;            /* what the card says already, or older */
 	/* where the chef saw it; a card bumped (READY) or done here goes
 	 * with the ones in preparation */
 	col = was ? c->void_col : board_card_column(b, c);
@@ -350,6 +412,7 @@ board_upsert_void(struct board *b, const struct order *o)
 	c->refusal[0] = '\0';
 	c->seen = true;
 	b->stale = true;
+	b->voids_changed = true;
 	return !was;
 }
 
@@ -369,8 +432,62 @@ board_clear_void(struct board *b, int64_t id)
 
 	if (c == NULL || !c->void_card)
 		return false;
+	remember_cleared(b, &(struct board_cleared){ c->id, c->number, c->version });
 	board_remove(b, id);
+	b->voids_changed = true;
 	return true;
+}
+
+void
+board_restore_void(struct board *b, const struct board_card *card)
+{
+	int i = find(b, card->id);
+	struct board_card *c;
+
+	if (i >= 0) {
+		card_free(&b->cards[i]);
+	} else {
+		i = -1 - i;
+		if (b->n == b->cap) {
+			b->cap = b->cap ? b->cap * 2 : 64;
+			b->cards = xreallocarray(b->cards, (size_t)b->cap, sizeof *b->cards);
+		}
+		memmove(&b->cards[i + 1], &b->cards[i], (size_t)(b->n - i) * sizeof *b->cards);
+		b->n++;
+	}
+	c = &b->cards[i];
+	*c = *card;
+	c->nitems = card->nitems > 0 ? card->nitems : 0;
+	c->items = xcalloc((size_t)(c->nitems > 0 ? c->nitems : 1), sizeof *c->items);
+	if (c->nitems > 0)
+		memcpy(c->items, card->items, (size_t)c->nitems * sizeof *c->items);
+	c->void_card = true;
+	if (c->void_col != BOARD_NEW && c->void_col != BOARD_PREPARING)
+		c->void_col = BOARD_PREPARING;
+	c->pending = false;
+	c->refusal[0] = '\0';
+	c->refusal_at = 0;
+	c->drawn = false;
+	c->seen = true;
+	b->stale = true;
+}
+
+void
+board_restore_cleared(struct board *b, const struct board_cleared *cl)
+{
+	remember_cleared(b, cl);
+}
+
+int
+board_cleared_list(const struct board *b, struct board_cleared *out, int max)
+{
+	int n = 0;
+	/* the ring's oldest is at cleared_next once it is full */
+	int start = b->ncleared == BOARD_CLEARED_MAX ? b->cleared_next : 0;
+
+	for (int k = 0; k < b->ncleared && n < max; k++)
+		out[n++] = b->cleared[(start + k) % b->ncleared];
+	return n;
 }
 
 void

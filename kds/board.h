@@ -5,7 +5,8 @@
  * this terminal's unconfirmed changes marked pending; the all-day counts;
  * the recall list of orders bumped lately; voids (a line's voided
  * quantity struck, an order voided whole kept as a VOID card until the
- * chef clears it); and the layout of the cards on
+ * chef clears it, and then kept off the board against older news of it);
+ * and the layout of the cards on
  * a screen of a given size (lanes, scrolling), so that moving the
  * selection follows what the chef sees. Pure: no curses, no clock of its
  * own (times are passed in, server time in ms), no I/O.
@@ -27,6 +28,7 @@ enum board_dir { BOARD_UP, BOARD_DOWN, BOARD_LEFT, BOARD_RIGHT };
 #define BOARD_CARD_MIN_W 28     /* a lane is at least this wide */
 #define BOARD_MODS_TEXT 240
 #define BOARD_STATIONS_MAX 16
+#define BOARD_CLEARED_MAX 256   /* VOID cards cleared lately, remembered */
 
 struct board_item {
 	char name[NAME_MAX_ + 1];
@@ -114,6 +116,15 @@ struct board_count {
 	int qty;
 };
 
+/* A VOID card the chef cleared: the order as it was then, so that an older
+ * word on it (a board saved before the void, a late answer) does not put
+ * it back, while a newer one (or another order under its id) still can. */
+struct board_cleared {
+	int64_t id;
+	int number;
+	int version;
+};
+
 struct board {
 	struct board_card *cards;    /* by id */
 	int n, cap;
@@ -127,6 +138,10 @@ struct board {
 	int sel_col;                 /* the column the selection is in */
 	int sel_index;               /* its place in the column at the last layout */
 	bool stale;                  /* cards changed since the last layout */
+	struct board_cleared cleared[BOARD_CLEARED_MAX]; /* oldest replaced */
+	int ncleared, cleared_next;
+	bool voids_changed;          /* VOID cards (or the cleared ones) changed
+	                                since the program last saved them */
 };
 
 void board_init(struct board *b);
@@ -144,7 +159,11 @@ void board_set_recall_window(struct board *b, int64_t ms);
 /* Put in (or update) an order as the server knows it, with this
  * terminal's pending changes (mark may be NULL). Closed orders leave,
  * except that an order on the board that is CANCELLED (voided whole, or
- * cancelled) turns into a VOID card (board_upsert_void tells).
+ * cancelled) turns into a VOID card (board_upsert_void tells). A VOID
+ * card takes no older or same version of its order (it is the order's
+ * last word); a newer version that is not cancelled, or another order
+ * under its id (another number), is the server's truth and replaces it.
+ * An order whose VOID card was cleared comes back only so.
  * Returns true when the card is new and visible in the New column (the
  * caller may ring the bell). */
 bool board_upsert(struct board *b, const struct order *o, const struct board_mark *mark);
@@ -158,6 +177,13 @@ void board_gone(struct board *b, int64_t id);
 /* The chef cleared a VOID card: false when id is no VOID card. */
 bool board_clear_void(struct board *b, int64_t id);
 bool board_is_void(const struct board_card *c);
+/* A VOID card as it was saved (a restart): the card is copied (its items
+ * too) and replaces any card of that id; nothing is told or printed. */
+void board_restore_void(struct board *b, const struct board_card *card);
+/* A VOID card cleared before (a restart), as board_clear_void remembers. */
+void board_restore_cleared(struct board *b, const struct board_cleared *cl);
+/* The VOID cards cleared lately, oldest first: how many (at most max). */
+int board_cleared_list(const struct board *b, struct board_cleared *out, int max);
 void board_clear(struct board *b);
 /* How many of a line are still to make. */
 int board_item_left(const struct board_item *it);

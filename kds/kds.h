@@ -83,6 +83,8 @@ struct kds {
 	 * back from the print queue at start so a restart prints none twice */
 	struct kds_void_mark void_marks[KDS_VOID_MARKS];
 	int nvoid_marks, void_next;
+	bool voids_foreign;          /* the void file is not ours: never written */
+	bool voids_failing;          /* the last write of it failed (said once) */
 	struct trace *trace;
 	int64_t note_at;             /* when header.note was set (mono ms) */
 	bool running;
@@ -103,6 +105,8 @@ int64_t kds_now(const struct kds *k);
 /* Bring the board up to date with the session for an order (or all). */
 void kds_refresh_order(struct kds *k, int64_t id, bool ring);
 void kds_refresh_all(struct kds *k);
+/* Write the VOID cards to their file if they changed (voids.h). */
+void kds_save_voids(struct kds *k);
 
 /* A bump took order id to READY (service not dine-in): print its labels,
  * now when offline, when the server confirms when online. */

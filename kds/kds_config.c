@@ -26,12 +26,15 @@ kds_config_defaults(struct kds_config *c)
 	xstrlcpy(c->ticket_profile, "generic-80", sizeof c->ticket_profile);
 	if (xdg != NULL && xdg[0] == '/') {
 		snprintf(c->print_queue, sizeof c->print_queue, "%s/brigade/kds-printq.db", xdg);
+		snprintf(c->void_file, sizeof c->void_file, "%s/brigade/kds-voids.json", xdg);
 		snprintf(c->log_file, sizeof c->log_file, "%s/brigade/kds.log", xdg);
 	} else {
 		const char *h = home != NULL && home[0] != '\0' ? home : "/tmp";
 
 		snprintf(c->print_queue, sizeof c->print_queue,
 		    "%s/.local/state/brigade/kds-printq.db", h);
+		snprintf(c->void_file, sizeof c->void_file,
+		    "%s/.local/state/brigade/kds-voids.json", h);
 		snprintf(c->log_file, sizeof c->log_file, "%s/.local/state/brigade/kds.log", h);
 	}
 }
@@ -176,6 +179,7 @@ kds_config_set(struct kds_config *c, const char *key, const char *value, char *e
 		{ "ticket_printer", c->ticket_printer, sizeof c->ticket_printer },
 		{ "ticket_profile", c->ticket_profile, sizeof c->ticket_profile },
 		{ "print_queue", c->print_queue, sizeof c->print_queue },
+		{ "void_file", c->void_file, sizeof c->void_file },
 		{ "trace", c->trace, sizeof c->trace },
 		{ "log_file", c->log_file, sizeof c->log_file },
 	};

@@ -16,6 +16,7 @@
  *   ticket_printer = tcp://10.0.0.8:9100   # void tickets (else the label printer)
  *   ticket_profile = epson-tm-t20iii
  *   print_queue = /var/lib/brigade/kds-printq.db
+ *   void_file = /var/lib/brigade/kds-voids.json  # VOID cards kept over a restart
  *
  * Durations: 90, 90s, 1500ms, 5m, 1h.
  */
@@ -42,6 +43,7 @@ struct kds_config {
 	char ticket_printer[256];        /* void tickets; "" = the label printer */
 	char ticket_profile[64];
 	char print_queue[PATH_MAX];
+	char void_file[PATH_MAX];        /* uncleared VOID cards (voids.h), "" none */
 	char trace[PATH_MAX];            /* opt-in timing trace, "" for none */
 	char log_file[PATH_MAX];
 };

@@ -117,6 +117,7 @@ bump(struct kds *k)
 	if (board_is_void(c)) {
 		/* the chef has seen it: nothing goes to the server */
 		board_clear_void(&k->board, id);
+		kds_save_voids(k);   /* cleared for good, a restart too */
 		log_info("VOID card #%d cleared", number);
 		kds_note(k, THEME_SUCCESS, "VOID #%d cleared", number);
 		return;

@@ -20,6 +20,7 @@
 #include "term.h"
 #include "trace.h"
 #include "util.h"
+#include "voids.h"
 #include "xalloc.h"
 
 #define NOTE_MS 8000            /* how long a header message stays */
@@ -241,6 +242,61 @@ kitchen_status(enum order_status s)
 	return s == STATUS_PAID || s == STATUS_PREPARING || s == STATUS_READY;
 }
 
+/* The VOID cards changed (one came, the chef cleared one, the server
+ * overruled one): their file follows at once, before the screen shows the
+ * change, so a kill a moment later loses nothing. A failed write is said
+ * once and tried again at the next change or tick. */
+void
+kds_save_voids(struct kds *k)
+{
+	char err[PATH_MAX + 128];
+
+	if (!k->board.voids_changed || k->voids_foreign)
+		return;
+	if (voids_save(&k->board, k->cfg.void_file, err, sizeof err) < 0) {
+		if (!k->voids_failing) {
+			log_error("%s: the VOID cards are not saved: %s", __func__, err);
+			kds_note(k, THEME_ERROR, "VOID cards not saved (a restart forgets them): %s",
+			    err);
+		}
+		k->voids_failing = true;
+		return;
+	}
+	if (k->voids_failing)
+		log_info("the VOID cards are saved again");
+	k->voids_failing = false;
+	k->board.voids_changed = false;
+}
+
+/* The VOID cards of the last run, before the saved board and the snapshot
+ * come: an older word on their orders then changes nothing, and nothing is
+ * printed or rung for them again. */
+static void
+load_voids(struct kds *k)
+{
+	char err[PATH_MAX + 128];
+	int n = 0;
+
+	if (k->cfg.void_file[0] == '\0')
+		return;
+	cfg_mkdirs_for(k->cfg.void_file);
+	switch (voids_load(&k->board, k->cfg.void_file, err, sizeof err)) {
+	case -1:
+		log_warn("%s; VOID cards are not kept over a restart", err);
+		kds_note(k, THEME_ERROR, "VOID cards are not kept over a restart: %s", err);
+		k->voids_foreign = true;
+		break;
+	case 0:
+		for (int i = 0; i < k->board.n; i++)
+			n += board_is_void(&k->board.cards[i]);
+		log_info("%d VOID card%s kept from before", n, n == 1 ? "" : "s");
+		break;
+	default:
+		break;
+	}
+	k->board.voids_changed = false;
+}
+
 void
 kds_refresh_order(struct kds *k, int64_t id, bool ring)
 {
@@ -257,6 +313,7 @@ kds_refresh_order(struct kds *k, int64_t id, bool ring)
 			k->bells++;
 		trace_apply(k->trace, id, o->version);
 	}
+	kds_save_voids(k);
 	kds_dirty(k);
 }
 
@@ -276,6 +333,7 @@ kds_refresh_all(struct kds *k)
 		board_upsert(&k->board, o, &bm);
 	}
 	board_sync_end(&k->board);
+	kds_save_voids(k);
 	kds_dirty(k);
 }
 
@@ -390,6 +448,7 @@ on_closed(void *ctx, const struct order *o)
 			    o->cancel_reason[0] ? ": " : "", o->cancel_reason);
 		}
 	}
+	kds_save_voids(k);
 	kds_dirty(k);
 }
 
@@ -584,6 +643,7 @@ tick_fire(struct loop_timer *t)
 	if (k->header.note[0] != '\0' && util_mono_ms() - k->note_at > NOTE_MS)
 		k->header.note[0] = '\0';
 	board_expire_refusals(&k->board, util_mono_ms(), REFUSAL_MS);
+	kds_save_voids(k);           /* a write that failed, again */
 	kds_dirty(k);
 	loop_timer_schedule(t, 1000 - now % 1000 + 2);
 }
@@ -767,6 +827,7 @@ main(int argc, char **argv)
 	} else if (k->labels != NULL) {
 		load_void_marks(k, k->cfg.print_queue);
 	}
+	load_voids(k);
 	if (term_init(&k->theme, k->cfg.mono ? TERM_MONO : 0, err, sizeof err) < 0) {
 		fprintf(stderr, "brigade-kds: %s\n", err);
 		labels_free(k->tickets);
