@@ -20,7 +20,10 @@
  *
  * On the sale screen the same discount and comp forms act on the ticket
  * being rung up: the discount goes with the sale, within what the person
- * may give (a discount beyond it is approved on the order once sold). */
+ * may give (a discount beyond it is approved on the order once sold).
+ * A ticket that holds discounts beyond it without an approval (a refused
+ * sale rung again: its approval was for the old sale's key) is approved
+ * before it goes to tender, by someone whose own limit covers them. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -794,6 +797,105 @@ ticket_submit(struct app *a)
 		return;
 	}
 	ticket_discount_set(a, &d, reason, NULL);
+}
+
+/* Whether role may give every discount and comp on the ticket. */
+static bool
+ticket_within(const struct app *a, enum staff_role role)
+{
+	const struct ticket *t = &a->ticket;
+
+	for (int i = -1; i < t->nlines; i++) {
+		const struct discount *d = i < 0 ? &t->disc : &t->lines[i].disc;
+
+		if (discount_set(d) && !correct_may_alone(role, store(a), d->comp ?
+		    CORRECTION_COMP : CORRECTION_DISCOUNT, d, ticket_discount_base(t, i)))
+			return false;
+	}
+	return true;
+}
+
+bool
+correct_ticket_approved(const struct app *a)
+{
+	return a->sale_approval[0] != '\0' || ticket_within(a, a->role);
+}
+
+/* The manager's approval of the ticket's discounts has come: the ticket
+ * goes to tender with it. */
+static void
+on_ticket_approved(void *ctx, struct api_reply *r)
+{
+	struct app *a = app_main;
+	const cJSON *tok = cJSON_GetObjectItemCaseSensitive(r->json, "approval");
+	const cJSON *by = cJSON_GetObjectItemCaseSensitive(r->json, "staff");
+	const cJSON *role = cJSON_GetObjectItemCaseSensitive(r->json, "role");
+	struct ticket_totals tt;
+	char total[32];
+	int rl;
+
+	if ((unsigned)(uintptr_t)ctx != a->corr_gen || !corr_up(a))
+		return;
+	a->form.sending = false;
+	if (r->err != API_OK || !cJSON_IsString(tok) ||
+	    strlen(tok->valuestring) >= sizeof a->sale_approval) {
+		overlay_form_fail(a, r->err != API_OK && strcmp(r->code, "invalid_credentials") == 0 ?
+		    a->corr_f_mpin : a->corr_f_mcode, "The manager's approval was refused (%d %s): %s",
+		    r->status, r->code, r->message);
+		return;
+	}
+	/* the sale is made with the approver's limit: one that does not
+	 * cover the discounts would only have it refused again */
+	rl = cJSON_IsString(role) ? role_parse(role->valuestring) : -1;
+	if (rl >= 0 && !ticket_within(a, (enum staff_role)rl)) {
+		overlay_form_fail(a, a->corr_f_mcode, "%s may not give these discounts either "
+		    "(a %s's limit): someone who may approves them", cJSON_IsString(by) ?
+		    by->valuestring : "That manager", role->valuestring);
+		return;
+	}
+	xstrlcpy(a->sale_approval, tok->valuestring, sizeof a->sale_approval);
+	xstrlcpy(a->sale_approved_by, cJSON_IsString(by) ? by->valuestring : "?",
+	    sizeof a->sale_approved_by);
+	form_free(&a->form);
+	a->form.gen++;
+	a->overlay = OVERLAY_NONE;
+	ticket_totals(&a->ticket, &tt);
+	app_money(tt.total, total, sizeof total);
+	app_say(a, THEME_SUCCESS, "Discounts approved by %s: the ticket is %s",
+	    a->sale_approved_by, total);
+	screen_entry_tender(a);
+}
+
+static void
+ticket_approval_submit(struct app *a)
+{
+	static const char *const scope[] = { "discount", "comp" };
+
+	if (!approval_askable(a))
+		return;
+	/* the approval is for the key the sale will go under */
+	if (a->sale_key[0] == '\0')
+		util_uuid(a->sale_key);
+	approval_ask(a, 0, scope, 2, a->sale_key, "The ticket's discounts", on_ticket_approved);
+}
+
+void
+correct_ticket_approve(struct app *a)
+{
+	const struct store_info *si = store(a);
+	struct store_info def;
+
+	if (si == NULL) {
+		store_info_init(&def);
+		si = &def;
+	}
+	corr_begin(a, CORRECTION_DISCOUNT, -1, "Approve the ticket's discounts");
+	a->corr_ticket = true;
+	add_manager(a);
+	overlay_form_open(a, ticket_approval_submit);
+	a->form.focus = a->corr_f_mcode;
+	snprintf(a->form.error, sizeof a->form.error, "Over a %s's limit of %d %%: a manager "
+	    "types their code and PIN here", role_name(a->role), si->discount_limit[a->role]);
 }
 
 static void

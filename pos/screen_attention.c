@@ -81,16 +81,22 @@ attention_dismiss(struct app *a, int key)
 }
 
 /* A refused sale back on the ticket: fix it (drop the 86'd item) and
- * ring it again; the refused entry is dismissed once the new one is in. */
+ * ring it again; the refused entry is dismissed once the new one is in.
+ * Its discounts and comps come with it, so that the guest pays what was
+ * agreed; the manager's approval it carried does not (it was for that
+ * sale's key, and may have run out): one over the limit of the person at
+ * the till is approved again before the ticket goes to tender. */
 static void
 attention_reopen(struct app *a, int key)
 {
 	const struct outbox_entry *e = attention_selected(a);
 	const struct menu *m = app_menu(a);
 	struct codec_error err;
+	struct ticket_again again;
 	struct order o;
 	cJSON *j;
 	struct sale *x;
+	char left[96] = "";
 
 	if (e == NULL || sales_kind_label(e->kind) == NULL) {
 		app_say(a, THEME_ERROR, "Only a refused sale can go back on the ticket");
@@ -106,25 +112,20 @@ attention_reopen(struct app *a, int key)
 	}
 	cJSON_Delete(j);
 	checkout_new_ticket(a);
-	a->ticket.service = o.service;
-	a->ticket.source = o.source;
-	ticket_set_table(&a->ticket, o.table);
-	ticket_set_customer(&a->ticket, o.customer.name, o.customer.phone, o.customer.address);
-	for (int i = 0; i < o.nitems; i++) {
-		if (ticket_add(&a->ticket, m, o.items[i].sku, o.items[i].qty) != TICKET_OK)
-			continue;   /* 86'd or gone: left off, the cashier sees it */
-		for (int k = 0; k < o.items[i].nmods; k++)
-			ticket_toggle_mod(&a->ticket, m, o.items[i].mods[k].code);
-		ticket_set_note(&a->ticket, o.items[i].note);
-	}
+	ticket_ring_again(&a->ticket, m, &o, &again);
 	order_free(&o);
 	if ((x = sales_by_entry(&a->sales, e->id)) != NULL)
 		x->state = SALE_DISMISSED;
 	session_dismiss(a->s, e->id);   /* e may go with the list after this */
 	app_load_attention(a);
 	app_go(a, SCREEN_ENTRY);
-	app_say(a, THEME_WARNING, "The refused sale is back on the ticket: check it, then "
-	    "tender again");
+	if (again.dropped > 0 || again.lost > 0)
+		snprintf(left, sizeof left, " (left off: %d line%s off the menu, %d discount%s)",
+		    again.dropped, again.dropped == 1 ? "" : "s", again.lost,
+		    again.lost == 1 ? "" : "s");
+	app_say(a, THEME_WARNING, "The refused sale is back on the ticket%s: check it, then "
+	    "tender again%s", left, correct_ticket_approved(a) ? "" :
+	    "; its discounts need a manager's approval");
 }
 
 static void

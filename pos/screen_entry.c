@@ -97,6 +97,18 @@ entry_enter(struct app *a, int key)
 			return;
 		}
 	}
+	/* discounts beyond what this person may give (a sale rung again
+	 * brings its own): a manager approves them before any money is taken */
+	if (!correct_ticket_approved(a)) {
+		correct_ticket_approve(a);
+		return;
+	}
+	screen_entry_tender(a);
+}
+
+void
+screen_entry_tender(struct app *a)
+{
 	field_clear(&a->f_amount);
 	a->card.show_last = false;
 	app_go(a, SCREEN_TENDER);

@@ -42,6 +42,8 @@ void screen_entry_draw(struct app *a);
  * key that starts the next order). */
 void screen_entry_text(struct app *a, int key);
 void screen_entry_reprint(struct app *a, int key);
+/* The ticket to the tender screen (checked already). */
+void screen_entry_tender(struct app *a);
 /* A tap on a menu item adds it as its PLU and Enter would (with a "3*"
  * typed first, three); a tap on a ticket line selects it. A double tap
  * is two taps: two of the item. */
@@ -131,6 +133,14 @@ void correct_refund(struct app *a, int key);
 void correct_ticket_discount_line(struct app *a, int key);
 void correct_ticket_discount(struct app *a, int key);
 void correct_ticket_comp_line(struct app *a, int key);
+/* Whether the person logged in may give every discount and comp on the
+ * ticket on their own (the store's limit for their role), or a manager
+ * approved them for this sale. */
+bool correct_ticket_approved(const struct app *a);
+/* A manager's code and PIN for the ticket's discounts, asked before it
+ * goes to tender (a sale rung again, whose old approval was for the old
+ * sale only); approved, the ticket goes to tender. */
+void correct_ticket_approve(struct app *a);
 
 /* A yes/no question; yes runs after the overlay has closed. */
 struct confirm {

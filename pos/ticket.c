@@ -232,6 +232,64 @@ ticket_take_lines(struct ticket *t, const struct order *o)
 	return n;
 }
 
+/* The reason o's request gives for the discount of line (-1: the order). */
+static const char *
+request_reason(const struct order *o, int line)
+{
+	for (int c = o->ncorrections - 1; c >= 0; c--) {
+		const struct correction *co = &o->corrections[c];
+
+		if (co->line == line && (co->kind == CORRECTION_DISCOUNT ||
+		    co->kind == CORRECTION_COMP))
+			return co->reason;
+	}
+	return "";
+}
+
+/* d on line (-1: the whole ticket) as the sale had it; false when it no
+ * longer fits. */
+static bool
+again_discount(struct ticket *t, int line, const struct discount *d, const char *reason)
+{
+	struct discount x = *d;
+
+	x.value = 0;
+	return ticket_set_discount(t, line, &x, reason) == TICKET_OK;
+}
+
+void
+ticket_ring_again(struct ticket *t, const struct menu *m, const struct order *o,
+    struct ticket_again *out)
+{
+	memset(out, 0, sizeof *out);
+	t->service = o->service;
+	t->source = o->source;
+	ticket_set_table(t, o->table);
+	ticket_set_customer(t, o->customer.name, o->customer.phone, o->customer.address);
+	for (int i = 0; i < o->nitems; i++) {
+		const struct order_item *it = &o->items[i];
+
+		/* a line of its own, as it was sold: never added to the last */
+		t->sel = -1;
+		if (ticket_add(t, m, it->sku, it->qty) != TICKET_OK) {
+			out->dropped++;
+			out->lost += discount_set(&it->disc) || it->disc.comp;
+			continue;
+		}
+		for (int k = 0; k < it->nmods; k++)
+			ticket_toggle_mod(t, m, it->mods[k].code);
+		ticket_set_note(t, it->note);
+		if ((discount_set(&it->disc) || it->disc.comp) &&
+		    !again_discount(t, t->sel, &it->disc, request_reason(o, i)))
+			out->lost++;
+	}
+	if ((discount_set(&o->disc) || o->disc.comp) &&
+	    !again_discount(t, -1, &o->disc, request_reason(o, -1)))
+		out->lost++;
+	if (t->nlines > 0)
+		t->sel = t->nlines - 1;
+}
+
 int
 ticket_reprice(struct ticket *t, const struct menu *m)
 {

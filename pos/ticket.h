@@ -122,6 +122,21 @@ bool ticket_line_asks(const struct ticket *t, const struct menu *m, int i);
 /* Add an order's lines as it was sold (names, prices, rates, modifiers,
  * notes): the inverse of ticket_to_order's lines. Returns how many. */
 int ticket_take_lines(struct ticket *t, const struct order *o);
+/* What ticket_ring_again could not carry over. */
+struct ticket_again {
+	int dropped;                 /* lines whose item is gone or 86'd */
+	int lost;                    /* discounts that no longer fit what they
+	                                were taken off (or went with a line) */
+};
+/* A sale's request (order_request_from_json: o) rung again from menu m
+ * onto t, which is started afresh: its service, table, customer, each
+ * line still on the menu with its modifiers, note and discount or comp,
+ * and the order's discount, each with its reason. Lines are kept as they
+ * were (never merged), prices are the menu's now. What is left off is
+ * counted in *out. The approval the sale carried is not: it was for that
+ * sale alone. */
+void ticket_ring_again(struct ticket *t, const struct menu *m, const struct order *o,
+    struct ticket_again *out);
 /* Bring the lines' names, prices and tax rates to menu m (after a menu
  * change while the ticket is open). Returns how many lines changed. */
 int ticket_reprice(struct ticket *t, const struct menu *m);

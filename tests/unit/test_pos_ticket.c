@@ -432,6 +432,80 @@ test_discounts(void **state)
 	order_free(&o);
 }
 
+/* A refused sale rung again: each line on its own with its discount and
+ * reason (the same item twice, one discounted, is not merged), the
+ * order's discount, the totals as sold; a line 86'd since is left off
+ * with its discount, and an amount that no longer fits is counted. */
+static void
+test_ring_again(void **state)
+{
+	struct ticket t, again;
+	struct ticket_totals tt, tt2;
+	struct ticket_again left;
+	struct order o, back;
+	struct codec_error err;
+	struct discount pct = { .percent_bp = 1000 }, comp = { .comp = true };
+	struct discount amt = { .amount = 300 };
+	cJSON *j;
+
+	(void)state;
+	ticket_init(&t, SERVICE_DINE_IN, 800);
+	ticket_set_table(&t, "T4");
+	ticket_enter(&t, &menu, "B1");
+	ticket_toggle_mod(&t, &menu, "XCH");
+	ticket_set_note(&t, "no pickles");
+	ticket_enter(&t, &menu, "2*S1");
+	assert_int_equal(ticket_set_discount(&t, 1, &pct, "Loyalty"), TICKET_OK);
+	t.sel = -1;
+	ticket_enter(&t, &menu, "S1");
+	ticket_enter(&t, &menu, "DR1");
+	assert_int_equal(ticket_set_discount(&t, 3, &comp, "Regular"), TICKET_OK);
+	assert_int_equal(ticket_set_discount(&t, -1, &amt, "Promotion"), TICKET_OK);
+	assert_int_equal(t.nlines, 4);
+	ticket_totals(&t, &tt);
+	ticket_to_order(&t, &o);
+	j = order_request_to_json(&o);
+	assert_int_equal(order_request_from_json(j, &back, &err), 0);
+
+	ticket_init(&again, SERVICE_PICKUP, 800);
+	ticket_ring_again(&again, &menu, &back, &left);
+	assert_int_equal(left.dropped, 0);
+	assert_int_equal(left.lost, 0);
+	assert_int_equal(again.service, SERVICE_DINE_IN);
+	assert_string_equal(again.table, "T4");
+	assert_int_equal(again.nlines, 4);
+	assert_int_equal(again.lines[0].nmods, 1);
+	assert_string_equal(again.lines[0].note, "no pickles");
+	assert_int_equal(again.lines[1].qty, 2);
+	assert_int_equal(again.lines[1].disc.percent_bp, 1000);
+	assert_string_equal(again.lines[1].disc_reason, "Loyalty");
+	assert_int_equal(again.lines[2].qty, 1);
+	assert_false(discount_set(&again.lines[2].disc));
+	assert_true(again.lines[3].disc.comp);
+	assert_string_equal(again.lines[3].disc_reason, "Regular");
+	assert_int_equal(again.disc.amount, 300);
+	assert_string_equal(again.disc_reason, "Promotion");
+	ticket_totals(&again, &tt2);
+	assert_int_equal(tt2.total, tt.total);
+	assert_int_equal(tt2.discount, tt.discount);
+
+	/* the burger 86'd, the amount off the order more than what is left */
+	menu.items[0].available = false;
+	back.disc.amount = 1000;     /* more than the 9.80 left */
+	ticket_init(&again, SERVICE_PICKUP, 800);
+	ticket_ring_again(&again, &menu, &back, &left);
+	menu.items[0].available = true;
+	assert_int_equal(left.dropped, 1);
+	assert_int_equal(left.lost, 1);
+	assert_int_equal(again.nlines, 3);
+	assert_string_equal(again.lines[0].sku, "S1");
+	assert_int_equal(again.lines[0].disc.percent_bp, 1000);
+	assert_false(discount_set(&again.disc));
+	order_free(&back);
+	cJSON_Delete(j);
+	order_free(&o);
+}
+
 /* A group that asks (one of one: doneness) and one with a max (extras):
  * the line lacks its choice until made, a second doneness replaces the
  * first, extras stop at their max, and the menu's change reprices. */
@@ -556,6 +630,7 @@ main(void)
 		cmocka_unit_test(test_suggestions),
 		cmocka_unit_test(test_request),
 		cmocka_unit_test(test_discounts),
+		cmocka_unit_test(test_ring_again),
 		cmocka_unit_test(test_choices),
 		cmocka_unit_test(test_catalog),
 	};
