@@ -445,6 +445,17 @@ document_receipt(struct escpos *e, const struct order *o, const struct doc_confi
 			doc_hang(e, "    + ", it->mods[m].name, NULL);
 		if (it->note[0])
 			doc_hang(e, "    ! ", it->note, NULL);
+		/* what was taken off since: the line adds up to what it sells for */
+		if (it->voided > 0) {
+			snprintf(left, sizeof left, "    Voided %d", it->voided);
+			doc_money(c, -it->unit_price * it->voided, amount, sizeof amount);
+			doc_lr(e, left, amount);
+		}
+		if (it->refunded > 0) {
+			snprintf(left, sizeof left, "    Refunded %d", it->refunded);
+			doc_money(c, -it->unit_price * it->refunded, amount, sizeof amount);
+			doc_lr(e, left, amount);
+		}
 		doc_discount(e, c, "    ", &it->disc);
 	}
 	doc_rule(e, '-');
@@ -461,15 +472,19 @@ document_receipt(struct escpos *e, const struct order *o, const struct doc_confi
 	for (int i = 0; i < o->npayments && i < PAYMENTS_MAX; i++) {
 		const struct payment *p = &o->payments[i];
 
+		const char *refund = p->kind == PAYMENT_REFUND ? "Refund " : "";
+
 		if (p->tender == TENDER_CARD && p->card.last4[0])
-			snprintf(left, sizeof left, "Card %s ****%s",
+			snprintf(left, sizeof left, "%sCard %s ****%s", refund,
 			    p->card.brand[0] ? p->card.brand : "", p->card.last4);
 		else
-			snprintf(left, sizeof left, "%s",
+			snprintf(left, sizeof left, "%s%s", refund,
 			    (unsigned)p->tender < TENDER_COUNT ? doc_tender_names[p->tender] : "?");
-		if (p->tender == TENDER_CASH)
+		if (p->tender == TENDER_CASH && p->kind != PAYMENT_REFUND)
 			cash = true;
-		doc_money(c, p->amount, amount, sizeof amount);
+		/* money given back is money out, as the ledger has it */
+		doc_money(c, p->kind == PAYMENT_REFUND ? -p->amount : p->amount, amount,
+		    sizeof amount);
 		doc_lr(e, left, amount);
 		/* a card's approval code, the terminal's word that it went
 		 * through: "approved" is printed with it and never without */
@@ -534,8 +549,11 @@ document_kitchen_of(struct escpos *e, const struct order *o, const char *station
 	char buf[160], t1[16], t2[16];
 	int n = 0;
 
+	/* a line voided whole is not made: left out, as the kitchen screen
+	 * strikes it */
 	for (int i = 0; i < o->nitems; i++)
-		n += doc_station_match(&o->items[i], station);
+		n += doc_station_match(&o->items[i], station) &&
+		    o->items[i].qty - o->items[i].voided > 0;
 	if (n == 0)
 		return -1;
 	escpos_align(e, ESCPOS_CENTER);
@@ -565,13 +583,19 @@ document_kitchen_of(struct escpos *e, const struct order *o, const char *station
 	for (int i = 0; i < o->nitems; i++) {
 		const struct order_item *it = &o->items[i];
 
-		if (!doc_station_match(it, station))
+		if (!doc_station_match(it, station) || it->qty - it->voided <= 0)
 			continue;
 		escpos_style(e, ESCPOS_BOLD);
 		escpos_size(e, 2, 2);
-		snprintf(buf, sizeof buf, "%d x ", it->qty);
+		snprintf(buf, sizeof buf, "%d x ", it->qty - it->voided);
 		doc_hang(e, buf, order_item_kitchen_name(it), NULL);
 		escpos_style(e, 0);
+		if (it->voided > 0) {
+			/* what is left to make, and why it is fewer than ordered */
+			escpos_size(e, 1, 1);
+			snprintf(buf, sizeof buf, "   (%d ordered, %d voided)", it->qty, it->voided);
+			doc_line(e, buf);
+		}
 		escpos_size(e, 1, 2);
 		for (int m = 0; m < it->nmods; m++)
 			doc_hang(e, "   + ", it->mods[m].name, NULL);

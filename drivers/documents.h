@@ -50,7 +50,9 @@ void doc_config_store(struct doc_config *c, const struct doc_config *base,
  * is never cut, and no line is wider than the profile's paper, so no
  * printer wraps one on its own. */
 
-/* The customer receipt. Returns 0 (a bad logo file is logged and left
+/* The customer receipt: each line as it was sold, then what was voided
+ * and refunded of it and its discount; the charges and the refunds of the
+ * ledger and the change. Returns 0 (a bad logo file is logged and left
  * out: the receipt still prints). */
 int document_receipt(struct escpos *e, const struct order *o,
     const struct doc_config *c);
@@ -71,7 +73,9 @@ void document_banner(struct escpos *e, const char *what, const char *banner);
 int document_test(struct escpos *e, const struct doc_config *c);
 
 /* The kitchen ticket for one station ("" or NULL: every item), printed at
- * now_ms. Returns -1, emitting nothing, when the station has no items. */
+ * now_ms: what is left to make of each line (its quantity less what was
+ * voided; a line voided whole is left out). Returns -1, emitting nothing,
+ * when the station has nothing left to make. */
 int document_kitchen(struct escpos *e, const struct order *o,
     const char *station, int64_t now_ms);
 /* The same under the restaurant's name (c's; NULL or "" for none). */

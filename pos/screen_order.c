@@ -2,7 +2,8 @@
  * selected) with what was voided, refunded and discounted, its figures
  * and balance, its payments (charges and refunds), its corrections and
  * its history. Corrections start here (overlay_correct.c); a manager
- * cancels it (the reason overlay). */
+ * cancels it (the reason overlay). Its receipt and its kitchen ticket
+ * print again as it stands now. */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -61,8 +62,30 @@ order_reprint(struct app *a, int key)
 		app_say(a, THEME_ERROR, "No receipt printer (--printer)");
 		return;
 	}
-	if (spool_receipt(a->spool, &a->detail, NULL) == 0)
+	if (spool_receipt_again(a->spool, &a->detail) == 0)
 		app_say(a, THEME_SUCCESS, "Printing the receipt of #%d", a->detail.number);
+}
+
+/* The kitchen ticket again, as the order stands: what was voided is not
+ * made. */
+static void
+order_kitchen(struct app *a, int key)
+{
+	int rc;
+
+	if (a->spool == NULL || (!spool_has_kitchen_printer(a->spool) &&
+	    !spool_has_receipt_printer(a->spool))) {
+		app_say(a, THEME_ERROR, "No printer for kitchen tickets (--kitchen-printer)");
+		return;
+	}
+	rc = spool_kitchen_copy(a->spool, &a->detail);
+	if (rc == 1)
+		app_say(a, THEME_WARNING, "Nothing of #%d is left to make: no kitchen ticket",
+		    a->detail.number);
+	else if (rc == 0)
+		app_say(a, THEME_SUCCESS, "Printing the kitchen ticket of #%d", a->detail.number);
+	else
+		app_say(a, THEME_ERROR, "The kitchen ticket could not be queued (see the log)");
 }
 
 static void
@@ -82,6 +105,7 @@ static const struct binding order_map[] = {
 	{ 'r', "r", "refund", 0, correct_refund },
 	{ INPUT_CTRL('k'), "^K", "cancel order", MANAGERS, overlay_reason_open },
 	{ INPUT_CTRL('r'), "^R", "print receipt", 0, order_reprint },
+	{ INPUT_CTRL('p'), "^P", "kitchen ticket", 0, order_kitchen },
 	{ INPUT_ESC, "Esc", "back", 0, order_back },
 };
 const struct keytable screen_order_keys = { order_map, KEYS_ROWS(order_map), NULL };

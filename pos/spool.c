@@ -353,6 +353,21 @@ spool_reprint(struct spool *s)
 }
 
 int
+spool_receipt_again(struct spool *s, const struct order *o)
+{
+	struct doc_config keep;
+	int rc;
+
+	if (!spool_has_receipt_printer(s))
+		return -1;
+	keep = s->cfg.doc;
+	s->cfg.doc.kick_drawer = false;
+	rc = spool_receipt_as(s, o, NULL, "");
+	s->cfg.doc = keep;
+	return rc;
+}
+
+int
 spool_kitchen(struct spool *s, const struct order *o, const char *banner,
     bool to_receipt)
 {
@@ -368,6 +383,24 @@ spool_kitchen(struct spool *s, const struct order *o, const char *banner,
 		return 0;
 	}
 	return spool_add(s, which, "kitchen", o, banner, &e);
+}
+
+int
+spool_kitchen_copy(struct spool *s, const struct order *o)
+{
+	int which = spool_has_kitchen_printer(s) ? SPOOL_KITCHEN : SPOOL_RECEIPT;
+	struct escpos e;
+
+	if (which == SPOOL_RECEIPT && !spool_has_receipt_printer(s))
+		return -1;
+	escpos_begin(&e, &s->prof[which]);
+	/* a copy is not an order to make again: the cook is told so first */
+	document_banner(&e, " COPY: NOT A NEW ORDER ", "REPRINT");
+	if (document_kitchen_of(&e, o, NULL, util_now_ms(), &s->cfg.doc) < 0) {
+		escpos_free(&e);
+		return 1;
+	}
+	return spool_add(s, which, "kitchen", o, NULL, &e);
 }
 
 void

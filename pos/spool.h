@@ -62,10 +62,17 @@ int spool_receipt(struct spool *s, const struct order *o, const char *banner);
  * printer (offline, so the kitchen still gets the order). */
 int spool_kitchen(struct spool *s, const struct order *o, const char *banner,
     bool to_receipt);
+/* The kitchen ticket of o as it stands now (voided lines left out),
+ * printed again and marked as a copy, on the kitchen printer or else the
+ * receipt printer. 1 when o has nothing left to make (nothing printed). */
+int spool_kitchen_copy(struct spool *s, const struct order *o);
 int spool_report(struct spool *s, const struct day_report *r);
 /* The refund receipt of o's latest refund (document_refund); cash given
  * back opens the drawer when the till is set to (--drawer). */
 int spool_refund(struct spool *s, const struct order *o);
+/* o's receipt as it stands now (an order looked up, not a sale made
+ * now): it opens no drawer and does not become the last receipt. */
+int spool_receipt_again(struct spool *s, const struct order *o);
 /* The last receipt again, marked as a copy. -1 when there is none. */
 int spool_reprint(struct spool *s);
 /* A person's choice for a job cut off part way. */

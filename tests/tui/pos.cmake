@@ -2,7 +2,7 @@
 find_package(Python3 COMPONENTS Interpreter)
 find_program(TMUX_PROGRAM tmux)
 if(TARGET brigade-pos AND Python3_FOUND AND TMUX_PROGRAM)
-  foreach(t sale offline floor store manage terminals corrections rering)
+  foreach(t sale offline floor store manage terminals corrections rering reprint)
     add_test(NAME pos_${t}
       COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/test_pos_${t}.py -v)
     set_tests_properties(pos_${t} PROPERTIES LABELS tui TIMEOUT 300

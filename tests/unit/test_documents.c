@@ -325,6 +325,43 @@ test_kitchen(void **state)
 	golden("kitchen_all_generic-80", &e);
 	escpos_free(&e);
 
+	/* after voids: a line voided whole is left out, one voided in part
+	 * is what is left to make */
+	{
+		struct order v;
+		char *text;
+		int whole = -1, part = -1;
+
+		order_copy(&v, &o);
+		for (int i = 0; i < v.nitems; i++) {
+			if (v.items[i].qty > 1 && part < 0)
+				part = i;
+			else if (whole < 0)
+				whole = i;
+		}
+		assert_true(part >= 0 && whole >= 0);
+		v.items[whole].voided = v.items[whole].qty;
+		v.items[part].voided = v.items[part].qty - 1;
+		escpos_begin(&e, &g80);
+		assert_int_equal(document_kitchen(&e, &v, NULL, T0), 0);
+		text = render_to_text(e.data, e.len, g80.columns);
+		assert_null(strstr(text, order_item_kitchen_name(&v.items[whole])));
+		assert_non_null(strstr(text, "1 x "));
+		assert_null(strstr(text, "2 x "));
+		assert_non_null(strstr(text, "(2 ordered, 1 voided)"));
+		free(text);
+		escpos_free(&e);
+		/* nothing left to make: nothing printed */
+		for (int i = 0; i < v.nitems; i++)
+			v.items[i].voided = v.items[i].qty;
+		escpos_begin(&e, &g80);
+		at = e.len;
+		assert_int_equal(document_kitchen(&e, &v, NULL, T0), -1);
+		assert_int_equal(e.len, at);
+		escpos_free(&e);
+		order_free(&v);
+	}
+
 	/* under the restaurant's name, from the store's details */
 	{
 		struct doc_config c;
@@ -1121,6 +1158,44 @@ test_receipt_discounts(void **state)
 	order_free(&o);
 }
 
+/* A receipt printed again after corrections: each line as sold, what
+ * was voided and refunded of it, the refund in the ledger as money out. */
+static void
+test_receipt_after_corrections(void **state)
+{
+	struct doc_config c;
+	struct order o;
+	struct profile p;
+	struct escpos e;
+	struct payment *r;
+	char *text;
+
+	(void)state;
+	sample_order(&o);
+	sample_config(&c);
+	c.qr_url[0] = '\0';
+	c.kick_drawer = true;
+	o.items[0].voided = 1;
+	o.items[1].refunded = 1;
+	r = &o.payments[o.npayments++];
+	r->kind = PAYMENT_REFUND;
+	r->tender = TENDER_CASH;
+	r->amount = 350;
+	order_totals(&o);
+	load("generic-80", &p);
+	escpos_begin(&e, &p);
+	assert_int_equal(document_receipt(&e, &o, &c), 0);
+	text = render_to_text(e.data, e.len, p.columns);
+	assert_non_null(strstr(text, "    Voided 1"));
+	assert_non_null(strstr(text, "-€14.00"));
+	assert_non_null(strstr(text, "    Refunded 1"));
+	assert_non_null(strstr(text, "-€3.50"));
+	assert_non_null(strstr(text, "Refund Cash"));
+	free(text);
+	escpos_free(&e);
+	order_free(&o);
+}
+
 /* The refund receipt: the latest refund of an order (a burger taken back
  * to the card, with the terminal's approval), and the cash one before it
  * left out; the drawer opens for cash only. */
@@ -1210,6 +1285,7 @@ main(void)
 		cmocka_unit_test(test_report_change_and_from),
 		cmocka_unit_test(test_test_page),
 		cmocka_unit_test(test_refund_receipt),
+		cmocka_unit_test(test_receipt_after_corrections),
 		cmocka_unit_test(test_receipt_discounts),
 	};
 
