@@ -828,6 +828,12 @@ api_call(struct api *a, const struct api_req *req, int attempts,
 		if (e == API_OK) {
 			api_reply_free(reply);
 			e = run_one(a, req, reply);
+			if (e == API_ERR_UNAUTHORIZED && strcmp(reply->code, "invalid_credentials") == 0)
+				/* the credentials the request carries (a manager's code
+				 * and PIN for an approval) were refused, not our token:
+				 * an answer. Sending the PIN again would count it twice
+				 * towards the manager's lockout. */
+				return e;
 			if (e == API_ERR_UNAUTHORIZED && !req->no_auth && (fresh || relogged)) {
 				/* refused with the token a login just gave: logging in
 				 * again would only do the same, and open one more

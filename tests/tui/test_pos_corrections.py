@@ -11,6 +11,7 @@ replayed exactly once, and a cashier's void that needs an approval says
 that it needs the server. No PIN typed reaches a file of the till."""
 import glob
 import os
+import re
 import sys
 import unittest
 
@@ -40,6 +41,15 @@ class Corrections(PosTest):
         r = self.rig.api("m1").get("/api/v1/orders/%d" % oid)
         self.assertEqual(r.status, 200, r)
         return r.json
+
+    def requests(self, route, status):
+        """How many requests of route got status, by the server's metrics."""
+        c = self.rig.api("m1")
+        raw = c.get("/metrics").raw
+        c.close()
+        m = re.search(r'^brigade_http_requests_total\{route="%s",status="%d"\} (\d+)$'
+                      % (re.escape(route), status), raw, re.M)
+        return int(m.group(1)) if m else 0
 
     def open(self, pos, o):
         """Today's orders, filtered to o, opened."""
@@ -111,12 +121,19 @@ class Corrections(PosTest):
         # Enter without the manager: held at the till, nothing sent
         pos.send("Enter")
         pos.wait_for("A manager types their code and PIN")
-        # a wrong manager PIN: the server's words
+        # a wrong manager PIN: the server's words; the PIN was sent once
+        # (counted once towards the manager's lockout), and the cashier's
+        # session stands: a refused approval is no reason to log in again
+        logins = self.requests("POST /auth/login", 200)
         pos.type("m1")
         pos.send("Tab")
         pos.type(WRONG_PIN)
         pos.send("Enter")
-        pos.wait_for("invalid_credentials")
+        s = pos.wait_for("invalid_credentials")
+        self.assertNotIn("proxy", s)
+        # (the scrape logs in itself: one login more)
+        self.assertEqual(self.requests("POST /auth/login", 200), logins + 1)
+        self.assertEqual(self.requests("POST /auth/approve", 401), 1)
         self.assertEqual(self.order(o["id"])["items"][1].get("voided", 0), 0)
         # the right one: the PIN field was wiped and has the focus
         pos.type("4444")
