@@ -14,14 +14,17 @@ add_test(NAME brigadectl_print
 set_tests_properties(brigadectl_print PROPERTIES LABELS integration TIMEOUT 300
   ENVIRONMENT "BRIGADE_BIN=${CMAKE_BINARY_DIR}/bin")
 
-# The tests of what a store keeps, again on PostgreSQL: each starts a
-# private cluster (initdb, pg_ctl) on a Unix socket in a temporary folder.
-# The sanitizer build runs those that exercise most of store_pg.c and
-# cluster.c (writes, keys, the stream); the others add minutes there, not
+# The server's tests again on PostgreSQL: each starts a private cluster
+# (initdb, pg_ctl) on a Unix socket in a temporary folder. All but
+# test_server_store.py, which is about the SQLite file itself (its backup,
+# restore, locking and damage; PostgreSQL has pg_dump for those). The
+# sanitizer build runs those that exercise most of store_pg.c and cluster.c
+# (writes, keys, the stream, kill -9); the others add minutes there, not
 # coverage.
-set(pg_tests lifecycle rejections idempotency stream auth reports menu corrections)
+set(pg_tests lifecycle rejections idempotency stream auth durability config reports wire
+    floods menu corrections)
 if(BRIGADE_SANITIZE)
-  set(pg_tests lifecycle idempotency stream)
+  set(pg_tests lifecycle idempotency stream durability)
 endif()
 foreach(t ${pg_tests})
   add_test(NAME server_pg_${t}
