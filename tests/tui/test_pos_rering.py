@@ -11,8 +11,9 @@ The guest paid when the sale was first rung: its payments come with it as
 already taken (the cash is in the drawer, the card was charged), shown as
 "Paid before", sent with the new sale as they were recorded and never
 charged again; the tender screen asks only for what is still due, or gives
-back the change owed. A cleared re-rung ticket leaves the refused sale in
-needs attention."""
+back the change owed. A card paid beyond a cheaper ticket is not change:
+the sale is held back with a message until the ticket makes it up. A
+cleared re-rung ticket leaves the refused sale in needs attention."""
 import json
 import os
 import re
@@ -305,6 +306,37 @@ class Rering(PosTest):
                          [("CASH", 1404, None), ("CARD", 1404, "ZX9Q01")])
         self.assertEqual(o["change"], 0)
         self.rig.printer.wait_text("Approved, code ZX9Q01")
+        self.assertEqual(self.card_sales_started(pos), 1)
+
+    def test_card_paid_more_than_the_ticket_rung_again_is_not_sent(self):
+        pos = self.pos("k1", terminal="tillW")
+        pos.ring("B1", "D2")                    # 15.00 + 1.20 = 16.20
+        self.refused_offline(pos, "tillW", "D2",
+                             lambda p: self.card_on_terminal(p, "16.20", "QW12ER", "5678"))
+        pos.wait_for("1 x Classic Burger")
+        self.assertEqual(ticket_total(pos), "10.26")
+        before = len(self.rig.orders())
+        # a card is not given back as change, and a sale carries no refund
+        pos.wait_for(r"OWED BACK\s+5\.94", regex=True)
+        pos.send("Enter")
+        pos.wait_for(r"OWED BACK on the card\s+5\.94", regex=True)
+        pos.wait_for("A card is not given back as change")
+        pos.send("Enter")
+        pos.wait_for("The card paid before is 5.94 more than this ticket")
+        self.assertEqual(len(self.rig.orders()), before)
+        # made up with a cheesecake (6.48): 0.54 more in cash
+        pos.send("Escape")
+        pos.wait_for("PLU>")
+        pos.ring("D1")
+        pos.wait_for(r"STILL DUE\s+0\.54", regex=True)
+        pos.send("Enter")
+        pos.wait_for(r"DUE\s+0\.54", regex=True)
+        pos.send("Enter")                       # exact cash
+        pos.wait_for("CHANGE 0.00")
+        (o,) = self.sale_of("tillW")
+        self.assertEqual(o["total"], 1674)
+        self.assertEqual([(p["tender"], p["amount"], p.get("approval")) for p in o["payments"]],
+                         [("CARD", 1620, "QW12ER"), ("CASH", 54, None)])
         self.assertEqual(self.card_sales_started(pos), 1)
 
     def test_rung_again_over_the_limit_asks_a_managers_approval(self):
