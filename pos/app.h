@@ -232,6 +232,11 @@ struct app {
 	 * key the sale goes under, the token, who gave it; the discount asked
 	 * while the approval is on its way */
 	char sale_key[40];
+	int64_t rering_entry;        /* the refused sale on the ticket again
+	                                (its payments carried): dismissed once
+	                                the new sale is queued, kept in needs
+	                                attention if the ticket is cleared */
+	bool receipt_shut;           /* the receipt waiting opens no drawer */
 	char sale_approval[256];
 	char sale_approved_by[STAFF_MAX + 1];
 	struct discount sale_disc;

@@ -28,6 +28,7 @@ checkout_new_ticket(struct app *a)
 	a->ticket.tax_bp = m != NULL ? m->tax_bp : a->ticket.tax_bp;
 	a->pay_order_id = 0;
 	a->sale_key[0] = '\0';
+	a->rering_entry = 0;
 	explicit_bzero(a->sale_approval, sizeof a->sale_approval);
 	a->sale_approved_by[0] = '\0';
 	order_free(&a->pay_order);
@@ -46,7 +47,8 @@ checkout_print(struct app *a, const struct order *o, const char *banner)
 
 	if (a->spool == NULL)
 		return;
-	if (spool_receipt(a->spool, o, banner) < 0)
+	if ((a->receipt_shut ? spool_receipt_shut(a->spool, o, banner) :
+	    spool_receipt(a->spool, o, banner)) < 0)
 		app_say(a, THEME_ERROR, "The receipt could not be queued for printing (see the "
 		    "log); F5 reprints");
 	/* the kitchen prints its ticket when it has a printer; offline it gets
@@ -60,6 +62,7 @@ static void
 checkout_wait_end(struct app *a)
 {
 	a->receipt_wait_entry = 0;
+	a->receipt_shut = false;
 	order_free(&a->receipt_order);
 	order_init(&a->receipt_order);
 	a->receipt_label[0] = '\0';
@@ -150,6 +153,35 @@ checkout_sale_times(struct app *a, cJSON *body, const char *label)
 		codec_add_int(body, "ticket_printed_at", sold);
 }
 
+/* Whether the sale's receipt may open the drawer: not for a sale rung
+ * again whose cash went in before, when no cash comes in or goes out now. */
+static bool
+checkout_drawer_shut(const struct ticket *t, const struct ticket_totals *tt)
+{
+	if (t->ncarried == 0 || tt->change > 0)
+		return false;
+	for (int i = t->ncarried; i < t->npayments; i++) {
+		if (t->payments[i].tender == TENDER_CASH)
+			return false;
+	}
+	return true;
+}
+
+/* The refused sale rung again is sold now: it leaves needs attention. */
+static void
+checkout_rering_done(struct app *a)
+{
+	struct sale *x;
+
+	if (a->rering_entry == 0)
+		return;
+	if ((x = sales_by_entry(&a->sales, a->rering_entry)) != NULL)
+		x->state = SALE_DISMISSED;
+	session_dismiss(a->s, a->rering_entry);
+	a->rering_entry = 0;
+	app_load_attention(a);
+}
+
 void
 checkout_submit(struct app *a)
 {
@@ -171,6 +203,18 @@ checkout_submit(struct app *a)
 	}
 	if ((e = ticket_check(&a->ticket)) != TICKET_OK) {
 		app_say(a, THEME_ERROR, "%s", ticket_err_message(e));
+		return;
+	}
+	ticket_totals(&a->ticket, &tt);
+	if (tt.owed > 0) {
+		char m[32];
+
+		/* the server takes no card payment beyond the total, and a sale
+		 * carries no refund: nothing goes until the ticket makes it up */
+		app_money(tt.owed, m, sizeof m);
+		app_say(a, THEME_ERROR, "The card paid before is %s more than this ticket and "
+		    "cannot be given back as change: add to the ticket to make it up, or clear "
+		    "it (the refused sale stays in needs attention)", m);
 		return;
 	}
 	util_business_day(now, 4, day);
@@ -201,8 +245,11 @@ checkout_submit(struct app *a)
 		order_free(&o);
 		return;   /* the ticket stays: nothing was sold */
 	}
-	sales_add(&a->sales, entry, label, seq, tt.total, tt.change, now);
+	/* all the change the guest got, at a refused sale rung again too */
+	sales_add(&a->sales, entry, label, seq, tt.total, tt.change + a->ticket.given_back, now);
 	checkout_flush_wait(a);
+	a->receipt_shut = checkout_drawer_shut(&a->ticket, &tt);
+	checkout_rering_done(a);
 	a->receipt_order = o;      /* takes the items */
 	xstrlcpy(a->receipt_label, label, sizeof a->receipt_label);
 	a->receipt_wait_entry = entry;

@@ -31,6 +31,11 @@ attention_retry(struct app *a, int key)
 		app_say(a, THEME_DIM, "Nothing needs attention");
 		return;
 	}
+	if (e->id == a->rering_entry) {
+		app_say(a, THEME_ERROR, "That sale is on the ticket again: finish it there, or "
+		    "clear the ticket first");
+		return;
+	}
 	/* the session's news may read the list again: e goes with it */
 	id = e->id;
 	xstrlcpy(kind, e->kind, sizeof kind);
@@ -81,7 +86,11 @@ attention_dismiss(struct app *a, int key)
 }
 
 /* A refused sale back on the ticket: fix it (drop the 86'd item) and
- * ring it again; the refused entry is dismissed once the new one is in.
+ * ring it again; the refused entry is dismissed once the new one is
+ * queued, and stays here if the ticket is cleared instead. The guest
+ * paid when it was first rung: its payments come as already taken (the
+ * cash is in the drawer, the card was charged), so the tender screen
+ * asks only for what is still due or gives the change owed.
  * Its discounts and comps come with it, so that the guest pays what was
  * agreed; the manager's approval it carried does not (it was for that
  * sale's key, and may have run out): one over the limit of the person at
@@ -96,10 +105,22 @@ attention_reopen(struct app *a, int key)
 	struct order o;
 	cJSON *j;
 	struct sale *x;
-	char left[96] = "";
+	char left[96] = "", paid[32], more[96] = "";
+	money_t given_back = 0, sold;
+	bool unknown = false;
+	int64_t id;
 
 	if (e == NULL || sales_kind_label(e->kind) == NULL) {
 		app_say(a, THEME_ERROR, "Only a refused sale can go back on the ticket");
+		return;
+	}
+	if (e->id == a->rering_entry) {
+		app_say(a, THEME_WARNING, "That sale is on the ticket already");
+		app_go(a, SCREEN_ENTRY);
+		return;
+	}
+	if (a->rering_entry != 0 || a->ticket.npayments > 0) {
+		app_say(a, THEME_ERROR, "Finish or clear the ticket first: it has payments");
 		return;
 	}
 	j = cJSON_Parse(e->body);
@@ -111,20 +132,46 @@ attention_reopen(struct app *a, int key)
 		return;
 	}
 	cJSON_Delete(j);
+	id = e->id;
+	/* the change handed over then: as this till rang it up, or (its
+	 * figures went with a restart) what the menu prices it at */
+	if ((x = sales_by_entry(&a->sales, id)) != NULL && x->total > 0) {
+		given_back = x->change;
+	} else if (m != NULL && (sold = ticket_request_total(m, &o)) >= 0) {
+		money_t paid_then = 0, cash = 0;
+
+		for (int i = 0; i < o.npayments; i++) {
+			paid_then += o.payments[i].amount;
+			if (o.payments[i].tender == TENDER_CASH)
+				cash += o.payments[i].amount;
+		}
+		given_back = paid_then > sold ? paid_then - sold : 0;
+		given_back = given_back < cash ? given_back : cash;
+	} else {
+		unknown = true;
+	}
 	checkout_new_ticket(a);
 	ticket_ring_again(&a->ticket, m, &o, &again);
+	ticket_carry_payments(&a->ticket, &o, given_back);
 	order_free(&o);
-	if ((x = sales_by_entry(&a->sales, e->id)) != NULL)
-		x->state = SALE_DISMISSED;
-	session_dismiss(a->s, e->id);   /* e may go with the list after this */
-	app_load_attention(a);
+	a->rering_entry = id;
 	app_go(a, SCREEN_ENTRY);
+	if (a->ticket.ncarried > 0) {
+		struct ticket_totals tt;
+
+		ticket_totals(&a->ticket, &tt);
+		app_money(tt.carried - a->ticket.given_back, paid, sizeof paid);
+		snprintf(more, sizeof more, "; %s paid before", paid);
+		if (unknown)
+			snprintf(more, sizeof more, "; %s paid before (check the first receipt for "
+			    "change given)", paid);
+	}
 	if (again.dropped > 0 || again.lost > 0)
 		snprintf(left, sizeof left, " (left off: %d line%s off the menu, %d discount%s)",
 		    again.dropped, again.dropped == 1 ? "" : "s", again.lost,
 		    again.lost == 1 ? "" : "s");
-	app_say(a, THEME_WARNING, "The refused sale is back on the ticket%s: check it, then "
-	    "tender again%s", left, correct_ticket_approved(a) ? "" :
+	app_say(a, THEME_WARNING, "The refused sale is back on the ticket%s%s: check it, then "
+	    "tender again%s", left, more, correct_ticket_approved(a) ? "" :
 	    "; its discounts need a manager's approval");
 }
 

@@ -185,6 +185,13 @@ entry_void(struct app *a, int key)
 		app_say_ticket_err(a, TICKET_CARD_CHARGED, NULL);
 		return;
 	}
+	if (a->rering_entry != 0) {
+		/* the guest's money is not forgotten with the ticket */
+		checkout_new_ticket(a);
+		app_say(a, THEME_WARNING, "Ticket cleared: the refused sale and what was paid "
+		    "for it stay in needs attention (F5)");
+		return;
+	}
 	checkout_new_ticket(a);
 	app_say(a, THEME_WARNING, "Ticket cleared");
 }

@@ -47,7 +47,11 @@ tender_enter(struct app *a, int key)
 	a->card.show_last = false;
 	ticket_totals(&a->ticket, &tt);
 	if (field_empty(&a->f_amount)) {
-		tender_cash(a, tt.due);      /* exact */
+		/* paid before (a refused sale rung again): nothing more to take */
+		if (ticket_paid(&a->ticket))
+			checkout_submit(a);
+		else
+			tender_cash(a, tt.due);      /* exact */
 		return;
 	}
 	if (money_parse(a->f_amount.text, &amount) < 0) {
@@ -121,7 +125,7 @@ tender_undo(struct app *a, int key)
 
 	if (e == TICKET_OK)
 		app_say(a, THEME_WARNING, "Last tender taken off");
-	else if (e == TICKET_CARD_CHARGED)
+	else if (e == TICKET_CARD_CHARGED || e == TICKET_PAID_BEFORE)
 		app_say(a, THEME_ERROR, "%s", ticket_err_message(e));
 }
 
@@ -170,19 +174,32 @@ screen_tender_draw(struct app *a)
 	app_money(tt.total, amount, sizeof amount);
 	view_lr(y++, x, w, THEME_TOTAL, "TOTAL", amount);
 	for (int i = 0; i < a->ticket.npayments; i++) {
-		const struct payment *p = &a->ticket.payments[i];
-
-		app_money(p->amount, amount, sizeof amount);
-		if (p->tender == TENDER_CARD)
-			snprintf(buf, sizeof buf, "Card %s ****%s  code %s", p->card.brand,
-			    p->card.last4, p->approval);
-		else
-			snprintf(buf, sizeof buf, "Cash");
+		view_payment(&a->ticket, i, buf, sizeof buf);
+		app_money(a->ticket.payments[i].amount, amount, sizeof amount);
 		view_lr(y++, x, w, THEME_SUCCESS, buf, amount);
+	}
+	if (a->ticket.given_back > 0) {
+		app_money(-a->ticket.given_back, amount, sizeof amount);
+		view_lr(y++, x, w, THEME_DIM, "Change given before", amount);
 	}
 	app_money(tt.due, amount, sizeof amount);
 	view_lr(y++, x, w, THEME_TOTAL, "DUE", amount);
+	if (tt.change > 0 && a->ticket.ncarried > 0) {
+		app_money(tt.change, amount, sizeof amount);
+		view_lr(y++, x, w, THEME_WARNING, "OWED BACK: change from the drawer", amount);
+	}
+	if (tt.owed > 0) {
+		app_money(tt.owed, amount, sizeof amount);
+		view_lr(y++, x, w, THEME_ERROR, "OWED BACK on the card", amount);
+	}
 	y++;
+	if (ticket_paid(&a->ticket)) {
+		draw_text(y++, x, w, THEME_SUCCESS, "Nothing more is due: Enter sends the sale");
+		if (tt.owed > 0)
+			draw_text(y++, x, w, THEME_ERROR, "A card is not given back as change: add "
+			    "to the ticket or clear it");
+		return;
+	}
 	if (a->card.show_last) {
 		/* the last card that did not go through, until the next key */
 		draw_textf(y++, x, w, THEME_ERROR, "CARD %s:",

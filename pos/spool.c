@@ -336,6 +336,19 @@ spool_receipt(struct spool *s, const struct order *o, const char *banner)
 }
 
 int
+spool_receipt_shut(struct spool *s, const struct order *o, const char *banner)
+{
+	struct doc_config keep;
+	int rc;
+
+	keep = s->cfg.doc;
+	s->cfg.doc.kick_drawer = false;
+	rc = spool_receipt(s, o, banner);
+	s->cfg.doc = keep;
+	return rc;
+}
+
+int
 spool_reprint(struct spool *s)
 {
 	struct doc_config keep;

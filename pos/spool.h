@@ -58,6 +58,10 @@ void spool_free(struct spool *s);
  * banner is printed large above the document ("" for none): the
  * provisional number of an order the server has not numbered yet. */
 int spool_receipt(struct spool *s, const struct order *o, const char *banner);
+/* The same, but the drawer stays shut whatever cash the order records
+ * (a sale rung again whose cash went into the drawer before and which
+ * gives no change now). */
+int spool_receipt_shut(struct spool *s, const struct order *o, const char *banner);
 /* to_receipt: print on the receipt printer when there is no kitchen
  * printer (offline, so the kitchen still gets the order). */
 int spool_kitchen(struct spool *s, const struct order *o, const char *banner,

@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -34,6 +35,7 @@ static const char *const ticket_messages[TICKET_ERR_COUNT] = {
 	[TICKET_TOO_LARGE] = "The total is too large",
 	[TICKET_BAD_DISCOUNT] = "A discount is 1 to 100 %, or an amount no larger than "
 	    "what it is taken off",
+	[TICKET_PAID_BEFORE] = "That was paid at the refused sale: it stays with the ticket",
 };
 
 const char *
@@ -113,8 +115,9 @@ ticket_parse_entry(const char *text, int *qty, char *sku, size_t skusize)
 	return TICKET_OK;
 }
 
-enum ticket_err
-ticket_add(struct ticket *t, const struct menu *m, const char *sku, int qty)
+/* ticket_add; any: an 86'd item too (to price what was sold). */
+static enum ticket_err
+add_item(struct ticket *t, const struct menu *m, const char *sku, int qty, bool any)
 {
 	const struct menu_item *it = ticket_find_item(m, sku);
 	struct ticket_line *l;
@@ -125,7 +128,7 @@ ticket_add(struct ticket *t, const struct menu *m, const char *sku, int qty)
 		return TICKET_BAD_QTY;
 	if (it == NULL)
 		return TICKET_UNKNOWN_ITEM;
-	if (!it->available)
+	if (!it->available && !any)
 		return TICKET_UNAVAILABLE;
 	/* the same key pressed again: one line "2 x", as the kitchen reads it */
 	if (t->nlines > 0 && t->sel == t->nlines - 1) {
@@ -150,6 +153,12 @@ ticket_add(struct ticket *t, const struct menu *m, const char *sku, int qty)
 	l->qty = qty;
 	t->sel = t->nlines++;
 	return TICKET_OK;
+}
+
+enum ticket_err
+ticket_add(struct ticket *t, const struct menu *m, const char *sku, int qty)
+{
+	return add_item(t, m, sku, qty, false);
 }
 
 /* How many of line l's modifiers belong to group g of item it. */
@@ -257,9 +266,9 @@ again_discount(struct ticket *t, int line, const struct discount *d, const char 
 	return ticket_set_discount(t, line, &x, reason) == TICKET_OK;
 }
 
-void
-ticket_ring_again(struct ticket *t, const struct menu *m, const struct order *o,
-    struct ticket_again *out)
+static void
+ring_again(struct ticket *t, const struct menu *m, const struct order *o,
+    struct ticket_again *out, bool any)
 {
 	memset(out, 0, sizeof *out);
 	t->service = o->service;
@@ -271,7 +280,7 @@ ticket_ring_again(struct ticket *t, const struct menu *m, const struct order *o,
 
 		/* a line of its own, as it was sold: never added to the last */
 		t->sel = -1;
-		if (ticket_add(t, m, it->sku, it->qty) != TICKET_OK) {
+		if (add_item(t, m, it->sku, it->qty, any) != TICKET_OK) {
 			out->dropped++;
 			out->lost += discount_set(&it->disc) || it->disc.comp;
 			continue;
@@ -288,6 +297,50 @@ ticket_ring_again(struct ticket *t, const struct menu *m, const struct order *o,
 		out->lost++;
 	if (t->nlines > 0)
 		t->sel = t->nlines - 1;
+}
+
+void
+ticket_ring_again(struct ticket *t, const struct menu *m, const struct order *o,
+    struct ticket_again *out)
+{
+	ring_again(t, m, o, out, false);
+}
+
+money_t
+ticket_request_total(const struct menu *m, const struct order *o)
+{
+	struct ticket *t = xcalloc(1, sizeof *t);
+	struct ticket_again again;
+	struct ticket_totals tt;
+	money_t total = -1;
+
+	ticket_init(t, o->service, m->tax_bp);
+	ring_again(t, m, o, &again, true);
+	if (again.dropped == 0 && again.lost == 0 && ticket_totals(t, &tt) == 0)
+		total = tt.total;
+	free(t);
+	return total;
+}
+
+/* The guest paid at the counter when the sale was first rung: the money
+ * is in the drawer or on the card already. Those payments pay the new
+ * ticket first and go with it as recorded (the server's ledger then
+ * holds each charge once); what the guest got back then counts against
+ * them. */
+void
+ticket_carry_payments(struct ticket *t, const struct order *o, money_t given_back)
+{
+	int n = o->npayments < TENDERS_MAX ? o->npayments : TENDERS_MAX;
+
+	memset(t->payments, 0, sizeof t->payments);
+	for (int i = 0; i < n; i++) {
+		t->payments[i] = o->payments[i];
+		t->payments[i].kind = PAYMENT_CHARGE;
+		t->payments[i].at = 0;
+		t->payments[i].by[0] = '\0';
+	}
+	t->npayments = t->ncarried = n;
+	t->given_back = given_back > 0 ? given_back : 0;
 }
 
 int
@@ -686,13 +739,23 @@ ticket_totals(const struct ticket *t, struct ticket_totals *out)
 		const struct payment *p = &t->payments[i];
 
 		out->paid += p->amount;
+		if (i < t->ncarried)
+			out->carried += p->amount;
 		if (p->tender == TENDER_CASH)
 			out->cash += p->amount;
 		else
 			out->card += p->amount;
 	}
-	out->due = out->paid < out->total ? out->total - out->paid : 0;
-	out->change = out->paid > out->total ? out->paid - out->total : 0;
+	{
+		/* what the guest handed over and did not get back */
+		money_t kept = out->paid - t->given_back;
+		money_t over = kept > out->total ? kept - out->total : 0;
+		money_t cash = out->cash - t->given_back;
+
+		out->due = kept < out->total ? out->total - kept : 0;
+		out->change = over < cash ? over : (cash > 0 ? cash : 0);
+		out->owed = over - out->change;
+	}
 	return 0;
 }
 
@@ -763,7 +826,7 @@ ticket_card_check(const struct ticket *t, money_t amount)
 bool
 ticket_card_charged(const struct ticket *t)
 {
-	for (int i = 0; i < t->npayments; i++) {
+	for (int i = t->ncarried; i < t->npayments; i++) {
 		if (t->payments[i].tender == TENDER_CARD && t->payments[i].approval[0] != '\0')
 			return true;
 	}
@@ -775,6 +838,8 @@ ticket_unpay(struct ticket *t)
 {
 	if (t->npayments == 0)
 		return TICKET_NOTHING_DUE;
+	if (t->npayments <= t->ncarried)
+		return TICKET_PAID_BEFORE;
 	if (t->payments[t->npayments - 1].tender == TENDER_CARD &&
 	    t->payments[t->npayments - 1].approval[0] != '\0')
 		return TICKET_CARD_CHARGED;
@@ -788,7 +853,7 @@ ticket_paid(const struct ticket *t)
 {
 	struct ticket_totals tt;
 
-	return t->nlines > 0 && ticket_totals(t, &tt) == 0 && tt.paid >= tt.total;
+	return t->nlines > 0 && ticket_totals(t, &tt) == 0 && tt.due == 0;
 }
 
 int
@@ -855,7 +920,8 @@ ticket_to_order(const struct ticket *t, struct order *o)
 		o->tax = tt.tax;
 		o->total = tt.total;
 		o->paid = tt.paid;
-		o->change = tt.change;
+		/* the ledger's change: what went back at the refused sale too */
+		o->change = tt.change + t->given_back;
 	}
 	if (ticket_discounted(t)) {
 		/* each line's net and discount, for the receipt */

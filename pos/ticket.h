@@ -34,6 +34,7 @@ enum ticket_err {
 	TICKET_NEEDS_ADDRESS,        /* delivery without phone and address */
 	TICKET_TOO_LARGE,            /* totals beyond MONEY_MAX */
 	TICKET_BAD_DISCOUNT,         /* not 1-100 %, or more than it is taken off */
+	TICKET_PAID_BEFORE,          /* a payment carried from a refused sale */
 	TICKET_ERR_COUNT
 };
 
@@ -68,6 +69,10 @@ struct ticket {
 	struct ticket_line lines[ITEMS_MAX];
 	int npayments;
 	struct payment payments[PAYMENTS_MAX];
+	int ncarried;                /* the first ncarried payments were taken
+	                                at a refused sale rung again: sent as
+	                                they were, never charged or taken off */
+	money_t given_back;          /* cash change handed over at that sale */
 	struct discount disc;        /* on the whole ticket (none: both 0) */
 	char disc_reason[REASON_MAX + 1];
 };
@@ -80,8 +85,13 @@ struct ticket_totals {
 	money_t order_discount;      /* of it, the whole ticket's */
 	money_t paid;                /* every tender */
 	money_t cash, card;
-	money_t due;                 /* total - paid, never below 0 */
-	money_t change;              /* paid - total when cash covers more */
+	money_t carried;             /* of paid, taken at a refused sale */
+	money_t due;                 /* total - (paid - given_back), never below 0 */
+	money_t change;              /* cash to hand over now: what is paid
+	                                beyond the total, as far as cash covers it
+	                                (less the change given at the refused sale) */
+	money_t owed;                /* paid beyond the total on a card: no change
+	                                can give it back (a card refund does) */
 };
 
 /* An empty walk-in ticket for service (the till's default). */
@@ -137,6 +147,15 @@ struct ticket_again {
  * sale alone. */
 void ticket_ring_again(struct ticket *t, const struct menu *m, const struct order *o,
     struct ticket_again *out);
+/* What a sale's request o came to at menu m's prices, 86'd items priced
+ * too (the change a refused sale gave, when the till no longer has its
+ * figures); -1 when an item or a discount no longer fits the menu. */
+money_t ticket_request_total(const struct menu *m, const struct order *o);
+/* Carry the refused sale's payments (o's, as its request sent them) onto
+ * t as already taken, with the cash change given_back handed over then:
+ * they pay the ticket first, go with the new sale exactly as they were,
+ * and cannot be taken off. */
+void ticket_carry_payments(struct ticket *t, const struct order *o, money_t given_back);
 /* Bring the lines' names, prices and tax rates to menu m (after a menu
  * change while the ticket is open). Returns how many lines changed. */
 int ticket_reprice(struct ticket *t, const struct menu *m);
@@ -179,11 +198,13 @@ enum ticket_err ticket_pay_card(struct ticket *t, money_t amount,
 /* Whether a card could pay amount now (what ticket_pay_card would say),
  * asked before the terminal charges anything. */
 enum ticket_err ticket_card_check(const struct ticket *t, money_t amount);
-/* Whether a tender is a card payment a terminal approved: money taken
- * that only a refund gives back. */
+/* Whether a tender is a card payment a terminal approved at this till
+ * for this ticket: money taken that only a refund gives back (a card
+ * carried from a refused sale stays with that sale in needs attention). */
 bool ticket_card_charged(const struct ticket *t);
 /* Take the last tender back off (not an approved card payment:
- * TICKET_CARD_CHARGED). */
+ * TICKET_CARD_CHARGED; not one carried from a refused sale:
+ * TICKET_PAID_BEFORE). */
 enum ticket_err ticket_unpay(struct ticket *t);
 bool ticket_paid(const struct ticket *t);
 /* Cash amounts a customer is likely to hand over for due: the next whole

@@ -252,13 +252,27 @@ discount_text(const struct discount *d, const char *reason, char *buf, size_t si
 	snprintf(buf, size, "    - %s %s", m, reason);
 }
 
+void
+view_payment(const struct ticket *t, int i, char *buf, size_t size)
+{
+	const struct payment *p = &t->payments[i];
+	const char *before = i < t->ncarried ? "Paid before: " : "";
+
+	if (p->tender == TENDER_CARD)
+		snprintf(buf, size, "%sCard %s ****%s (approval %s)", before, p->card.brand,
+		    p->card.last4, p->approval[0] ? p->approval : "none");
+	else
+		snprintf(buf, size, "%sCash", before);
+}
+
 int
 view_ticket(struct app *a, int y, int x, int h, int w, bool selectable)
 {
 	const struct ticket *t = &a->ticket;
 	struct ticket_totals tt;
 	char buf[160], amount[32], label[170];
-	int r = 0, first = 0, rows_for_lines = h - 5 - (discount_set(&t->disc) ? 1 : 0);
+	int r = 0, first = 0, rows_for_lines = h - 5 - (discount_set(&t->disc) ? 1 : 0) -
+	    (t->ncarried > 0 ? t->ncarried + 1 : 0);
 
 	/* the service, and the order linked to, whose number is never cut:
 	 * the service gives way first */
@@ -323,6 +337,21 @@ view_ticket(struct app *a, int y, int x, int h, int w, bool selectable)
 		view_lr(y + r++, x, w, THEME_NORMAL, "Tax", amount);
 		app_money(tt.total, amount, sizeof amount);
 		view_lr(y + r++, x, w, THEME_TOTAL, "TOTAL", amount);
+		/* a refused sale rung again: what the guest paid then */
+		for (int i = 0; i < t->ncarried; i++) {
+			view_payment(t, i, buf, sizeof buf);
+			app_money(t->payments[i].amount, amount, sizeof amount);
+			view_lr(y + r++, x, w, THEME_SUCCESS, buf, amount);
+		}
+		if (t->ncarried > 0) {
+			if (tt.due > 0) {
+				app_money(tt.due, amount, sizeof amount);
+				view_lr(y + r++, x, w, THEME_TOTAL, "STILL DUE", amount);
+			} else {
+				app_money(tt.change + tt.owed, amount, sizeof amount);
+				view_lr(y + r++, x, w, THEME_WARNING, "OWED BACK", amount);
+			}
+		}
 	}
 	return y + r;
 }

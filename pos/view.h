@@ -25,6 +25,10 @@ void view_input_dialog(const char *title, const char *label, const struct field 
 /* The ticket lines with totals (sale and tender screens); returns the row
  * after it. */
 int view_ticket(struct app *a, int y, int x, int h, int w, bool selectable);
+/* How the ticket's payment i reads on screen: "Cash", "Card VISA ****1234
+ * (approval AB12CD)", "Paid before: " ahead of one carried from a refused
+ * sale. Brand and last 4 only: a card number is never there to show. */
+void view_payment(const struct ticket *t, int i, char *buf, size_t size);
 /* "Recent:" and the last sales with their numbers. */
 void view_recent(struct app *a, int y, int x, int w);
 /* An order on one line: number, status, service, source, who, total, time. */

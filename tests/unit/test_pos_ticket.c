@@ -506,6 +506,87 @@ test_ring_again(void **state)
 	order_free(&o);
 }
 
+/* A refused sale's payments carried onto the ticket rung again: they pay
+ * it first, the change given then counts against them, they cannot be
+ * taken off, and a card paid beyond the total is owed back, not change. */
+static void
+test_carry_payments(void **state)
+{
+	struct ticket t;
+	struct ticket_totals tt;
+	struct order paid, o;
+	struct card_info visa = { .brand = "VISA", .last4 = "1234" };
+	money_t total;
+
+	(void)state;
+	ticket_init(&t, SERVICE_PICKUP, 800);
+	ticket_enter(&t, &menu, "B1");
+	ticket_enter(&t, &menu, "S1");
+	ticket_totals(&t, &tt);
+	total = tt.total;
+
+	/* what it was sold for is known with an item 86'd since */
+	ticket_to_order(&t, &o);
+	menu.items[0].available = false;
+	assert_int_equal(ticket_request_total(&menu, &o), total);
+	menu.items[0].available = true;
+	order_free(&o);
+
+	/* cash: 5.00 more than the total, 3.00 of it given back then */
+	order_init(&paid);
+	paid.npayments = 1;
+	paid.payments[0].tender = TENDER_CASH;
+	paid.payments[0].amount = total + 500;
+	ticket_carry_payments(&t, &paid, 300);
+	assert_int_equal(t.ncarried, 1);
+	ticket_totals(&t, &tt);
+	assert_int_equal(tt.carried, total + 500);
+	assert_int_equal(tt.due, 0);
+	assert_int_equal(tt.change, 200);
+	assert_int_equal(tt.owed, 0);
+	assert_true(ticket_paid(&t));
+	assert_int_equal(ticket_pay_cash(&t, 100), TICKET_NOTHING_DUE);
+	assert_int_equal(ticket_unpay(&t), TICKET_PAID_BEFORE);
+	assert_int_equal(t.npayments, 1);
+	ticket_to_order(&t, &o);
+	assert_int_equal(o.npayments, 1);
+	assert_int_equal(o.payments[0].amount, total + 500);
+	assert_int_equal(o.change, 500);   /* the ledger's: then and now */
+	order_free(&o);
+
+	/* a card for less: only the rest is due, and a card may pay it */
+	paid.payments[0].tender = TENDER_CARD;
+	paid.payments[0].amount = total - 100;
+	paid.payments[0].card = visa;
+	strcpy(paid.payments[0].approval, "AB12CD");
+	ticket_carry_payments(&t, &paid, 0);
+	assert_false(ticket_card_charged(&t));  /* it stays with the refused sale */
+	ticket_totals(&t, &tt);
+	assert_int_equal(tt.due, 100);
+	assert_false(ticket_paid(&t));
+	assert_int_equal(ticket_card_check(&t, 200), TICKET_CARD_OVER);
+	assert_int_equal(ticket_pay_cash(&t, 100), TICKET_OK);
+	assert_true(ticket_paid(&t));
+	assert_int_equal(ticket_unpay(&t), TICKET_OK);
+	assert_int_equal(ticket_unpay(&t), TICKET_PAID_BEFORE);
+	assert_string_equal(t.payments[0].approval, "AB12CD");
+	assert_string_equal(t.payments[0].card.last4, "1234");
+
+	/* a card for more: owed back on the card, no change in cash */
+	paid.payments[0].amount = total + 250;
+	ticket_carry_payments(&t, &paid, 0);
+	ticket_totals(&t, &tt);
+	assert_int_equal(tt.due, 0);
+	assert_int_equal(tt.change, 0);
+	assert_int_equal(tt.owed, 250);
+
+	/* a fresh ticket carries nothing */
+	ticket_clear(&t, SERVICE_PICKUP);
+	assert_int_equal(t.ncarried, 0);
+	assert_int_equal(t.given_back, 0);
+	order_free(&paid);
+}
+
 /* A group that asks (one of one: doneness) and one with a max (extras):
  * the line lacks its choice until made, a second doneness replaces the
  * first, extras stop at their max, and the menu's change reprices. */
@@ -631,6 +712,7 @@ main(void)
 		cmocka_unit_test(test_request),
 		cmocka_unit_test(test_discounts),
 		cmocka_unit_test(test_ring_again),
+		cmocka_unit_test(test_carry_payments),
 		cmocka_unit_test(test_choices),
 		cmocka_unit_test(test_catalog),
 	};
