@@ -70,13 +70,50 @@ board_sync_end(struct board *b)
 	int out = 0;
 
 	for (int i = 0; i < b->n; i++) {
-		if (b->cards[i].seen || b->cards[i].void_card)
+		if (b->cards[i].seen || b->cards[i].void_card || b->cards[i].checking)
 			b->cards[out++] = b->cards[i];
 		else
 			card_free(&b->cards[i]);
 	}
 	b->n = out;
 	b->stale = true;
+}
+
+int
+board_sync_end_missing(struct board *b)
+{
+	int n = 0;
+
+	for (int i = 0; i < b->n; i++) {
+		struct board_card *c = &b->cards[i];
+
+		if (c->seen || c->void_card || c->checking)
+			continue;
+		if (c->status == STATUS_PAID || c->status == STATUS_PREPARING) {
+			c->checking = true;
+			b->voids_changed = true;     /* kept over a restart too */
+		}
+	}
+	board_sync_end(b);
+	for (int i = 0; i < b->n; i++)
+		n += b->cards[i].checking;
+	return n;
+}
+
+bool
+board_is_checking(const struct board_card *c)
+{
+	return c->checking;
+}
+
+int64_t
+board_next_checking(const struct board *b, int64_t after)
+{
+	for (int i = 0; i < b->n; i++) {
+		if (b->cards[i].checking && b->cards[i].id > after)
+			return b->cards[i].id;
+	}
+	return 0;
 }
 
 void
@@ -371,6 +408,10 @@ board_upsert(struct board *b, const struct order *o, const struct board_mark *ma
 		refusal_at = b->cards[i].refusal_at;
 		drawn = b->cards[i].drawn;
 	}
+	if (existed && b->cards[i].checking) {
+		b->cards[i].checking = false;   /* the server's word came */
+		b->voids_changed = true;
+	}
 	fill_card(&b->cards[i], o, mark);
 	xstrlcpy(b->cards[i].refusal, refusal, sizeof b->cards[i].refusal);
 	b->cards[i].refusal_at = refusal_at;
@@ -405,6 +446,7 @@ board_upsert_void(struct board *b, const struct order *o)
 		return false;
 	}
 	fill_card(c, o, NULL);
+	c->checking = false;
 	c->void_card = true;
 	c->void_col = col >= 0 ? col : BOARD_PREPARING;
 	xstrlcpy(c->void_reason, o->cancel_reason, sizeof c->void_reason);
@@ -421,7 +463,7 @@ board_gone(struct board *b, int64_t id)
 {
 	const struct board_card *c = board_find(b, id);
 
-	if (c != NULL && !c->void_card)
+	if (c != NULL && !c->void_card && !c->checking)
 		board_remove(b, id);
 }
 
@@ -461,7 +503,7 @@ board_restore_void(struct board *b, const struct board_card *card)
 	c->items = xcalloc((size_t)(c->nitems > 0 ? c->nitems : 1), sizeof *c->items);
 	if (c->nitems > 0)
 		memcpy(c->items, card->items, (size_t)c->nitems * sizeof *c->items);
-	c->void_card = true;
+	c->void_card = !card->checking;
 	if (c->void_col != BOARD_NEW && c->void_col != BOARD_PREPARING)
 		c->void_col = BOARD_PREPARING;
 	c->pending = false;
@@ -497,6 +539,8 @@ board_remove(struct board *b, int64_t id)
 
 	if (i < 0)
 		return;
+	if (b->cards[i].checking)
+		b->voids_changed = true;
 	card_free(&b->cards[i]);
 	memmove(&b->cards[i], &b->cards[i + 1], (size_t)(b->n - i - 1) * sizeof *b->cards);
 	b->n--;
@@ -579,8 +623,8 @@ board_card_height(const struct board *b, const struct board_card *c, int w)
 
 	if (board_printed_offline(c))
 		h++;     /* "ticket printed offline 19:42" */
-	if (c->void_card)
-		h++;     /* "VOID: the reason" */
+	if (c->void_card || c->checking)
+		h++;     /* "VOID: the reason", "CHECKING: ..." */
 
 	for (int i = 0; i < c->nitems; i++) {
 		const struct board_item *it = &c->items[i];

@@ -6,7 +6,8 @@
  * the recall list of orders bumped lately; voids (a line's voided
  * quantity struck, an order voided whole kept as a VOID card until the
  * chef clears it, and then kept off the board against older news of it);
- * and the layout of the cards on
+ * the cards a snapshot of the open orders lacked, kept and marked while
+ * the server is asked what became of them; and the layout of the cards on
  * a screen of a given size (lanes, scrolling), so that moving the
  * selection follows what the chef sees. Pure: no curses, no clock of its
  * own (times are passed in, server time in ms), no I/O.
@@ -71,6 +72,10 @@ struct board_card {
 	int void_col;                /* the column it stays in */
 	char void_reason[REASON_MAX + 1];
 	int64_t voided_at;           /* server ms */
+	/* an order still to cook that a snapshot of the open orders lacked
+	 * (cancelled, or made ready elsewhere, while this board was not
+	 * looking): the card stays, marked, until the server says which */
+	bool checking;
 };
 
 /* This terminal's unconfirmed changes to an order (from the session). */
@@ -172,13 +177,20 @@ bool board_upsert(struct board *b, const struct order *o, const struct board_mar
 bool board_upsert_void(struct board *b, const struct order *o);
 void board_remove(struct board *b, int64_t id);
 /* The order left the open orders: its card goes, unless it is a VOID card
- * (which waits for board_clear_void). */
+ * (which waits for board_clear_void) or a card being checked (whose
+ * order's fate the caller is asking the server). */
 void board_gone(struct board *b, int64_t id);
 /* The chef cleared a VOID card: false when id is no VOID card. */
 bool board_clear_void(struct board *b, int64_t id);
 bool board_is_void(const struct board_card *c);
+bool board_is_checking(const struct board_card *c);
+/* The id of a card being checked after after (0: from the first), or 0
+ * when there is none: the caller asks the server about each in turn. */
+int64_t board_next_checking(const struct board *b, int64_t after);
 /* A VOID card as it was saved (a restart): the card is copied (its items
- * too) and replaces any card of that id; nothing is told or printed. */
+ * too) and replaces any card of that id; nothing is told or printed. A
+ * card saved while being checked (card->checking) comes back so, not as
+ * a VOID card. */
 void board_restore_void(struct board *b, const struct board_card *card);
 /* A VOID card cleared before (a restart), as board_clear_void remembers. */
 void board_restore_cleared(struct board *b, const struct board_cleared *cl);
@@ -192,6 +204,12 @@ int board_item_left(const struct board_item *it);
  * refusal and marks. */
 void board_sync_begin(struct board *b);
 void board_sync_end(struct board *b);
+/* The same for the server's own snapshot (not a saved board): a card not
+ * upserted whose order the kitchen was still to cook (PAID or PREPARING
+ * here, so not bumped here) may have been cancelled while this board was
+ * not looking; it stays, checking, for the caller to ask about. Returns
+ * how many cards are being checked. */
+int board_sync_end_missing(struct board *b);
 const struct board_card *board_find(const struct board *b, int64_t id);
 const struct board_card *board_find_number(const struct board *b, int number);
 

@@ -85,6 +85,12 @@ struct kds {
 	int nvoid_marks, void_next;
 	bool voids_foreign;          /* the void file is not ours: never written */
 	bool voids_failing;          /* the last write of it failed (said once) */
+	/* cards a snapshot lacked (board_is_checking): their orders are
+	 * asked about one at a time, again after a failure */
+	int64_t check_id;            /* the order asked about now, 0 = none */
+	int64_t check_since;         /* mono ms it was asked */
+	int64_t check_at;            /* mono ms before which none is asked */
+	int check_failures;          /* in a row, for the backoff */
 	struct trace *trace;
 	int64_t note_at;             /* when header.note was set (mono ms) */
 	bool running;

@@ -13,6 +13,7 @@
 
 #include "cache.h"
 #include "cfg.h"
+#include "codec.h"
 #include "kds.h"
 #include "labels.h"
 #include "log.h"
@@ -24,6 +25,10 @@
 #include "xalloc.h"
 
 #define NOTE_MS 8000            /* how long a header message stays */
+#define CHECK_BASE_MS 1000      /* asking about a missing order again */
+#define CHECK_CAP_MS 10000
+#define CHECK_LOST_MS 60000     /* an answer this late is not coming (the
+                                   worker went with the login) */
 #define REFUSAL_MS 60000        /* how long a refusal stays on its card */
 
 static void
@@ -297,6 +302,8 @@ load_voids(struct kds *k)
 	k->board.voids_changed = false;
 }
 
+static void check_next(struct kds *k);
+
 void
 kds_refresh_order(struct kds *k, int64_t id, bool ring)
 {
@@ -304,7 +311,7 @@ kds_refresh_order(struct kds *k, int64_t id, bool ring)
 	struct board_mark bm;
 
 	if (o == NULL) {
-		board_gone(&k->board, id);
+		board_gone(&k->board, id);   /* a card being checked stays */
 	} else {
 		if (kitchen_status(o->status))
 			kds_check_voids(k, o);
@@ -332,9 +339,121 @@ kds_refresh_all(struct kds *k)
 		to_mark(k, o->id, &bm);
 		board_upsert(&k->board, o, &bm);
 	}
-	board_sync_end(&k->board);
+	/* the server's snapshot (not the saved board): an order the kitchen
+	 * had that it lacks was cancelled, or made ready elsewhere, while we
+	 * were not looking; the server is asked which */
+	if (session_state(k->s)->stale) {
+		board_sync_end(&k->board);
+	} else if (board_sync_end_missing(&k->board) > 0) {
+		k->check_at = 0;
+		k->check_failures = 0;
+	}
+	kds_save_voids(k);
+	check_next(k);
+	kds_dirty(k);
+}
+
+/* --- orders a snapshot lacked ---------------------------------------------- */
+
+/* The server's word on a card being checked: cancelled, it turns into a
+ * VOID card as if the cancel had been seen live (told, rung, its void
+ * ticket printed once); still open, it is the order as it stands; closed
+ * otherwise (made ready and served elsewhere), it leaves quietly. */
+static void
+check_settle(struct kds *k, const struct order *o)
+{
+	struct board_mark bm;
+
+	if (o->status == STATUS_CANCELLED) {
+		const struct board_card *c;
+
+		kds_check_voids(k, o);
+		if (board_upsert_void(&k->board, o) &&
+		    (c = board_find(&k->board, o->id)) != NULL &&
+		    board_card_column(&k->board, c) >= 0) {
+			k->bells++;
+			kds_note(k, THEME_VOID, "#%d VOID%s%s", o->number,
+			    o->cancel_reason[0] ? ": " : "", o->cancel_reason);
+		}
+		log_info("order %d was cancelled meanwhile%s%s", o->number,
+		    o->cancel_reason[0] ? ": " : "", o->cancel_reason);
+	} else if (kitchen_status(o->status)) {
+		kds_check_voids(k, o);
+		to_mark(k, o->id, &bm);
+		board_upsert(&k->board, o, &bm);
+		/* into the cache too, so that its events apply */
+		session_refresh_order(k->s, o->id);
+	} else {
+		log_info("order %d is %s: its card leaves", o->number, status_name(o->status));
+		board_remove(&k->board, o->id);
+	}
+}
+
+static void
+on_check(void *ctx, struct api_reply *r)
+{
+	struct kds *k = ctx;
+	int64_t id = k->check_id;
+	const struct board_card *c;
+	struct codec_error err;
+	struct order o;
+	bool ok;
+
+	if (!k->running)
+		return;
+	order_init(&o);
+	ok = r->err == API_OK && order_from_json(r->json, &o, &err) == 0;
+	if (ok)
+		id = o.id;               /* the answer names its order: a late one too */
+	if (id == k->check_id)
+		k->check_id = 0;
+	c = board_find(&k->board, id);
+	if (c == NULL || !board_is_checking(c)) {
+		/* settled meanwhile (a snapshot, an event) */
+	} else if (ok && o.number == c->number) {
+		check_settle(k, &o);
+		k->check_failures = 0;
+	} else if (ok || r->status == 404) {
+		/* not the server's order, or the id is another's now (a
+		 * database started afresh) */
+		log_info("order %lld is unknown to the server: its card leaves", (long long)id);
+		board_remove(&k->board, id);
+		k->check_failures = 0;
+	} else {
+		/* the card stays, marked, and is asked about again */
+		log_warn("%s: order %lld: %s", __func__, (long long)id,
+		    r->err == API_OK ? err.message : r->message);
+		k->check_failures++;
+		k->check_at = util_mono_ms() +
+		    api_backoff_ms(k->check_failures, CHECK_BASE_MS, CHECK_CAP_MS);
+	}
+	order_free(&o);
 	kds_save_voids(k);
 	kds_dirty(k);
+	check_next(k);
+}
+
+/* Ask about the next card being checked, one at a time (bounded by the
+ * board), through the session's worker: the loop never waits. */
+static void
+check_next(struct kds *k)
+{
+	int64_t id;
+	char path[64];
+
+	if (k->check_id != 0 && util_mono_ms() - k->check_since < CHECK_LOST_MS)
+		return;
+	if (util_mono_ms() < k->check_at)
+		return;
+	if ((id = board_next_checking(&k->board, 0)) == 0)
+		return;
+	snprintf(path, sizeof path, "/api/v1/orders/%lld", (long long)id);
+	if (session_get(k->s, path, on_check, k) < 0) {
+		k->check_at = util_mono_ms() + CHECK_BASE_MS;   /* not signed in yet */
+		return;
+	}
+	k->check_id = id;
+	k->check_since = util_mono_ms();
 }
 
 /* --- labels ---------------------------------------------------------------- */
@@ -644,6 +763,7 @@ tick_fire(struct loop_timer *t)
 		k->header.note[0] = '\0';
 	board_expire_refusals(&k->board, util_mono_ms(), REFUSAL_MS);
 	kds_save_voids(k);           /* a write that failed, again */
+	check_next(k);               /* a lookup that failed, again */
 	kds_dirty(k);
 	loop_timer_schedule(t, 1000 - now % 1000 + 2);
 }

@@ -220,6 +220,11 @@ draw_card(struct kds *k, enum board_col col, const struct board_slot *s, bool se
 		draw_fill(cur.y, cur.x, 1, cur.w, THEME_VOID);
 		card_line(&cur, THEME_VOID, buf);
 	}
+	/* the open orders lacked it: it may have been cancelled meanwhile,
+	 * and the server is being asked (again, when it does not answer) */
+	if (board_is_checking(c))
+		card_line(&cur, THEME_WARNING, cur.w >= 30 ? "CHECKING: cancelled meanwhile?" :
+		    "CHECKING");
 	/* the refusal first: it is what the chef must read */
 	if (c->refusal[0] != '\0') {
 		snprintf(buf, sizeof buf, "REFUSED: %s", c->refusal);

@@ -114,6 +114,7 @@ read_card(struct board *b, const cJSON *j)
 		c.void_col = BOARD_NEW;
 	get_str(j, "reason", c.void_reason, sizeof c.void_reason);
 	c.voided_at = get_int(j, "voided_at", 0);
+	c.checking = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "checking"));
 	c.items = xcalloc(ITEMS_MAX, sizeof *c.items);
 	cJSON_ArrayForEach(e, items) {
 		if (n == ITEMS_MAX)
@@ -210,6 +211,8 @@ card_json(const struct board_card *c)
 	    col_names[c->void_col == BOARD_NEW ? BOARD_NEW : BOARD_PREPARING]);
 	cJSON_AddStringToObject(j, "reason", c->void_reason);
 	codec_add_int(j, "voided_at", c->voided_at);
+	if (c->checking)
+		cJSON_AddTrueToObject(j, "checking");
 	items = cJSON_AddArrayToObject(j, "items");
 	for (int i = 0; i < c->nitems; i++) {
 		const struct board_item *it = &c->items[i];
@@ -258,7 +261,7 @@ voids_json(const struct board *b)
 	codec_add_int(j, "version", VOIDS_VERSION);
 	codec_add_int(j, "saved_at", util_now_ms());
 	for (int i = 0; i < b->n; i++) {
-		if (b->cards[i].void_card)
+		if (b->cards[i].void_card || b->cards[i].checking)
 			idx[n++] = i;
 	}
 	/* a board that ran for days with VOID cards nobody cleared (another

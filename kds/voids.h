@@ -1,5 +1,7 @@
-/* voids: the board's VOID cards that the chef has not cleared yet, and the
- * ones cleared lately, kept in a small JSON file of the KDS's own so that
+/* voids: the board's VOID cards that the chef has not cleared yet, the
+ * cards whose orders a snapshot lacked and whose fate is still being
+ * asked ("checking": true; they come back as such, not as VOID cards), and
+ * the ones cleared lately, kept in a small JSON file of the KDS's own so that
  * a restart (even a kill) shows them again. The saved board (the session's
  * cache) holds open orders only, and a cancelled order is in no snapshot:
  * without this file the card would be lost and the kitchen might go on
@@ -9,7 +11,7 @@
  *    "cards": [{"id", "number", "version", "status", "service", "source",
  *               "table", "customer", "paid_at", "ready_at", "linked_to",
  *               "provisional", "ticket_printed_at", "column": "new" or
- *               "preparing", "reason", "voided_at",
+ *               "preparing", "reason", "voided_at", "checking" (only when true),
  *               "items": [{"name", "qty", "voided", "mods": [...], "note",
  *                          "station", "done"}]}],
  *    "cleared": [{"id", "number", "version"}]}

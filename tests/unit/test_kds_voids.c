@@ -2,7 +2,8 @@
  * from the server once a card is VOID or was cleared (older news changes
  * nothing, a newer word or another order under the id does), and the file
  * the cards are kept in (a round trip, an older file without the cleared
- * list or with fields missing, a file that is not ours, none at all). */
+ * list or with fields missing, a file that is not ours, none at all); the
+ * cards a snapshot lacked, checked with the server, kept over a restart. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -240,6 +241,92 @@ test_file_round_trip(void **state)
 	rmdir(dir);
 }
 
+/* A snapshot (not a saved board) lacking orders the kitchen had: those
+ * still to cook stay, checking; one bumped here leaves; the word on each
+ * settles it (cancelled: a VOID card; open: the card as it is; closed
+ * otherwise: gone), and a card being checked is kept over a restart. */
+static void
+test_missing_from_snapshot(void **state)
+{
+	char dir[] = "/tmp/kds-voids-XXXXXX", path[128], err[512];
+	struct board b, r;
+	struct order o;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/kds-voids.json", dir);
+	board_init(&b);
+	upsert(&b, 1, STATUS_PREPARING, 2);
+	upsert(&b, 2, STATUS_PAID, 1);
+	upsert(&b, 3, STATUS_PREPARING, 2);
+	upsert(&b, 4, STATUS_READY, 3);                  /* bumped here */
+	upsert(&b, 5, STATUS_PREPARING, 2);
+	b.voids_changed = false;
+
+	/* a saved board: what it lacks leaves, as before */
+	board_sync_begin(&b);
+	upsert(&b, 1, STATUS_PREPARING, 2);
+	upsert(&b, 2, STATUS_PAID, 1);
+	upsert(&b, 3, STATUS_PREPARING, 2);
+	upsert(&b, 4, STATUS_READY, 3);
+	board_sync_end(&b);
+	assert_null(board_find(&b, 5));
+	/* the server's snapshot lacks 1, 2, 3 and 4 */
+	board_sync_begin(&b);
+	assert_int_equal(board_sync_end_missing(&b), 3);
+	assert_true(b.voids_changed);
+	assert_null(board_find(&b, 4));
+	assert_true(board_is_checking(board_find(&b, 1)));
+	assert_false(board_is_void(board_find(&b, 1)));
+	assert_int_equal(board_card_column(&b, board_find(&b, 2)), BOARD_NEW);
+	assert_int_equal(board_next_checking(&b, 0), 1);
+	assert_int_equal(board_next_checking(&b, 1), 2);
+	assert_int_equal(board_next_checking(&b, 3), 0);
+	/* an event that its order left the open orders does not drop it,
+	 * nor does another saved board or snapshot that lacks it */
+	board_gone(&b, 1);
+	board_sync_begin(&b);
+	board_sync_end(&b);
+	board_sync_begin(&b);
+	assert_int_equal(board_sync_end_missing(&b), 3);
+	assert_true(board_is_checking(board_find(&b, 1)));
+
+	/* over a restart: back as cards being checked, not as VOID cards */
+	assert_int_equal(voids_save(&b, path, err, sizeof err), 0);
+	board_init(&r);
+	assert_int_equal(voids_load(&r, path, err, sizeof err), 0);
+	assert_int_equal(r.n, 3);
+	assert_true(board_is_checking(board_find(&r, 2)));
+	assert_false(board_is_void(board_find(&r, 2)));
+	assert_int_equal(board_card_column(&r, board_find(&r, 2)), BOARD_NEW);
+	assert_int_equal(board_card_column(&r, board_find(&r, 3)), BOARD_PREPARING);
+	board_free(&r);
+
+	/* the answers: 1 cancelled, 2 still open, 3 served elsewhere */
+	make(&o, 1, STATUS_CANCELLED, 3);
+	xstrlcpy(o.cancel_reason, "Kitchen error", sizeof o.cancel_reason);
+	assert_true(board_upsert_void(&b, &o));
+	order_free(&o);
+	assert_true(board_is_void(board_find(&b, 1)));
+	assert_false(board_is_checking(board_find(&b, 1)));
+	assert_string_equal(board_find(&b, 1)->void_reason, "Kitchen error");
+	assert_int_equal(board_card_column(&b, board_find(&b, 1)), BOARD_PREPARING);
+	upsert(&b, 2, STATUS_PAID, 2);
+	assert_false(board_is_checking(board_find(&b, 2)));
+	board_remove(&b, 3);
+	assert_int_equal(board_next_checking(&b, 0), 0);
+	assert_int_equal(voids_save(&b, path, err, sizeof err), 0);
+	board_init(&r);
+	assert_int_equal(voids_load(&r, path, err, sizeof err), 0);
+	assert_int_equal(r.n, 1);
+	assert_true(board_is_void(board_find(&r, 1)));
+	board_free(&r);
+
+	board_free(&b);
+	unlink(path);
+	rmdir(dir);
+}
+
 static void
 write_file(const char *path, const char *text)
 {
@@ -299,6 +386,7 @@ main(void)
 		cmocka_unit_test(test_older_news_and_newer),
 		cmocka_unit_test(test_cleared_stays_cleared),
 		cmocka_unit_test(test_file_round_trip),
+		cmocka_unit_test(test_missing_from_snapshot),
 		cmocka_unit_test(test_older_and_foreign_files),
 	};
 
