@@ -33,5 +33,10 @@ int util_ct_equal(const void *a, const void *b, size_t n);
 char *util_data_dir(const char *sub);
 /* A duration for people: "45 s", "12 m", "3 h 05 m", "6 d 12 h". */
 void util_age_text(int64_t ms, char *out, size_t size);
+/* Replace the file at path with len bytes of data, durably: written whole
+ * to path.tmp (mode 0600) and fsynced, renamed over path, then the folder
+ * fsynced, so a kill or a power cut leaves the old file or the new one,
+ * never a part. 0, or -1 with errno set (the old file is left whole). */
+int util_write_durable(const char *path, const void *data, size_t len);
 
 #endif

@@ -287,36 +287,12 @@ voids_json(const struct board *b)
 	return j;
 }
 
-/* The rename is durable once the directory that holds the name is. */
-static void
-sync_dir(const char *path)
-{
-	char dir[PATH_MAX];
-	char *slash;
-	int fd;
-
-	xstrlcpy(dir, path, sizeof dir);
-	slash = strrchr(dir, '/');
-	if (slash == NULL)
-		xstrlcpy(dir, ".", sizeof dir);
-	else if (slash == dir)
-		dir[1] = '\0';
-	else
-		*slash = '\0';
-	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
-		(void)fsync(fd);
-		close(fd);
-	}
-}
-
 int
 voids_save(const struct board *b, const char *path, char *err, size_t errsize)
 {
-	char tmp[PATH_MAX + 8];
 	cJSON *j;
 	char *text;
-	size_t len, off = 0;
-	int fd, rc = 0;
+	int rc = 0;
 
 	if (path == NULL || path[0] == '\0')
 		return 0;
@@ -325,32 +301,9 @@ voids_save(const struct board *b, const char *path, char *err, size_t errsize)
 	cJSON_Delete(j);
 	if (text == NULL)
 		abort();
-	len = strlen(text);
-	snprintf(tmp, sizeof tmp, "%s.tmp", path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	while (fd >= 0 && off < len) {
-		ssize_t w = write(fd, text + off, len - off);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			rc = -1;
-			break;
-		}
-		off += (size_t)w;
-	}
-	if (fd < 0 || rc < 0 || fsync(fd) != 0) {
-		snprintf(err, errsize, "%s: %s", fd < 0 ? tmp : path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		unlink(tmp);
-		rc = -1;
-	} else if (close(fd) != 0 || rename(tmp, path) != 0) {
+	if (util_write_durable(path, text, strlen(text)) < 0) {
 		snprintf(err, errsize, "%s: %s", path, strerror(errno));
-		unlink(tmp);
 		rc = -1;
-	} else {
-		sync_dir(path);
 	}
 	free(text);
 	return rc;

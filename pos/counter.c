@@ -8,12 +8,13 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "util.h"
 
 int
 counter_next(const char *path, const char *day, int *out)
 {
-	char tmp[4096], line[64], have[16] = "";
-	int n = 0, fd, len;
+	char line[64], have[16] = "";
+	int n = 0, len;
 	FILE *f = fopen(path, "r");
 
 	if (f != NULL) {
@@ -25,23 +26,9 @@ counter_next(const char *path, const char *day, int *out)
 	if (strcmp(have, day) != 0 || n < 0 || n >= 999999)
 		n = 0;
 	n++;
-	snprintf(tmp, sizeof tmp, "%s.tmp", path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		log_error("%s: %s", tmp, strerror(errno));
-		return -1;
-	}
 	len = snprintf(line, sizeof line, "%s %d\n", day, n);
-	if (write(fd, line, (size_t)len) != len || fsync(fd) != 0) {
-		log_error("%s: %s", tmp, strerror(errno));
-		close(fd);
-		unlink(tmp);
-		return -1;
-	}
-	close(fd);
-	if (rename(tmp, path) != 0) {
+	if (util_write_durable(path, line, (size_t)len) < 0) {
 		log_error("%s: %s", path, strerror(errno));
-		unlink(tmp);
 		return -1;
 	}
 	*out = n;

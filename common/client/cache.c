@@ -329,10 +329,9 @@ cache_load(struct cache *c, char *err, size_t errsize)
 int
 cache_save(struct cache *c)
 {
-	char tmp[PATH_MAX + 8];
 	cJSON *j, *arr;
 	char *text;
-	int fd, rc = 0;
+	int rc = 0;
 
 	if (c->path[0] == '\0')
 		return 0;
@@ -355,26 +354,9 @@ cache_save(struct cache *c)
 	cJSON_Delete(j);
 	if (text == NULL)
 		abort();
-	snprintf(tmp, sizeof tmp, "%s.tmp", c->path);
 	cfg_mkdirs_for(c->path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	size_t len = strlen(text), off = 0;
-	while (fd >= 0 && off < len) {
-		ssize_t w = write(fd, text + off, len - off);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			rc = -1;
-			break;
-		}
-		off += (size_t)w;
-	}
-	if (fd < 0 || rc < 0 || fsync(fd) != 0 || close(fd) != 0 || rename(tmp, c->path) != 0) {
+	if (util_write_durable(c->path, text, strlen(text)) < 0) {
 		log_error("cannot save the cache %s: %s", c->path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		unlink(tmp);
 		rc = -1;
 	} else {
 		c->dirty = false;
