@@ -720,6 +720,25 @@ approval_ask(struct app *a, int64_t order_id, const char *const *scope, int nsco
 	return 0;
 }
 
+/* The server's answer to a manager's approval asked for a discount on the
+ * ticket (ctx: the overlay's generation when it was asked): false when it
+ * is stale or refused (the form then says why), true with a usable token. */
+static bool
+approval_answer(struct app *a, void *ctx, const struct api_reply *r, const cJSON *tok)
+{
+	if ((unsigned)(uintptr_t)ctx != a->corr_gen || !corr_up(a))
+		return false;
+	a->form.sending = false;
+	if (r->err != API_OK || !cJSON_IsString(tok) ||
+	    strlen(tok->valuestring) >= sizeof a->sale_approval) {
+		overlay_form_fail(a, r->err != API_OK && strcmp(r->code, "invalid_credentials") == 0 ?
+		    a->corr_f_mpin : a->corr_f_mcode, "The manager's approval was refused (%d %s): %s",
+		    r->status, r->code, r->message);
+		return false;
+	}
+	return true;
+}
+
 /* A manager's approval of the discounts of the sale being rung up: asked
  * now, for the key the sale will go under (made here and kept for it), so
  * that the sale carries it through the outbox like any sale. */
@@ -730,16 +749,8 @@ on_sale_approved(void *ctx, struct api_reply *r)
 	const cJSON *tok = cJSON_GetObjectItemCaseSensitive(r->json, "approval");
 	const cJSON *by = cJSON_GetObjectItemCaseSensitive(r->json, "staff");
 
-	if ((unsigned)(uintptr_t)ctx != a->corr_gen || !corr_up(a))
+	if (!approval_answer(a, ctx, r, tok))
 		return;
-	a->form.sending = false;
-	if (r->err != API_OK || !cJSON_IsString(tok) ||
-	    strlen(tok->valuestring) >= sizeof a->sale_approval) {
-		overlay_form_fail(a, r->err != API_OK && strcmp(r->code, "invalid_credentials") == 0 ?
-		    a->corr_f_mpin : a->corr_f_mcode, "The manager's approval was refused (%d %s): %s",
-		    r->status, r->code, r->message);
-		return;
-	}
 	xstrlcpy(a->sale_approval, tok->valuestring, sizeof a->sale_approval);
 	xstrlcpy(a->sale_approved_by, cJSON_IsString(by) ? by->valuestring : "?",
 	    sizeof a->sale_approved_by);
@@ -834,16 +845,8 @@ on_ticket_approved(void *ctx, struct api_reply *r)
 	char total[32];
 	int rl;
 
-	if ((unsigned)(uintptr_t)ctx != a->corr_gen || !corr_up(a))
+	if (!approval_answer(a, ctx, r, tok))
 		return;
-	a->form.sending = false;
-	if (r->err != API_OK || !cJSON_IsString(tok) ||
-	    strlen(tok->valuestring) >= sizeof a->sale_approval) {
-		overlay_form_fail(a, r->err != API_OK && strcmp(r->code, "invalid_credentials") == 0 ?
-		    a->corr_f_mpin : a->corr_f_mcode, "The manager's approval was refused (%d %s): %s",
-		    r->status, r->code, r->message);
-		return;
-	}
 	/* the sale is made with the approver's limit: one that does not
 	 * cover the discounts would only have it refused again */
 	rl = cJSON_IsString(role) ? role_parse(role->valuestring) : -1;
